@@ -1,0 +1,232 @@
+"""Chart builders: data in, Altair chart out. They never call streamlit."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import torch
+
+from core.grid import (
+    CLASS_COLORS,
+    Bounds,
+    boundary_segment,
+    perceptron_probs,
+    png_data_url,
+    probs_to_png,
+)
+from core.train import History
+
+HEIGHT = 420
+
+
+def _axes(bounds: Bounds) -> tuple[alt.Scale, alt.Scale]:
+    x0, x1, y0, y1 = bounds
+    return alt.Scale(domain=[x0, x1], nice=False), alt.Scale(domain=[y0, y1], nice=False)
+
+
+def heatmap_layer(probs: np.ndarray, bounds: Bounds) -> alt.Chart:
+    """The probability grid as one image layer (far cheaper to draw than thousands of rects)."""
+    x0, x1, y0, y1 = bounds
+    sx, sy = _axes(bounds)
+    df = pd.DataFrame(
+        {"url": [png_data_url(probs_to_png(probs))], "x": [x0], "x2": [x1], "y": [y1], "y2": [y0]}
+    )
+    return (
+        alt.Chart(df)
+        .mark_image(aspect=False, align="left", baseline="top")
+        .encode(
+            x=alt.X("x:Q", scale=sx, title="x₁"),
+            x2="x2:Q",
+            y=alt.Y("y:Q", scale=sy, title="x₂"),
+            y2="y2:Q",
+            url="url:N",
+        )
+    )
+
+
+def points_layer(
+    X: np.ndarray,
+    y: np.ndarray,
+    pred: np.ndarray | None,
+    bounds: Bounds,
+    text: Mapping[str, str],
+) -> alt.Chart:
+    """Points coloured by class; wrongly predicted ones drawn as crosses (shape, not just colour)."""
+    sx, sy = _axes(bounds)
+    cls = [text["class0"], text["class1"]]
+    df = pd.DataFrame(
+        {
+            "x1": X[:, 0],
+            "x2": X[:, 1],
+            "cls": [cls[int(v)] for v in y],
+            "mark": [
+                text["right"] if pred is None or int(p) == int(t) else text["wrong"]
+                for p, t in zip(pred if pred is not None else y, y)
+            ],
+        }
+    )
+    return (
+        alt.Chart(df)
+        .mark_point(filled=True, size=60, opacity=0.9, strokeWidth=1.5)
+        .encode(
+            x=alt.X("x1:Q", scale=sx, title="x₁"),
+            y=alt.Y("x2:Q", scale=sy, title="x₂"),
+            color=alt.Color(
+                "cls:N",
+                scale=alt.Scale(domain=cls, range=list(CLASS_COLORS)),
+                legend=alt.Legend(title=text["class"], orient="bottom"),
+            ),
+            shape=alt.Shape(
+                "mark:N",
+                scale=alt.Scale(domain=[text["right"], text["wrong"]], range=["circle", "cross"]),
+                legend=alt.Legend(title=text["prediction"], orient="bottom"),
+            ),
+            stroke=alt.condition(alt.datum.mark == text["wrong"], alt.value("black"), alt.value("white")),
+            tooltip=[
+                alt.Tooltip("x1:Q", format=".2f"),
+                alt.Tooltip("x2:Q", format=".2f"),
+                alt.Tooltip("cls:N", title=text["class"]),
+            ],
+        )
+    )
+
+
+def line_layer(segment: Sequence[tuple[float, float]], bounds: Bounds) -> alt.Chart:
+    """The decision boundary as a thick dark line (empty when there is none)."""
+    sx, sy = _axes(bounds)
+    df = pd.DataFrame(list(segment), columns=["x1", "x2"])
+    return (
+        alt.Chart(df)
+        .mark_line(color="#222222", strokeWidth=3)
+        .encode(x=alt.X("x1:Q", scale=sx), y=alt.Y("x2:Q", scale=sy))
+    )
+
+
+def probe_layer(x: tuple[float, float], bounds: Bounds) -> alt.Chart:
+    """A single probe point drawn as a large ringed diamond."""
+    sx, sy = _axes(bounds)
+    df = pd.DataFrame({"x1": [x[0]], "x2": [x[1]]})
+    return (
+        alt.Chart(df)
+        .mark_point(shape="diamond", size=260, filled=True, color="#CC79A7", stroke="black")
+        .encode(x=alt.X("x1:Q", scale=sx), y=alt.Y("x2:Q", scale=sy))
+    )
+
+
+def decision_chart(
+    X: np.ndarray,
+    y: np.ndarray,
+    pred: np.ndarray | None,
+    probs: np.ndarray,
+    segment: Sequence[tuple[float, float]],
+    bounds: Bounds,
+    text: Mapping[str, str],
+    probe: tuple[float, float] | None = None,
+    height: int = HEIGHT,
+) -> alt.LayerChart:
+    """Heatmap of p(class 1) + boundary line + points (+ optional probe point)."""
+    layers = [heatmap_layer(probs, bounds), line_layer(segment, bounds)]
+    layers.append(points_layer(X, y, pred, bounds, text))
+    if probe is not None:
+        layers.append(probe_layer(probe, bounds))
+    return alt.layer(*layers).properties(height=height).resolve_scale(color="independent")
+
+
+def curves_chart(
+    epochs: np.ndarray,
+    series: Mapping[str, np.ndarray],
+    title: str,
+    marker: int | None = None,
+    x_title: str = "epoch",
+    y_domain: tuple[float, float] | None = None,
+    height: int = 220,
+) -> alt.LayerChart:
+    """Line chart of several per-epoch series (dashed vs solid, not only colour), with an epoch marker."""
+    rows = [
+        {"epoch": int(e), "value": float(v), "series": name}
+        for name, vals in series.items()
+        for e, v in zip(epochs, vals)
+        if np.isfinite(v)
+    ]
+    df = pd.DataFrame(rows, columns=["epoch", "value", "series"])
+    names = list(series)
+    y_enc = alt.Y(
+        "value:Q",
+        title=title,
+        scale=alt.Scale(domain=list(y_domain)) if y_domain else alt.Scale(zero=False),
+    )
+    lines = (
+        alt.Chart(df)
+        .mark_line(strokeWidth=2.5)
+        .encode(
+            x=alt.X("epoch:Q", title=x_title),
+            y=y_enc,
+            color=alt.Color(
+                "series:N",
+                scale=alt.Scale(domain=names, range=["#0072B2", "#D55E00", "#009E73"][: len(names)]),
+                legend=alt.Legend(title=None, orient="top"),
+            ),
+            strokeDash=alt.StrokeDash(
+                "series:N",
+                scale=alt.Scale(domain=names, range=[[1, 0], [6, 3], [2, 2]][: len(names)]),
+                legend=None,
+            ),
+            tooltip=["series:N", "epoch:Q", alt.Tooltip("value:Q", format=".4f")],
+        )
+    )
+    layers = [lines]
+    if marker is not None:
+        rule = alt.Chart(pd.DataFrame({"epoch": [marker]})).mark_rule(color="#555", strokeDash=[3, 3])
+        layers.append(rule.encode(x="epoch:Q"))
+    return alt.layer(*layers).properties(height=height)
+
+
+def perceptron_chart(
+    w: tuple[float, float, float],
+    X: torch.Tensor,
+    y: torch.Tensor,
+    bounds: Bounds,
+    text: Mapping[str, str],
+    probe: tuple[float, float] | None = None,
+    mark_errors: bool = True,
+) -> alt.LayerChart:
+    """The decision picture of a perceptron with weights w = (w1, w2, b) on points (X, y)."""
+    w1, w2, b = w
+    pred = ((X @ torch.tensor([w1, w2], dtype=torch.float32) + b) > 0).int().numpy() if mark_errors else None
+    return decision_chart(
+        X.numpy(),
+        y.numpy(),
+        pred,
+        perceptron_probs(w1, w2, b, bounds),
+        boundary_segment(w1, w2, b, bounds),
+        bounds,
+        text,
+        probe=probe,
+    )
+
+
+def history_charts(
+    hist: History, epoch: int, text: Mapping[str, str]
+) -> tuple[alt.LayerChart, alt.LayerChart]:
+    """Loss and accuracy curves (train and test) of a run, with a marker at `epoch`."""
+    epochs = np.arange(hist.epochs_run + 1)
+    tr, te = text["train"], text["test"]
+    loss = curves_chart(
+        epochs,
+        {tr: np.array(hist.train_loss), te: np.array(hist.test_loss)},
+        text["loss"],
+        epoch,
+        text["epoch"],
+    )
+    acc = curves_chart(
+        epochs,
+        {tr: np.array(hist.train_acc), te: np.array(hist.test_acc)},
+        text["accuracy"],
+        epoch,
+        text["epoch"],
+        y_domain=(0.0, 1.0),
+    )
+    return loss, acc

@@ -1,0 +1,273 @@
+"""Training a perceptron with mini-batch gradient descent: one frozen config, one lean trainer.
+
+The hot loop uses the hand-derived gradient of BCE through a sigmoid, (p - y)·x, on torch
+tensors, and consumes its `torch.Generator` exactly as `DataLoader(shuffle=True)` does, so it
+lands on the same weights as the book-style loop (`nn.Module` + `torch.optim` + `DataLoader`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from core.data import DATASETS, Dataset, make_dataset, split
+
+OPTIMIZERS: tuple[str, ...] = ("sgd", "momentum", "adam")
+MOMENTUM = 0.9
+ADAM_BETAS = (0.9, 0.999)
+ADAM_EPS = 1e-8
+DIVERGENCE_FACTOR = 10.0  # loss above 10x max(start, ln 2) counts as diverged
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One setting: its type, default and allowed values; drives validation, sliders and URLs."""
+
+    kind: type
+    default: Any
+    lo: float | None = None
+    hi: float | None = None
+    choices: tuple[str, ...] | None = None
+
+
+SPECS: dict[str, Spec] = {
+    "dataset": Spec(str, "toy", choices=DATASETS),
+    "n": Spec(int, 400, 10, 2000),
+    "noise": Spec(float, 1.0, 0.0, 3.0),
+    "test_ratio": Spec(float, 0.25, 0.0, 0.5),
+    "seed": Spec(int, 0, 0, 999_999),
+    "w1": Spec(float, 0.5, -1e6, 1e6),
+    "w2": Spec(float, 0.5, -1e6, 1e6),
+    "b": Spec(float, 0.0, -1e6, 1e6),
+    "lr": Spec(float, 0.1, 1e-6, 100.0),
+    "batch_size": Spec(int, 32, 1, 2000),
+    "epochs": Spec(int, 50, 1, 1000),
+    "optimizer": Spec(str, "sgd", choices=OPTIMIZERS),
+}
+
+
+class ConfigError(ValueError):
+    """A setting outside its allowed values; `field` names it."""
+
+    def __init__(self, field_name: str, value: Any, reason: str):
+        super().__init__(f"{field_name}={value!r}: {reason}")
+        self.field = field_name
+        self.value = value
+        self.reason = reason
+
+
+def check_value(name: str, value: Any) -> Any:
+    """Coerce `value` to SPECS[name]'s type and check its range; raises ConfigError."""
+    spec = SPECS[name]
+    if spec.kind is str:
+        if not isinstance(value, str) or value not in (spec.choices or ()):
+            raise ConfigError(name, value, f"expected one of {', '.join(spec.choices or ())}")
+        return value
+    if isinstance(value, bool):
+        raise ConfigError(name, value, "expected a number")
+    try:
+        num = float(value)
+    except (TypeError, ValueError):
+        raise ConfigError(name, value, "expected a number") from None
+    if not math.isfinite(num):
+        raise ConfigError(name, value, "expected a finite number")
+    if spec.kind is int:
+        if num != int(num):
+            raise ConfigError(name, value, "expected a whole number")
+        num = int(num)
+    if not (spec.lo <= num <= spec.hi):
+        raise ConfigError(name, value, f"expected a value from {spec.lo:g} to {spec.hi:g}")
+    return num
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Everything that determines a training run; validated once, hashable (a cache key)."""
+
+    dataset: str = SPECS["dataset"].default
+    n: int = SPECS["n"].default
+    noise: float = SPECS["noise"].default
+    test_ratio: float = SPECS["test_ratio"].default
+    seed: int = SPECS["seed"].default
+    w1: float = SPECS["w1"].default
+    w2: float = SPECS["w2"].default
+    b: float = SPECS["b"].default
+    lr: float = SPECS["lr"].default
+    batch_size: int = SPECS["batch_size"].default
+    epochs: int = SPECS["epochs"].default
+    optimizer: str = SPECS["optimizer"].default
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            object.__setattr__(self, f.name, check_value(f.name, getattr(self, f.name)))
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain dict of the settings."""
+        return asdict(self)
+
+    @classmethod
+    def parse(cls, raw: Mapping[str, Any]) -> tuple[TrainConfig, list[ConfigError]]:
+        """Build a config from untrusted values; each bad or unknown-typed one falls back to its default."""
+        good: dict[str, Any] = {}
+        problems: list[ConfigError] = []
+        for name in SPECS:
+            if name in raw:
+                try:
+                    good[name] = check_value(name, raw[name])
+                except ConfigError as e:
+                    problems.append(e)
+        return cls(**good), problems
+
+
+def data_for(cfg: TrainConfig) -> tuple[Dataset, Dataset]:
+    """The (train, test) split the config describes."""
+    return split(make_dataset(cfg.dataset, cfg.n, cfg.noise, cfg.seed), cfg.test_ratio, cfg.seed)
+
+
+@dataclass
+class History:
+    """Per-epoch record of a run; row 0 is before any update."""
+
+    theta: list[list[float]] = field(default_factory=list)  # (w1, w2, b) per epoch
+    train_loss: list[float] = field(default_factory=list)
+    test_loss: list[float] = field(default_factory=list)
+    train_acc: list[float] = field(default_factory=list)
+    test_acc: list[float] = field(default_factory=list)
+    updates_per_epoch: int = 0
+    diverged_at: int | None = None
+    stopped_at: int | None = None
+
+    @property
+    def epochs_run(self) -> int:
+        """Epochs completed (rows minus the initial one)."""
+        return len(self.theta) - 1
+
+    def weights(self, epoch: int) -> tuple[float, float, float]:
+        """(w1, w2, b) after `epoch` epochs (clamped to what was run)."""
+        w1, w2, b = self.theta[max(0, min(epoch, self.epochs_run))]
+        return (w1, w2, b)
+
+
+def augment(X: torch.Tensor) -> torch.Tensor:
+    """[x1, x2] -> [x1, x2, 1], so that w·x + b is one product with theta = (w1, w2, b)."""
+    return torch.cat([X, torch.ones(X.shape[0], 1)], 1).contiguous()
+
+
+def bce_grad(theta: torch.Tensor, Xa: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """Hand-derived gradient of mean BCE(sigmoid(Xa·theta), y) w.r.t. theta: mean of (p - y)·x."""
+    r = torch.sigmoid(Xa @ theta) - y
+    return (r @ Xa) / Xa.shape[0]
+
+
+def evaluate(theta: torch.Tensor, Xa: torch.Tensor, y: torch.Tensor) -> tuple[float, float]:
+    """(mean BCE loss, accuracy) of the perceptron theta on (Xa, y); NaN for an empty set."""
+    if y.numel() == 0:
+        return (math.nan, math.nan)
+    z = Xa @ theta
+    loss = F.binary_cross_entropy_with_logits(z, y).item()
+    acc = ((z > 0).float() == y).float().mean().item()
+    return (loss, acc)
+
+
+class Optimizer:
+    """SGD, SGD with momentum and Adam, with torch.optim's exact update formulas."""
+
+    def __init__(self, kind: str, lr: float, params: list[torch.Tensor]):
+        self.kind, self.lr, self.t = kind, lr, 0
+        self.m = [torch.zeros_like(p) for p in params]
+        self.v = [torch.zeros_like(p) for p in params]
+
+    def step(self, params: list[torch.Tensor], grads: list[torch.Tensor]) -> None:
+        """Apply one update in place."""
+        self.t += 1
+        for p, g, m, v in zip(params, grads, self.m, self.v):
+            if self.kind == "sgd":
+                p.add_(g, alpha=-self.lr)
+            elif self.kind == "momentum":
+                if self.t == 1:
+                    m.copy_(g)
+                else:
+                    m.mul_(MOMENTUM).add_(g)
+                p.add_(m, alpha=-self.lr)
+            else:
+                b1, b2 = ADAM_BETAS
+                m.lerp_(g, 1 - b1)
+                v.mul_(b2).addcmul_(g, g, value=1 - b2)
+                step_size = self.lr / (1 - b1**self.t)
+                denom = (v.sqrt() / math.sqrt(1 - b2**self.t)).add_(ADAM_EPS)
+                p.addcdiv_(m, denom, value=-step_size)
+
+
+EpochCallback = Callable[[int, History], bool | None]
+
+
+def train(
+    cfg: TrainConfig,
+    on_epoch: EpochCallback | None = None,
+    data: tuple[Dataset, Dataset] | None = None,
+) -> History:
+    """Train the perceptron from (w1, w2, b); on_epoch(epoch, history) may return False to stop."""
+    tr, te = data if data is not None else data_for(cfg)
+    Xa, y = augment(tr.X), tr.y
+    Xa_te, y_te = augment(te.X), te.y
+    n = Xa.shape[0]
+    bs = min(cfg.batch_size, n)
+    theta = torch.tensor([cfg.w1, cfg.w2, cfg.b], dtype=torch.float32)
+    opt = Optimizer(cfg.optimizer, cfg.lr, [theta])
+    gen = torch.Generator().manual_seed(cfg.seed)
+    hist = History(updates_per_epoch=math.ceil(n / bs))
+
+    def record() -> float:
+        loss, acc = evaluate(theta, Xa, y)
+        te_loss, te_acc = evaluate(theta, Xa_te, y_te)
+        hist.theta.append(theta.tolist())
+        hist.train_loss.append(loss)
+        hist.test_loss.append(te_loss)
+        hist.train_acc.append(acc)
+        hist.test_acc.append(te_acc)
+        return loss
+
+    limit = DIVERGENCE_FACTOR * max(record(), math.log(2))
+    sgd = cfg.optimizer == "sgd"
+    with torch.no_grad():
+        for epoch in range(1, cfg.epochs + 1):
+            # the draws DataLoader(shuffle=True, generator=gen) makes for one epoch
+            torch.empty((), dtype=torch.int64).random_(generator=gen)
+            order = torch.randperm(n, generator=gen)
+            Xp, yp = Xa[order], y[order]
+            for s in range(0, n, bs):
+                xb, yb = Xp[s : s + bs], yp[s : s + bs]
+                g = (torch.sigmoid(xb @ theta) - yb) @ xb
+                if sgd:
+                    theta.add_(g, alpha=-cfg.lr / xb.shape[0])
+                else:
+                    opt.step([theta], [g.div_(xb.shape[0])])
+            torch.randperm(n, generator=gen)  # the sampler's closing draw
+            loss = record()
+            if not (math.isfinite(loss) and bool(torch.isfinite(theta).all())) or loss > limit:
+                hist.diverged_at = epoch
+                break
+            if on_epoch is not None and on_epoch(epoch, hist) is False:
+                hist.stopped_at = epoch
+                break
+    return hist
+
+
+def history_arrays(hist: History) -> dict[str, np.ndarray]:
+    """The history as numpy arrays (for charts and downloads)."""
+    return {
+        "epoch": np.arange(len(hist.theta)),
+        "w1": np.array([t[0] for t in hist.theta]),
+        "w2": np.array([t[1] for t in hist.theta]),
+        "b": np.array([t[2] for t in hist.theta]),
+        "train_loss": np.array(hist.train_loss),
+        "test_loss": np.array(hist.test_loss),
+        "train_acc": np.array(hist.train_acc),
+        "test_acc": np.array(hist.test_acc),
+    }

@@ -1,0 +1,132 @@
+"""Training: mini-batch gradient descent on synthetic data, watched epoch by epoch."""
+
+import streamlit as st
+
+import ui
+from core.charts import history_charts, perceptron_chart
+from core.data import DATASETS, bounds
+from core.train import OPTIMIZERS, TrainConfig, train
+
+ui.lesson("training")
+defaults = {
+    "n": 400,
+    "noise": 1.0,
+    "test_ratio": 0.25,
+    "seed": 0,
+    "lr": 0.1,
+    "epochs": 50,
+    "optimizer": "sgd",
+    "w1": 0.5,
+    "w2": 0.5,
+    "b": 0.0,
+    "batch_size": 32,
+}
+for key, value in defaults.items():
+    ui.default(f"training.{key}", value)
+
+c_data, c_train = st.columns(2, gap="large")
+with c_data.container(border=True):
+    st.markdown(ui.T("training.data"))
+    name = st.selectbox(
+        ui.T("app.dataset.label"),
+        DATASETS,
+        format_func=lambda d: ui.T(f"app.dataset.{d}"),
+        key="training.dataset",
+    )
+    n = st.slider(ui.T("training.n"), 20, 2000, step=10, key="training.n")
+    noise = st.slider(ui.T("training.noise"), 0.0, 3.0, step=0.1, key="training.noise")
+    test_ratio = st.slider(ui.T("training.test_ratio"), 0.0, 0.5, step=0.05, key="training.test_ratio")
+    seed = st.number_input(ui.T("app.seed"), 0, 999_999, key="training.seed", help=ui.T("app.seed_help"))
+n_train = n - min(round(n * test_ratio), n - 1)
+with c_train.container(border=True):
+    st.markdown(ui.T("training.settings"))
+    lr = st.select_slider(ui.T("training.lr"), ui.LR_STEPS, key="training.lr", help=ui.T("training.lr_help"))
+    sizes = ui.batch_sizes(n_train)
+    st.session_state["training.batch_size"] = ui.nearest(st.session_state["training.batch_size"], sizes)
+    batch_size = st.select_slider(
+        ui.T("training.batch_size"),
+        sizes,
+        key="training.batch_size",
+        help=ui.T("training.batch_help", n=n_train),
+    )
+    epochs = st.slider(ui.T("training.epochs"), 1, 500, key="training.epochs")
+    optimizer = st.segmented_control(
+        ui.T("training.optimizer"),
+        OPTIMIZERS,
+        key="training.optimizer",
+        format_func=lambda o: ui.T(f"training.opt.{o}"),
+    )
+    with st.expander(ui.T("training.init")):
+        w1 = st.slider("w₁", -5.0, 5.0, step=0.1, key="training.w1")
+        w2 = st.slider("w₂", -5.0, 5.0, step=0.1, key="training.w2")
+        b = st.slider(ui.T("perceptron.bias"), -10.0, 10.0, step=0.1, key="training.b")
+
+cfg = TrainConfig(
+    dataset=name,
+    n=n,
+    noise=noise,
+    test_ratio=test_ratio,
+    seed=int(seed),
+    w1=w1,
+    w2=w2,
+    b=b,
+    lr=lr,
+    batch_size=batch_size,
+    epochs=epochs,
+    optimizer=optimizer or "sgd",
+)
+data = ui.dataset(cfg)
+X, y, box, text = data[0].X, data[0].y, bounds(data[0].X), ui.chart_text()
+
+b1, b2 = st.columns([1, 5])
+go = b1.button(ui.T("training.train"), type="primary", width="stretch")
+status = b2.empty()
+chart_slot = st.empty()
+run = st.session_state.get("_training_run")
+if go:
+    b2.button(ui.T("training.stop"), key="training_stop")
+    bar = status.progress(0.0, ui.T("training.progress", e=0, total=epochs))
+    shown = set(ui.frames(epochs))
+
+    def on_epoch(e: int, h) -> None:
+        st.session_state["_training_run"] = (cfg, h)  # a Stop click reruns the page and keeps this
+        if e in shown:
+            bar.progress(e / epochs, ui.T("training.progress", e=e, total=epochs))
+            chart_slot.altair_chart(perceptron_chart(h.weights(e), X, y, box, text), width="stretch")
+
+    hist = train(cfg, on_epoch=on_epoch, data=data)
+    st.session_state["_training_run"] = (cfg, hist)
+    status.empty()
+elif run is not None and run[0] == cfg:
+    hist = run[1]
+elif ui.cheap(cfg, n_train):
+    hist = ui.trained(cfg)
+else:
+    hist = None
+    status.info(ui.T("training.press_train", updates=epochs * -(-n_train // batch_size)))
+
+if hist is not None:
+    last = hist.epochs_run
+    if hist.diverged_at is not None:
+        st.error(ui.T("training.diverged", epoch=hist.diverged_at, lr=lr), icon="💥")
+    elif last < cfg.epochs:
+        st.warning(ui.T("training.stopped", epoch=last, total=cfg.epochs))
+    epoch = st.slider(
+        ui.T("training.epoch"),
+        0,
+        max(last, 1),
+        value=last,
+        key=f"_epoch_{hash(cfg)}_{last}",
+        disabled=last == 0,
+        help=ui.T("training.epoch_help"),
+    )
+    chart_slot.altair_chart(perceptron_chart(hist.weights(epoch), X, y, box, text), width="stretch")
+    m = st.columns(4)
+    m[0].metric(ui.T("training.train_loss"), ui.fmt(hist.train_loss[epoch], 4))
+    m[1].metric(ui.T("training.test_loss"), ui.fmt(hist.test_loss[epoch], 4))
+    m[2].metric(ui.T("training.train_acc"), ui.pct(hist.train_acc[epoch]))
+    m[3].metric(ui.T("training.test_acc"), ui.pct(hist.test_acc[epoch]))
+    f1, f2, f3 = hist.weights(epoch)
+    st.markdown(ui.T("training.weights_at", e=epoch, w1=f"{f1:.3f}", w2=f"{f2:.3f}", b=f"{f3:.3f}"))
+    for col, chart in zip(st.columns(2), history_charts(hist, epoch, text)):
+        col.altair_chart(chart, width="stretch")

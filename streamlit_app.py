@@ -1,0 +1,11 @@
+"""Neural Net Basics Lab: the entry file (page config, language, navigation)."""
+
+import streamlit as st
+
+import ui
+
+st.set_page_config(page_title="Neural Net Basics Lab", page_icon="🧠", layout="wide")
+ui.keep_widget_state()
+page = ui.navigation()
+ui.language_switch()
+page.run()

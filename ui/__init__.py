@@ -1,0 +1,205 @@
+"""Streamlit glue shared by the entry file and the pages: language, navigation, widgets, layout.
+
+The maths lives in `core/`; this package only reads widgets and shows what core computes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+from streamlit.errors import StreamlitAPIException
+import torch
+
+from core.data import Dataset
+from core.text import LANG_NAMES, LANGS, normalize_lang, t
+from core.train import History, TrainConfig, data_for, train
+
+torch.set_num_threads(1)  # many classroom sessions share two cores
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Every concept page, in syllabus order: (file, url path, icon). A page shows up once its file exists.
+PAGES: tuple[tuple[str, str, str], ...] = (
+    ("pages/home.py", "home", "🏠"),
+    ("pages/perceptron.py", "perceptron", "➕"),
+    ("pages/activations.py", "activations", "📈"),
+    ("pages/losses.py", "losses", "🎯"),
+    ("pages/training.py", "training", "🏋️"),
+    ("pages/backprop.py", "backprop", "🔁"),
+    ("pages/minibatch.py", "minibatch", "🧺"),
+    ("pages/landscape.py", "landscape", "⛰️"),
+    ("pages/beyond.py", "beyond", "🕸️"),
+)
+
+
+def lang() -> str:
+    """The student's language: their choice, else ?lang=, else the browser's locale, else English."""
+    if st.session_state.get("lang") in LANGS:
+        return st.session_state["lang"]
+    q = st.query_params.get("lang")
+    if q is not None:
+        return normalize_lang(q)
+    try:
+        return normalize_lang(st.context.locale)
+    except Exception:  # no browser context (e.g. a script run outside a session)
+        return "en"
+
+
+def T(key: str, **values: Any) -> str:
+    """t() in the current language."""
+    return t(key, lang(), **values)
+
+
+def keep_widget_state() -> None:
+    """Keep page widgets' values while the student visits other pages (keys with a dot are ours)."""
+    for k in list(st.session_state.keys()):
+        if isinstance(k, str) and "." in k and not k.startswith("_"):
+            st.session_state[k] = st.session_state[k]
+
+
+def language_switch() -> str:
+    """The sidebar language switch; the choice is kept in the session and in ?lang=."""
+    st.session_state.setdefault("lang", lang())
+    choice = st.sidebar.radio(
+        "🌐 " + T("app.language"), LANGS, format_func=LANG_NAMES.get, key="lang", horizontal=True
+    )
+    if st.query_params.get("lang") != choice:
+        st.query_params["lang"] = choice
+    return choice
+
+
+def navigation() -> Any:
+    """st.navigation over the pages that exist, with titles in the current language."""
+    pages = [
+        st.Page(
+            str(ROOT / path),
+            title=T(f"app.nav.{url}"),
+            icon=icon,
+            url_path=url,
+            default=(url == "home"),
+        )
+        for path, url, icon in PAGES
+        if (ROOT / path).exists()
+    ]
+    return st.navigation(pages)
+
+
+def page_link(path: str, url: str, icon: str) -> None:
+    """A link to another page (plain text when the page runs on its own, outside the navigation)."""
+    label = T(f"app.nav.{url}")
+    try:
+        st.page_link(str(ROOT / path), label=label, icon=icon)
+    except StreamlitAPIException:
+        st.markdown(f"{icon} **{label}**")
+
+
+def leave_legacy_mode() -> None:
+    """Rerun through the entry file if a cold deep link ran this page on its own.
+
+    On a freshly started server, the first run of an app with a `pages/` folder goes through
+    Streamlit's old folder-based navigation until `st.navigation` has been called once, so a deep
+    link would show the bare page. Flip that switch and rerun: the entry file then draws the whole app.
+    """
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:  # pragma: no cover - a future Streamlit without this class
+        return
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+def lesson(ns: str) -> None:
+    """Page title and the short "what to look for" intro of page `ns`."""
+    leave_legacy_mode()
+    st.title(T(f"{ns}.title"))
+    st.markdown(T(f"{ns}.intro"))
+    st.info(T(f"{ns}.look_for"), icon="👀")
+
+
+def default(key: str, value: Any, lo: float | None = None, hi: float | None = None) -> None:
+    """Give a widget its first value through session state (so values survive page changes).
+
+    With lo/hi, a kept value that no longer fits the widget's range is clamped into it.
+    """
+    if key not in st.session_state:
+        st.session_state[key] = value
+    elif lo is not None and hi is not None:
+        st.session_state[key] = min(max(st.session_state[key], lo), hi)
+
+
+LR_STEPS = (1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0)
+FRAME_SECONDS = 0.03  # pause between animation frames, so the eye can follow the boundary
+MAX_FRAMES = 25
+
+
+def frames(epochs: int) -> list[int]:
+    """At most MAX_FRAMES epochs to draw while animating a run (always the first and the last)."""
+    step = max(1, -(-epochs // MAX_FRAMES))
+    return sorted(set(range(0, epochs + 1, step)) | {epochs})
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _dataset(name: str, n: int, noise: float, seed: int, test_ratio: float) -> tuple[Dataset, Dataset]:
+    return data_for(TrainConfig(dataset=name, n=n, noise=noise, seed=seed, test_ratio=test_ratio))
+
+
+def dataset(cfg: TrainConfig) -> tuple[Dataset, Dataset]:
+    """(train, test) points of the config, cached per data settings only."""
+    return _dataset(cfg.dataset, cfg.n, cfg.noise, cfg.seed, cfg.test_ratio)
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def trained(cfg: TrainConfig) -> History:
+    """A finished training run, cached by its config (pure: same config, same result)."""
+    return train(cfg)
+
+
+CHART_KEYS = (
+    "class0",
+    "class1",
+    "class",
+    "right",
+    "wrong",
+    "prediction",
+    "epoch",
+    "loss",
+    "accuracy",
+    "train",
+    "test",
+)
+
+
+def chart_text() -> dict[str, str]:
+    """Legend and axis labels for the charts in the current language."""
+    return {k: T(f"app.chart.{k}") for k in CHART_KEYS}
+
+
+def pct(x: float) -> str:
+    """An accuracy as a percentage ("—" when undefined, e.g. an empty test set)."""
+    return "—" if x != x else f"{x:.1%}"
+
+
+def batch_sizes(n_train: int) -> list[int]:
+    """Batch-size choices: powers of two below the training-set size, then the full batch."""
+    sizes = [1 << k for k in range(12) if (1 << k) < n_train]
+    return sizes + [n_train]
+
+
+def nearest(value: int, options: list[int]) -> int:
+    """The option closest to value (a kept batch size after the data size changed)."""
+    return min(options, key=lambda o: (abs(o - value), o))
+
+
+def cheap(cfg: TrainConfig, n_train: int) -> bool:
+    """Whether a run is quick enough (about 0.1 s) to train as soon as the settings change."""
+    return cfg.epochs * -(-n_train // min(cfg.batch_size, n_train)) <= 4000
+
+
+def fmt(x: float, digits: int = 3) -> str:
+    """A number for display; non-finite values are spelled out."""
+    if x != x:
+        return "—"
+    return f"{x:.{digits}f}"
