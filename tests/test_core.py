@@ -12,16 +12,15 @@ import pytest
 import torch
 import torch.nn.functional as F
 
+from conftest import ROOT
 from core import perceptron
 from core.charts import history_charts, perceptron_chart
 from core.data import DATASETS, bounds, make_dataset, split
 from core.grid import boundary_segment, grid_points, perceptron_probs, probs_to_png
-from core.models import Perceptron, perceptron_from
+from core.models import perceptron_from
 from core.reference import book_style_train
 from core.text import LANGS, strings, t
 from core.train import SPECS, ConfigError, TrainConfig, augment, bce_grad, train
-
-from conftest import ROOT
 
 
 @pytest.mark.parametrize("name", DATASETS)

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import streamlit as st
-from streamlit.errors import StreamlitAPIException
 import torch
+from streamlit.errors import StreamlitAPIException
 
 from core.data import Dataset
 from core.text import LANG_NAMES, LANGS, normalize_lang, t
