@@ -82,7 +82,9 @@ def points_layer(
             shape=alt.Shape(
                 "mark:N",
                 scale=alt.Scale(domain=[text["right"], text["wrong"]], range=["circle", "cross"]),
-                legend=alt.Legend(title=text["prediction"], orient="bottom"),
+                legend=alt.Legend(
+                    title=text["prediction"], orient="bottom", symbolFillColor="#666", symbolStrokeColor="black"
+                ),
             ),
             stroke=alt.condition(alt.datum.mark == text["wrong"], alt.value("black"), alt.value("white")),
             tooltip=[

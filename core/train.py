@@ -45,7 +45,7 @@ SPECS: dict[str, Spec] = {
     "w1": Spec(float, 0.5, -1e6, 1e6),
     "w2": Spec(float, 0.5, -1e6, 1e6),
     "b": Spec(float, 0.0, -1e6, 1e6),
-    "lr": Spec(float, 0.1, 1e-6, 100.0),
+    "lr": Spec(float, 0.02, 1e-6, 100.0),
     "batch_size": Spec(int, 32, 1, 2000),
     "epochs": Spec(int, 50, 1, 1000),
     "optimizer": Spec(str, "sgd", choices=OPTIMIZERS),

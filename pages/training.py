@@ -8,20 +8,7 @@ from core.data import DATASETS, bounds
 from core.train import OPTIMIZERS, TrainConfig, train
 
 ui.lesson("training")
-defaults = {
-    "n": 400,
-    "noise": 1.0,
-    "test_ratio": 0.25,
-    "seed": 0,
-    "lr": 0.1,
-    "epochs": 50,
-    "optimizer": "sgd",
-    "w1": 0.5,
-    "w2": 0.5,
-    "b": 0.0,
-    "batch_size": 32,
-}
-for key, value in defaults.items():
+for key, value in TrainConfig().to_dict().items():
     ui.default(f"training.{key}", value)
 
 c_data, c_train = st.columns(2, gap="large")

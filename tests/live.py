@@ -89,8 +89,13 @@ def streamlit_server(script: str = "streamlit_app.py", *extra: str) -> Iterator[
         log.close()
 
 
-def wait_idle(page, timeout: float = 30_000) -> None:
-    """Wait until the app's script run has finished and the page has painted."""
-    page.wait_for_selector(IDLE, timeout=timeout)
-    page.wait_for_timeout(300)
-    page.wait_for_selector(IDLE, timeout=timeout)
+def wait_idle(page, timeout: float = 30_000, settle: float = 600) -> None:
+    """Wait until the app's script run has finished and stayed finished for `settle` ms."""
+    deadline = time.time() + timeout / 1000
+    while True:
+        page.wait_for_selector(IDLE, timeout=timeout)
+        page.wait_for_timeout(settle)
+        if page.locator(IDLE).count() and not page.locator("[data-stale=true]").count():
+            return
+        if time.time() > deadline:
+            raise TimeoutError("the app did not become idle")

@@ -1,0 +1,100 @@
+"""Real browser: the app served by `streamlit run`, driven in headless Chromium (Playwright)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from live import CHROMIUM_ARGS, chromium_path, streamlit_server, wait_idle
+
+pytestmark = pytest.mark.browser
+
+if not chromium_path() and os.environ.get("CI") != "true":
+    pytest.skip("Chromium is not installed (CI installs it and never skips)", allow_module_level=True)
+
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+PAGES = {"": "Neural Net Basics Lab", "perceptron": "Perceptron", "training": "Training"}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def server():
+    with streamlit_server() as (url, _proc):
+        yield url
+
+
+def open_page(browser, url: str):
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.goto(url)
+    page.wait_for_selector("[data-testid=stSidebarNav]", timeout=60_000)
+    wait_idle(page)
+    return page
+
+
+def assert_full_app(page) -> None:
+    """Navigation, language switch, no exception box."""
+    nav = page.locator("[data-testid=stSidebarNav] a")
+    assert nav.count() >= 3
+    assert page.get_by_text("English").count() >= 1 and page.get_by_text("한국어").count() >= 1
+    assert page.locator("[data-testid=stException]").count() == 0
+
+
+def test_cold_deep_link_shows_the_full_app(browser) -> None:
+    with streamlit_server() as (url, _proc):  # a freshly started server; this is its first request
+        page = open_page(browser, url + "/training?lang=en")
+        assert_full_app(page)
+        assert "Training" in page.locator("h1").first.inner_text()
+        assert page.locator("[data-testid=stVegaLiteChart]").count() >= 3
+        page.close()
+
+
+@pytest.mark.parametrize("path", list(PAGES))
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_every_page_loads_without_exception(browser, server, path: str, lang: str) -> None:
+    page = open_page(browser, f"{server}/{path}?lang={lang}")
+    assert_full_app(page)
+    if lang == "en":
+        assert PAGES[path] in page.locator("h1").first.inner_text()
+    else:
+        assert any("\uac00" <= ch <= "\ud7a3" for ch in page.locator("h1").first.inner_text() + "홈")
+    page.close()
+
+
+def test_moving_a_slider_changes_the_chart(browser, server) -> None:
+    page = open_page(browser, f"{server}/perceptron?lang=en")
+    chart = page.locator("[data-testid=stVegaLiteChart]").first
+    chart.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    before = chart.screenshot()
+    loss_before = page.locator("[data-testid=stMetricValue]").first.inner_text()
+    thumb = page.locator(".st-key-perceptron-w2 input[type=range]")
+    thumb.focus()
+    for _ in range(15):
+        page.keyboard.press("ArrowLeft")
+    wait_idle(page)
+    page.wait_for_timeout(500)
+    assert page.locator("[data-testid=stMetricValue]").first.inner_text() != loss_before
+    assert chart.screenshot() != before
+    assert page.locator("[data-testid=stException]").count() == 0
+    page.close()
+
+
+def test_language_switch_translates_and_survives_navigation(browser, server) -> None:
+    page = open_page(browser, f"{server}/perceptron?lang=en")
+    page.get_by_text("한국어").click()
+    wait_idle(page)
+    assert "퍼셉트론" in page.locator("h1").first.inner_text()
+    page.locator("[data-testid=stSidebarNav] a").nth(2).click()  # to the next page
+    wait_idle(page)
+    page.wait_for_timeout(500)
+    assert any("\uac00" <= ch <= "\ud7a3" for ch in page.locator("h1").first.inner_text())
+    page.close()
