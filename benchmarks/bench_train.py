@@ -34,8 +34,9 @@ def book_style(X: torch.Tensor, y: torch.Tensor, batch_size: int, epochs: int, l
     model = Perceptron(2)
     opt = torch.optim.SGD(model.parameters(), lr=lr)
     loss_fn = nn.BCELoss()
-    loader = DataLoader(TensorDataset(X, y), batch_size=batch_size, shuffle=True,
-                        generator=torch.Generator().manual_seed(0))
+    loader = DataLoader(
+        TensorDataset(X, y), batch_size=batch_size, shuffle=True, generator=torch.Generator().manual_seed(0)
+    )
     updates = 0
     for _ in range(epochs):
         for xb, yb in loader:
@@ -98,7 +99,8 @@ def main(quick: bool = False) -> dict[str, float]:
         results[f"book/lean@{bs}"] = t_book / t_lean
         results[f"lean/numpy@{bs}"] = t_lean / t_np
         label = "full" if bs == N else str(bs)
-        print(f"{label:>6} {t_book:9.1f} {t_lean:9.1f} {t_np:9.1f} {t_book / t_lean:9.1f}x {t_lean / t_np:10.2f}x")
+        ratios = f"{t_book / t_lean:9.1f}x {t_lean / t_np:10.2f}x"
+        print(f"{label:>6} {t_book:9.1f} {t_lean:9.1f} {t_np:9.1f} {ratios}")
 
     cfg = TrainConfig()
     data = data_for(cfg)
@@ -117,9 +119,11 @@ def main(quick: bool = False) -> dict[str, float]:
         ref = min(ref, time.perf_counter() - t)
     results["default_ms"] = best * 1e3
     results["default_book_ratio"] = ref / best
-    print(f"default training run ({cfg.n} points, {cfg.epochs} epochs, batch {cfg.batch_size}): "
-          f"{best * 1e3:.1f} ms (+ {t_data * 1e3:.1f} ms to make the data); "
-          f"book-style loop {ref * 1e3:.1f} ms = {ref / best:.1f}x slower")
+    print(
+        f"default training run ({cfg.n} points, {cfg.epochs} epochs, batch {cfg.batch_size}): "
+        f"{best * 1e3:.1f} ms (+ {t_data * 1e3:.1f} ms to make the data); "
+        f"book-style loop {ref * 1e3:.1f} ms = {ref / best:.1f}x slower"
+    )
     return results
 
 

@@ -83,7 +83,10 @@ def points_layer(
                 "mark:N",
                 scale=alt.Scale(domain=[text["right"], text["wrong"]], range=["circle", "cross"]),
                 legend=alt.Legend(
-                    title=text["prediction"], orient="bottom", symbolFillColor="#666", symbolStrokeColor="black"
+                    title=text["prediction"],
+                    orient="bottom",
+                    symbolFillColor="#666",
+                    symbolStrokeColor="black",
                 ),
             ),
             stroke=alt.condition(alt.datum.mark == text["wrong"], alt.value("black"), alt.value("white")),

@@ -17,7 +17,10 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": int(sys.argv[6]) if len(sys.argv) > 6 else 800}, device_scale_factor=zoom)
+        page = browser.new_page(
+            viewport={"width": 1280, "height": int(sys.argv[6]) if len(sys.argv) > 6 else 800},
+            device_scale_factor=zoom,
+        )
         for name in pages:
             page.goto(f"{url}/{name}?lang={lang}")
             page.wait_for_selector("[data-testid=stSidebarNav]", timeout=30000)
