@@ -99,3 +99,11 @@ def wait_idle(page, timeout: float = 30_000, settle: float = 600) -> None:
             return
         if time.time() > deadline:
             raise TimeoutError("the app did not become idle")
+
+
+def wait_count(page, selector: str, at_least: int, timeout: float = 30_000) -> int:
+    """Wait until at least `at_least` elements match; return how many do (fails on timeout)."""
+    page.wait_for_function(
+        "([sel, n]) => document.querySelectorAll(sel).length >= n", arg=[selector, at_least], timeout=timeout
+    )
+    return page.locator(selector).count()

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from live import CHROMIUM_ARGS, chromium_path, streamlit_server, wait_idle
+from live import CHROMIUM_ARGS, chromium_path, streamlit_server, wait_count, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -53,7 +53,7 @@ def test_cold_deep_link_shows_the_full_app(browser) -> None:
         page = open_page(browser, url + "/training?lang=en")
         assert_full_app(page)
         assert "Training" in page.locator("h1").first.inner_text()
-        assert page.locator("[data-testid=stVegaLiteChart]").count() >= 3
+        assert wait_count(page, "[data-testid=stVegaLiteChart]", 3) >= 3
         page.close()
 
 
