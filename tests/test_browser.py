@@ -98,3 +98,41 @@ def test_language_switch_translates_and_survives_navigation(browser, server) -> 
     page.wait_for_timeout(500)
     assert any("\uac00" <= ch <= "\ud7a3" for ch in page.locator("h1").first.inner_text())
     page.close()
+
+
+@pytest.mark.parametrize(("locale", "title"), [("ko-KR", "퍼셉트론"), ("en-US", "Perceptron")])
+def test_default_language_follows_the_browser_locale(browser, server, locale: str, title: str) -> None:
+    context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.goto(f"{server}/perceptron")
+    page.wait_for_selector("[data-testid=stSidebarNav]", timeout=60_000)
+    wait_idle(page)
+    assert title in page.locator("h1").first.inner_text()
+    context.close()
+
+
+def press(page, key_class: str, key: str) -> None:
+    """Focus a slider by its widget key's CSS class and press a key on it."""
+    page.locator(f".st-key-{key_class} input[type=range]").focus()
+    page.keyboard.press(key)
+    wait_idle(page)
+
+
+def test_a_long_run_shows_progress_and_can_be_stopped(browser, server) -> None:
+    page = open_page(browser, f"{server}/training?lang=en")
+    press(page, "training-n", "End")  # 2,000 points
+    press(page, "training-batch_size", "Home")  # batch size 1
+    press(page, "training-epochs", "End")  # 500 epochs
+    assert page.get_by_text("press Train to start it").count() == 1  # too long to run on every move
+    page.get_by_role("button", name="Train").click()
+    page.wait_for_selector("[data-testid=stProgress]", timeout=30_000)
+    page.wait_for_timeout(1500)
+    page.get_by_role("button", name="Stop").click()
+    wait_idle(page)
+    warning = page.get_by_text("Stopped after epoch")
+    wait_count(page, "[data-testid=stAlertContentWarning]", 1)
+    text = warning.first.inner_text()
+    stopped_at = int(text.split("epoch ")[1].split(" ")[0])
+    assert 0 < stopped_at < 500
+    assert page.locator("[data-testid=stException]").count() == 0
+    page.close()
