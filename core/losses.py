@@ -201,11 +201,11 @@ def seed_logits(seed: int) -> torch.Tensor:
 
 
 class InputError(ValueError):
-    """Bad editor input; `key` names the message to show, `where` says which cell."""
+    """Bad editor input; `key` names the message to show, (row, col) the cell (1-based sample, class index)."""
 
-    def __init__(self, key: str, where: str = "") -> None:
+    def __init__(self, key: str, row: int = 0, col: int = 0) -> None:
         super().__init__(key)
-        self.key, self.where = key, where
+        self.key, self.row, self.col = key, row, col
 
 
 def parse_table(rows: Sequence[Sequence[object]], targets: Sequence[object]) -> tuple[torch.Tensor, torch.Tensor]:
@@ -217,11 +217,11 @@ def parse_table(rows: Sequence[Sequence[object]], targets: Sequence[object]) -> 
             try:
                 v = float(cell)  # type: ignore[arg-type]
             except (TypeError, ValueError):
-                raise InputError("not_a_number", f"{i + 1}, {j}") from None
+                raise InputError("not_a_number", i + 1, j) from None
             if not math.isfinite(v):
-                raise InputError("not_finite", f"{i + 1}, {j}")
+                raise InputError("not_finite", i + 1, j)
             if abs(v) > 1e4:
-                raise InputError("too_large", f"{i + 1}, {j}")
+                raise InputError("too_large", i + 1, j)
             out.append(v)
         vals.append(out)
     cls = []
@@ -229,9 +229,9 @@ def parse_table(rows: Sequence[Sequence[object]], targets: Sequence[object]) -> 
         try:
             v = float(c)  # type: ignore[arg-type]
         except (TypeError, ValueError):
-            raise InputError("bad_target", str(i + 1)) from None
+            raise InputError("bad_target", i + 1) from None
         if not (math.isfinite(v) and v == int(v) and 0 <= v < N_CLASSES):
-            raise InputError("bad_target", str(i + 1))
+            raise InputError("bad_target", i + 1)
         cls.append(int(v))
     if not vals or len(cls) != len(vals) or any(len(r) != N_CLASSES for r in vals):
         raise InputError("shape")
