@@ -13,14 +13,16 @@ import torch.nn.functional as F
 ACTIVATIONS: tuple[str, ...] = ("sigmoid", "tanh", "relu", "leaky_relu", "prelu", "softmax")
 DEPTH_ACTIVATIONS: tuple[str, ...] = ("sigmoid", "tanh", "relu", "leaky_relu")
 
-FORMULAS = {
-    "sigmoid": r"f(x) = \sigma(x) = \frac{1}{1 + e^{-x}}, \qquad f'(x) = \sigma(x)\,(1 - \sigma(x)) \le 0.25",
-    "tanh": r"f(x) = \tanh x = \frac{e^{x} - e^{-x}}{e^{x} + e^{-x}}, \qquad f'(x) = 1 - \tanh^2 x \le 1",
-    "relu": r"f(x) = \max(0, x), \qquad f'(x) = \begin{cases} 1 & x > 0 \\ 0 & x < 0 \end{cases}",
-    "leaky_relu": r"f(x) = \max(a x, x), \qquad f'(x) = \begin{cases} 1 & x > 0 \\ a & x < 0 \end{cases}",
-    "prelu": r"f(x) = \max(a x, x), \quad a \text{ learned}, \qquad \frac{\partial f}{\partial a} = \min(0, x)",
-    "softmax": r"\mathrm{softmax}(z)_i = \frac{e^{z_i}}{\sum_j e^{z_j}}, \qquad "
-    r"\mathrm{softmax}([x, 0])_0 = \sigma(x)",
+FORMULAS = {  # (f, f′) in LaTeX
+    "sigmoid": (r"f(x) = \sigma(x) = \frac{1}{1 + e^{-x}}", r"f'(x) = \sigma(x)\,(1 - \sigma(x)) \le 0.25"),
+    "tanh": (r"f(x) = \tanh x = \frac{e^{x} - e^{-x}}{e^{x} + e^{-x}}", r"f'(x) = 1 - \tanh^2 x \le 1"),
+    "relu": (r"f(x) = \max(0, x)", r"f'(x) = \begin{cases} 1 & x > 0 \\ 0 & x < 0 \end{cases}"),
+    "leaky_relu": (r"f(x) = \max(a x, x)", r"f'(x) = \begin{cases} 1 & x > 0 \\ a & x < 0 \end{cases}"),
+    "prelu": (r"f(x) = \max(a x, x), \ a \text{ learned}", r"\frac{\partial f}{\partial a} = \min(0, x)"),
+    "softmax": (
+        r"\mathrm{softmax}(z)_i = \frac{e^{z_i}}{\sum_j e^{z_j}}",
+        r"\mathrm{softmax}([x, 0])_0 = \frac{e^{x}}{e^{x} + e^{0}} = \sigma(x)",
+    ),
 }
 RANGES = {
     "sigmoid": "(0, 1)",
@@ -115,7 +117,7 @@ WIDTH, BATCH = 16, 32
 
 @dataclass(frozen=True)
 class DepthGrads:
-    """‖∂L/∂W_l‖ for every layer l = 1..depth of a stacked network, from one real backward pass."""
+    """‖∂L/∂z_l‖, the gradient reaching layer l = 1..depth of a stacked network, from one real backward pass."""
 
     norms: list[float]
 
@@ -154,13 +156,13 @@ def act_fn(name: str, slope: float = 0.01) -> Callable[[torch.Tensor], torch.Ten
 
 
 def depth_grads(name: str, depth: int, scale: float, seed: int = 0) -> DepthGrads:
-    """h_l = f(h_{l−1} W_lᵀ), L = mean over the batch of Σ h_depth; backward; gradient norm per layer."""
+    """z_l = h_{l−1} W_lᵀ, h_l = f(z_l), L = mean over the batch of Σ h_depth; backward; ‖∂L/∂z_l‖ per layer."""
     x, ws = depth_network(depth, scale, seed)
-    ws = [w.requires_grad_() for w in ws]
-    f, h = act_fn(name), x
+    f, h, zs = act_fn(name), x.requires_grad_(), []
     for w in ws:
-        h = f(h @ w.T)
-    grads = torch.autograd.grad(h.sum() / BATCH, ws)
+        zs.append(h @ w.T)
+        h = f(zs[-1])
+    grads = torch.autograd.grad(h.sum() / BATCH, zs)
     return DepthGrads([float(g.norm()) for g in grads])
 
 
@@ -263,17 +265,21 @@ SOFTMAX_CODE = """import torch
 import torch.nn as nn
 
 softmax = nn.Softmax(dim=1)
-x_input = torch.tensor([[-0.2528, -0.3826, -1.0988]])  # the seed's randn(1, 3), written out
+# the seed's torch.randn(1, 3), written out
+x_input = torch.tensor([[-0.2528, -0.3826, -1.0988]])
 y_output = softmax(x_input)
 print(x_input)
 print(y_output)
-print(torch.sum(y_output, dim=1))  # a probability distribution: sums to 1
+# a probability distribution: sums to 1
+print(torch.sum(y_output, dim=1))
 """
 
 DIM_CODE = """import torch
 
 x = torch.tensor([[1.0, 2.0, 3.0],
                   [1.0, 2.0, 5.0]])
-print(torch.softmax(x, dim=0))  # down each column: every column sums to 1
-print(torch.softmax(x, dim=1))  # along each row: every row sums to 1
+# dim=0: down each column, every column sums to 1
+print(torch.softmax(x, dim=0))
+# dim=1: along each row, every row sums to 1
+print(torch.softmax(x, dim=1))
 """

@@ -83,7 +83,7 @@ def layer_chart(norms: Sequence[float], x_title: str, y_title: str, height: int 
         .mark_line(point=alt.OverlayMarkDef(size=60, filled=True), strokeWidth=2.5, color=COLORS[0])
         .encode(
             x=alt.X("layer:Q", title=x_title, axis=alt.Axis(tickMinStep=1), scale=alt.Scale(zero=False)),
-            y=alt.Y("grad:Q", title=y_title, scale=alt.Scale(type="log")),
+            y=alt.Y("grad:Q", title=y_title, scale=alt.Scale(type="log"), axis=alt.Axis(format=".0e")),
             tooltip=["layer:Q", alt.Tooltip("grad:Q", format=".3e")],
         )
         .properties(height=height)
@@ -108,7 +108,7 @@ def bars_chart(
     return alt.layer(bars, text).properties(height=height)
 
 
-def units_chart(active: Sequence[float], text: Mapping[str, str], height: int = 240) -> alt.Chart:
+def units_chart(active: Sequence[float], text: Mapping[str, str], height: int = 240) -> alt.LayerChart:
     """Each unit's share of inputs on which it outputs > 0, sorted; dead units (0 %) drawn as red ticks."""
     share = np.sort(_np(active))
     df = pd.DataFrame(
@@ -118,11 +118,12 @@ def units_chart(active: Sequence[float], text: Mapping[str, str], height: int = 
             "state": [text["dead"] if s == 0 else text["alive"] for s in share],
         }
     )
-    return (
+    x = alt.X("unit:O", title=text["units"], axis=alt.Axis(labels=False, ticks=False))
+    bars = (
         alt.Chart(df)
         .mark_bar()
         .encode(
-            x=alt.X("unit:O", title=text["units"], axis=alt.Axis(labels=False, ticks=False)),
+            x=x,
             y=alt.Y("share:Q", title=text["share"], scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),
             color=alt.Color(
                 "state:N",
@@ -131,8 +132,13 @@ def units_chart(active: Sequence[float], text: Mapping[str, str], height: int = 
             ),
             tooltip=["unit:O", alt.Tooltip("share:Q", format=".0%"), "state:N"],
         )
-        .properties(height=height)
     )
+    dead = (
+        alt.Chart(df[df["share"] == 0])
+        .mark_tick(color="#D55E00", thickness=4, orient="horizontal")
+        .encode(x=x, y="share:Q", tooltip=["unit:O", "state:N"])
+    )
+    return alt.layer(bars, dead).properties(height=height)
 
 
 def regression_chart(

@@ -10,7 +10,7 @@ from core.function_charts import bars_chart, layer_chart, series_chart, units_ch
 
 ui.lesson("activations")
 DEFAULTS = {"fn": "sigmoid", "range": (-5.0, 5.0), "slope": 0.01, "depth_fn": "sigmoid", "depth": 10}
-DEFAULTS |= {"scale": 1.0, "depth_seed": 0, "shift": 0.0, "lr": 0.0, "dead_seed": 0, "k": 3, "temp": 1.0}
+DEFAULTS |= {"scale": 1.0, "depth_seed": 0, "shift": 0.0, "lr": 10.0, "dead_seed": 0, "k": 3, "temp": 1.0}
 DEFAULTS |= {"c": 0.0} | {f"z{i}": v for i, v in enumerate((2.0, 1.0, 0.1, -1.0, 0.5, -0.5))}
 for key, value in DEFAULTS.items():
     ui.default(f"activations.{key}", value)
@@ -37,7 +37,8 @@ def shapes() -> None:
     chart = series_chart(c.x, {"f(x)": c.y, "f′(x)": c.dy}, "x", ui.T("activations.value"))
     left.altair_chart(chart, width="stretch")
     with right:
-        st.latex(A.FORMULAS[name])
+        for formula in A.FORMULAS[name]:
+            st.latex(formula)
         m1, m2 = st.columns(2)
         m1.metric(ui.T("activations.out_range"), A.RANGES[name])
         m2.metric(ui.T("activations.max_slope"), ui.fmt(float(c.dy.max()), 4))
@@ -67,8 +68,8 @@ def depth() -> None:
     left, right = st.columns([3, 2], gap="large")
     left.altair_chart(layer_chart(g.norms, ui.T("activations.layer"), ui.T("activations.grad")), width="stretch")
     m1, m2 = right.columns(2)
-    m1.metric(ui.T("activations.first"), f"{g.norms[0]:.3e}")
-    m2.metric(ui.T("activations.last"), f"{g.norms[-1]:.3e}")
+    m1.metric(ui.T("activations.first"), f"{g.norms[0]:.2e}")
+    m2.metric(ui.T("activations.last"), f"{g.norms[-1]:.2e}")
     if not g.finite:
         right.error(ui.T("activations.overflow"))
     elif n > 1:
@@ -87,16 +88,17 @@ def dying() -> None:
     seed = c3.number_input(ui.T("app.seed"), 0, 999_999, key="activations.dead_seed", help=ui.T("app.seed_help"))
     d = A.dying_relu(shift, lr, int(seed), st.session_state["activations.slope"] or 0.01)
     text = {k: ui.T(f"activations.{k}") for k in ("dead", "alive", "units", "share")}
+    left, mid, right = st.columns(3)
     for col, key, active, dead in (
-        (c1, "before", d.active_before, d.dead_before),
-        (c2, "after", d.active_after, d.dead_after),
+        (left, "before", d.active_before, d.dead_before),
+        (mid, "after", d.active_after, d.dead_after),
     ):
         col.metric(ui.T(f"activations.dead_{key}"), ui.pct(dead))
         col.altair_chart(units_chart(active, text), width="stretch")
-    rows = {name_of[k]: [ui.pct(d.zero_grad[k]), f"{d.dead_grad[k]:.4f}"] for k in d.zero_grad}
-    cols = [ui.T("activations.zero_grad"), ui.T("activations.dead_grad")]
-    c3.dataframe(pd.DataFrame.from_dict(rows, orient="index", columns=cols))
-    c3.markdown(ui.T("activations.dead_note", g=f"{d.prelu_a_grad:.4f}"))
+    rows = {ui.T("activations.zero_grad"): [ui.pct(v) for v in d.zero_grad.values()]}
+    rows[ui.T("activations.dead_grad")] = [f"{v:.4f}" for v in d.dead_grad.values()]
+    right.dataframe(pd.DataFrame.from_dict(rows, orient="index", columns=[name_of[k] for k in d.zero_grad]))
+    right.markdown(ui.T("activations.dead_note", g=f"{d.prelu_a_grad:.4f}"))
 
 
 def softmax() -> None:

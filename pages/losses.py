@@ -9,7 +9,7 @@ from core import snippets
 from core.function_charts import regression_chart, series_chart
 
 ui.lesson("losses")
-DEFAULTS = {"slope": 0.3, "intercept": 0.0, "outlier": False, "p": 0.3, "y": 1, "z": 20, "seed": 0}
+DEFAULTS = {"slope": 0.3, "intercept": 0.0, "outlier": False, "p": 0.3, "y": 1, "z": 20, "sy": 0, "seed": 0}
 for key, value in DEFAULTS.items():
     ui.default(f"losses.{key}", value)
 NAMES = {k: ui.T(f"losses.names.{k}") for k in ("mse", "mae", "rmse", "bce")}
@@ -24,7 +24,7 @@ def regression() -> None:
     outlier = left.toggle(ui.T("losses.outlier"), key="losses.outlier")
     res = L.line_losses(slope, intercept, outlier)
     rows = {NAMES[k]: [f"{v.value:.4f}", f"{v.d_slope:+.4f}", f"{v.d_intercept:+.4f}"] for k, v in res.items()}
-    cols = [ui.T("losses.value"), "∂L/∂slope", "∂L/∂intercept"]
+    cols = [ui.T("losses.value"), "∂L/∂w", "∂L/∂b"]
     left.dataframe(pd.DataFrame.from_dict(rows, orient="index", columns=cols))
     x, y = L.points(outlier)
     fits = {ui.T("losses.best_mse"): L.best_mse_line(outlier), ui.T("losses.best_mae"): L.best_mae_line(outlier)}
@@ -62,9 +62,9 @@ def binary() -> None:
 def stable() -> None:
     st.subheader(ui.T("losses.stable_title"))
     st.markdown(ui.T("losses.stable_intro"))
-    y = st.session_state["losses.y"]
     left, right = st.columns([1, 2], gap="large")
     z = left.slider(ui.T("losses.z"), -120, 120, key="losses.z")
+    y = left.radio(ui.T("losses.y"), (0, 1), horizontal=True, key="losses.sy")
     s = L.stable_bce(z, y)
     rows = {
         f"sigmoid({z}) (float32)": repr(s.p),
@@ -98,8 +98,8 @@ def multiclass() -> None:
         return
     ce = L.cross_entropy(logits, targets)
     m = st.columns(3)
-    m[0].metric("CrossEntropyLoss(logits)", repr(ce.ce))
-    m[1].metric("NLLLoss(log_softmax(logits))", repr(ce.nll))
+    m[0].metric("CrossEntropyLoss(logits)", f"{ce.ce:.8f}")
+    m[1].metric("NLLLoss(log_softmax(logits))", f"{ce.nll:.8f}")
     m[2].metric(ui.T("losses.on_probs"), f"{ce.on_probs:.4f}")
     st.markdown(ui.T("losses.same" if ce.identical else "losses.differ"))
     per = pd.DataFrame(ce.probs.numpy().round(4), columns=[names[c] for c in cls])
