@@ -63,7 +63,7 @@ class _PairSoftmax(nn.Module):
 
 
 def grid(lo: float, hi: float) -> torch.Tensor:
-    """lo, lo + 0.1, ..., hi (end included), as the seed's torch.range(lo, hi, 0.1) meant; integers / 10 are exact."""
+    """lo, lo + 0.1, ..., hi (end included, like the seed's deprecated torch.range); exact tenths."""
     return torch.arange(round(lo * 10), round(hi * 10) + 1) / 10
 
 
@@ -117,7 +117,7 @@ WIDTH, BATCH = 16, 32
 
 @dataclass(frozen=True)
 class DepthGrads:
-    """‖∂L/∂z_l‖, the gradient reaching layer l = 1..depth of a stacked network, from one real backward pass."""
+    """‖∂L/∂z_l‖, the gradient reaching layer l = 1..depth of a stacked network (one real backward pass)."""
 
     norms: list[float]
 
@@ -156,7 +156,7 @@ def act_fn(name: str, slope: float = 0.01) -> Callable[[torch.Tensor], torch.Ten
 
 
 def depth_grads(name: str, depth: int, scale: float, seed: int = 0) -> DepthGrads:
-    """z_l = h_{l−1} W_lᵀ, h_l = f(z_l), L = mean over the batch of Σ h_depth; backward; ‖∂L/∂z_l‖ per layer."""
+    """z_l = h_{l−1} W_lᵀ, h_l = f(z_l), L = batch mean of Σ h_depth; backward; ‖∂L/∂z_l‖ per layer."""
     x, ws = depth_network(depth, scale, seed)
     f, h, zs = act_fn(name), x.requires_grad_(), []
     for w in ws:

@@ -27,7 +27,7 @@ def series_chart(
     log: bool = False,
     height: int = HEIGHT,
 ) -> alt.LayerChart:
-    """Several curves over one x (solid, dashed, dotted: not only colour), optional points marked at x_mark."""
+    """Several curves over one x (solid, dashed, dotted: not only colour), optional points at x_mark."""
     xs = _np(x)
     rows = [
         (float(a), float(b), name)
@@ -59,7 +59,9 @@ def series_chart(
     layers: list[alt.Chart] = [lines]
     if x_mark is not None:
         layers.append(
-            alt.Chart(pd.DataFrame({"x": [x_mark]})).mark_rule(color="#555", strokeDash=[3, 3]).encode(x="x:Q")
+            alt.Chart(pd.DataFrame({"x": [x_mark]}))
+            .mark_rule(color="#555", strokeDash=[3, 3])
+            .encode(x="x:Q")
         )
     if marks:
         pts = pd.DataFrame(
@@ -102,7 +104,9 @@ def bars_chart(
     df = pd.DataFrame({"label": list(labels), "value": _np(values)})
     df["text"] = df["value"].map(lambda v: f"{v:.3f}")
     y = alt.Y("value:Q", title=y_title, scale=alt.Scale(domain=list(domain)) if domain else alt.Scale())
-    base = alt.Chart(df).encode(x=alt.X("label:N", title=x_title, sort=None, axis=alt.Axis(labelAngle=0)), y=y)
+    base = alt.Chart(df).encode(
+        x=alt.X("label:N", title=x_title, sort=None, axis=alt.Axis(labelAngle=0)), y=y
+    )
     bars = base.mark_bar(color=COLORS[0]).encode(tooltip=["label:N", alt.Tooltip("value:Q", format=".4f")])
     text = base.mark_text(dy=-8, fontSize=13).encode(text="text:N")
     return alt.layer(bars, text).properties(height=height)
@@ -124,7 +128,9 @@ def units_chart(active: Sequence[float], text: Mapping[str, str], height: int = 
         .mark_bar()
         .encode(
             x=x,
-            y=alt.Y("share:Q", title=text["share"], scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),
+            y=alt.Y(
+                "share:Q", title=text["share"], scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")
+            ),
             color=alt.Color(
                 "state:N",
                 scale=alt.Scale(domain=[text["dead"], text["alive"]], range=["#D55E00", COLORS[0]]),
@@ -161,7 +167,11 @@ def regression_chart(
         columns=["x", "y", "line"],
     )
     names = [text["yours"], *fits]
-    resid = alt.Chart(pts).mark_rule(color="#999", strokeDash=[2, 2]).encode(x=alt.X("x:Q", scale=sx), y="y:Q", y2="pred:Q")
+    resid = (
+        alt.Chart(pts)
+        .mark_rule(color="#999", strokeDash=[2, 2])
+        .encode(x=alt.X("x:Q", scale=sx), y="y:Q", y2="pred:Q")
+    )
     ln = (
         alt.Chart(lines)
         .mark_line(strokeWidth=2.5)

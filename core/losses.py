@@ -201,14 +201,16 @@ def seed_logits(seed: int) -> torch.Tensor:
 
 
 class InputError(ValueError):
-    """Bad editor input; `key` names the message to show, (row, col) the cell (1-based sample, class index)."""
+    """Bad editor input: `key` names the message, (row, col) the cell (1-based sample, class index)."""
 
     def __init__(self, key: str, row: int = 0, col: int = 0) -> None:
         super().__init__(key)
         self.key, self.row, self.col = key, row, col
 
 
-def parse_table(rows: Sequence[Sequence[object]], targets: Sequence[object]) -> tuple[torch.Tensor, torch.Tensor]:
+def parse_table(
+    rows: Sequence[Sequence[object]], targets: Sequence[object]
+) -> tuple[torch.Tensor, torch.Tensor]:
     """Edited logits (rows of N_CLASSES cells) and target classes -> (float32 logits, int64 targets)."""
     vals: list[list[float]] = []
     for i, row in enumerate(rows):

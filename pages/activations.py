@@ -20,7 +20,9 @@ name_of = {n: ui.T(f"activations.names.{n}") for n in A.ACTIVATIONS}
 def shapes() -> None:
     st.header(ui.T("activations.shape_title"))
     left, right = st.columns([3, 2], gap="large")
-    name = left.selectbox(ui.T("activations.fn"), A.ACTIVATIONS, format_func=name_of.get, key="activations.fn")
+    name = left.selectbox(
+        ui.T("activations.fn"), A.ACTIVATIONS, format_func=name_of.get, key="activations.fn"
+    )
     lo, hi = left.slider(ui.T("activations.range"), -10.0, 10.0, step=0.5, key="activations.range")
     if hi - lo < 1:
         lo, hi = min(lo, hi - 1), max(hi, lo + 1)
@@ -61,12 +63,21 @@ def depth() -> None:
     )
     n = c2.slider(ui.T("activations.depth"), 1, 20, key="activations.depth")
     scale = c3.slider(
-        ui.T("activations.scale"), 0.25, 8.0, step=0.25, key="activations.scale", help=ui.T("activations.scale_help")
+        ui.T("activations.scale"),
+        0.25,
+        8.0,
+        step=0.25,
+        key="activations.scale",
+        help=ui.T("activations.scale_help"),
     )
-    seed = c4.number_input(ui.T("app.seed"), 0, 999_999, key="activations.depth_seed", help=ui.T("app.seed_help"))
+    seed = c4.number_input(
+        ui.T("app.seed"), 0, 999_999, key="activations.depth_seed", help=ui.T("app.seed_help")
+    )
     g = A.depth_grads(name, n, scale, int(seed))
     left, right = st.columns([3, 2], gap="large")
-    left.altair_chart(layer_chart(g.norms, ui.T("activations.layer"), ui.T("activations.grad")), width="stretch")
+    left.altair_chart(
+        layer_chart(g.norms, ui.T("activations.layer"), ui.T("activations.grad")), width="stretch"
+    )
     m1, m2 = right.columns(2)
     m1.metric(ui.T("activations.first"), f"{g.norms[0]:.2e}")
     m2.metric(ui.T("activations.last"), f"{g.norms[-1]:.2e}")
@@ -85,7 +96,9 @@ def dying() -> None:
     c1, c2, c3 = st.columns(3)
     shift = c1.slider(ui.T("activations.shift"), 0.0, 3.0, step=0.1, key="activations.shift")
     lr = c2.select_slider(ui.T("activations.lr"), (0.0, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0), key="activations.lr")
-    seed = c3.number_input(ui.T("app.seed"), 0, 999_999, key="activations.dead_seed", help=ui.T("app.seed_help"))
+    seed = c3.number_input(
+        ui.T("app.seed"), 0, 999_999, key="activations.dead_seed", help=ui.T("app.seed_help")
+    )
     d = A.dying_relu(shift, lr, int(seed), st.session_state["activations.slope"] or 0.01)
     text = {k: ui.T(f"activations.{k}") for k in ("dead", "alive", "units", "share")}
     left, mid, right = st.columns(3)
@@ -112,7 +125,9 @@ def softmax() -> None:
     p = A.softmax(z, temp, c)
     same = float((p - A.softmax(z, temp)).abs().max())
     labels = [f"z{i + 1} = {v:+.1f}" for i, v in enumerate(z)]
-    right.altair_chart(bars_chart(labels, p, ui.T("activations.logit"), ui.T("activations.prob")), width="stretch")
+    right.altair_chart(
+        bars_chart(labels, p, ui.T("activations.logit"), ui.T("activations.prob")), width="stretch"
+    )
     m1, m2 = right.columns(2)
     m1.metric(ui.T("activations.sum"), f"{float(p.sum()):.6f}")
     m2.metric(ui.T("activations.shift_diff"), f"{same:.1e}")

@@ -23,11 +23,16 @@ def regression() -> None:
     intercept = left.slider(ui.T("losses.intercept"), -2.0, 2.0, step=0.05, key="losses.intercept")
     outlier = left.toggle(ui.T("losses.outlier"), key="losses.outlier")
     res = L.line_losses(slope, intercept, outlier)
-    rows = {NAMES[k]: [f"{v.value:.4f}", f"{v.d_slope:+.4f}", f"{v.d_intercept:+.4f}"] for k, v in res.items()}
+    rows = {
+        NAMES[k]: [f"{v.value:.4f}", f"{v.d_slope:+.4f}", f"{v.d_intercept:+.4f}"] for k, v in res.items()
+    }
     cols = [ui.T("losses.value"), "∂L/∂w", "∂L/∂b"]
     left.dataframe(pd.DataFrame.from_dict(rows, orient="index", columns=cols))
     x, y = L.points(outlier)
-    fits = {ui.T("losses.best_mse"): L.best_mse_line(outlier), ui.T("losses.best_mae"): L.best_mae_line(outlier)}
+    fits = {
+        ui.T("losses.best_mse"): L.best_mse_line(outlier),
+        ui.T("losses.best_mae"): L.best_mae_line(outlier),
+    }
     text = {"yours": ui.T("losses.yours")}
     right.altair_chart(regression_chart(x, y, (slope, intercept), fits, text), width="stretch")
     (ms, mc), (as_, ac) = fits.values()
@@ -43,7 +48,9 @@ def binary() -> None:
     pt, cv = L.binary_point(p, y), L.binary_curves(y)
     bce, mse = NAMES["bce"], NAMES["mse"]
     left, right = st.columns(2, gap="large")
-    loss = series_chart(cv["p"], {bce: cv["bce"], mse: cv["mse"]}, "p", ui.T("losses.loss"), {bce: pt.bce, mse: pt.mse}, p)
+    loss = series_chart(
+        cv["p"], {bce: cv["bce"], mse: cv["mse"]}, "p", ui.T("losses.loss"), {bce: pt.bce, mse: pt.mse}, p
+    )
     left.altair_chart(loss, width="stretch")
     marks = {bce: pt.bce_dz, mse: pt.mse_dz}
     grad = series_chart(cv["p"], {bce: cv["bce_dz"], mse: cv["mse_dz"]}, "p", ui.T("losses.dz"), marks, p)
@@ -75,7 +82,9 @@ def stable() -> None:
     left.dataframe(pd.DataFrame({ui.T("losses.value"): rows}))
     cv = L.stable_curves(y)
     names = {"BCELoss(sigmoid(z))": s.naive, "BCEWithLogitsLoss(z)": s.stable}
-    chart = series_chart(cv["z"], dict(zip(names, (cv["naive"], cv["stable"]))), "z", ui.T("losses.loss"), names, z)
+    chart = series_chart(
+        cv["z"], dict(zip(names, (cv["naive"], cv["stable"]))), "z", ui.T("losses.loss"), names, z
+    )
     right.altair_chart(chart, width="stretch")
     right.markdown(ui.T("losses.stable_note", y=y))
 

@@ -281,7 +281,9 @@ GOOD = [[0.1, 0.2, 0.3, 0.4, 0.5]] * 3
 def test_parse_table_rejects_bad_input_with_a_message_key(rows, targets, key: str) -> None:
     with pytest.raises(L.InputError) as e:
         L.parse_table(rows, targets)
-    assert e.value.key == key and f"losses.bad.{key}" in strings("en") and f"losses.bad.{key}" in strings("ko")
+    assert (
+        e.value.key == key and f"losses.bad.{key}" in strings("en") and f"losses.bad.{key}" in strings("ko")
+    )
 
 
 def test_parse_table_accepts_numbers_and_strings_of_numbers() -> None:

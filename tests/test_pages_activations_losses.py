@@ -146,7 +146,11 @@ def test_cross_entropy_equals_nll_and_edits_change_it() -> None:
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize(
     ("cell", "needle"),
-    [({"c0": "abc"}, ("not a number", "숫자가 아니")), ({"c2": None}, ("empty", "비었")), ({"target": 9}, ("0 to 4", "0부터 4"))],
+    [
+        ({"c0": "abc"}, ("not a number", "숫자가 아니")),
+        ({"c2": None}, ("empty", "비었")),
+        ({"target": 9}, ("0 to 4", "0부터 4")),
+    ],
 )
 def test_bad_editor_input_shows_a_message_not_a_traceback(lang: str, cell: dict, needle: tuple) -> None:
     at = page_app("losses.py", lang)
