@@ -101,17 +101,17 @@ def dying() -> None:
     )
     d = A.dying_relu(shift, lr, int(seed), st.session_state["activations.slope"] or 0.01)
     text = {k: ui.T(f"activations.{k}") for k in ("dead", "alive", "units", "share")}
-    left, mid, right = st.columns(3)
     for col, key, active, dead in (
-        (left, "before", d.active_before, d.dead_before),
-        (mid, "after", d.active_after, d.dead_after),
+        (c1, "before", d.active_before, d.dead_before),
+        (c2, "after", d.active_after, d.dead_after),
     ):
         col.metric(ui.T(f"activations.dead_{key}"), ui.pct(dead))
         col.altair_chart(units_chart(active, text), width="stretch")
     rows = {ui.T("activations.zero_grad"): [ui.pct(v) for v in d.zero_grad.values()]}
     rows[ui.T("activations.dead_grad")] = [f"{v:.4f}" for v in d.dead_grad.values()]
-    right.dataframe(pd.DataFrame.from_dict(rows, orient="index", columns=[name_of[k] for k in d.zero_grad]))
-    right.markdown(ui.T("activations.dead_note", g=f"{d.prelu_a_grad:.4f}"))
+    cols = ["ReLU", "LeakyReLU", "PReLU"]
+    c3.dataframe(pd.DataFrame.from_dict(rows, orient="index", columns=cols).T)
+    c3.markdown(ui.T("activations.dead_note", g=f"{d.prelu_a_grad:.4f}"))
 
 
 def softmax() -> None:

@@ -92,7 +92,9 @@ def stable() -> None:
 def multiclass() -> None:
     st.header(ui.T("losses.ce_title"))
     st.markdown(ui.T("losses.ce_intro"))
-    seed = st.number_input(ui.T("app.seed"), 0, 999_999, key="losses.seed", help=ui.T("app.seed_help"))
+    seed = st.columns(4)[0].number_input(
+        ui.T("app.seed"), 0, 999_999, key="losses.seed", help=ui.T("app.seed_help")
+    )
     cls = [f"c{i}" for i in range(L.N_CLASSES)]
     names = {c: ui.T("losses.class", i=i) for i, c in enumerate(cls)} | {"target": ui.T("losses.target")}
     config = {c: st.column_config.NumberColumn(names[c], format="%.4f") for c in cls}
