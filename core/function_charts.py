@@ -1,0 +1,196 @@
+"""Chart builders for the activation and loss pages: data in, Altair chart out (never streamlit)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
+DASHES = ([1, 0], [6, 3], [2, 2], [8, 2, 2, 2])
+HEIGHT = 300
+
+
+def _np(v) -> np.ndarray:
+    return np.asarray(v.detach() if hasattr(v, "detach") else v, dtype=float)
+
+
+def series_chart(
+    x: Sequence[float],
+    series: Mapping[str, Sequence[float]],
+    x_title: str,
+    y_title: str,
+    marks: Mapping[str, float] | None = None,
+    x_mark: float | None = None,
+    log: bool = False,
+    height: int = HEIGHT,
+) -> alt.LayerChart:
+    """Several curves over one x (solid, dashed, dotted: not only colour), optional points at x_mark."""
+    xs = _np(x)
+    rows = [
+        (float(a), float(b), name)
+        for name, vals in series.items()
+        for a, b in zip(xs, _np(vals))
+        if np.isfinite(b) and (not log or b > 0)
+    ]
+    df = pd.DataFrame(rows, columns=["x", "y", "series"])
+    names = list(series)
+    color = alt.Color(
+        "series:N",
+        scale=alt.Scale(domain=names, range=list(COLORS[: len(names)])),
+        legend=alt.Legend(title=None, orient="top"),
+    )
+    y_scale = alt.Scale(type="log") if log else alt.Scale(zero=False)
+    lines = (
+        alt.Chart(df)
+        .mark_line(strokeWidth=2.5)
+        .encode(
+            x=alt.X("x:Q", title=x_title),
+            y=alt.Y("y:Q", title=y_title, scale=y_scale),
+            color=color,
+            strokeDash=alt.StrokeDash(
+                "series:N", scale=alt.Scale(domain=names, range=list(DASHES[: len(names)])), legend=None
+            ),
+            tooltip=["series:N", alt.Tooltip("x:Q", format=".3f"), alt.Tooltip("y:Q", format=".4g")],
+        )
+    )
+    layers: list[alt.Chart] = [lines]
+    if x_mark is not None:
+        layers.append(
+            alt.Chart(pd.DataFrame({"x": [x_mark]}))
+            .mark_rule(color="#555", strokeDash=[3, 3])
+            .encode(x="x:Q")
+        )
+    if marks:
+        pts = pd.DataFrame(
+            [(x_mark, float(v), k) for k, v in marks.items() if np.isfinite(v) and (not log or v > 0)],
+            columns=["x", "y", "series"],
+        )
+        layers.append(
+            alt.Chart(pts)
+            .mark_point(size=120, filled=True, stroke="black", strokeWidth=1)
+            .encode(x="x:Q", y="y:Q", color=color, tooltip=["series:N", alt.Tooltip("y:Q", format=".4g")])
+        )
+    return alt.layer(*layers).properties(height=height)
+
+
+def layer_chart(norms: Sequence[float], x_title: str, y_title: str, height: int = HEIGHT) -> alt.Chart:
+    """Gradient size per layer (1 = first layer, nearest the input) on a log scale."""
+    df = pd.DataFrame({"layer": np.arange(1, len(norms) + 1), "grad": _np(norms)})
+    df = df[np.isfinite(df["grad"]) & (df["grad"] > 0)]
+    return (
+        alt.Chart(df)
+        .mark_line(point=alt.OverlayMarkDef(size=60, filled=True), strokeWidth=2.5, color=COLORS[0])
+        .encode(
+            x=alt.X("layer:Q", title=x_title, axis=alt.Axis(tickMinStep=1), scale=alt.Scale(zero=False)),
+            y=alt.Y("grad:Q", title=y_title, scale=alt.Scale(type="log"), axis=alt.Axis(format=".0e")),
+            tooltip=["layer:Q", alt.Tooltip("grad:Q", format=".3e")],
+        )
+        .properties(height=height)
+    )
+
+
+def bars_chart(
+    labels: Sequence[str],
+    values: Sequence[float],
+    x_title: str,
+    y_title: str,
+    domain: tuple[float, float] | None = (0.0, 1.0),
+    height: int = 260,
+) -> alt.LayerChart:
+    """Labelled bars with their values written on them (e.g. softmax probabilities)."""
+    df = pd.DataFrame({"label": list(labels), "value": _np(values)})
+    df["text"] = df["value"].map(lambda v: f"{v:.3f}")
+    y = alt.Y("value:Q", title=y_title, scale=alt.Scale(domain=list(domain)) if domain else alt.Scale())
+    base = alt.Chart(df).encode(
+        x=alt.X("label:N", title=x_title, sort=None, axis=alt.Axis(labelAngle=0)), y=y
+    )
+    bars = base.mark_bar(color=COLORS[0]).encode(tooltip=["label:N", alt.Tooltip("value:Q", format=".4f")])
+    text = base.mark_text(dy=-8, fontSize=13).encode(text="text:N")
+    return alt.layer(bars, text).properties(height=height)
+
+
+def units_chart(active: Sequence[float], text: Mapping[str, str], height: int = 240) -> alt.LayerChart:
+    """Each unit's share of inputs on which it outputs > 0, sorted; dead units (0 %) drawn as red ticks."""
+    share = np.sort(_np(active))
+    df = pd.DataFrame(
+        {
+            "unit": np.arange(1, len(share) + 1),
+            "share": share,
+            "state": [text["dead"] if s == 0 else text["alive"] for s in share],
+        }
+    )
+    x = alt.X("unit:O", title=text["units"], axis=alt.Axis(labels=False, ticks=False))
+    bars = (
+        alt.Chart(df)
+        .mark_bar()
+        .encode(
+            x=x,
+            y=alt.Y(
+                "share:Q", title=text["share"], scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")
+            ),
+            color=alt.Color(
+                "state:N",
+                scale=alt.Scale(domain=[text["dead"], text["alive"]], range=["#D55E00", COLORS[0]]),
+                legend=alt.Legend(title=None, orient="top"),
+            ),
+            tooltip=["unit:O", alt.Tooltip("share:Q", format=".0%"), "state:N"],
+        )
+    )
+    dead = (
+        alt.Chart(df[df["share"] == 0])
+        .mark_tick(color="#D55E00", thickness=4, orient="horizontal")
+        .encode(x=x, y="share:Q", tooltip=["unit:O", "state:N"])
+    )
+    return alt.layer(bars, dead).properties(height=height)
+
+
+def regression_chart(
+    x: Sequence[float],
+    y: Sequence[float],
+    line: tuple[float, float],
+    fits: Mapping[str, tuple[float, float]],
+    text: Mapping[str, str],
+    height: int = 340,
+) -> alt.LayerChart:
+    """Points, the student's line with its residuals, and the lines that minimise each loss (dashed)."""
+    xs, ys = _np(x), _np(y)
+    slope, intercept = line
+    pred = slope * xs + intercept
+    pts = pd.DataFrame({"x": xs, "y": ys, "pred": pred})
+    lo, hi = float(xs.min()) - 0.5, float(xs.max()) + 0.5
+    sx = alt.Scale(domain=[lo, hi], nice=False)
+    lines = pd.DataFrame(
+        [(v, s * v + c, name) for name, (s, c) in {text["yours"]: line, **fits}.items() for v in (lo, hi)],
+        columns=["x", "y", "line"],
+    )
+    names = [text["yours"], *fits]
+    resid = (
+        alt.Chart(pts)
+        .mark_rule(color="#999", strokeDash=[2, 2])
+        .encode(x=alt.X("x:Q", scale=sx), y="y:Q", y2="pred:Q")
+    )
+    ln = (
+        alt.Chart(lines)
+        .mark_line(strokeWidth=2.5)
+        .encode(
+            x=alt.X("x:Q", scale=sx, title="x"),
+            y=alt.Y("y:Q", title="y"),
+            color=alt.Color(
+                "line:N",
+                scale=alt.Scale(domain=names, range=list(COLORS[: len(names)])),
+                legend=alt.Legend(title=None, orient="top"),
+            ),
+            strokeDash=alt.StrokeDash(
+                "line:N", scale=alt.Scale(domain=names, range=list(DASHES[: len(names)])), legend=None
+            ),
+        )
+    )
+    dots = (
+        alt.Chart(pts)
+        .mark_point(filled=True, size=80, color="#222")
+        .encode(x=alt.X("x:Q", scale=sx), y="y:Q", tooltip=[alt.Tooltip("x:Q"), alt.Tooltip("y:Q")])
+    )
+    return alt.layer(resid, ln, dots).properties(height=height)

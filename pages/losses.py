@@ -1,0 +1,130 @@
+"""Loss functions: regression losses and outliers, BCE vs MSE, stable BCE, cross-entropy."""
+
+import pandas as pd
+import streamlit as st
+
+import ui
+from core import losses as L
+from core import snippets
+from core.function_charts import regression_chart, series_chart
+
+ui.lesson("losses")
+DEFAULTS = {"slope": 0.3, "intercept": 0.0, "outlier": False, "p": 0.3, "y": 1, "z": 20, "sy": 0, "seed": 0}
+for key, value in DEFAULTS.items():
+    ui.default(f"losses.{key}", value)
+NAMES = {k: ui.T(f"losses.names.{k}") for k in ("mse", "mae", "rmse", "bce")}
+
+
+def regression() -> None:
+    st.header(ui.T("losses.reg_title"))
+    st.markdown(ui.T("losses.reg_intro"))
+    left, right = st.columns([1, 2], gap="large")
+    slope = left.slider(ui.T("losses.slope"), -2.0, 3.0, step=0.05, key="losses.slope")
+    intercept = left.slider(ui.T("losses.intercept"), -2.0, 2.0, step=0.05, key="losses.intercept")
+    outlier = left.toggle(ui.T("losses.outlier"), key="losses.outlier")
+    res = L.line_losses(slope, intercept, outlier)
+    rows = {
+        NAMES[k]: [f"{v.value:.4f}", f"{v.d_slope:+.4f}", f"{v.d_intercept:+.4f}"] for k, v in res.items()
+    }
+    cols = [ui.T("losses.value"), "∂L/∂w", "∂L/∂b"]
+    left.dataframe(pd.DataFrame.from_dict(rows, orient="index", columns=cols))
+    x, y = L.points(outlier)
+    fits = {
+        ui.T("losses.best_mse"): L.best_mse_line(outlier),
+        ui.T("losses.best_mae"): L.best_mae_line(outlier),
+    }
+    text = {"yours": ui.T("losses.yours")}
+    right.altair_chart(regression_chart(x, y, (slope, intercept), fits, text), width="stretch")
+    (ms, mc), (as_, ac) = fits.values()
+    right.markdown(ui.T("losses.reg_note", ms=f"{ms:.2f}", mc=f"{mc:.2f}", as_=f"{as_:.2f}", ac=f"{ac:.2f}"))
+
+
+def binary() -> None:
+    st.header(ui.T("losses.bin_title"))
+    st.markdown(ui.T("losses.bin_intro"))
+    c1, c2 = st.columns([3, 1])
+    p = c1.slider(ui.T("losses.p"), 0.01, 0.99, step=0.01, key="losses.p")
+    y = c2.radio(ui.T("losses.y"), (0, 1), horizontal=True, key="losses.y")
+    pt, cv = L.binary_point(p, y), L.binary_curves(y)
+    bce, mse = NAMES["bce"], NAMES["mse"]
+    left, right = st.columns(2, gap="large")
+    loss = series_chart(
+        cv["p"], {bce: cv["bce"], mse: cv["mse"]}, "p", ui.T("losses.loss"), {bce: pt.bce, mse: pt.mse}, p
+    )
+    left.altair_chart(loss, width="stretch")
+    marks = {bce: pt.bce_dz, mse: pt.mse_dz}
+    grad = series_chart(cv["p"], {bce: cv["bce_dz"], mse: cv["mse_dz"]}, "p", ui.T("losses.dz"), marks, p)
+    right.altair_chart(grad, width="stretch")
+    m = st.columns(4)
+    m[0].metric(bce, f"{pt.bce:.4f}")
+    m[1].metric(mse, f"{pt.mse:.4f}")
+    m[2].metric(ui.T("losses.bce_dz"), f"{pt.bce_dz:+.4f}")
+    m[3].metric(ui.T("losses.mse_dz"), f"{pt.mse_dz:+.4f}")
+    st.markdown(ui.T("losses.bin_note"))
+    with st.expander(ui.T("losses.seed_bce")):
+        st.code(L.BCE_CODE, language="python")
+        st.code(snippets.run(L.BCE_CODE), language="text")
+
+
+def stable() -> None:
+    st.subheader(ui.T("losses.stable_title"))
+    st.markdown(ui.T("losses.stable_intro"))
+    left, right = st.columns([1, 2], gap="large")
+    z = left.slider(ui.T("losses.z"), -120, 120, key="losses.z")
+    y = left.radio(ui.T("losses.y"), (0, 1), horizontal=True, key="losses.sy")
+    s = L.stable_bce(z, y)
+    rows = {
+        f"sigmoid({z}) (float32)": repr(s.p),
+        "BCELoss(sigmoid(z))": f"{s.naive:.6g}",
+        "BCEWithLogitsLoss(z)": f"{s.stable:.6g}",
+        ui.T("losses.exact"): f"{s.exact:.6g}",
+    }
+    left.dataframe(pd.DataFrame({ui.T("losses.value"): rows}))
+    cv = L.stable_curves(y)
+    names = {"BCELoss(sigmoid(z))": s.naive, "BCEWithLogitsLoss(z)": s.stable}
+    chart = series_chart(
+        cv["z"], dict(zip(names, (cv["naive"], cv["stable"]))), "z", ui.T("losses.loss"), names, z
+    )
+    right.altair_chart(chart, width="stretch")
+    right.markdown(ui.T("losses.stable_note", y=y))
+
+
+def multiclass() -> None:
+    st.header(ui.T("losses.ce_title"))
+    st.markdown(ui.T("losses.ce_intro"))
+    seed = st.columns(4)[0].number_input(
+        ui.T("app.seed"), 0, 999_999, key="losses.seed", help=ui.T("app.seed_help")
+    )
+    cls = [f"c{i}" for i in range(L.N_CLASSES)]
+    names = {c: ui.T("losses.class", i=i) for i, c in enumerate(cls)} | {"target": ui.T("losses.target")}
+    config = {c: st.column_config.NumberColumn(names[c], format="%.4f") for c in cls}
+    config["target"] = st.column_config.NumberColumn(names["target"], min_value=0, max_value=4, step=1)
+    table = pd.DataFrame(L.seed_logits(int(seed)).numpy(), columns=cls)
+    table["target"] = list(L.SEED_CLASSES)
+    edited = st.data_editor(table, key=f"ce_table_{seed}", column_config=config, width="stretch")
+    try:
+        logits, targets = L.parse_table(edited[cls].values.tolist(), edited["target"].tolist())
+    except L.InputError as e:
+        st.error(ui.T(f"losses.bad.{e.key}", row=e.row, col=e.col), icon="✋")
+        return
+    ce = L.cross_entropy(logits, targets)
+    m = st.columns(3)
+    m[0].metric("CrossEntropyLoss(logits)", f"{ce.ce:.8f}")
+    m[1].metric("NLLLoss(log_softmax(logits))", f"{ce.nll:.8f}")
+    m[2].metric(ui.T("losses.on_probs"), f"{ce.on_probs:.4f}")
+    st.markdown(ui.T("losses.same" if ce.identical else "losses.differ"))
+    per = pd.DataFrame(ce.probs.numpy().round(4), columns=[names[c] for c in cls])
+    per.insert(0, names["target"], targets.tolist())
+    per[ui.T("losses.per_sample")] = [round(v, 4) for v in ce.per_sample]
+    st.markdown(ui.T("losses.per_intro"))
+    st.dataframe(per, width="stretch")
+    with st.expander(ui.T("losses.ce_code")):
+        code = L.CE_CODE.format(seed=int(seed))
+        st.code(code, language="python")
+        st.code(snippets.run(code), language="text")
+
+
+regression()
+binary()
+stable()
+multiclass()

@@ -1,0 +1,66 @@
+"""Real browser: the Activations and Losses pages load in a real server, draw their charts, raise nothing."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from live import CHROMIUM_ARGS, chromium_path, streamlit_server, wait_idle
+
+pytestmark = pytest.mark.browser
+
+if chromium_path() is None and os.environ.get("CI") != "true":
+    pytest.skip("Chromium is not installed", allow_module_level=True)
+
+CHART = "[data-testid=stVegaLiteChart]"
+
+
+@pytest.fixture(scope="module")
+def browser_page():
+    from playwright.sync_api import sync_playwright
+
+    with streamlit_server() as (url, _proc), sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 4000})
+        try:
+            yield url, page
+        finally:
+            browser.close()
+
+
+def _drawn_charts(page) -> int:
+    """Charts that have actually painted (a canvas or an svg inside the Vega-Lite element)."""
+    return page.locator(f"{CHART} canvas, {CHART} svg").count()
+
+
+@pytest.mark.parametrize(("name", "lang", "charts"), [("activations", "en", 5), ("losses", "ko", 4)])
+def test_page_renders_charts_without_exceptions(browser_page, name: str, lang: str, charts: int) -> None:
+    url, page = browser_page
+    page.goto(f"{url}/{name}?lang={lang}")
+    page.wait_for_selector("[data-testid=stSidebarNav]", timeout=30_000)
+    wait_idle(page)
+    page.wait_for_function(
+        f"document.querySelectorAll('{CHART} canvas, {CHART} svg').length >= {charts}", timeout=30_000
+    )
+    assert page.locator("[data-testid=stException]").count() == 0
+    assert page.locator(CHART).count() >= charts and _drawn_charts(page) >= charts
+
+
+def test_moving_a_slider_repaints_without_exceptions(browser_page) -> None:
+    url, page = browser_page
+    page.goto(f"{url}/activations?lang=en")
+    page.wait_for_selector("[data-testid=stSidebarNav]", timeout=30_000)
+    wait_idle(page)
+    metric = page.locator("[data-testid=stMetricValue]").nth(2)  # gradient at layer 1
+    before = metric.inner_text()
+    thumb = page.locator('[data-testid=stSlider] input[type=range][aria-label="Depth (layers)"]')
+    thumb.focus()
+    for _ in range(5):
+        thumb.press("ArrowRight")
+    wait_idle(page)
+    page.wait_for_function(
+        "([b]) => document.querySelectorAll('[data-testid=stMetricValue]')[2].innerText !== b", arg=[before]
+    )
+    assert page.locator("[data-testid=stException]").count() == 0
+    assert _drawn_charts(page) >= 5

@@ -1,0 +1,159 @@
+"""AppTest: the Activations and Losses pages in both languages; every widget changes what is shown."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import LANGS, chart_specs, no_errors, page_app, shown_text
+
+
+def _changes(at, widget, value) -> None:
+    before = (shown_text(at), chart_specs(at))
+    widget.set_value(value).run()
+    no_errors(at)
+    assert (shown_text(at), chart_specs(at)) != before, widget.key
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("page", ["activations.py", "losses.py"])
+def test_pages_run_in_both_languages_with_lesson_and_charts(page: str, lang: str) -> None:
+    at = page_app(page, lang)
+    no_errors(at)
+    assert at.title and at.info  # the lesson: title, intro, "what to look for"
+    assert len(chart_specs(at)) >= 4
+    text = shown_text(at)
+    hangul = any("\uac00" <= ch <= "\ud7a3" for ch in text)
+    assert hangul == (lang == "ko")
+    assert "activations." not in text.replace("activations.py", "") and "losses." not in text
+
+
+ACTIVATION_MOVES = [
+    ("selectbox", "activations.fn", "tanh"),
+    ("slider", "activations.range", (-2.0, 3.0)),
+    ("selectbox", "activations.depth_fn", "relu"),
+    ("slider", "activations.depth", 15),
+    ("slider", "activations.scale", 3.0),
+    ("number_input", "activations.depth_seed", 7),
+    ("slider", "activations.shift", 1.0),
+    ("select_slider", "activations.lr", 1.0),
+    ("number_input", "activations.dead_seed", 3),
+    ("slider", "activations.k", 5),
+    ("slider", "activations.z0", -1.0),
+    ("slider", "activations.z1", 3.0),
+    ("slider", "activations.z2", 2.5),
+    ("slider", "activations.temp", 0.5),
+    ("slider", "activations.c", 2.0),
+]
+
+
+@pytest.mark.parametrize(("kind", "key", "value"), ACTIVATION_MOVES)
+def test_activation_widgets_change_what_is_shown(kind: str, key: str, value: object) -> None:
+    at = page_app("activations.py")
+    _changes(at, getattr(at, kind)(key=key), value)
+
+
+@pytest.mark.parametrize("name", ["leaky_relu", "prelu"])
+def test_slope_slider_moves_leaky_and_prelu(name: str) -> None:
+    at = page_app("activations.py")
+    at.selectbox(key="activations.fn").set_value(name).run()
+    assert not at.slider(key="activations.slope").disabled
+    _changes(at, at.slider(key="activations.slope"), 0.3)
+    assert any("0.3" in c.value for c in at.code)  # the shown code uses the slope
+
+
+def test_every_activation_shows_formula_range_and_runnable_code() -> None:
+    at = page_app("activations.py")
+    for name in ("sigmoid", "tanh", "relu", "leaky_relu", "prelu", "softmax"):
+        at.selectbox(key="activations.fn").set_value(name).run()
+        no_errors(at)
+        assert len(at.latex) == 2
+        metrics = {m.label: m.value for m in at.metric}
+        assert "Output range" in metrics
+    at.selectbox(key="activations.fn").set_value("sigmoid").run()
+    assert {m.label: m.value for m in at.metric}["Largest f′ on this range"] == "0.2500"
+
+
+def test_more_logits_appear_and_probabilities_sum_to_one() -> None:
+    at = page_app("activations.py")
+    at.slider(key="activations.k").set_value(6).run()
+    _changes(at, at.slider(key="activations.z5"), 4.0)
+    _changes(at, at.slider(key="activations.z4"), -4.0)
+    _changes(at, at.slider(key="activations.z3"), 1.5)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Sum of probabilities"] == "1.000000"
+    assert metrics["Change caused by c (max |Δp|)"].startswith(("0.0e+00", "1.", "2.", "3.", "4.", "5."))
+    assert float(metrics["Change caused by c (max |Δp|)"]) < 1e-6
+
+
+def test_depth_demo_shows_vanishing_then_exploding() -> None:
+    at = page_app("activations.py")
+    at.slider(key="activations.depth").set_value(20).run()
+    assert any("Vanishing" in i.value for i in at.info)
+    at.selectbox(key="activations.depth_fn").set_value("relu").run()
+    at.slider(key="activations.scale").set_value(3.0).run()
+    assert any("Exploding" in i.value for i in at.info)
+
+
+def test_seed_softmax_output_is_shown() -> None:
+    at = page_app("activations.py")
+    assert any("tensor([[0.4334, 0.3806, 0.1860]])" in c.value for c in at.code)
+
+
+LOSS_MOVES = [
+    ("slider", "losses.slope", 1.0),
+    ("slider", "losses.intercept", -0.5),
+    ("toggle", "losses.outlier", True),
+    ("slider", "losses.p", 0.8),
+    ("radio", "losses.y", 0),
+    ("slider", "losses.z", -100),
+    ("radio", "losses.sy", 1),
+    ("number_input", "losses.seed", 5),
+]
+
+
+@pytest.mark.parametrize(("kind", "key", "value"), LOSS_MOVES)
+def test_loss_widgets_change_what_is_shown(kind: str, key: str, value: object) -> None:
+    at = page_app("losses.py")
+    _changes(at, getattr(at, kind)(key=key), value)
+
+
+def test_bce_vs_mse_gradient_numbers() -> None:
+    at = page_app("losses.py")
+    at.slider(key="losses.p").set_value(0.01).run()
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["BCE: ∂L/∂z = p − y"] == "-0.9900"
+    assert metrics["MSE: ∂L/∂z = 2(p − y)·p(1 − p)"] == "-0.0196"
+    assert any("tensor(0.5554)" in c.value for c in at.code)
+
+
+def _editor_edit(at, cell: dict) -> None:
+    key = at.data_editor[0].key
+    at.session_state[key] = {"edited_rows": {0: cell}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    no_errors(at)
+
+
+def test_cross_entropy_equals_nll_and_edits_change_it() -> None:
+    at = page_app("losses.py")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["CrossEntropyLoss(logits)"] == metrics["NLLLoss(log_softmax(logits))"] == "1.99448740"
+    _editor_edit(at, {"c1": 5.0})
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["CrossEntropyLoss(logits)"] == metrics["NLLLoss(log_softmax(logits))"] != "1.99448740"
+    assert not at.error
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize(
+    ("cell", "needle"),
+    [
+        ({"c0": "abc"}, ("not a number", "숫자가 아니")),
+        ({"c2": None}, ("empty", "비었")),
+        ({"target": 9}, ("0 to 4", "0부터 4")),
+    ],
+)
+def test_bad_editor_input_shows_a_message_not_a_traceback(lang: str, cell: dict, needle: tuple) -> None:
+    at = page_app("losses.py", lang)
+    _editor_edit(at, cell)
+    assert at.error and needle[lang == "ko"] in at.error[0].value
+    assert len(chart_specs(at)) >= 4  # the rest of the page still works
