@@ -21,6 +21,7 @@ MAX_BYTES = 1_000_000  # 1 MB (the server allows 5 MB uploads; data for a 2-D pe
 MAX_ROWS = 5000
 MAX_ABS = 1e4  # coordinates beyond this are almost certainly a unit or column mistake
 COLUMNS = ("x1", "x2", "label")
+OPTIONAL = ("set",)  # the lab's own data download adds train/test; ignored on upload
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -88,7 +89,7 @@ def read_csv(raw: bytes) -> CsvData | CsvError:
         return CsvError("empty")
     header = lines[0]
     found = {d: len(next(csv.reader([header], delimiter=d))) for d in DELIMITERS}
-    delim = next((d for d in DELIMITERS if found[d] == len(COLUMNS)), None)
+    delim = next((d for d in DELIMITERS if found[d] in (3, 4)), None)
     notes: list[CsvError] = []
     if delim is None:
         guess = max(DELIMITERS, key=lambda d: found[d])
@@ -98,7 +99,8 @@ def read_csv(raw: bytes) -> CsvData | CsvError:
         notes.append(CsvError("delimiter", {"delimiter": DELIMITERS[delim]}))
     rows = list(csv.reader(lines, delimiter=delim))
     names = [c.strip().lstrip("\ufeff").lower() for c in rows[0]]
-    if sorted(names) != sorted(COLUMNS):
+    extra = [c for c in names if c not in COLUMNS]
+    if sorted(c for c in names if c in COLUMNS) != sorted(COLUMNS) or any(c not in OPTIONAL for c in extra):
         if all(_number(c) is not None for c in rows[0]):
             return CsvError("no_header")
         return CsvError("columns", {"found": _cell(", ".join(c.strip() for c in rows[0]))})
@@ -110,14 +112,16 @@ def read_csv(raw: bytes) -> CsvData | CsvError:
     where = [names.index(c) for c in COLUMNS]
     values: list[list[float]] = []
     for i, row in enumerate(body, start=2):  # line numbers as a spreadsheet shows them
-        if len(row) != len(COLUMNS):
-            return CsvError("row_length", {"row": i, "found": len(row), "expected": len(COLUMNS)})
+        if len(row) != len(names):
+            return CsvError("row_length", {"row": i, "found": len(row), "expected": len(names)})
         nums = []
         for j in where:
             cell = row[j]
             num = _number(cell)
             if num is None:
                 code = "formula" if cell.strip().startswith(FORMULA_START) else "not_number"
+                if code == "not_number" and _number(cell.replace(",", ".", 1)) is not None:
+                    code = "decimal_comma"
                 return CsvError(code, {"row": i, "column": names[j], "value": _cell(cell)})
             if not math.isfinite(num):
                 return CsvError("not_finite", {"row": i, "column": names[j], "value": _cell(cell)})

@@ -19,6 +19,7 @@ from core import export, urlstate
 from core.csvdata import CsvData, CsvError, read_csv
 from core.data import DATASETS, Dataset, split
 from core.presets import BY_ID, PRESETS
+from core.text import LANGS, normalize_lang
 from core.train import History, TrainConfig, train
 from core.urlstate import GLOBAL, MY_DATA, PAGE_SPECS, Problem
 
@@ -53,18 +54,23 @@ def _notice(problems: list[Problem]) -> None:
 
 
 def _apply_globals() -> list[Problem]:
-    """Take presentation mode / hidden controls / preset from a link that was just opened."""
+    """Take presentation mode / hidden controls / preset from a link that was just opened (idempotent)."""
     q = _query()
-    glob = {k: v for k, v in q.items() if k in GLOBAL and k != "lang"}
-    if not glob or glob == st.session_state.get(_GLOBAL_WRITTEN):
+    glob = {k: v for k, v in q.items() if k in GLOBAL}
+    if glob == st.session_state.get(_GLOBAL_WRITTEN):
         return []
+    st.session_state[_GLOBAL_WRITTEN] = glob
     values, problems = urlstate.parse(None, glob)
+    problems = [p for p in problems if p.name != "lang"]
+    lang = glob.get("lang", [])
+    if len(lang) > 1 or (lang and normalize_lang(lang[0], "") not in LANGS):
+        problems.append(Problem("lang", " & ".join(lang), "choice", {"choices": ", ".join(LANGS)}))
     if "preset" in values and values["preset"] not in BY_ID:
         problems.append(Problem("preset", values.pop("preset"), "choice", {"choices": ", ".join(BY_ID)}))
-    st.session_state[PRESENT] = values.get("present", False)
-    st.session_state[HIDE] = values.get("hide", False)
-    st.session_state["_preset"] = values.get("preset")
-    st.session_state[_GLOBAL_WRITTEN] = glob
+    if any(k in glob for k in ("present", "hide", "preset")):  # a link, not a page change
+        st.session_state[PRESENT] = values.get("present", False)
+        st.session_state[HIDE] = values.get("hide", False)
+        st.session_state["_preset"] = values.get("preset")
     return problems
 
 
@@ -106,7 +112,7 @@ def sidebar() -> None:
             st.query_params[k] = glob[k]
         elif k not in glob and k in st.query_params:
             del st.query_params[k]
-    st.session_state[_GLOBAL_WRITTEN] = {k: v for k, v in _query().items() if k in GLOBAL and k != "lang"}
+    st.session_state[_GLOBAL_WRITTEN] = {k: v for k, v in _query().items() if k in GLOBAL}
     pid = st.session_state.pop("_goto_preset", None)
     if pid in BY_ID:
         preset = BY_ID[pid]
@@ -174,13 +180,13 @@ def start(page: str) -> None:
     q = _query()
     mine = {k: v for k, v in q.items() if k not in GLOBAL}
     written = st.session_state.setdefault(_WRITTEN, {})
-    problems: list[Problem] = []
+    problems = _apply_globals()
     if mine and mine != written.get(page):
-        problems = _apply(page, mine)
+        problems += _apply(page, mine)
         written[page] = mine
-    if "preset" in q and q["preset"][-1:] != [st.session_state.get("_preset")]:
-        pid = q["preset"][-1]
-        st.session_state["_preset"] = pid if pid in BY_ID else None
+    pid = st.session_state.get("_preset")
+    if pid in BY_ID and BY_ID[pid].page != page:
+        st.session_state["_preset"] = None
     for name, spec in PAGE_SPECS[page].items():
         key = f"{page}.{name}"
         if st.session_state.get(key) == MY_DATA and own_data() is None:
@@ -213,7 +219,7 @@ def finish(page: str) -> None:
     if {k: [v] for k, v in q.items()} != _query():
         st.query_params.from_dict(q)
     st.session_state.setdefault(_WRITTEN, {})[page] = {k: [v] for k, v in q.items() if k not in GLOBAL}
-    st.session_state[_GLOBAL_WRITTEN] = {k: [v] for k, v in q.items() if k in GLOBAL and k != "lang"}
+    st.session_state[_GLOBAL_WRITTEN] = {k: [v] for k, v in q.items() if k in GLOBAL}
     try:
         base = (st.context.url or "").split("?")[0]
     except Exception:  # no browser context (AppTest)
