@@ -46,7 +46,7 @@ def _num(x: float) -> str:
 def dataset_csv(train: Dataset, test: Dataset) -> str:
     """The points as CSV: x1, x2, label, set (train/test); it can be uploaded back as "my data"."""
     rows = [
-        (_num(x[0]), _num(x[1]), int(lab), part)
+        (float(x[0]), float(x[1]), int(lab), part)
         for part, ds in (("train", train), ("test", test))
         for x, lab in zip(ds.X.tolist(), ds.y.tolist())
     ]

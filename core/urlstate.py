@@ -37,7 +37,7 @@ LR_STEPS: tuple[float, ...] = (
 )
 MY_DATA = "mine"  # the dataset choice of a student's uploaded CSV (it never travels in a link)
 MAX_LEN = 64  # longer raw values are refused before parsing
-_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d{1,3})?")
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d{1,3})?", re.ASCII)
 _TRUE, _FALSE = ("1", "true", "on", "yes"), ("0", "false", "off", "no")
 
 
