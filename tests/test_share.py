@@ -189,6 +189,8 @@ def malformed_sets() -> list[tuple[str, dict, list[str]]]:
 
 
 MALFORMED = malformed_sets()
+# in the app: one set per bad value (they alternate pages), plus every range case and the odd ones
+ON_PAGE = [m for i, m in enumerate(MALFORMED) if i >= 2 * len(BAD_VALUES) or i % 2 == 0]
 
 
 def test_there_are_at_least_50_malformed_sets() -> None:
@@ -198,14 +200,21 @@ def test_there_are_at_least_50_malformed_sets() -> None:
 @pytest.mark.parametrize(("page", "params", "fallback"), MALFORMED, ids=range(len(MALFORMED)))
 def test_parse_never_raises_and_flags_every_bad_value(page: str, params: dict, fallback: list[str]) -> None:
     good, problems = urlstate.parse(page, params)
-    if params in ({"dataset": "mine"}, {"preset": "no_such_preset"}):  # the page checks these (upload, presets)
+    if params in (
+        {"dataset": "mine"},
+        {"preset": "no_such_preset"},
+    ):  # the page checks these (upload, presets)
         assert good == params and not problems
         return
     assert set(fallback) <= {p.name for p in problems}
     assert not (set(good) & set(fallback)) and problems
 
 
-@pytest.mark.parametrize(("page", "params", "fallback"), MALFORMED, ids=range(len(MALFORMED)))
+def test_there_are_at_least_50_malformed_links_tried_on_the_pages() -> None:
+    assert len(ON_PAGE) >= 50
+
+
+@pytest.mark.parametrize(("page", "params", "fallback"), ON_PAGE, ids=range(len(ON_PAGE)))
 def test_malformed_links_show_a_notice_and_defaults(page: str, params: dict, fallback: list[str]) -> None:
     at = app(page, params)
     no_errors(at)
