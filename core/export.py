@@ -76,7 +76,7 @@ def _optimizer_line(cfg: TrainConfig) -> str:
     return f"optim.Adam(model.parameters(), lr={cfg.lr!r}, betas={ADAM_BETAS!r}, eps={ADAM_EPS!r})"
 
 
-_MAIN = '''
+_MAIN = """
 
 def main() -> None:
     torch.manual_seed(SEED)
@@ -107,7 +107,8 @@ def main() -> None:
             with torch.no_grad():
                 p = model(train_set.X).view(-1)
                 acc = ((p > 0.5).float() == train_set.y).float().mean().item()
-                print(f"epoch {{epoch:4d}}  train loss {{loss_fn(p, train_set.y).item():.4f}}  accuracy {{acc:.1%}}")
+                loss = loss_fn(p, train_set.y).item()
+                print(f"epoch {{epoch:4d}}  train loss {{loss:.4f}}  accuracy {{acc:.1%}}")
 
     w = model.fc1.weight.view(-1).tolist()
     print(json.dumps({{"w1": w[0], "w2": w[1], "b": model.fc1.bias.item()}}))
@@ -115,7 +116,7 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
-'''
+"""
 
 
 def script(cfg: TrainConfig, own: Dataset | None = None) -> str:

@@ -43,7 +43,7 @@ _TRUE, _FALSE = ("1", "true", "on", "yes"), ("0", "false", "off", "no")
 
 @dataclass(frozen=True)
 class Param:
-    """One URL setting: type, default, range, step grid or choices (SPECS style, also for non-config widgets)."""
+    """One URL setting: type, default, range, step grid or choices (SPECS style, for any widget)."""
 
     kind: type
     default: Any
@@ -55,8 +55,8 @@ class Param:
     @classmethod
     def of(cls, spec: Spec, **narrow: Any) -> Param:
         """A TrainConfig setting (from core.train.SPECS), narrowed to what a page's widget offers."""
-        base = {"kind": spec.kind, "default": spec.default, "lo": spec.lo, "hi": spec.hi, "choices": spec.choices}
-        return cls(**{**base, **narrow})
+        base = {"kind": spec.kind, "default": spec.default, "lo": spec.lo, "hi": spec.hi}
+        return cls(**{**base, "choices": spec.choices, **narrow})
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ def use_weights(w: tuple[float, float, float]) -> None:
 
 
 left, right = (st.container(), st.container()) if share.hidden() else st.columns([1, 2], gap="large")
-controls = left.container(key="nnlab_controls_perceptron")
+controls = share.controls("perceptron", left)
 with controls:
     name = st.selectbox(
         ui.T("app.dataset.label"),

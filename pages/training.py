@@ -15,7 +15,7 @@ share.uploader("training")
 S = share.scale()
 
 c_data, c_train = st.columns(2, gap="large")
-with c_data.container(border=True, key="nnlab_controls_data"):
+with share.controls("data", c_data, border=True):
     st.markdown(ui.T("training.data"))
     name = st.selectbox(
         ui.T("app.dataset.label"),
@@ -31,7 +31,7 @@ with c_data.container(border=True, key="nnlab_controls_data"):
 base = TrainConfig(dataset="toy" if mine else name, n=n, noise=noise, test_ratio=test_ratio, seed=int(seed))
 data = share.data(base, name)
 n_train = len(data[0])
-with c_train.container(border=True, key="nnlab_controls_train"):
+with share.controls("train", c_train, border=True):
     st.markdown(ui.T("training.settings"))
     lr = st.select_slider(ui.T("training.lr"), ui.LR_STEPS, key="training.lr", help=ui.T("training.lr_help"))
     sizes = ui.batch_sizes(n_train)

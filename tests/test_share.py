@@ -370,7 +370,7 @@ def test_presentation_mode_and_hidden_controls_are_kept_in_the_link() -> None:
     no_errors(at)
     assert at.query_params.get("present") == "1" and at.query_params.get("hide") == "1"
     css = "".join(str(e.proto) for e in at.get("html"))
-    assert "font-size:21px" in css and "nnlab_controls" in css
+    assert "stMetricValue] p{font-size:3.2rem}" in css and "nnlab_controls" in css
     specs = [e.proto.spec for e in at.get("vega_lite_chart")]
     assert specs and all('"labelFontSize"' in s for s in specs)  # scaled charts
     at.sidebar.toggle(key="app.present").set_value(False).run()

@@ -139,11 +139,12 @@ def style() -> None:
     css = []
     if presenting():
         css.append(
-            "html{font-size:21px}"
-            "[data-testid=stMetricValue]{font-size:2.8rem}"
-            ".stMainBlockContainer h1{font-size:2.9rem}"
-            "[data-testid=stMarkdownContainer] p,[data-testid=stMarkdownContainer] li{font-size:1.2rem}"
-            ".katex{font-size:1.5em}"
+            ".stMain [data-testid=stMarkdownContainer] p,.stMain [data-testid=stMarkdownContainer] li"
+            "{font-size:1.35rem;line-height:1.5}"
+            ".stMain [data-testid=stWidgetLabel] p,.stMain [data-testid=stMetricLabel] p{font-size:1.25rem}"
+            ".stMain [data-testid=stMetricValue],.stMain [data-testid=stMetricValue] p{font-size:3.2rem}"
+            ".stMain h1{font-size:3.2rem}.stMain h2,.stMain h3{font-size:2.2rem}"
+            ".stMain .katex{font-size:1.6em}"
         )
     if hidden():
         css.append("div[class*='st-key-nnlab_controls']{display:none !important}")
@@ -151,9 +152,9 @@ def style() -> None:
         st.html("<style>" + "".join(css) + "</style>")
 
 
-def controls(name: str) -> Any:
-    """A container for a page's settings widgets; 'Hide the controls' hides it (the widgets keep their values)."""
-    return st.container(key=f"nnlab_controls_{name}")
+def controls(name: str, where: Any = st, **kw: Any) -> Any:
+    """A container for settings widgets; 'Hide the controls' hides it (the widgets keep their values)."""
+    return where.container(key=f"nnlab_controls_{name}", **kw)
 
 
 # ---- page settings in the URL -------------------------------------------------------------------------
@@ -355,7 +356,7 @@ def downloads(
         cols = st.columns(4)
         files = [
             ("dl_data", export.dataset_csv(*split_data), f"{page}-data.csv", "text/csv"),
-            ("dl_weights", export.weights_json(cfg, w, epoch, source), f"{page}-weights.json", "application/json"),
+            ("dl_weights", export.weights_json(cfg, w, epoch, source), f"{page}-weights.json", "text/json"),
             ("dl_script", code, f"{page}_run.py", "text/x-python"),
         ]
         if hist is not None:
