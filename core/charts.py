@@ -22,6 +22,14 @@ from core.train import History
 HEIGHT = 420
 
 
+def scaled(chart: alt.TopLevelMixin, scale: float = 1.0) -> alt.TopLevelMixin:
+    """Larger axis and legend text for a projector (scale > 1); unchanged at scale 1."""
+    if scale == 1.0:
+        return chart
+    big = {"labelFontSize": 11 * scale, "titleFontSize": 12 * scale}
+    return chart.configure_axis(**big).configure_legend(**big, symbolSize=100 * scale**2)
+
+
 def _axes(bounds: Bounds) -> tuple[alt.Scale, alt.Scale]:
     x0, x1, y0, y1 = bounds
     return alt.Scale(domain=[x0, x1], nice=False), alt.Scale(domain=[y0, y1], nice=False)
@@ -53,6 +61,7 @@ def points_layer(
     pred: np.ndarray | None,
     bounds: Bounds,
     text: Mapping[str, str],
+    scale: float = 1.0,
 ) -> alt.Chart:
     """Points coloured by class; wrongly predicted ones drawn as crosses (shape, not just colour)."""
     sx, sy = _axes(bounds)
@@ -70,7 +79,7 @@ def points_layer(
     )
     return (
         alt.Chart(df)
-        .mark_point(filled=True, size=60, opacity=0.9, strokeWidth=1.5)
+        .mark_point(filled=True, size=60 * scale**2, opacity=0.9, strokeWidth=1.5 * scale)
         .encode(
             x=alt.X("x1:Q", scale=sx, title="x₁"),
             y=alt.Y("x2:Q", scale=sy, title="x₂"),
@@ -99,24 +108,24 @@ def points_layer(
     )
 
 
-def line_layer(segment: Sequence[tuple[float, float]], bounds: Bounds) -> alt.Chart:
+def line_layer(segment: Sequence[tuple[float, float]], bounds: Bounds, scale: float = 1.0) -> alt.Chart:
     """The decision boundary as a thick dark line (empty when there is none)."""
     sx, sy = _axes(bounds)
     df = pd.DataFrame(list(segment), columns=["x1", "x2"])
     return (
         alt.Chart(df)
-        .mark_line(color="#222222", strokeWidth=3)
+        .mark_line(color="#222222", strokeWidth=3 * scale)
         .encode(x=alt.X("x1:Q", scale=sx), y=alt.Y("x2:Q", scale=sy))
     )
 
 
-def probe_layer(x: tuple[float, float], bounds: Bounds) -> alt.Chart:
+def probe_layer(x: tuple[float, float], bounds: Bounds, scale: float = 1.0) -> alt.Chart:
     """A single probe point drawn as a large ringed diamond."""
     sx, sy = _axes(bounds)
     df = pd.DataFrame({"x1": [x[0]], "x2": [x[1]]})
     return (
         alt.Chart(df)
-        .mark_point(shape="diamond", size=260, filled=True, color="#CC79A7", stroke="black")
+        .mark_point(shape="diamond", size=260 * scale**2, filled=True, color="#CC79A7", stroke="black")
         .encode(x=alt.X("x1:Q", scale=sx), y=alt.Y("x2:Q", scale=sy))
     )
 
@@ -131,13 +140,15 @@ def decision_chart(
     text: Mapping[str, str],
     probe: tuple[float, float] | None = None,
     height: int = HEIGHT,
+    scale: float = 1.0,
 ) -> alt.LayerChart:
     """Heatmap of p(class 1) + boundary line + points (+ optional probe point)."""
-    layers = [heatmap_layer(probs, bounds), line_layer(segment, bounds)]
-    layers.append(points_layer(X, y, pred, bounds, text))
+    layers = [heatmap_layer(probs, bounds), line_layer(segment, bounds, scale)]
+    layers.append(points_layer(X, y, pred, bounds, text, scale))
     if probe is not None:
-        layers.append(probe_layer(probe, bounds))
-    return alt.layer(*layers).properties(height=height).resolve_scale(color="independent")
+        layers.append(probe_layer(probe, bounds, scale))
+    chart = alt.layer(*layers).properties(height=int(height * scale)).resolve_scale(color="independent")
+    return scaled(chart, scale)
 
 
 def curves_chart(
@@ -148,6 +159,7 @@ def curves_chart(
     x_title: str = "epoch",
     y_domain: tuple[float, float] | None = None,
     height: int = 220,
+    scale: float = 1.0,
 ) -> alt.LayerChart:
     """Line chart of several per-epoch series (dashed vs solid, not only colour), with an epoch marker."""
     rows = [
@@ -165,7 +177,7 @@ def curves_chart(
     )
     lines = (
         alt.Chart(df)
-        .mark_line(strokeWidth=2.5)
+        .mark_line(strokeWidth=2.5 * scale)
         .encode(
             x=alt.X("epoch:Q", title=x_title),
             y=y_enc,
@@ -186,7 +198,7 @@ def curves_chart(
     if marker is not None:
         rule = alt.Chart(pd.DataFrame({"epoch": [marker]})).mark_rule(color="#555", strokeDash=[3, 3])
         layers.append(rule.encode(x="epoch:Q"))
-    return alt.layer(*layers).properties(height=height)
+    return scaled(alt.layer(*layers).properties(height=int(height * scale)), scale)
 
 
 def perceptron_chart(
@@ -197,6 +209,7 @@ def perceptron_chart(
     text: Mapping[str, str],
     probe: tuple[float, float] | None = None,
     mark_errors: bool = True,
+    scale: float = 1.0,
 ) -> alt.LayerChart:
     """The decision picture of a perceptron with weights w = (w1, w2, b) on points (X, y)."""
     w1, w2, b = w
@@ -210,11 +223,12 @@ def perceptron_chart(
         bounds,
         text,
         probe=probe,
+        scale=scale,
     )
 
 
 def history_charts(
-    hist: History, epoch: int, text: Mapping[str, str]
+    hist: History, epoch: int, text: Mapping[str, str], scale: float = 1.0
 ) -> tuple[alt.LayerChart, alt.LayerChart]:
     """Loss and accuracy curves (train and test) of a run, with a marker at `epoch`."""
     epochs = np.arange(hist.epochs_run + 1)
@@ -225,6 +239,7 @@ def history_charts(
         text["loss"],
         epoch,
         text["epoch"],
+        scale=scale,
     )
     acc = curves_chart(
         epochs,
@@ -233,5 +248,6 @@ def history_charts(
         epoch,
         text["epoch"],
         y_domain=(0.0, 1.0),
+        scale=scale,
     )
     return loss, acc

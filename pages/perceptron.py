@@ -8,13 +8,15 @@ import streamlit as st
 import ui
 from core import models, perceptron
 from core.charts import perceptron_chart
-from core.data import DATASETS, bounds
+from core.data import bounds
 from core.train import TrainConfig, train
+from ui import share
 
 ui.lesson("perceptron")
+share.start("perceptron")
+share.uploader("perceptron")
 W, B = "perceptron.w1", "perceptron.b"
-for key, value in {W: 0.5, "perceptron.w2": 0.5, B: 0.0, "perceptron.seed": 0}.items():
-    ui.default(key, value)
+S = share.scale()
 
 
 def scale_weights(factor: float) -> None:
@@ -29,12 +31,13 @@ def use_weights(w: tuple[float, float, float]) -> None:
         st.session_state[key] = max(-lim, min(lim, round(value, 1)))
 
 
-left, right = st.columns([1, 2], gap="large")
-with left:
+left, right = (st.container(), st.container()) if share.hidden() else st.columns([1, 2], gap="large")
+controls = share.controls("perceptron", left)
+with controls:
     name = st.selectbox(
         ui.T("app.dataset.label"),
-        DATASETS,
-        format_func=lambda d: ui.T(f"app.dataset.{d}"),
+        share.dataset_options(),
+        format_func=share.dataset_label,
         key="perceptron.dataset",
     )
     seed = st.number_input(ui.T("app.seed"), 0, 999_999, key="perceptron.seed", help=ui.T("app.seed_help"))
@@ -46,10 +49,11 @@ with left:
     c1.button(ui.T("perceptron.sharpen"), on_click=scale_weights, args=(2.0,), width="stretch")
     c2.button(ui.T("perceptron.soften"), on_click=scale_weights, args=(0.5,), width="stretch")
 
-data = ui.dataset(TrainConfig(dataset=name, n=200, seed=int(seed), test_ratio=0.0))
+base = TrainConfig(dataset=name if name != share.MY_DATA else "toy", n=200, seed=int(seed), test_ratio=0.0)
+data = share.data(base, name)
 X, y = data[0].X, data[0].y
 box, text = bounds(X), ui.chart_text()
-with left:
+with controls:
     st.markdown(ui.T("perceptron.probe"))
     ui.default("perceptron.px", round((box[0] + box[1]) / 2, 1), box[0], box[1])
     ui.default("perceptron.py", round((box[2] + box[3]) / 2, 1), box[2], box[3])
@@ -60,7 +64,9 @@ result = perceptron.fit(w1, w2, b, X, y)
 pr = perceptron.probe(w1, w2, b, px, py)
 with right:
     chart_slot = st.empty()
-    chart_slot.altair_chart(perceptron_chart((w1, w2, b), X, y, box, text, probe=(px, py)), width="stretch")
+    chart_slot.altair_chart(
+        perceptron_chart((w1, w2, b), X, y, box, text, probe=(px, py), scale=S), width="stretch"
+    )
     m1, m2 = st.columns(2)
     m1.metric(ui.T("perceptron.loss"), ui.fmt(result.loss, 4))
     m2.metric(ui.T("perceptron.accuracy"), f"{result.accuracy:.1%}")
@@ -74,24 +80,15 @@ with right:
 st.subheader(ui.T("perceptron.train_title"))
 st.markdown(ui.T("perceptron.train_intro"))
 t1, t2, t3 = st.columns([2, 2, 1])
-lr = t1.select_slider(ui.T("training.lr"), ui.LR_STEPS, value=0.1, key="perceptron.lr")
-epochs = t2.slider(ui.T("training.epochs"), 1, 200, 30, key="perceptron.epochs")
+lr = t1.select_slider(ui.T("training.lr"), ui.LR_STEPS, key="perceptron.lr")
+epochs = t2.slider(ui.T("training.epochs"), 1, 200, key="perceptron.epochs")
+cfg = TrainConfig(
+    **{**base.to_dict(), "w1": w1, "w2": w2, "b": b, "lr": lr, "epochs": epochs, "batch_size": 32}
+)
 if t3.button(ui.T("perceptron.train_button"), type="primary", width="stretch"):
-    cfg = TrainConfig(
-        dataset=name,
-        n=200,
-        seed=int(seed),
-        test_ratio=0.0,
-        w1=w1,
-        w2=w2,
-        b=b,
-        lr=lr,
-        epochs=epochs,
-        batch_size=32,
-    )
     hist = train(cfg, data=data)
     for e in ui.frames(hist.epochs_run):
-        chart_slot.altair_chart(perceptron_chart(hist.weights(e), X, y, box, text), width="stretch")
+        chart_slot.altair_chart(perceptron_chart(hist.weights(e), X, y, box, text, scale=S), width="stretch")
         time.sleep(ui.FRAME_SECONDS)
     st.session_state["_perceptron_trained"] = (
         hist.weights(hist.epochs_run),
@@ -116,3 +113,6 @@ if done:
 st.subheader(ui.T("perceptron.code_title"))
 st.markdown(ui.T("perceptron.code_intro"))
 st.code(inspect.getsource(models.Perceptron), language="python")
+
+share.downloads("perceptron", cfg, name, data, (w1, w2, b))
+share.finish("perceptron")

@@ -3,29 +3,35 @@
 import streamlit as st
 
 import ui
+from core import steps
 from core.charts import history_charts, perceptron_chart
-from core.data import DATASETS, bounds
+from core.data import bounds
 from core.train import OPTIMIZERS, TrainConfig, train
+from ui import share
 
 ui.lesson("training")
-for key, value in TrainConfig().to_dict().items():
-    ui.default(f"training.{key}", value)
+share.start("training")
+share.uploader("training")
+S = share.scale()
 
 c_data, c_train = st.columns(2, gap="large")
-with c_data.container(border=True):
+with share.controls("data", c_data, border=True):
     st.markdown(ui.T("training.data"))
     name = st.selectbox(
         ui.T("app.dataset.label"),
-        DATASETS,
-        format_func=lambda d: ui.T(f"app.dataset.{d}"),
+        share.dataset_options(),
+        format_func=share.dataset_label,
         key="training.dataset",
     )
-    n = st.slider(ui.T("training.n"), 20, 2000, step=10, key="training.n")
-    noise = st.slider(ui.T("training.noise"), 0.0, 3.0, step=0.1, key="training.noise")
+    mine = name == share.MY_DATA
+    n = st.slider(ui.T("training.n"), 20, 2000, step=10, key="training.n", disabled=mine)
+    noise = st.slider(ui.T("training.noise"), 0.0, 3.0, step=0.1, key="training.noise", disabled=mine)
     test_ratio = st.slider(ui.T("training.test_ratio"), 0.0, 0.5, step=0.05, key="training.test_ratio")
     seed = st.number_input(ui.T("app.seed"), 0, 999_999, key="training.seed", help=ui.T("app.seed_help"))
-n_train = n - min(round(n * test_ratio), n - 1)
-with c_train.container(border=True):
+base = TrainConfig(dataset="toy" if mine else name, n=n, noise=noise, test_ratio=test_ratio, seed=int(seed))
+data = share.data(base, name)
+n_train = len(data[0])
+with share.controls("train", c_train, border=True):
     st.markdown(ui.T("training.settings"))
     lr = st.select_slider(ui.T("training.lr"), ui.LR_STEPS, key="training.lr", help=ui.T("training.lr_help"))
     sizes = ui.batch_sizes(n_train)
@@ -48,21 +54,8 @@ with c_train.container(border=True):
         w2 = st.slider("w₂", -5.0, 5.0, step=0.1, key="training.w2")
         b = st.slider(ui.T("perceptron.bias"), -10.0, 10.0, step=0.1, key="training.b")
 
-cfg = TrainConfig(
-    dataset=name,
-    n=n,
-    noise=noise,
-    test_ratio=test_ratio,
-    seed=int(seed),
-    w1=w1,
-    w2=w2,
-    b=b,
-    lr=lr,
-    batch_size=batch_size,
-    epochs=epochs,
-    optimizer=optimizer or "sgd",
-)
-data = ui.dataset(cfg)
+settings = {"w1": w1, "w2": w2, "b": b, "lr": lr, "batch_size": batch_size, "epochs": epochs}
+cfg = TrainConfig(**base.to_dict() | settings | {"optimizer": optimizer or "sgd"})
 X, y, box, text = data[0].X, data[0].y, bounds(data[0].X), ui.chart_text()
 
 b1, b2 = st.columns([1, 5])
@@ -79,7 +72,7 @@ if go:
         st.session_state["_training_run"] = (cfg, h)  # a Stop click reruns the page and keeps this
         if e in shown:
             bar.progress(e / epochs, ui.T("training.progress", e=e, total=epochs))
-            chart_slot.altair_chart(perceptron_chart(h.weights(e), X, y, box, text), width="stretch")
+            chart_slot.altair_chart(perceptron_chart(h.weights(e), X, y, box, text, scale=S), width="stretch")
 
     hist = train(cfg, on_epoch=on_epoch, data=data)
     st.session_state["_training_run"] = (cfg, hist)
@@ -87,7 +80,7 @@ if go:
 elif run is not None and run[0] == cfg:
     hist = run[1]
 elif ui.cheap(cfg, n_train):
-    hist = ui.trained(cfg)
+    hist = share.trained(cfg, name)
 else:
     hist = None
     status.info(ui.T("training.press_train", updates=epochs * -(-n_train // batch_size)))
@@ -107,7 +100,7 @@ if hist is not None:
         disabled=last == 0,
         help=ui.T("training.epoch_help"),
     )
-    chart_slot.altair_chart(perceptron_chart(hist.weights(epoch), X, y, box, text), width="stretch")
+    chart_slot.altair_chart(perceptron_chart(hist.weights(epoch), X, y, box, text, scale=S), width="stretch")
     m = st.columns(4)
     m[0].metric(ui.T("training.train_loss"), ui.fmt(hist.train_loss[epoch], 4))
     m[1].metric(ui.T("training.test_loss"), ui.fmt(hist.test_loss[epoch], 4))
@@ -115,5 +108,10 @@ if hist is not None:
     m[3].metric(ui.T("training.test_acc"), ui.pct(hist.test_acc[epoch]))
     f1, f2, f3 = hist.weights(epoch)
     st.markdown(ui.T("training.weights_at", e=epoch, w1=f"{f1:.3f}", w2=f"{f2:.3f}", b=f"{f3:.3f}"))
-    for col, chart in zip(st.columns(2), history_charts(hist, epoch, text)):
+    for col, chart in zip(st.columns(2), history_charts(hist, epoch, text, scale=S)):
         col.altair_chart(chart, width="stretch")
+    st.markdown(ui.T("training.update_rule", lr=lr))
+    for line in steps.latex(steps.gd_step((f1, f2, f3), X, y, lr)):
+        st.latex(line)
+    share.downloads("training", cfg, name, data, (f1, f2, f3), epoch, hist)
+share.finish("training")

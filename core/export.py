@@ -1,0 +1,168 @@
+"""Take-home files: a runnable PyTorch script of a training run, the data and history as CSV, weights as JSON.
+
+The script is self-contained (the dataset code and the book's Perceptron are copied in with
+`inspect.getsource`) and trains the canonical way: `nn.Module`, `torch.optim`, `DataLoader` mini-batches
+shuffled by a seeded `torch.Generator`, `loss.backward()`. It lands on the same weights as `core.train.train`.
+"""
+
+from __future__ import annotations
+
+import csv
+import inspect
+import io
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from core import data as data_mod
+from core.data import Dataset
+from core.models import Perceptron
+from core.train import ADAM_BETAS, ADAM_EPS, MOMENTUM, History, TrainConfig, history_arrays
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> Any:
+    """A CSV cell that a spreadsheet will not run as a formula (text starting with = + - @ gets a quote)."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def to_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """Rows as CSV text with every text cell neutralised."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow([safe_cell(h) for h in header])
+    for row in rows:
+        w.writerow([safe_cell(c) for c in row])
+    return buf.getvalue()
+
+
+def _num(x: float) -> str:
+    return repr(float(x))
+
+
+def dataset_csv(train: Dataset, test: Dataset) -> str:
+    """The points as CSV: x1, x2, label, set (train/test); it can be uploaded back as "my data"."""
+    rows = [
+        (float(x[0]), float(x[1]), int(lab), part)
+        for part, ds in (("train", train), ("test", test))
+        for x, lab in zip(ds.X.tolist(), ds.y.tolist())
+    ]
+    return to_csv(("x1", "x2", "label", "set"), rows)
+
+
+def history_csv(hist: History) -> str:
+    """The per-epoch record (weights, train/test loss and accuracy) as CSV."""
+    cols = history_arrays(hist)
+    names = list(cols)
+    rows = zip(*(cols[k].tolist() for k in names))
+    return to_csv(names, rows)
+
+
+def weights_json(cfg: TrainConfig, w: Sequence[float], epoch: int, source: str = "lab") -> str:
+    """The weights (after `epoch`) with the settings that produced them, as JSON."""
+    w1, w2, b = (float(v) for v in w)
+    doc = {"w1": w1, "w2": w2, "b": b, "epoch": int(epoch), "data": source, "config": cfg.to_dict()}
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def _optimizer_line(cfg: TrainConfig) -> str:
+    if cfg.optimizer == "sgd":
+        return f"optim.SGD(model.parameters(), lr={cfg.lr!r})"
+    if cfg.optimizer == "momentum":
+        return f"optim.SGD(model.parameters(), lr={cfg.lr!r}, momentum={MOMENTUM!r})"
+    return f"optim.Adam(model.parameters(), lr={cfg.lr!r}, betas={ADAM_BETAS!r}, eps={ADAM_EPS!r})"
+
+
+_MAIN = """
+
+def main() -> None:
+    torch.manual_seed(SEED)
+    {load}
+    train_set, test_set = split(points, TEST_RATIO, SEED)
+
+    model = Perceptron(input_dim=2)
+    with torch.no_grad():  # the initial weights the lab started from
+        model.fc1.weight.copy_(torch.tensor([[W1, W2]]))
+        model.fc1.bias.fill_(B)
+    optimizer = {optimizer}
+    loss_fn = nn.BCELoss()
+    loader = DataLoader(
+        TensorDataset(train_set.X, train_set.y),
+        batch_size=BATCH_SIZE,
+        shuffle=True,
+        generator=torch.Generator().manual_seed(SEED),
+    )
+
+    for epoch in range(1, EPOCHS + 1):
+        for x_batch, y_batch in loader:
+            optimizer.zero_grad()
+            y_pred = model(x_batch).view(-1)  # view(-1): a batch of one squeezes to a scalar
+            loss = loss_fn(y_pred, y_batch)
+            loss.backward()
+            optimizer.step()
+        if epoch % max(1, EPOCHS // 10) == 0 or epoch == EPOCHS:
+            with torch.no_grad():
+                p = model(train_set.X).view(-1)
+                acc = ((p > 0.5).float() == train_set.y).float().mean().item()
+                loss = loss_fn(p, train_set.y).item()
+                print(f"epoch {{epoch:4d}}  train loss {{loss:.4f}}  accuracy {{acc:.1%}}")
+
+    w = model.fc1.weight.view(-1).tolist()
+    print(json.dumps({{"w1": w[0], "w2": w[1], "b": model.fc1.bias.item()}}))
+
+
+if __name__ == "__main__":
+    main()
+"""
+
+
+def script(cfg: TrainConfig, own: Dataset | None = None) -> str:
+    """A runnable PyTorch script that reproduces the run of `cfg` (on `own` points if given)."""
+    head = [
+        '"""Neural Net Basics Lab: one training run, reproduced with plain PyTorch.',
+        "",
+        "신경망 기초 실험실: 실험실의 훈련을 PyTorch로 그대로 재현하는 스크립트입니다.",
+        "Run it with `python this_file.py` (needs only torch); the last line prints the final weights.",
+        '"""',
+        "",
+        "from __future__ import annotations",
+        "",
+        "import json",
+        "import math",
+        "from dataclasses import dataclass",
+        "",
+        "import torch",
+        "import torch.nn as nn",
+        "import torch.optim as optim",
+        "from torch.utils.data import DataLoader, TensorDataset",
+        "",
+        "# the lab's settings",
+        f"SEED = {cfg.seed!r}",
+        f"TEST_RATIO = {cfg.test_ratio!r}",
+        f"W1, W2, B = {cfg.w1!r}, {cfg.w2!r}, {cfg.b!r}",
+        f"BATCH_SIZE = {cfg.batch_size!r}",
+        f"EPOCHS = {cfg.epochs!r}",
+        "",
+    ]
+    parts = ["\n".join(head)]
+    if own is None:
+        parts.append(f"DATASET, N, NOISE = {cfg.dataset!r}, {cfg.n!r}, {cfg.noise!r}\n")
+        parts.append(f"SPREAD = {data_mod.SPREAD!r}\nTOY_CENTERS = {data_mod.TOY_CENTERS!r}\n")
+        parts += [inspect.getsource(f) for f in (Dataset, data_mod.make_dataset, data_mod.split)]
+        load = "points = make_dataset(DATASET, N, NOISE, SEED)"
+    else:
+        rows = ",\n".join(
+            f"    ({_num(x[0])}, {_num(x[1])}, {int(lab)})" for x, lab in zip(own.X.tolist(), own.y.tolist())
+        )
+        parts.append(f"# your uploaded points: (x1, x2, label)\nPOINTS = [\n{rows},\n]\n")
+        parts += [inspect.getsource(f) for f in (Dataset, data_mod.split)]
+        load = (
+            "t = torch.tensor(POINTS, dtype=torch.float32)\n"
+            "    points = Dataset(t[:, :2].contiguous(), t[:, 2].contiguous())"
+        )
+    parts.append(inspect.getsource(Perceptron))
+    body = "\n\n".join(p.rstrip("\n") for p in parts)
+    return body + _MAIN.format(load=load, optimizer=_optimizer_line(cfg))

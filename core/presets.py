@@ -1,0 +1,63 @@
+"""Lesson presets: named scenarios a teacher picks from a menu; each one is just a link (page + settings).
+
+Text lives in core/locales/{en,ko}/share.toml under `[preset.<id>]` (`title`, `prompt`). Settings not
+listed keep their defaults, so a preset always opens the same scenario. Presets may target pages that
+are still being written: they are data, and the menu shows a preset once its page file exists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from core.urlstate import encode_value
+
+
+@dataclass(frozen=True)
+class Preset:
+    """One scenario: the page it opens (url path, also pages/<page>.py) and that page's settings."""
+
+    id: str
+    page: str
+    params: tuple[tuple[str, Any], ...]
+
+    @property
+    def settings(self) -> dict[str, Any]:
+        """The settings as a dict."""
+        return dict(self.params)
+
+    def query(self) -> dict[str, str]:
+        """Query parameters of the preset's link (settings + `preset=<id>`)."""
+        return {**{k: encode_value(v) for k, v in self.params}, "preset": self.id}
+
+    def link(self, lang: str | None = None) -> str:
+        """The relative link that opens the scenario."""
+        q = self.query() | ({"lang": lang} if lang else {})
+        return f"/{self.page}?{urlencode(q)}"
+
+
+def _p(id: str, page: str, **params: Any) -> Preset:
+    return Preset(id, page, tuple(params.items()))
+
+
+PRESETS: tuple[Preset, ...] = (
+    # pages in this branch
+    _p("book_toy", "training", dataset="toy"),
+    _p("hand_line", "perceptron", dataset="toy", w1=0.0, w2=-1.0, b=0.5),
+    _p("same_line_sharper", "perceptron", dataset="toy", w1=0.0, w2=-4.0, b=2.0),
+    _p("perceptron_xor", "perceptron", dataset="xor", w1=1.0, w2=0.0, b=0.0),
+    _p("lr_too_large", "training", dataset="gaussians", lr=10.0, batch_size=8, epochs=50),
+    _p("lr_too_small", "training", dataset="toy", lr=0.0001, epochs=50),
+    _p("xor_underfits", "training", dataset="xor", epochs=100),
+    _p("noisy_overlap", "training", dataset="gaussians", noise=2.0, epochs=50),
+    _p("bad_start", "training", dataset="blobs", w1=-5.0, w2=-5.0, b=5.0, lr=0.05, epochs=40),
+    # pages being written in parallel: declared with their url and parameter names
+    _p("sigmoid_saturates", "activations", fn="sigmoid", x=6.0),
+    _p("dying_relu", "activations", fn="relu", x=-3.0),
+    _p("softmax_temperature", "activations", temperature=5.0),
+    _p("bce_vs_mse", "losses", loss="bce", compare="mse"),
+    _p("batch_one_vs_full", "minibatch", batch_size=1, compare="full"),
+    _p("xor_hidden_layer", "beyond", dataset="xor", hidden=4),
+)
+BY_ID: dict[str, Preset] = {p.id: p for p in PRESETS}

@@ -1,0 +1,218 @@
+"""Shareable state: one table of allowed values per page, parsed from and written to the URL.
+
+A page's settings live in its query string under page-local names (`/training?lr=0.5&batch_size=8`);
+in `st.session_state` the same setting is the widget key `"<page>.<name>"`. Parsing is strict
+(ASCII numbers only, no NaN/inf, values on the slider's grid) and never raises: every ignored
+parameter comes back as a `Problem` the page shows, and the setting keeps its default.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from core.data import DATASETS
+from core.train import OPTIMIZERS, SPECS, Spec
+
+LR_STEPS: tuple[float, ...] = (
+    1e-4,
+    2e-4,
+    5e-4,
+    1e-3,
+    2e-3,
+    5e-3,
+    0.01,
+    0.02,
+    0.05,
+    0.1,
+    0.2,
+    0.5,
+    1.0,
+    2.0,
+    5.0,
+    10.0,
+)
+MY_DATA = "mine"  # the dataset choice of a student's uploaded CSV (it never travels in a link)
+MAX_LEN = 64  # longer raw values are refused before parsing
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d{1,3})?", re.ASCII)
+_TRUE, _FALSE = ("1", "true", "on", "yes"), ("0", "false", "off", "no")
+
+
+@dataclass(frozen=True)
+class Param:
+    """One URL setting: type, default, range, step grid or choices (SPECS style, for any widget)."""
+
+    kind: type
+    default: Any
+    lo: float | None = None
+    hi: float | None = None
+    step: float | None = None
+    choices: tuple[Any, ...] | None = None
+
+    @classmethod
+    def of(cls, spec: Spec, **narrow: Any) -> Param:
+        """A TrainConfig setting (from core.train.SPECS), narrowed to what a page's widget offers."""
+        base = {"kind": spec.kind, "default": spec.default, "lo": spec.lo, "hi": spec.hi}
+        return cls(**{**base, "choices": spec.choices, **narrow})
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A URL parameter that was ignored: `code` says why (a key of `share.url.*` in the locales)."""
+
+    name: str
+    value: str
+    code: str  # unknown | repeated | long | number | finite | whole | range | step | choice | unavailable
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+# Settings every page shares (kept in every link).
+GLOBAL: dict[str, Param] = {
+    "lang": Param(str, "en", choices=("ko", "en")),
+    "present": Param(bool, False),  # presentation mode: large fonts, thick marks
+    "hide": Param(bool, False),  # the teacher hid the controls
+    "preset": Param(str, "", choices=None),  # a lesson preset's id (checked against core.presets)
+}
+
+# Per page: URL name -> Param. The widget key is "<page>.<name>". Add your page here to make it shareable.
+PAGE_SPECS: dict[str, dict[str, Param]] = {
+    "perceptron": {
+        "dataset": Param(str, "toy", choices=(*DATASETS, MY_DATA)),
+        "seed": Param.of(SPECS["seed"]),
+        "w1": Param(float, 0.5, -10.0, 10.0, 0.1),
+        "w2": Param(float, 0.5, -10.0, 10.0, 0.1),
+        "b": Param(float, 0.0, -20.0, 20.0, 0.1),
+        "px": Param(float, None, -100.0, 100.0, 0.1),  # default None: the page centres the probe on the data
+        "py": Param(float, None, -100.0, 100.0, 0.1),
+        "lr": Param(float, 0.1, choices=LR_STEPS),
+        "epochs": Param(int, 30, 1, 200),
+    },
+    "training": {
+        "dataset": Param(str, "toy", choices=(*DATASETS, MY_DATA)),
+        "n": Param.of(SPECS["n"], default=400, lo=20, hi=2000, step=10),
+        "noise": Param.of(SPECS["noise"], step=0.1),
+        "test_ratio": Param.of(SPECS["test_ratio"], step=0.05),
+        "seed": Param.of(SPECS["seed"]),
+        "lr": Param.of(SPECS["lr"], choices=LR_STEPS),
+        "batch_size": Param.of(SPECS["batch_size"]),
+        "epochs": Param.of(SPECS["epochs"], hi=500),
+        "optimizer": Param.of(SPECS["optimizer"], choices=OPTIMIZERS),
+        "w1": Param.of(SPECS["w1"], lo=-5.0, hi=5.0, step=0.1),
+        "w2": Param.of(SPECS["w2"], lo=-5.0, hi=5.0, step=0.1),
+        "b": Param.of(SPECS["b"], lo=-10.0, hi=10.0, step=0.1),
+    },
+}
+
+
+class Invalid(ValueError):
+    """One value that does not fit its Param (code + detail for the message)."""
+
+    def __init__(self, code: str, **detail: Any):
+        super().__init__(code)
+        self.code, self.detail = code, detail
+
+
+def check(p: Param, raw: Any) -> Any:
+    """Coerce one raw value (usually a URL string) to p's type; raises Invalid."""
+    if isinstance(raw, str) and len(raw) > MAX_LEN:
+        raise Invalid("long", limit=MAX_LEN)
+    if p.kind is bool:
+        s = str(raw).strip().lower()
+        if isinstance(raw, bool):
+            return raw
+        if s in _TRUE or s in _FALSE:
+            return s in _TRUE
+        raise Invalid("choice", choices="0, 1")
+    if p.kind is str:
+        if not isinstance(raw, str) or (p.choices is not None and raw not in p.choices):
+            raise Invalid("choice", choices=", ".join(map(str, p.choices or ())))
+        return raw
+    num = _number(raw)
+    if p.choices is not None:
+        for c in p.choices:
+            if math.isclose(num, c, rel_tol=1e-9, abs_tol=1e-12):
+                return c
+        raise Invalid("choice", choices=", ".join(f"{c:g}" for c in p.choices))
+    if p.kind is int:
+        if num != int(num):
+            raise Invalid("whole")
+        num = int(num)
+    if (p.lo is not None and num < p.lo) or (p.hi is not None and num > p.hi):
+        raise Invalid("range", lo=f"{p.lo:g}", hi=f"{p.hi:g}")
+    if p.step is not None:
+        k = (num - (p.lo or 0.0)) / p.step
+        if abs(k - round(k)) > 1e-6:
+            raise Invalid("step", step=f"{p.step:g}")
+        if p.kind is float:
+            num = round(num, 10)
+    return num
+
+
+def _number(raw: Any) -> float:
+    if isinstance(raw, bool):
+        raise Invalid("number")
+    if isinstance(raw, int | float):
+        num = float(raw)
+    elif isinstance(raw, str) and _NUMBER.fullmatch(raw.strip()):
+        num = float(raw.strip())
+    elif isinstance(raw, str) and raw.strip().lower().lstrip("+-") in ("nan", "inf", "infinity"):
+        raise Invalid("finite")
+    else:
+        raise Invalid("number")
+    if not math.isfinite(num):
+        raise Invalid("finite")
+    return num
+
+
+def _values(raw: Any) -> list[str]:
+    if isinstance(raw, list | tuple):
+        return [str(v) for v in raw]
+    return [str(raw)]
+
+
+def parse(page: str | None, raw: Mapping[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
+    """Settings of `page` (and the global ones) from a query string's values; bad ones become Problems.
+
+    `raw` maps a name to one value or a list of values (a repeated key is ignored, never guessed).
+    """
+    specs = {**PAGE_SPECS.get(page or "", {}), **GLOBAL}
+    good: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for name, value in raw.items():
+        vals = _values(value)
+        shown = vals[-1] if vals else ""
+        if name not in specs:
+            problems.append(Problem(str(name), shown, "unknown"))
+            continue
+        if len(vals) != 1:
+            problems.append(Problem(name, " & ".join(vals), "repeated"))
+            continue
+        try:
+            good[name] = check(specs[name], vals[0])
+        except Invalid as e:
+            problems.append(Problem(name, shown, e.code, e.detail))
+    return good, problems
+
+
+def encode_value(value: Any) -> str:
+    """One setting as URL text: 1/0 for booleans, the shortest exact-enough form for numbers."""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float):
+        return format(round(value, 10), ".10g")
+    return str(value)
+
+
+def encode(page: str, values: Mapping[str, Any]) -> dict[str, str]:
+    """The page's settings as query parameters, in the table's order (unknown names dropped)."""
+    return {
+        name: encode_value(values[name]) for name in PAGE_SPECS.get(page, {}) if values.get(name) is not None
+    }
+
+
+def keys(page: str) -> Iterable[tuple[str, str]]:
+    """(URL name, widget key) pairs of a page."""
+    return ((name, f"{page}.{name}") for name in PAGE_SPECS.get(page, {}))

@@ -1,0 +1,375 @@
+"""Classroom and sharing glue: settings in the URL, lesson presets, presentation mode, own data, downloads.
+
+A page adopts it with two calls (see CONTRIBUTING.md, "Sharing"):
+    share.start("training")   # after ui.lesson(): a shared link's settings go into the widgets' keys
+    ...widgets with keys "training.<name>"...
+    share.finish("training")  # at the end: the settings go back into the URL and the share box
+The allowed values are the page's table in core/urlstate.py (PAGE_SPECS).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+import streamlit as st
+
+import ui
+from core import export, urlstate
+from core.csvdata import CsvData, CsvError, read_csv
+from core.data import DATASETS, Dataset, split
+from core.presets import BY_ID, PRESETS
+from core.text import LANGS, normalize_lang
+from core.train import History, TrainConfig, train
+from core.urlstate import GLOBAL, MY_DATA, PAGE_SPECS, Problem
+
+PRESENT, HIDE = "app.present", "app.hide"  # dotted keys: kept across pages
+OWN = "_own_data"  # (file name, CsvData) of the student's upload
+PRESENT_SCALE = 1.6
+_GLOBAL_WRITTEN = "_share_globals"
+_WRITTEN = "_share_written"
+
+
+def _query() -> dict[str, list[str]]:
+    """The query string as name -> all its values (repeated keys keep every value)."""
+    qp = st.query_params
+    return {k: qp.get_all(k) for k in qp.keys()}
+
+
+def _problem_text(p: Problem) -> str:
+    reason = ui.T(f"share.url.{p.code}", **p.detail)
+    value = p.value.replace("`", "'").replace("\n", " ")
+    value = value if len(value) <= 32 else value[:31] + "…"
+    name = p.name.replace("`", "'")
+    name = name if len(name) <= 32 else name[:31] + "…"
+    return "- " + ui.T("share.url.item", name=name, value=value, reason=reason)
+
+
+def _notice(problems: list[Problem]) -> None:
+    if problems:
+        st.warning("\n".join([ui.T("share.url.notice"), *map(_problem_text, problems)]), icon="🔗")
+
+
+# ---- global settings: presentation mode, hidden controls, the lesson preset ----------------------------
+
+
+def _apply_globals() -> list[Problem]:
+    """Take presentation mode / hidden controls / preset from a link that was just opened (idempotent)."""
+    q = _query()
+    glob = {k: v for k, v in q.items() if k in GLOBAL}
+    if glob == st.session_state.get(_GLOBAL_WRITTEN):
+        return []
+    st.session_state[_GLOBAL_WRITTEN] = glob
+    values, problems = urlstate.parse(None, glob)
+    problems = [p for p in problems if p.name != "lang"]
+    lang = glob.get("lang", [])
+    if len(lang) > 1 or (lang and normalize_lang(lang[0], "") not in LANGS):
+        problems.append(Problem("lang", " & ".join(lang), "choice", {"choices": ", ".join(LANGS)}))
+    if "preset" in values and values["preset"] not in BY_ID:
+        problems.append(Problem("preset", values.pop("preset"), "choice", {"choices": ", ".join(BY_ID)}))
+    if any(k in glob for k in ("present", "hide", "preset")):  # a link, not a page change
+        st.session_state[PRESENT] = values.get("present", False)
+        st.session_state[HIDE] = values.get("hide", False)
+        st.session_state["_preset"] = values.get("preset")
+    return problems
+
+
+def _global_params() -> dict[str, str]:
+    out = {"lang": ui.lang()}
+    if st.session_state.get(PRESENT):
+        out["present"] = "1"
+    if st.session_state.get(HIDE):
+        out["hide"] = "1"
+    return out
+
+
+def _choose_preset() -> None:
+    st.session_state["_goto_preset"] = st.session_state.get("preset_menu")
+    st.session_state["preset_menu"] = ""
+
+
+def sidebar() -> None:
+    """The entry file's classroom panel: lesson presets, presentation mode, hidden controls (call once)."""
+    problems = _apply_globals()
+    ready = [p for p in PRESETS if (ui.ROOT / "pages" / f"{p.page}.py").exists()]
+    box = st.sidebar.container(border=True)
+    box.markdown(f"**{ui.T('share.classroom')}**")
+    box.selectbox(
+        ui.T("share.preset_menu"),
+        ["", *(p.id for p in ready)],
+        format_func=lambda i: ui.T(f"share.preset.{i}.title") if i else ui.T("share.preset_none"),
+        key="preset_menu",
+        on_change=_choose_preset,
+        help=ui.T("share.preset_help"),
+    )
+    box.toggle(ui.T("share.present"), key=PRESENT, help=ui.T("share.present_help"))
+    box.toggle(ui.T("share.hide"), key=HIDE, help=ui.T("share.hide_help"))
+    style()
+    _notice(problems)
+    glob = _global_params()
+    for k in ("present", "hide"):
+        if k in glob and st.query_params.get(k) != glob[k]:
+            st.query_params[k] = glob[k]
+        elif k not in glob and k in st.query_params:
+            del st.query_params[k]
+    st.session_state[_GLOBAL_WRITTEN] = {k: v for k, v in _query().items() if k in GLOBAL}
+    pid = st.session_state.pop("_goto_preset", None)
+    if pid in BY_ID:
+        preset = BY_ID[pid]
+        st.switch_page(str(ui.ROOT / "pages" / f"{preset.page}.py"), query_params=preset.query() | glob)
+
+
+def presenting() -> bool:
+    """Whether presentation mode is on."""
+    return bool(st.session_state.get(PRESENT))
+
+
+def hidden() -> bool:
+    """Whether the teacher hid the controls."""
+    return bool(st.session_state.get(HIDE))
+
+
+def scale() -> float:
+    """The chart scale factor: larger text and thicker marks in presentation mode."""
+    return PRESENT_SCALE if presenting() else 1.0
+
+
+def style() -> None:
+    """Inject the CSS of presentation mode and hidden controls."""
+    css = []
+    if presenting():
+        css.append(
+            ".stMain [data-testid=stMarkdownContainer] p,.stMain [data-testid=stMarkdownContainer] li"
+            "{font-size:1.35rem;line-height:1.5}"
+            ".stMain [data-testid=stWidgetLabel] p,.stMain [data-testid=stMetricLabel] p{font-size:1.25rem}"
+            ".stMain [data-testid=stMetricValue],.stMain [data-testid=stMetricValue] p{font-size:3.2rem}"
+            ".stMain h1{font-size:3.2rem}.stMain h2,.stMain h3{font-size:2.2rem}"
+            ".stMain .katex{font-size:1.6em}"
+        )
+    if hidden():
+        css.append("div[class*='st-key-nnlab_controls']{display:none !important}")
+    if css:
+        st.html("<style>" + "".join(css) + "</style>")
+
+
+def controls(name: str, where: Any = st, **kw: Any) -> Any:
+    """A container for settings widgets; 'Hide the controls' hides it (the widgets keep their values)."""
+    return where.container(key=f"nnlab_controls_{name}", **kw)
+
+
+# ---- page settings in the URL -------------------------------------------------------------------------
+
+
+def _apply(page: str, raw: dict[str, list[str]]) -> list[Problem]:
+    values, problems = urlstate.parse(page, raw)
+    problems = [p for p in problems if p.name not in GLOBAL]  # reported by sidebar()
+    for name, spec in PAGE_SPECS[page].items():
+        key = f"{page}.{name}"
+        value = values.get(name, spec.default)
+        if value == MY_DATA and own_data() is None:
+            problems.append(Problem(name, MY_DATA, "unavailable"))
+            value = spec.default
+        if value is None:
+            st.session_state.pop(key, None)
+        else:
+            st.session_state[key] = value
+    return problems
+
+
+def start(page: str) -> None:
+    """Top of a page: load a just-opened link's settings (bad ones -> notice + default), show the preset."""
+    q = _query()
+    mine = {k: v for k, v in q.items() if k not in GLOBAL}
+    written = st.session_state.setdefault(_WRITTEN, {})
+    problems = _apply_globals()
+    if mine and mine != written.get(page):
+        problems += _apply(page, mine)
+        written[page] = mine
+    pid = st.session_state.get("_preset")
+    if pid in BY_ID and BY_ID[pid].page != page:
+        st.session_state["_preset"] = None
+    for name, spec in PAGE_SPECS[page].items():
+        key = f"{page}.{name}"
+        if st.session_state.get(key) == MY_DATA and own_data() is None:
+            st.session_state[key] = spec.default
+        if spec.default is not None:
+            ui.default(key, spec.default)
+    _notice(problems)
+    preset = BY_ID.get(st.session_state.get("_preset") or "")
+    if preset is not None and preset.page == page:
+        st.info(
+            f"**{ui.T('share.preset_title', title=ui.T(f'share.preset.{preset.id}.title'))}**  \n"
+            + ui.T(f"share.preset.{preset.id}.prompt"),
+            icon="🎓",
+        )
+
+
+def link(page: str) -> dict[str, str]:
+    """The query parameters of the page's current view (global settings + the page's table)."""
+    values = {name: st.session_state.get(key) for name, key in urlstate.keys(page)}
+    q = _global_params() | urlstate.encode(page, values)
+    pid = st.session_state.get("_preset")
+    if pid in BY_ID and BY_ID[pid].page == page:
+        q["preset"] = pid
+    return q
+
+
+def finish(page: str) -> None:
+    """End of a page: write its settings into the URL and show the link to this exact view."""
+    q = link(page)
+    if {k: [v] for k, v in q.items()} != _query():
+        st.query_params.from_dict(q)
+    st.session_state.setdefault(_WRITTEN, {})[page] = {k: [v] for k, v in q.items() if k not in GLOBAL}
+    st.session_state[_GLOBAL_WRITTEN] = {k: [v] for k, v in q.items() if k in GLOBAL}
+    try:
+        base = (st.context.url or "").split("?")[0]
+    except Exception:  # no browser context (AppTest)
+        base = ""
+    base = base if base.rstrip("/").endswith(page) else base.rstrip("/") + f"/{page}"
+    with st.sidebar.expander(ui.T("share.link"), expanded=False):
+        st.code(f"{base}?{urlencode(q)}", language=None, wrap_lines=True)
+        st.caption(ui.T("share.link_help"))
+        if MY_DATA in q.values():
+            st.caption(ui.T("share.link_own_data"))
+
+
+# ---- the student's own data ----------------------------------------------------------------------------
+
+
+def own_data() -> tuple[str, CsvData] | None:
+    """(file name, data) of the student's upload, if any."""
+    return st.session_state.get(OWN)
+
+
+def dataset_options() -> list[str]:
+    """Dataset choices of a page: the built-in ones, plus "my data" once a CSV is uploaded."""
+    return [*DATASETS, MY_DATA] if own_data() is not None else list(DATASETS)
+
+
+def dataset_label(name: str) -> str:
+    """A dataset's name in the current language."""
+    return ui.T("share.my_data") if name == MY_DATA else ui.T(f"app.dataset.{name}")
+
+
+def _uploaded(page: str) -> None:
+    f = st.session_state.get("own_csv")
+    if f is None:
+        return
+    result = read_csv(f.getvalue())
+    if isinstance(result, CsvError):
+        st.session_state["_own_error"] = (f.name, result)
+        return
+    st.session_state[OWN] = (f.name, result)
+    st.session_state.pop("_own_error", None)
+    st.session_state[f"{page}.dataset"] = MY_DATA
+
+
+def _forget(page: str) -> None:
+    st.session_state.pop(OWN, None)
+    for name, key in urlstate.keys(page):
+        if st.session_state.get(key) == MY_DATA:
+            st.session_state[key] = PAGE_SPECS[page][name].default
+
+
+def csv_message(err: CsvError) -> str:
+    """The student-facing explanation of a refused file (or of a note about an accepted one)."""
+    detail = dict(err.detail)
+    if "delimiter" in detail:
+        detail["delimiter"] = ui.T(f"share.delim.{detail['delimiter']}")
+    return ui.T(f"share.csv.{err.code}", **detail)
+
+
+def uploader(page: str) -> None:
+    """Sidebar: upload a CSV (x1, x2, label); a bad file changes nothing and says exactly what is wrong."""
+    with st.sidebar.expander(ui.T("share.upload"), expanded=own_data() is not None):
+        st.file_uploader(
+            ui.T("share.upload_label"),
+            type=["csv", "txt", "tsv"],
+            key="own_csv",
+            on_change=_uploaded,
+            args=(page,),
+            help=ui.T("share.upload_help"),
+        )
+        bad = st.session_state.get("_own_error")
+        if bad is not None:
+            st.error(ui.T("share.upload_bad", name=bad[0], reason=csv_message(bad[1])), icon="📄")
+        own = own_data()
+        if own is not None:
+            name, got = own
+            n1 = int(got.data.y.sum())
+            n = len(got.data)
+            st.success(ui.T("share.upload_ok", name=name, n=n, n0=n - n1, n1=n1))
+            for note in got.notes:
+                st.caption(csv_message(note))
+            st.button(ui.T("share.forget"), on_click=_forget, args=(page,))
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _own_split(digest: str, test_ratio: float, seed: int, _data: Dataset) -> tuple[Dataset, Dataset]:
+    return split(_data, test_ratio, seed)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _own_trained(cfg: TrainConfig, digest: str, _data: tuple[Dataset, Dataset]) -> History:
+    return train(cfg, data=_data)
+
+
+def data(cfg: TrainConfig, choice: str) -> tuple[Dataset, Dataset]:
+    """(train, test) of a page: the config's synthetic data, or the student's upload split the same way."""
+    own = own_data()
+    if choice == MY_DATA and own is not None:
+        return _own_split(own[1].digest, cfg.test_ratio, cfg.seed, own[1].data)
+    return ui.dataset(cfg)
+
+
+def trained(cfg: TrainConfig, choice: str) -> History:
+    """A finished, cached run on the page's data."""
+    own = own_data()
+    if choice == MY_DATA and own is not None:
+        return _own_trained(cfg, own[1].digest, data(cfg, choice))
+    return ui.trained(cfg)
+
+
+def own_points(choice: str) -> Dataset | None:
+    """The uploaded points when the page uses them (for the exported script)."""
+    own = own_data()
+    return own[1].data if choice == MY_DATA and own is not None else None
+
+
+# ---- take-home files ----------------------------------------------------------------------------------
+
+
+def downloads(
+    page: str,
+    cfg: TrainConfig,
+    choice: str,
+    split_data: tuple[Dataset, Dataset],
+    w: tuple[float, float, float],
+    epoch: int = 0,
+    hist: History | None = None,
+) -> None:
+    """Download buttons: the data, the history, the weights and a PyTorch script reproducing `cfg`'s run."""
+    source = "my data" if choice == MY_DATA else cfg.dataset
+    code = export.script(cfg, own_points(choice))
+    with st.expander(ui.T("share.take_home")):
+        st.caption(ui.T("share.take_home_intro"))
+        cols = st.columns(4)
+        files = [
+            ("dl_data", export.dataset_csv(*split_data), f"{page}-data.csv", "text/csv"),
+            ("dl_weights", export.weights_json(cfg, w, epoch, source), f"{page}-weights.json", "text/json"),
+            ("dl_script", code, f"{page}_run.py", "text/x-python"),
+        ]
+        if hist is not None:
+            files.insert(1, ("dl_history", export.history_csv(hist), f"{page}-history.csv", "text/csv"))
+        for col, (label, body, fname, mime) in zip(cols, files):
+            col.download_button(
+                ui.T(f"share.{label}"),
+                body,
+                file_name=fname,
+                mime=mime,
+                on_click="ignore",
+                key=f"download_{page}_{label}",
+                width="stretch",
+            )
+        if st.toggle(ui.T("share.script_preview"), key=f"preview_{page}"):
+            st.code(code, language="python")
