@@ -155,7 +155,7 @@ def graph(led: Ledger, loss_label: str) -> tuple[list[Node], list[tuple[str, str
         Node("w1", "w₁", 0, 3, g.w1, g.dL_dw1),
         Node("x2", "x₂", 0, 2, g.x2, g.dL_dx2),
         Node("w2", "w₂", 0, 1, g.w2, g.dL_dw2),
-        Node("b", "b", 0, 0, g.b, g.dL_db),
+        Node("b", "b", 2, 0, g.b, g.dL_db),
         Node("mul1", "×", 1, 3.5, op=True),
         Node("mul2", "×", 1, 1.5, op=True),
         Node("wx1", "w₁x₁", 2, 3.5, g.w1 * g.x1, g.dL_dz),

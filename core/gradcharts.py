@@ -38,7 +38,7 @@ def graph_chart(
 ) -> alt.LayerChart:
     """The computation graph, micrograd-style: value boxes (value and gradient), operation circles, arrows."""
     pos = {nd.key: nd for nd in nodes}
-    half_w, half_h = 0.42, 0.36
+    half_w, half_h = 0.42, 0.44
 
     def port(nd: Node, out: bool) -> tuple[float, float]:
         dx = (0.17 if nd.op else half_w) * (1 if out else -1)
@@ -112,7 +112,7 @@ def graph_chart(
     )
     return (
         alt.layer(lines, heads, rects, labels, circles, op_text)
-        .properties(height=330)
+        .properties(height=420)
         .configure_view(stroke=None)
     )
 
@@ -174,7 +174,7 @@ def batch_chart(
             size=alt.Size(
                 "batch:N",
                 scale=alt.Scale(domain=[text["in_batch"], text["not_in_batch"]], range=[170, 30]),
-                legend=alt.Legend(title=None, orient="bottom"),
+                legend=None,
             ),
             opacity=alt.Opacity(
                 "batch:N",
@@ -193,7 +193,7 @@ def arrows_chart(
     full: np.ndarray,
     others: np.ndarray,
     text: Mapping[str, str],
-    size: int = 380,
+    size: int = 330,
 ) -> alt.LayerChart:
     """Step directions −∇L in the (w1, w2) plane from the current weights, all at one common scale.
 
@@ -217,13 +217,16 @@ def arrows_chart(
             }
         )
     df = pd.DataFrame(rows)
-    sx = alt.Scale(domain=[w[0] - 1.25, w[0] + 1.25], nice=False)
-    sy = alt.Scale(domain=[w[1] - 1.25, w[1] + 1.25], nice=False)
+    ends = np.array([[r["x2"], r["y2"]] for r in rows] + [[w[0], w[1]]])
+    c = (ends.min(0) + ends.max(0)) / 2
+    half = 0.6 * max(float((ends.max(0) - ends.min(0)).max()), 0.5)
+    sx = alt.Scale(domain=[c[0] - half, c[0] + half], nice=False)
+    sy = alt.Scale(domain=[c[1] - half, c[1] + half], nice=False)
     order = [text["other_batches"], text["this_batch"], text["full_batch"]]
     color = alt.Color(
         "kind:N",
         scale=alt.Scale(domain=order, range=["#9BB7D4", "#D55E00", "#000000"]),
-        legend=alt.Legend(title=None, orient="bottom"),
+        legend=alt.Legend(title=None, orient="bottom", direction="vertical", labelLimit=400),
     )
     width = alt.StrokeWidth("kind:N", scale=alt.Scale(domain=order, range=[1, 3.5, 3.5]), legend=None)
     dash = alt.StrokeDash(

@@ -41,53 +41,54 @@ def surface(cfg: TrainConfig, b: float, box: tuple) -> np.ndarray:
     return landscape.loss_grid(ui.dataset(cfg)[0], b, box, RES)
 
 
-controls, pictures = st.columns([1, 3], gap="large")
-with controls:
-    name = st.selectbox(
-        ui.T("app.dataset.label"),
-        DATASETS,
-        format_func=lambda d: ui.T(f"app.dataset.{d}"),
-        key="landscape.dataset",
-    )
-    seed = st.number_input(ui.T("app.seed"), 0, 999_999, key="landscape.seed", help=ui.T("app.seed_help"))
-    lr = st.select_slider(ui.T("training.lr"), ui.LR_STEPS, key="landscape.lr", help=ui.T("training.lr_help"))
-    sizes = ui.batch_sizes(N)
-    st.session_state["landscape.batch_size"] = ui.nearest(st.session_state["landscape.batch_size"], sizes)
-    bs = st.select_slider(
-        ui.T("training.batch_size"), sizes, key="landscape.batch_size", help=ui.T("training.batch_help", n=N)
-    )
-    epochs = st.slider(ui.T("training.epochs"), 1, 30, key="landscape.epochs")
-    chosen = st.pills(
-        ui.T("training.optimizer"),
-        OPTIMIZERS,
-        selection_mode="multi",
-        key="landscape.optimizers",
-        format_func=lambda o: ui.T(f"training.opt.{o}"),
-    )
-    with st.expander(ui.T("training.init")):
-        w1 = st.slider("w₁", -5.0, 5.0, step=0.1, key="landscape.w1")
-        w2 = st.slider("w₂", -5.0, 5.0, step=0.1, key="landscape.w2")
-        b = st.slider(ui.T("perceptron.bias"), -5.0, 5.0, step=0.1, key="landscape.b")
+row1, row2 = st.columns(4), st.columns([1, 2, 1])
+name = row1[0].selectbox(
+    ui.T("app.dataset.label"),
+    DATASETS,
+    format_func=lambda d: ui.T(f"app.dataset.{d}"),
+    key="landscape.dataset",
+)
+seed = row1[1].number_input(ui.T("app.seed"), 0, 999_999, key="landscape.seed", help=ui.T("app.seed_help"))
+lr = row1[2].select_slider(
+    ui.T("training.lr"), ui.LR_STEPS, key="landscape.lr", help=ui.T("training.lr_help")
+)
+sizes = ui.batch_sizes(N)
+st.session_state["landscape.batch_size"] = ui.nearest(st.session_state["landscape.batch_size"], sizes)
+bs = row1[3].select_slider(
+    ui.T("training.batch_size"), sizes, key="landscape.batch_size", help=ui.T("training.batch_help", n=N)
+)
+epochs = row2[0].slider(ui.T("training.epochs"), 1, 30, key="landscape.epochs")
+chosen = row2[1].pills(
+    ui.T("training.optimizer"),
+    OPTIMIZERS,
+    selection_mode="multi",
+    key="landscape.optimizers",
+    format_func=lambda o: ui.T(f"training.opt.{o}"),
+)
+with row2[2].expander(ui.T("training.init")):
+    w1 = st.slider("w₁", -5.0, 5.0, step=0.1, key="landscape.w1")
+    w2 = st.slider("w₂", -5.0, 5.0, step=0.1, key="landscape.w2")
+    b = st.slider(ui.T("perceptron.bias"), -5.0, 5.0, step=0.1, key="landscape.b")
 
 opts = tuple(o for o in OPTIMIZERS if o in (chosen or []))
 if not opts:
-    pictures.info(ui.T("landscape.pick_one"))
+    st.info(ui.T("landscape.pick_one"))
     st.stop()
 cfg = TrainConfig(
     dataset=name, n=N, test_ratio=0.0, seed=int(seed), w1=w1, w2=w2, b=b, lr=lr, batch_size=bs, epochs=epochs
 )
 box, paths = runs(cfg, opts)
 most = max(p.updates for p in paths)
-with controls:
-    k = st.slider(
-        ui.T("landscape.step"),
-        0,
-        max(most, 1),
-        value=most,
-        key=f"_landscape_step_{hash((cfg, opts))}",
-        disabled=most == 0,
-        help=ui.T("landscape.step_help", per_epoch=-(-N // bs)),
-    )
+pictures = st.container()
+k = st.slider(
+    ui.T("landscape.step"),
+    0,
+    max(most, 1),
+    value=most,
+    key=f"_landscape_step_{hash((cfg, opts))}",
+    disabled=most == 0,
+    help=ui.T("landscape.step_help", per_epoch=-(-N // bs)),
+)
 lead = paths[0]
 b_here = float(lead.at(k)[2]) if lead.left_at is None or k < lead.left_at else float(b)
 loss = surface(cfg, round(b_here, 3), box)
@@ -105,18 +106,17 @@ with pictures:
     thetas = {p.optimizer: p.at(k) for p in paths}
     right.altair_chart(boundaries_chart(data.X, data.y, thetas, bounds(data.X), text), width="stretch")
     right.caption(ui.T("landscape.boundary_caption", k=k))
-    for p in paths:
-        label = text[f"opt_{p.optimizer}"]
-        if p.hist.diverged_at is not None:
-            st.error(ui.T("landscape.diverged", opt=label, epoch=p.hist.diverged_at, lr=lr), icon="💥")
-        elif p.left_at is not None:
-            st.warning(ui.T("landscape.left", opt=label, k=p.left_at), icon="↗️")
-    cols = st.columns(len(paths))
-    for col, p in zip(cols, paths):
-        t = p.at(k)
-        e = min(k, p.updates) // max(1, p.hist.updates_per_epoch)
-        col.metric(
-            text[f"opt_{p.optimizer}"],
-            ui.fmt(float(landscape.loss_at(t, data)[0]), 4),
-            help=ui.T("landscape.metric_help", w1=f"{t[0]:.3f}", w2=f"{t[1]:.3f}", b=f"{t[2]:.3f}", e=e),
-        )
+for p in paths:
+    label = text[f"opt_{p.optimizer}"]
+    if p.hist.diverged_at is not None:
+        st.error(ui.T("landscape.diverged", opt=label, epoch=p.hist.diverged_at, lr=lr), icon="💥")
+    elif p.left_at is not None:
+        st.warning(ui.T("landscape.left", opt=label, k=p.left_at), icon="↗️")
+for col, p in zip(st.columns(len(paths)), paths):
+    t = p.at(k)
+    e = min(k, p.updates) // max(1, p.hist.updates_per_epoch)
+    col.metric(
+        text[f"opt_{p.optimizer}"],
+        ui.fmt(float(landscape.loss_at(t, data)[0]), 4),
+        help=ui.T("landscape.metric_help", w1=f"{t[0]:.3f}", w2=f"{t[1]:.3f}", b=f"{t[2]:.3f}", e=e),
+    )

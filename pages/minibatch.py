@@ -40,7 +40,7 @@ def restart() -> None:
     st.session_state["minibatch.k"] = 0
 
 
-left, mid, right = st.columns([1, 1.5, 1.3], gap="medium")
+left, mid, right = st.columns([1, 1.4, 1.4], gap="medium")
 with left:
     name = st.selectbox(
         ui.T("app.dataset.label"),
@@ -81,7 +81,7 @@ with mid:
         ui.T("minibatch.batch_caption", j=j, per_epoch=per_epoch, epoch=epoch, size=len(idx), seed=int(seed))
     )
 with right:
-    st.altair_chart(arrows_chart((w1, w2), g.batch, g.full, g.epoch_batches, text), width="stretch")
+    st.altair_chart(arrows_chart((w1, w2), g.batch, g.full, g.epoch_batches, text), width="content")
     st.caption(ui.T("minibatch.arrows_caption"))
 m = st.columns(4)
 m[0].metric(ui.T("minibatch.cosine"), f"{g.cosine:.3f}", help=ui.T("minibatch.cosine_help"))
