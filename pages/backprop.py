@@ -29,7 +29,7 @@ with left:
     name = st.selectbox(
         ui.T("app.dataset.label"),
         DATASETS,
-        format_func=lambda d: ui.T(f"app.dataset.{d}"),
+        format_func={d: ui.T(f"app.dataset.{d}") for d in DATASETS}.get,
         key="backprop.dataset",
     )
     seed = st.number_input(ui.T("app.seed"), 0, 999_999, key="backprop.seed", help=ui.T("app.seed_help"))
@@ -65,7 +65,7 @@ with left:
     loss = st.radio(
         ui.T("backprop.loss"),
         backprop.LOSSES,
-        format_func=lambda k: ui.T(f"backprop.loss_{k}"),
+        format_func={k: ui.T(f"backprop.loss_{k}") for k in backprop.LOSSES}.get,
         key="backprop.loss",
         horizontal=True,
     )

@@ -45,7 +45,7 @@ row1, row2 = st.columns(4), st.columns([1, 2, 1])
 name = row1[0].selectbox(
     ui.T("app.dataset.label"),
     DATASETS,
-    format_func=lambda d: ui.T(f"app.dataset.{d}"),
+    format_func={d: ui.T(f"app.dataset.{d}") for d in DATASETS}.get,
     key="landscape.dataset",
 )
 seed = row1[1].number_input(ui.T("app.seed"), 0, 999_999, key="landscape.seed", help=ui.T("app.seed_help"))
@@ -63,7 +63,7 @@ chosen = row2[1].pills(
     OPTIMIZERS,
     selection_mode="multi",
     key="landscape.optimizers",
-    format_func=lambda o: ui.T(f"training.opt.{o}"),
+    format_func={o: ui.T(f"training.opt.{o}") for o in OPTIMIZERS}.get,
 )
 with row2[2].expander(ui.T("training.init")):
     w1 = st.slider("w₁", -5.0, 5.0, step=0.1, key="landscape.w1")

@@ -45,7 +45,7 @@ with left:
     name = st.selectbox(
         ui.T("app.dataset.label"),
         DATASETS,
-        format_func=lambda d: ui.T(f"app.dataset.{d}"),
+        format_func={d: ui.T(f"app.dataset.{d}") for d in DATASETS}.get,
         key="minibatch.dataset",
     )
     n = st.slider(ui.T("training.n"), 20, 1000, step=10, key="minibatch.n")
