@@ -193,7 +193,7 @@ def arrows_chart(
     full: np.ndarray,
     others: np.ndarray,
     text: Mapping[str, str],
-    size: int = 330,
+    size: int = 400,
 ) -> alt.LayerChart:
     """Step directions −∇L in the (w1, w2) plane from the current weights, all at one common scale.
 
@@ -262,7 +262,7 @@ def arrows_chart(
         .mark_point(shape="circle", size=60, filled=True, color="#333")
         .encode(x=alt.X("x:Q", scale=sx), y=alt.Y("y:Q", scale=sy))
     )
-    return alt.layer(rules, heads, here).properties(width=size, height=size)
+    return alt.layer(rules, heads, here).properties(height=size)
 
 
 def curves(

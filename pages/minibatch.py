@@ -81,7 +81,7 @@ with mid:
         ui.T("minibatch.batch_caption", j=j, per_epoch=per_epoch, epoch=epoch, size=len(idx), seed=int(seed))
     )
 with right:
-    st.altair_chart(arrows_chart((w1, w2), g.batch, g.full, g.epoch_batches, text), width="content")
+    st.altair_chart(arrows_chart((w1, w2), g.batch, g.full, g.epoch_batches, text), width="stretch")
     st.caption(ui.T("minibatch.arrows_caption"))
 m = st.columns(4)
 m[0].metric(ui.T("minibatch.cosine"), f"{g.cosine:.3f}", help=ui.T("minibatch.cosine_help"))
