@@ -91,7 +91,8 @@ k = st.slider(
 )
 lead = paths[0]
 b_here = float(lead.at(k)[2]) if lead.left_at is None or k < lead.left_at else float(b)
-loss = surface(cfg, round(b_here, 3), box)
+b_here = b_here if abs(b_here) < 1e6 else float(b)  # NaN or runaway bias: slice at the starting b
+loss = surface(TrainConfig(dataset=name, n=N, test_ratio=0.0, seed=int(seed)), round(b_here, 3), box)
 text = ui.chart_text() | {f"opt_{o}": ui.T(f"training.opt.{o}") for o in OPTIMIZERS}
 text |= {"optimizer": ui.T("training.optimizer")}
 drawn = {p.optimizer: p.thetas[landscape.drawable(p), :2] for p in paths}
