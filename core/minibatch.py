@@ -82,7 +82,6 @@ class Run:
     batch_size: int
     hist: History
     update_loss: np.ndarray  # full training-set loss after each update (index 0: before any)
-    batch_loss: np.ndarray  # the mini-batch loss each update saw
 
 
 def compare(cfg: TrainConfig, data: tuple[Dataset, Dataset], sizes: list[int]) -> list[Run]:
@@ -92,7 +91,7 @@ def compare(cfg: TrainConfig, data: tuple[Dataset, Dataset], sizes: list[int]) -
         h = train(replace(cfg, batch_size=bs), data=data, record_updates=True)
         thetas = np.array([h.theta[0]] + h.update_theta, dtype=np.float32)
         with np.errstate(all="ignore"):
-            runs.append(Run(bs, h, loss_at(thetas, data[0]), np.array(h.update_loss)))
+            runs.append(Run(bs, h, loss_at(thetas, data[0])))
     return runs
 
 
