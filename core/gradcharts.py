@@ -97,7 +97,7 @@ def graph_chart(
     )
     labels = (
         alt.Chart(boxes)
-        .mark_text(lineBreak="\n", fontSize=12, lineHeight=15)
+        .mark_text(lineBreak="\n", fontSize=12, lineHeight=15, dy=-9)
         .encode(x=alt.X("cx:Q", scale=sx), y=alt.Y("cy:Q", scale=sy), text="text:N")
     )
     ops = pd.DataFrame([{"x": nd.col, "y": nd.row, "op": nd.label} for nd in nodes if nd.op])
