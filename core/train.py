@@ -142,6 +142,10 @@ class History:
     updates_per_epoch: int = 0
     diverged_at: int | None = None
     stopped_at: int | None = None
+    # only with train(..., record_updates=True): theta after each update, and the mini-batch loss
+    # at the theta that update's gradient was taken at
+    update_theta: list[list[float]] = field(default_factory=list)
+    update_loss: list[float] = field(default_factory=list)
 
     @property
     def epochs_run(self) -> int:
@@ -211,8 +215,12 @@ def train(
     cfg: TrainConfig,
     on_epoch: EpochCallback | None = None,
     data: tuple[Dataset, Dataset] | None = None,
+    record_updates: bool = False,
 ) -> History:
-    """Train the perceptron from (w1, w2, b); on_epoch(epoch, history) may return False to stop."""
+    """Train the perceptron from (w1, w2, b); on_epoch(epoch, history) may return False to stop.
+
+    record_updates=True also records theta and the mini-batch loss at every update (slower).
+    """
     tr, te = data if data is not None else data_for(cfg)
     Xa, y = augment(tr.X), tr.y
     Xa_te, y_te = augment(te.X), te.y
@@ -243,11 +251,15 @@ def train(
             Xp, yp = Xa[order], y[order]
             for s in range(0, n, bs):
                 xb, yb = Xp[s : s + bs], yp[s : s + bs]
+                if record_updates:
+                    hist.update_loss.append(F.binary_cross_entropy_with_logits(xb @ theta, yb).item())
                 g = (torch.sigmoid(xb @ theta) - yb) @ xb
                 if sgd:
                     theta.add_(g, alpha=-cfg.lr / xb.shape[0])
                 else:
                     opt.step([theta], [g.div_(xb.shape[0])])
+                if record_updates:
+                    hist.update_theta.append(theta.tolist())
             torch.randperm(n, generator=gen)  # the sampler's closing draw
             loss = record()
             if not (math.isfinite(loss) and bool(torch.isfinite(theta).all())) or loss > limit:

@@ -1,0 +1,124 @@
+"""The loss landscape: mean BCE over a (w1, w2) grid in one batched pass; the optimiser's real path."""
+
+from __future__ import annotations
+
+import io
+import math
+from dataclasses import dataclass, replace
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from PIL import Image
+
+from core.data import Dataset
+from core.grid import Bounds, grid_points
+from core.train import History, TrainConfig, augment, train
+
+# Low loss light, high loss dark (ColorBrewer YlGnBu); the PNG and the legend use the same stops.
+LOSS_STOPS = ("#ffffd9", "#c7e9b4", "#41b6c4", "#225ea8", "#081d58")
+_STOPS_RGB = np.array([[int(c[i : i + 2], 16) for i in (1, 3, 5)] for c in LOSS_STOPS], dtype=np.float64)
+CHUNK = 4_000_000  # values of w·x per batched pass (about 16 MB of float32)
+
+
+def loss_at(thetas: np.ndarray | torch.Tensor, ds: Dataset) -> np.ndarray:
+    """Mean BCE of the perceptron at many (w1, w2, b) at once: thetas [m, 3] -> [m], batched over weights."""
+    th = torch.as_tensor(np.asarray(thetas, dtype=np.float32)).reshape(-1, 3)
+    Xa, y = augment(ds.X), ds.y
+    out = torch.empty(th.shape[0])
+    step = max(1, CHUNK // max(1, Xa.shape[0]))
+    for s in range(0, th.shape[0], step):  # one pass unless the grid times the data is huge
+        Z = Xa @ th[s : s + step].T  # [n, m]: every point under every weight vector
+        out[s : s + step] = F.binary_cross_entropy_with_logits(
+            Z, y[:, None].expand_as(Z), reduction="none"
+        ).mean(0)
+    return out.numpy()
+
+
+def loss_grid(ds: Dataset, b: float, window: Bounds, res: int = 100) -> np.ndarray:
+    """Loss over a res x res grid of (w1, w2) with the bias fixed at b; row 0 at the top (w2 max)."""
+    W = grid_points(window, res)
+    thetas = torch.cat([W, torch.full((W.shape[0], 1), float(b))], 1)
+    return loss_at(thetas, ds).reshape(res, res)
+
+
+def window(ds: Dataset, cfg: TrainConfig) -> Bounds:
+    """A square (w1, w2) window around the start and where a calm full-batch descent (Adam, lr 0.05) goes.
+
+    It does not depend on the learning rate, batch size or optimizer being studied, so a path that
+    oscillates or diverges visibly leaves it.
+    """
+    ref = train(replace(cfg, batch_size=len(ds), optimizer="adam", lr=0.05, epochs=150), data=(ds, ds))
+    pts = np.array(ref.theta)[:, :2]
+    pts = pts[np.isfinite(pts).all(1)]
+    lo, hi = pts.min(0), pts.max(0)
+    c = (lo + hi) / 2
+    half = max(2.0, float((hi - lo).max()))
+    return (float(c[0] - half), float(c[0] + half), float(c[1] - half), float(c[1] + half))
+
+
+@dataclass(frozen=True)
+class Path:
+    """One optimizer's real run, update by update."""
+
+    optimizer: str
+    hist: History
+    thetas: np.ndarray  # [updates + 1, 3]: (w1, w2, b) before the first update, then after each
+    left_at: int | None  # the first update whose (w1, w2) is outside the window or not finite
+
+    @property
+    def updates(self) -> int:
+        """Updates made."""
+        return len(self.thetas) - 1
+
+    def at(self, k: int) -> np.ndarray:
+        """(w1, w2, b) after update k (clamped to the run)."""
+        return self.thetas[max(0, min(k, self.updates))]
+
+
+def leaves(thetas: np.ndarray, box: Bounds) -> int | None:
+    """Index of the first row whose (w1, w2) is not finite or outside the box; None if it stays."""
+    w = thetas[:, :2]
+    with np.errstate(invalid="ignore"):
+        inside = (
+            np.isfinite(w).all(1)
+            & (w[:, 0] >= box[0])
+            & (w[:, 0] <= box[1])
+            & (w[:, 1] >= box[2])
+            & (w[:, 1] <= box[3])
+        )
+    out = np.flatnonzero(~inside)
+    return int(out[0]) if out.size else None
+
+
+def paths(cfg: TrainConfig, ds: Dataset, optimizers: list[str], box: Bounds) -> list[Path]:
+    """The same run (data, seed, start, lr, batch size, epochs) with each optimizer, every update recorded."""
+    out = []
+    for opt in optimizers:
+        h = train(replace(cfg, optimizer=opt), data=(ds, ds), record_updates=True)
+        th = np.array([h.theta[0]] + h.update_theta, dtype=np.float64).reshape(-1, 3)
+        out.append(Path(opt, h, th, leaves(th, box)))
+    return out
+
+
+def drawable(path: Path, most: int = 600) -> np.ndarray:
+    """Row indices of the path to draw: evenly thinned, ending at the first point outside the window."""
+    end = path.updates if path.left_at is None else path.left_at
+    if path.left_at is not None and not np.isfinite(path.thetas[end, :2]).all():
+        end -= 1  # a NaN/inf point cannot be drawn; stop at the last finite one
+    idx = np.arange(end + 1)
+    if len(idx) > most:
+        idx = np.unique(np.r_[np.linspace(0, end, most).round().astype(int), end])
+    return idx
+
+
+def loss_png(loss: np.ndarray, lo: float, hi: float) -> bytes:
+    """Colour a loss grid on a log scale between lo and hi with LOSS_STOPS, encoded as PNG."""
+    v = np.log(np.clip(np.nan_to_num(loss, nan=hi, posinf=hi), lo, hi))
+    t = (v - math.log(lo)) / max(math.log(hi) - math.log(lo), 1e-12) * (len(LOSS_STOPS) - 1)
+    i = np.clip(np.floor(t).astype(int), 0, len(LOSS_STOPS) - 2)
+    f = (t - i)[..., None]
+    rgb = _STOPS_RGB[i] * (1 - f) + _STOPS_RGB[i + 1] * f
+    buf = io.BytesIO()
+    Image.fromarray(rgb.round().astype(np.uint8), "RGB").save(buf, format="PNG")
+    return buf.getvalue()

@@ -1,0 +1,65 @@
+"""Real browser: the Backprop, Mini-batch and Landscape pages render their charts and survive a click."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from live import CHROMIUM_ARGS, chromium_path, streamlit_server, wait_idle
+
+pytestmark = pytest.mark.browser
+
+PAGES = {"backprop": 2, "minibatch": 4, "landscape": 2}  # page -> charts it draws
+BUTTONS = {"backprop": "Step", "minibatch": "Next batch"}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if chromium_path() is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("Chromium is missing on CI")
+        pytest.skip("Chromium is not installed")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        br = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        yield br
+        br.close()
+
+
+@pytest.fixture(scope="module")
+def server():
+    with streamlit_server() as (url, _):
+        yield url
+
+
+def _charts_drawn(page) -> int:
+    sel = "[data-testid=stVegaLiteChart]"
+    return page.locator(f"{sel} canvas, {sel} svg.marks").count()
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+@pytest.mark.parametrize("name", list(PAGES))
+def test_page_renders_in_the_browser(browser, server, name: str, lang: str) -> None:
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto(f"{server}/{name}?lang={lang}")
+        page.wait_for_selector("[data-testid=stSidebarNav]", timeout=60_000)
+        wait_idle(page, 60_000)
+        page.wait_for_function(
+            f"document.querySelectorAll('[data-testid=stVegaLiteChart] canvas, "
+            f"[data-testid=stVegaLiteChart] svg.marks').length >= {PAGES[name]}",
+            timeout=30_000,
+        )
+        assert page.locator("[data-testid=stException]").count() == 0
+        assert _charts_drawn(page) >= PAGES[name]
+        if lang == "en" and name in BUTTONS:
+            page.get_by_role("button", name=BUTTONS[name], exact=True).click()
+            wait_idle(page, 60_000)
+            assert page.locator("[data-testid=stException]").count() == 0
+            assert _charts_drawn(page) >= PAGES[name]
+        assert not errors, errors
+    finally:
+        page.close()
