@@ -1,0 +1,108 @@
+"""Beyond one neuron: feature crosses and hidden layers on the binary datasets (a TensorFlow Playground)."""
+
+import streamlit as st
+
+import ui
+from core.data import DATASETS, bounds
+from core.net_charts import classifier_chart, feature_weights_chart, network_chart
+from core.nets import FEATURES, NetConfig, feature_weights, grid_maps, predict
+from ui import nets
+
+P = "beyond"
+ui.lesson(P)
+nets.defaults(
+    P,
+    {
+        "dataset": "xor",
+        "noise": 0.5,
+        "seed": 0,
+        "features": ["x1", "x2"],
+        "layers": 0,
+        "activation": "tanh",
+        "lr": 0.03,
+        "batch_size": 10,
+        "epochs": 100,
+        "optimizer": "sgd",
+        "weight_decay": 0.0,
+    },
+)
+PRESETS = {
+    "line_xor": {"dataset": "xor", "features": ["x1", "x2"], "layers": 0, "lr": 0.03},
+    "cross_xor": {"dataset": "xor", "features": ["x1", "x2", "x1x2"], "layers": 0, "lr": 0.03},
+    "cross_circle": {"dataset": "circle", "features": ["x1", "x2", "x1sq", "x2sq"], "layers": 0, "lr": 0.03},
+    "mlp_xor": {
+        "dataset": "xor",
+        "features": ["x1", "x2"],
+        "layers": 2,
+        "h1": 4,
+        "h2": 2,
+        "activation": "tanh",
+    },
+    "mlp_spiral": {
+        "dataset": "spiral",
+        "features": ["x1", "x2", "sin1", "sin2"],
+        "layers": 3,
+        "h1": 8,
+        "h2": 8,
+        "h3": 6,
+        "activation": "tanh",
+        "optimizer": "adam",
+        "lr": 0.01,
+        "epochs": 300,
+    },
+}
+
+
+def use_preset(name: str) -> None:
+    """Set the widgets to one of the lesson's scenarios."""
+    for k, v in PRESETS[name].items():
+        st.session_state[f"{P}.{k}"] = v
+
+
+st.markdown(ui.T("beyond.presets"))
+for col, name in zip(st.columns(len(PRESETS)), PRESETS):
+    col.button(ui.T(f"beyond.preset.{name}"), on_click=use_preset, args=(name,), width="stretch")
+
+left, right = st.columns([1, 2], gap="large")
+with left.container(border=True):
+    name = st.selectbox(
+        ui.T("app.dataset.label"),
+        DATASETS,
+        format_func=lambda d: ui.T(f"app.dataset.{d}"),
+        key=f"{P}.dataset",
+    )
+    noise = st.slider(ui.T("training.noise"), 0.0, 3.0, step=0.1, key=f"{P}.noise")
+    seed = st.number_input(ui.T("app.seed"), 0, 999_999, key=f"{P}.seed", help=ui.T("app.seed_help"))
+    feats = nets.features(P, FEATURES)
+    hidden, act = nets.layers(P)
+with left.expander(ui.T("training.settings"), expanded=True):
+    n_train = 250
+    settings = nets.training(P, n_train)
+
+cfg = NetConfig(
+    dataset=name,
+    n=500,
+    noise=noise,
+    seed=int(seed),
+    features=feats,
+    hidden=hidden,
+    activation=act,
+    **settings,
+)
+data = nets.dataset(cfg)
+X, y = data[0].X, data[0].y
+box, text = bounds(X), nets.chart_text()
+with right:
+    hist = nets.run(P, cfg, data)
+    model, epoch = nets.model_for(P, cfg, hist)
+    maps = grid_maps(model, "binary", box)
+    chart = classifier_chart(maps, X, y, predict(model, "binary", X), box, text)
+    st.altair_chart(chart, width="stretch")
+    nets.metrics(hist, epoch)
+st.subheader(ui.T("beyond.network"))
+st.caption(ui.T("beyond.network_help"))
+st.altair_chart(network_chart(model, maps, act, "binary", text), width="stretch")
+if not hidden:
+    st.markdown(ui.T("beyond.feature_weights"))
+    st.altair_chart(feature_weights_chart(feature_weights(model), text), width="stretch")
+nets.curves(hist, epoch, text)
