@@ -41,7 +41,7 @@ def regions_png(probs: np.ndarray) -> bytes:
     cols = np.array([[int(c[i : i + 2], 16) for i in (1, 3, 5)] for c in PALETTE[:k]], dtype=np.float64)
     top = probs.argmax(0)
     conf = (probs.max(0) - 1 / k) / (1 - 1 / k)
-    s = (0.2 + 0.5 * np.clip(conf, 0, 1))[..., None]
+    s = (0.12 + 0.33 * np.clip(conf, 0, 1))[..., None]
     rgb = 255 + (cols[top] - 255) * s
     buf = io.BytesIO()
     Image.fromarray(rgb.round().astype(np.uint8), "RGB").save(buf, format="PNG")
@@ -159,7 +159,7 @@ def feature_weights_chart(weights: Mapping[str, float], text: Mapping[str, str])
         color=alt.Color("sign:N", scale=alt.Scale(domain=["+", "−"], range=[POSITIVE, NEGATIVE]), legend=None)
     )
     labels = base.mark_text(align="left", dx=4).encode(text="label:N")
-    return alt.layer(bars, labels).properties(height=30 * len(df) + 20)
+    return alt.layer(bars, labels).properties(height=alt.Step(26))
 
 
 def _node_scale(activation: str) -> str:
@@ -186,7 +186,9 @@ def network_chart(
         text["output"],
     ]
     pos = [[(c, (len(col) - 1) / 2 - j) for j in range(len(col))] for c, col in enumerate(cols)]
-    hx, hy = 0.22, 0.4
+    col_px, row_px = 140, 58
+    hy = 0.4
+    hx = hy * row_px / col_px  # square thumbnails
     nodes = []
     for c, col in enumerate(cols):
         for j, a in enumerate(col):
@@ -269,7 +271,7 @@ def network_chart(
     )
     return (
         alt.layer(edge_layer, node_layer, frame, head_layer)
-        .properties(height=58 * rows + 60)
+        .properties(height=row_px * rows + 60, width=col_px * len(cols))
         .configure_view(stroke=None)
     )
 

@@ -99,12 +99,22 @@ class MLP(nn.Module):
     With hidden = () it is the perceptron on crossed features (or softmax / linear regression).
     """
 
-    def __init__(self, features: Sequence[str], hidden: Sequence[int], activation: str, out_dim: int):
+    def __init__(
+        self, features: Sequence[str], hidden: Sequence[int], activation: str, out_dim: int, seed: int = 0
+    ):
+        """Initial weights come from a torch.Generator seeded with `seed` (the global RNG is never used):
+        the distribution nn.Linear uses, U(-1/sqrt(fan_in), 1/sqrt(fan_in)) for weights and biases."""
         super().__init__()
         self.features = tuple(features)
         dims = [len(self.features), *hidden, out_dim]
-        self.layers = nn.ModuleList(nn.Linear(a, b) for a, b in zip(dims, dims[1:]))
+        self.layers = nn.ModuleList(nn.utils.skip_init(nn.Linear, a, b) for a, b in zip(dims, dims[1:]))
         self.acts = nn.ModuleList(activation_module(activation) for _ in hidden)
+        gen = torch.Generator().manual_seed(int(seed))
+        with torch.no_grad():
+            for layer in self.layers:
+                bound = 1.0 / math.sqrt(layer.in_features)
+                layer.weight.uniform_(-bound, bound, generator=gen)
+                layer.bias.uniform_(-bound, bound, generator=gen)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Raw points [n, d] -> outputs [n, out_dim]."""
@@ -208,18 +218,8 @@ def net_data(cfg: NetConfig) -> tuple[Dataset, Dataset]:
 
 
 def build(cfg: NetConfig) -> MLP:
-    """The config's network with initial weights drawn from its own seeded generator (no global RNG).
-
-    Same distribution as nn.Linear's default: U(-1/sqrt(fan_in), 1/sqrt(fan_in)) for weights and biases.
-    """
-    model = MLP(cfg.features, cfg.hidden, cfg.activation, cfg.out_dim)
-    gen = torch.Generator().manual_seed(cfg.seed + 2)
-    with torch.no_grad():
-        for layer in model.layers:
-            bound = 1.0 / math.sqrt(layer.in_features)
-            layer.weight.uniform_(-bound, bound, generator=gen)
-            layer.bias.uniform_(-bound, bound, generator=gen)
-    return model
+    """The config's network, its initial weights drawn from a generator seeded by the config seed."""
+    return MLP(cfg.features, cfg.hidden, cfg.activation, cfg.out_dim, seed=cfg.seed + 2)
 
 
 def loss_fn(task: str, out: torch.Tensor, y: torch.Tensor) -> torch.Tensor:

@@ -21,15 +21,21 @@ nets.defaults(
         "activation": "tanh",
         "lr": 0.03,
         "batch_size": 10,
-        "epochs": 100,
+        "epochs": 30,
         "optimizer": "sgd",
         "weight_decay": 0.0,
     },
 )
 PRESETS = {
-    "line_xor": {"dataset": "xor", "features": ["x1", "x2"], "layers": 0, "lr": 0.03},
-    "cross_xor": {"dataset": "xor", "features": ["x1", "x2", "x1x2"], "layers": 0, "lr": 0.03},
-    "cross_circle": {"dataset": "circle", "features": ["x1", "x2", "x1sq", "x2sq"], "layers": 0, "lr": 0.03},
+    "line_xor": {"dataset": "xor", "features": ["x1", "x2"], "layers": 0, "lr": 0.03, "epochs": 30},
+    "cross_xor": {"dataset": "xor", "features": ["x1", "x2", "x1x2"], "layers": 0, "lr": 0.03, "epochs": 30},
+    "cross_circle": {
+        "dataset": "circle",
+        "features": ["x1", "x2", "x1sq", "x2sq"],
+        "layers": 0,
+        "lr": 0.03,
+        "epochs": 30,
+    },
     "mlp_xor": {
         "dataset": "xor",
         "features": ["x1", "x2"],
@@ -101,7 +107,7 @@ with right:
     nets.metrics(hist, epoch)
 st.subheader(ui.T("beyond.network"))
 st.caption(ui.T("beyond.network_help"))
-st.altair_chart(network_chart(model, maps, act, "binary", text), width="stretch")
+st.altair_chart(network_chart(model, maps, act, "binary", text), width="content")
 if not hidden:
     st.markdown(ui.T("beyond.feature_weights"))
     st.altair_chart(feature_weights_chart(feature_weights(model), text), width="stretch")

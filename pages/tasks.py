@@ -65,7 +65,7 @@ with tab_c:
         st.altair_chart(softmax_bars(probs, text), width="stretch")
         st.caption(ui.T("tasks.probe_sum", s=f"{sum(probs):.4f}", cls=max(range(k), key=probs.__getitem__)))
     st.markdown(f"**{ui.T('beyond.network')}**")
-    st.altair_chart(network_chart(model, maps, act, "classes", text), width="stretch")
+    st.altair_chart(network_chart(model, maps, act, "classes", text), width="content")
     nets.curves(hist, epoch, text)
 
 with tab_r:
@@ -113,5 +113,5 @@ with tab_r:
         nets.metrics(hist, epoch, with_acc=False)
         st.caption(ui.T("tasks.baseline", var=f"{float(y.var(unbiased=False)):.4f}"))
     st.markdown(f"**{ui.T('beyond.network')}**")
-    st.altair_chart(network_chart(model, maps, act, "regression", text, out_range=(lo, hi)), width="stretch")
+    st.altair_chart(network_chart(model, maps, act, "regression", text, out_range=(lo, hi)), width="content")
     nets.curves(hist, epoch, text, with_acc=False)
