@@ -10,40 +10,23 @@ from ui import nets
 
 P = "beyond"
 ui.lesson(P)
-nets.defaults(
-    P,
-    {
-        "dataset": "xor",
-        "noise": 0.5,
-        "seed": 0,
-        "features": ["x1", "x2"],
-        "layers": 0,
-        "activation": "tanh",
-        "lr": 0.03,
-        "batch_size": 10,
-        "epochs": 30,
-        "optimizer": "sgd",
-        "weight_decay": 0.0,
-    },
-)
+BASE = {
+    "noise": 0.5,
+    "features": ["x1", "x2"],
+    "layers": 0,
+    "activation": "tanh",
+    "lr": 0.03,
+    "batch_size": 10,
+    "epochs": 30,
+    "optimizer": "sgd",
+    "weight_decay": 0.0,
+}
+nets.defaults(P, {**BASE, "dataset": "xor", "seed": 0})
 PRESETS = {
-    "line_xor": {"dataset": "xor", "features": ["x1", "x2"], "layers": 0, "lr": 0.03, "epochs": 30},
-    "cross_xor": {"dataset": "xor", "features": ["x1", "x2", "x1x2"], "layers": 0, "lr": 0.03, "epochs": 30},
-    "cross_circle": {
-        "dataset": "circle",
-        "features": ["x1", "x2", "x1sq", "x2sq"],
-        "layers": 0,
-        "lr": 0.03,
-        "epochs": 30,
-    },
-    "mlp_xor": {
-        "dataset": "xor",
-        "features": ["x1", "x2"],
-        "layers": 2,
-        "h1": 4,
-        "h2": 2,
-        "activation": "tanh",
-    },
+    "line_xor": {"dataset": "xor"},
+    "cross_xor": {"dataset": "xor", "features": ["x1", "x2", "x1x2"]},
+    "cross_circle": {"dataset": "circle", "features": ["x1", "x2", "x1sq", "x2sq"]},
+    "mlp_xor": {"dataset": "xor", "layers": 2, "h1": 4, "h2": 2, "epochs": 150},
     "mlp_spiral": {
         "dataset": "spiral",
         "features": ["x1", "x2", "sin1", "sin2"],
@@ -51,17 +34,16 @@ PRESETS = {
         "h1": 8,
         "h2": 8,
         "h3": 6,
-        "activation": "tanh",
         "optimizer": "adam",
         "lr": 0.01,
-        "epochs": 300,
+        "epochs": 150,
     },
 }
 
 
 def use_preset(name: str) -> None:
     """Set the widgets to one of the lesson's scenarios."""
-    for k, v in PRESETS[name].items():
+    for k, v in {**BASE, **PRESETS[name]}.items():
         st.session_state[f"{P}.{k}"] = v
 
 
@@ -110,5 +92,7 @@ st.caption(ui.T("beyond.network_help"))
 st.altair_chart(network_chart(model, maps, act, "binary", text), width="content")
 if not hidden:
     st.markdown(ui.T("beyond.feature_weights"))
-    st.altair_chart(feature_weights_chart(feature_weights(model), text), width="stretch")
+    weights = feature_weights(model)
+    st.altair_chart(feature_weights_chart(weights, text), width="stretch")
+    st.caption(", ".join(f"{k} = {v:+.3f}" for k, v in weights.items()))
 nets.curves(hist, epoch, text)

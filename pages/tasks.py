@@ -14,11 +14,11 @@ TRAIN = {"lr": 0.03, "batch_size": 10, "optimizer": "sgd", "weight_decay": 0.0, 
 nets.defaults(
     "classes", {**TRAIN, "k": 4, "layers": 0, "activation": "relu", "epochs": 30, "px": 0.0, "py": 0.0}
 )
+nets.defaults("regression", {"h1": 8, "h2": 8, "optimizer": "adam", "lr": 0.03})
 nets.defaults(
     "regression",
-    {**TRAIN, "dataset": "wave", "features": ["x1"], "layers": 2, "activation": "tanh", "epochs": 200},
+    {**TRAIN, "dataset": "wave", "features": ["x1"], "layers": 2, "activation": "tanh", "epochs": 50},
 )
-nets.defaults("regression", {"h1": 8, "h2": 8})
 text = nets.chart_text()
 tab_c, tab_r = st.tabs([ui.T("tasks.classes_tab"), ui.T("tasks.regression_tab")])
 
