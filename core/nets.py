@@ -316,6 +316,12 @@ def model_at(cfg: NetConfig, hist: History, epoch: int) -> MLP:
     return model
 
 
+def weight_norm(model: nn.Module) -> float:
+    """‖θ‖₂ over every parameter (what L2 weight decay, as torch.optim applies it, pulls towards 0)."""
+    with torch.no_grad():
+        return float(parameters_to_vector(model.parameters()).norm())
+
+
 def feature_weights(model: MLP) -> dict[str, float]:
     """Weight of each input feature in a perceptron on crossed features (first output row), plus b."""
     w = model.layers[0].weight[0].tolist()

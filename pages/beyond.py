@@ -5,7 +5,7 @@ import streamlit as st
 import ui
 from core.data import DATASETS, bounds
 from core.net_charts import classifier_chart, feature_weights_chart, network_chart
-from core.nets import FEATURES, NetConfig, feature_weights, grid_maps, predict
+from core.nets import FEATURES, NetConfig, feature_weights, grid_maps, predict, weight_norm
 from ui import nets
 
 P = "beyond"
@@ -87,6 +87,7 @@ with right:
     chart = classifier_chart(maps, X, y, predict(model, "binary", X), box, text)
     st.altair_chart(chart, width="stretch")
     nets.metrics(hist, epoch)
+    st.caption(ui.T("beyond.norm", norm=f"{weight_norm(model):.3f}", wd=cfg.weight_decay))
 st.subheader(ui.T("beyond.network"))
 st.caption(ui.T("beyond.network_help"))
 st.altair_chart(network_chart(model, maps, act, "binary", text), width="content")

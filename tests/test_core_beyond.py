@@ -36,6 +36,7 @@ from core.nets import (
     net_data,
     predict,
     probe_probs,
+    weight_norm,
 )
 from core.train import MOMENTUM, ConfigError
 
@@ -206,8 +207,13 @@ def test_general_trainer_matches_for_every_task(kw: dict) -> None:
 def test_weight_decay_shrinks_the_weights() -> None:
     base = {"dataset": "xor", "noise": 0.5, "hidden": (6,), "lr": 0.1, "epochs": 40}
     free = fit(NetConfig(**base)).theta[-1]
-    decayed = fit(NetConfig(**base, weight_decay=0.03)).theta[-1]
+    cfg = NetConfig(**base, weight_decay=0.03)
+    hist = fit(cfg)
+    decayed = hist.theta[-1]
     assert np.linalg.norm(decayed) < 0.8 * np.linalg.norm(free)
+    assert weight_norm(model_at(cfg, hist, hist.epochs_run)) == pytest.approx(
+        np.linalg.norm(decayed), rel=1e-5
+    )
 
 
 def test_initial_weights_come_from_the_config_seed_not_the_global_rng() -> None:
