@@ -80,6 +80,8 @@ def _feature(name: str, X: torch.Tensor) -> torch.Tensor:
 
 def cross(X: torch.Tensor, features: Sequence[str]) -> torch.Tensor:
     """The crossed inputs [n, len(features)] (e.g. x1, x2, x1², x1·x2) computed from raw X [n, 1 or 2]."""
+    if tuple(features) == ("x1", "x2")[: X.shape[1]]:
+        return X  # the raw coordinates: nothing to compute
     return torch.stack([_feature(f, X) for f in features], 1)
 
 
