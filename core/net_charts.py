@@ -158,8 +158,9 @@ def feature_weights_chart(weights: Mapping[str, float], text: Mapping[str, str])
     bars = base.mark_bar().encode(
         color=alt.Color("sign:N", scale=alt.Scale(domain=["+", "−"], range=[POSITIVE, NEGATIVE]), legend=None)
     )
-    labels = base.mark_text(align="left", dx=4).encode(text="label:N")
-    return alt.layer(bars, labels).properties(height=alt.Step(26))
+    pos = base.mark_text(align="left", dx=4).encode(text="label:N").transform_filter(alt.datum.w >= 0)
+    neg = base.mark_text(align="right", dx=-4).encode(text="label:N").transform_filter(alt.datum.w < 0)
+    return alt.layer(bars, pos, neg).properties(height=alt.Step(26))
 
 
 def _node_scale(activation: str) -> str:

@@ -178,7 +178,12 @@ class NetConfig:
                 value = check_value(f.name, getattr(self, f.name), NET_SPECS)
                 object.__setattr__(self, f.name, value)
         feats = available_features(input_dim(self.dataset))
-        object.__setattr__(self, "features", _check_tuple("features", self.features, feats, 1, len(feats)))
+        value = self.features
+        if feats == ONE_D_FEATURES and not isinstance(
+            value, str
+        ):  # a 1-D dataset has no x2: drop its crosses
+            value = tuple(f for f in value if f in feats or f not in FEATURES)
+        object.__setattr__(self, "features", _check_tuple("features", value, feats, 1, len(feats)))
         object.__setattr__(self, "hidden", _check_tuple("hidden", self.hidden, None, 0, MAX_LAYERS))
 
     @property

@@ -297,10 +297,14 @@ def test_net_config_rejects_bad_values(field: str, value: object) -> None:
 def test_net_config_is_canonical_and_hashable() -> None:
     a = NetConfig(features=["x2", "x1"], hidden=[4, 2])
     assert a.features == ("x1", "x2") and a.hidden == (4, 2) and hash(a) == hash(NetConfig())
+    wave_cfg = NetConfig(dataset="wave", features=("x1", "x2", "sin2", "sin1"))  # 1-D: the x2 crosses go
+    assert wave_cfg.features == ("x1", "sin1") and NetConfig(dataset="wave").features == ("x1",)
     with pytest.raises(ConfigError):
-        NetConfig(dataset="wave", features=("x1", "x2"))  # the wave has no x2
-    cfg, problems = NetConfig.parse({"dataset": "wave", "features": ("x1", "x2")})
-    assert cfg.dataset == "wave" and cfg.features == ("x1", "x2") or problems
+        NetConfig(dataset="wave", features=("x2",))
+    cfg, problems = NetConfig.parse({"dataset": "wave", "hidden": "abc", "lr": 0.5})
+    assert (cfg.dataset, cfg.hidden, cfg.lr) == ("wave", (4, 2), 0.5) and [p.field for p in problems] == [
+        "hidden"
+    ]
 
 
 def test_k_class_and_regression_data() -> None:
