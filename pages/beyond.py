@@ -1,11 +1,13 @@
 """Beyond one neuron: feature crosses and hidden layers on the binary datasets (a TensorFlow Playground)."""
 
+from dataclasses import replace
+
 import streamlit as st
 
 import ui
 from core.data import DATASETS, bounds
 from core.net_charts import classifier_chart, feature_weights_chart, network_chart
-from core.nets import FEATURES, NetConfig, feature_weights, grid_maps, predict, weight_norm
+from core.nets import FEATURES, NetConfig, feature_weights, grid_maps, model_at, predict, weight_norm
 from ui import nets
 
 P = "beyond"
@@ -88,6 +90,19 @@ with right:
     st.altair_chart(chart, width="stretch")
     nets.metrics(hist, epoch)
     st.caption(ui.T("beyond.norm", norm=f"{weight_norm(model):.3f}", wd=cfg.weight_decay))
+    twin = replace(cfg, weight_decay=0.0)
+    base = nets.finished(twin) if cfg.weight_decay > 0 and hist is not None else None
+    if base is not None:
+        st.markdown(ui.T("beyond.compare", wd=cfg.weight_decay))
+        for col, c, h in zip(st.columns(2), (cfg, twin), (hist, base)):
+            m = model_at(c, h, h.epochs_run)
+            col.altair_chart(
+                classifier_chart(
+                    grid_maps(m, "binary", box), X, y, predict(m, "binary", X), box, text, height=240
+                ),
+                width="stretch",
+            )
+            col.caption(ui.T("beyond.compare_item", wd=c.weight_decay, norm=f"{weight_norm(m):.3f}"))
 st.subheader(ui.T("beyond.network"))
 st.caption(ui.T("beyond.network_help"))
 st.altair_chart(network_chart(model, maps, act, "binary", text), width="content")

@@ -174,3 +174,15 @@ def test_regression_mse_and_both_datasets() -> None:
     no_errors(at)
     assert at.button_group(key="regression.features").value == ["x1"]
     _changes(at, "regression.features", ["x1", "x2"])
+
+
+def test_beyond_weight_decay_is_compared_with_the_run_without_it() -> None:
+    at = page_app("beyond.py")
+    _widget(at, "beyond.layers").set_value(1).run()
+    _widget(at, "beyond.weight_decay").set_value(0.1).run()
+    no_errors(at)
+    caps = [c.value for c in at.caption if c.value.startswith("weight decay")]
+    assert len(caps) == 2 and "0.1" in caps[0] and "0.0" in caps[1]
+    with_decay, without = (float(c.split("= ")[-1]) for c in caps)
+    assert with_decay < without
+    assert len(chart_specs(at)) >= 6

@@ -5,6 +5,7 @@ Strings live in core/locales/*/beyond.toml; widget keys are "<prefix>.<name>" so
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -143,11 +144,24 @@ def run(p: str, cfg: NetConfig, data: tuple[Dataset, Dataset]) -> History | None
 
         hist = trained(cfg, fit(cfg, on_epoch=on_epoch, data=data))
         done.add(cfg)
+        if cfg.weight_decay > 0:  # the same run without decay, to compare the boundaries
+            twin = replace(cfg, weight_decay=0.0)
+            trained(twin, fit(twin, data=data))
+            done.add(twin)
         status.empty()
         return hist
     if cfg in done or updates <= CHEAP_UPDATES:
         return trained(cfg)
     status.info(ui.T("beyond.press_train", updates=updates))
+    return None
+
+
+def finished(cfg: NetConfig) -> History | None:
+    """The run of cfg if it is already trained (or cheap enough to train now), else None."""
+    n_train = cfg.n - min(round(cfg.n * cfg.test_ratio), cfg.n - 1)
+    updates = cfg.epochs * -(-n_train // min(cfg.batch_size, n_train))
+    if cfg in st.session_state.get("_nets_done", ()) or updates <= CHEAP_UPDATES:
+        return trained(cfg)
     return None
 
 
