@@ -24,7 +24,6 @@ from core.data_more import ALL_DATASETS, any_split, input_dim, task_of
 from core.grid import Bounds, grid_points
 from core.train import (
     DIVERGENCE_FACTOR,
-    OPTIMIZERS,
     SPECS,
     ConfigError,
     EpochCallback,
@@ -383,6 +382,3 @@ def probe_probs(model: MLP, x: Sequence[float]) -> list[float]:
 def epochs_to_loss(cfg: NetConfig, target: float = 0.05) -> History:
     """Train until the test loss falls below `target` (or cfg.epochs run out)."""
     return fit(cfg, on_epoch=lambda e, h: h.test_loss[-1] >= target)
-
-
-OPTIMIZER_CHOICES = OPTIMIZERS
