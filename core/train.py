@@ -62,9 +62,9 @@ class ConfigError(ValueError):
         self.reason = reason
 
 
-def check_value(name: str, value: Any) -> Any:
-    """Coerce `value` to SPECS[name]'s type and check its range; raises ConfigError."""
-    spec = SPECS[name]
+def check_value(name: str, value: Any, specs: Mapping[str, Spec] | None = None) -> Any:
+    """Coerce `value` to SPECS[name]'s (or specs[name]'s) type and check its range; raises ConfigError."""
+    spec = (specs or SPECS)[name]
     if spec.kind is str:
         if not isinstance(value, str) or value not in (spec.choices or ()):
             raise ConfigError(name, value, f"expected one of {', '.join(spec.choices or ())}")
@@ -180,10 +180,11 @@ def evaluate(theta: torch.Tensor, Xa: torch.Tensor, y: torch.Tensor) -> tuple[fl
 
 
 class Optimizer:
-    """SGD, SGD with momentum and Adam, with torch.optim's exact update formulas."""
+    """SGD, SGD with momentum and Adam, with torch.optim's exact update formulas (and weight_decay)."""
 
-    def __init__(self, kind: str, lr: float, params: list[torch.Tensor]):
+    def __init__(self, kind: str, lr: float, params: list[torch.Tensor], weight_decay: float = 0.0):
         self.kind, self.lr, self.t = kind, lr, 0
+        self.weight_decay = weight_decay  # L2 as torch.optim adds it: g <- g + weight_decay * p
         self.m = [torch.zeros_like(p) for p in params]
         self.v = [torch.zeros_like(p) for p in params]
 
@@ -191,6 +192,8 @@ class Optimizer:
         """Apply one update in place."""
         self.t += 1
         for p, g, m, v in zip(params, grads, self.m, self.v):
+            if self.weight_decay:
+                g = g.add(p, alpha=self.weight_decay)
             if self.kind == "sgd":
                 p.add_(g, alpha=-self.lr)
             elif self.kind == "momentum":

@@ -31,6 +31,7 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("pages/minibatch.py", "minibatch", "🧺"),
     ("pages/landscape.py", "landscape", "⛰️"),
     ("pages/beyond.py", "beyond", "🕸️"),
+    ("pages/tasks.py", "tasks", "🎨"),
 )
 
 

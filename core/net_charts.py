@@ -1,0 +1,343 @@
+"""Chart builders for networks: the network drawing with node heatmaps, k-class regions, softmax bars,
+feature weights and regression fits. Data in, Altair chart out; they never call streamlit."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping, Sequence
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import torch
+from PIL import Image
+
+from core.charts import HEIGHT, _axes, heatmap_layer, probe_layer
+from core.grid import CLASS_COLORS, Bounds, png_data_url, probs_to_png
+from core.nets import FEATURE_LABELS, MLP, GridMaps
+
+# Okabe-Ito: class 0 orange and class 1 blue as everywhere in the lab, then four more colour-blind safe hues.
+PALETTE = (*CLASS_COLORS, "#009E73", "#D55E00", "#CC79A7", "#56B4E9")
+SHAPES = ("circle", "square", "triangle-up", "diamond", "triangle-down", "cross")
+POSITIVE, NEGATIVE = "#0072B2", "#E69F00"  # weights: blue > 0, orange < 0 (and the width shows |w|)
+
+
+def unit_colors(a: np.ndarray, scale: str) -> np.ndarray:
+    """Node values -> 0..1 on the lab's orange-white-blue scale.
+
+    'prob': already 0..1 (sigmoid); 'signed': -1..1 (tanh); 'free': scaled by the largest |value|.
+    """
+    if scale == "prob":
+        return a
+    if scale == "signed":
+        return (np.clip(a, -1, 1) + 1) / 2
+    m = float(np.nanmax(np.abs(a))) if a.size else 0.0
+    return 0.5 + 0.5 * a / m if m > 1e-12 else np.full_like(a, 0.5)
+
+
+def regions_png(probs: np.ndarray) -> bytes:
+    """k-class regions [k, res, res]: each cell in its argmax class colour, paler where unsure."""
+    k = probs.shape[0]
+    cols = np.array([[int(c[i : i + 2], 16) for i in (1, 3, 5)] for c in PALETTE[:k]], dtype=np.float64)
+    top = probs.argmax(0)
+    conf = (probs.max(0) - 1 / k) / (1 - 1 / k)
+    s = (0.12 + 0.33 * np.clip(conf, 0, 1))[..., None]
+    rgb = 255 + (cols[top] - 255) * s
+    buf = io.BytesIO()
+    Image.fromarray(rgb.round().astype(np.uint8), "RGB").save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def _image_layer(png: bytes, bounds: Bounds) -> alt.Chart:
+    x0, x1, y0, y1 = bounds
+    sx, sy = _axes(bounds)
+    df = pd.DataFrame({"url": [png_data_url(png)], "x": [x0], "x2": [x1], "y": [y1], "y2": [y0]})
+    return (
+        alt.Chart(df)
+        .mark_image(aspect=False, align="left", baseline="top")
+        .encode(
+            x=alt.X("x:Q", scale=sx, title="x₁"),
+            x2="x2:Q",
+            y=alt.Y("y:Q", scale=sy, title="x₂"),
+            y2="y2:Q",
+            url="url:N",
+        )
+    )
+
+
+def class_points(
+    X: np.ndarray,
+    y: np.ndarray,
+    pred: np.ndarray,
+    bounds: Bounds,
+    names: Sequence[str],
+    text: Mapping[str, str],
+) -> alt.Chart:
+    """Points coloured and shaped by class (shape too, for colour-blind readers); wrong ones ringed black."""
+    sx, sy = _axes(bounds)
+    df = pd.DataFrame(
+        {
+            "x1": X[:, 0],
+            "x2": X[:, 1],
+            "cls": [names[int(v)] for v in y],
+            "ok": [text["right"] if int(p) == int(t) else text["wrong"] for p, t in zip(pred, y)],
+        }
+    )
+    k = len(names)
+    return (
+        alt.Chart(df)
+        .mark_point(filled=True, size=55, opacity=0.95)
+        .encode(
+            x=alt.X("x1:Q", scale=sx, title="x₁"),
+            y=alt.Y("x2:Q", scale=sy, title="x₂"),
+            color=alt.Color(
+                "cls:N",
+                scale=alt.Scale(domain=list(names), range=list(PALETTE[:k])),
+                legend=alt.Legend(title=text["class"], orient="bottom"),
+            ),
+            shape=alt.Shape(
+                "cls:N", scale=alt.Scale(domain=list(names), range=list(SHAPES[:k])), legend=None
+            ),
+            stroke=alt.condition(alt.datum.ok == text["wrong"], alt.value("black"), alt.value("white")),
+            strokeWidth=alt.condition(alt.datum.ok == text["wrong"], alt.value(2.0), alt.value(0.8)),
+            tooltip=[alt.Tooltip("x1:Q", format=".2f"), alt.Tooltip("x2:Q", format=".2f"), "cls:N", "ok:N"],
+        )
+    )
+
+
+def classifier_chart(
+    maps: GridMaps,
+    X: torch.Tensor,
+    y: torch.Tensor,
+    pred: torch.Tensor,
+    bounds: Bounds,
+    text: Mapping[str, str],
+    probe: tuple[float, float] | None = None,
+    height: int = HEIGHT,
+) -> alt.LayerChart:
+    """Decision picture: p(class 1) heatmap (binary) or argmax regions (k classes), points, optional probe."""
+    k = maps.out.shape[0]
+    if k == 1:
+        img, names = probs_to_png(maps.out[0]), [text["class0"], text["class1"]]
+    else:
+        img, names = regions_png(maps.out), [text["class_i"].format(i=i) for i in range(k)]
+    layers = [
+        _image_layer(img, bounds),
+        class_points(X.numpy(), y.numpy(), pred.numpy(), bounds, names, text),
+    ]
+    if probe is not None:
+        layers.append(probe_layer(probe, bounds))
+    return alt.layer(*layers).properties(height=height)
+
+
+def softmax_bars(probs: Sequence[float], text: Mapping[str, str]) -> alt.LayerChart:
+    """The probe point's softmax probabilities, one bar per class, in the class colours (they sum to 1)."""
+    names = [text["class_i"].format(i=i) for i in range(len(probs))]
+    df = pd.DataFrame({"cls": names, "p": list(probs), "label": [f"{p:.3f}" for p in probs]})
+    base = alt.Chart(df).encode(
+        x=alt.X("cls:N", title=None, sort=names, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("p:Q", title=text["probability"], scale=alt.Scale(domain=[0, 1])),
+    )
+    bars = base.mark_bar().encode(
+        color=alt.Color(
+            "cls:N", scale=alt.Scale(domain=names, range=list(PALETTE[: len(names)])), legend=None
+        )
+    )
+    return alt.layer(bars, base.mark_text(dy=-8).encode(text="label:N")).properties(height=220)
+
+
+def feature_weights_chart(weights: Mapping[str, float], text: Mapping[str, str]) -> alt.LayerChart:
+    """Learned weight of each input feature (perceptron on crossed features), blue > 0, orange < 0."""
+    df = pd.DataFrame({"feature": list(weights), "w": list(weights.values())})
+    df["sign"] = np.where(df["w"] >= 0, "+", "−")
+    df["label"] = [f"{v:+.2f}" for v in df["w"]]
+    base = alt.Chart(df).encode(
+        y=alt.Y("feature:N", sort=list(weights), title=None),
+        x=alt.X("w:Q", title=text["weight"]),
+    )
+    bars = base.mark_bar().encode(
+        color=alt.Color("sign:N", scale=alt.Scale(domain=["+", "−"], range=[POSITIVE, NEGATIVE]), legend=None)
+    )
+    pos = base.mark_text(align="left", dx=4).encode(text="label:N").transform_filter(alt.datum.w >= 0)
+    neg = base.mark_text(align="right", dx=-4).encode(text="label:N").transform_filter(alt.datum.w < 0)
+    return alt.layer(bars, pos, neg).properties(height=alt.Step(26))
+
+
+def _node_scale(activation: str) -> str:
+    return {"sigmoid": "prob", "tanh": "signed"}.get(activation, "free")
+
+
+def network_chart(
+    model: MLP, maps: GridMaps, activation: str, task: str, text: Mapping[str, str], out_range=(0.0, 1.0)
+) -> alt.LayerChart:
+    """The network like TensorFlow Playground draws it: every node a small heatmap of its output over the
+    input plane, every weight a line (blue > 0, orange < 0, width ∝ |w|)."""
+    cols: list[list[np.ndarray]] = [
+        [unit_colors(a, "free") for a in maps.inputs],
+        *[[unit_colors(a, _node_scale(activation)) for a in h] for h in maps.hidden],
+    ]
+    if task == "regression":
+        lo, hi = out_range
+        cols.append([np.clip((maps.out[0] - lo) / max(hi - lo, 1e-9), 0, 1)])
+    else:
+        cols.append(list(maps.out))
+    labels = [
+        text["inputs"],
+        *[text["hidden_i"].format(i=i + 1) for i in range(len(maps.hidden))],
+        text["output"],
+    ]
+    pos = [[(c, (len(col) - 1) / 2 - j) for j in range(len(col))] for c, col in enumerate(cols)]
+    col_px, row_px = 140, 58
+    hy = 0.4
+    hx = hy * row_px / col_px  # square thumbnails
+    nodes = []
+    for c, col in enumerate(cols):
+        for j, a in enumerate(col):
+            x, y = pos[c][j]
+            name = FEATURE_LABELS[model.features[j]] if c == 0 else f"{labels[c]} · {j + 1}"
+            nodes.append(
+                {
+                    "url": png_data_url(probs_to_png(a)),
+                    "x": x - hx,
+                    "x2": x + hx,
+                    "y": y + hy,
+                    "y2": y - hy,
+                    "name": name,
+                }
+            )
+    edges = []
+    for c, layer in enumerate(model.layers):
+        W = layer.weight.detach().numpy()
+        for j in range(W.shape[0]):
+            for i in range(W.shape[1]):
+                (xa, ya), (xb, yb) = pos[c][i], pos[c + 1][j]
+                w = float(W[j, i])
+                edges.append(
+                    {
+                        "x": xa + hx,
+                        "y": ya,
+                        "x2": xb - hx,
+                        "y2": yb,
+                        "w": w,
+                        "absw": abs(w),
+                        "sign": "+" if w >= 0 else "−",
+                    }
+                )
+    rows = max(len(col) for col in cols)
+    xs = alt.Scale(domain=[-0.5, len(cols) - 0.5], nice=False)
+    ys = alt.Scale(domain=[-rows / 2 - 0.1, rows / 2 + 0.6], nice=False)
+    no_axis = {"axis": None}
+    wmax = max([e["absw"] for e in edges] + [1e-9])
+    edge_layer = (
+        alt.Chart(pd.DataFrame(edges))
+        .mark_rule(opacity=0.85)
+        .encode(
+            x=alt.X("x:Q", scale=xs, **no_axis),
+            y=alt.Y("y:Q", scale=ys, **no_axis),
+            x2="x2:Q",
+            y2="y2:Q",
+            color=alt.Color(
+                "sign:N",
+                scale=alt.Scale(domain=["+", "−"], range=[POSITIVE, NEGATIVE]),
+                legend=alt.Legend(title=text["weight"], orient="bottom"),
+            ),
+            strokeWidth=alt.StrokeWidth(
+                "absw:Q", scale=alt.Scale(domain=[0, wmax], range=[0.3, 6]), legend=None
+            ),
+            tooltip=[alt.Tooltip("w:Q", format=".3f", title=text["weight"])],
+        )
+    )
+    node_layer = (
+        alt.Chart(pd.DataFrame(nodes))
+        .mark_image(aspect=False, align="left", baseline="top")
+        .encode(
+            x=alt.X("x:Q", scale=xs),
+            x2="x2:Q",
+            y=alt.Y("y:Q", scale=ys),
+            y2="y2:Q",
+            url="url:N",
+            tooltip=["name:N"],
+        )
+    )
+    frame = (
+        alt.Chart(pd.DataFrame(nodes))
+        .mark_rect(fill=None, stroke="#444", strokeWidth=0.8)
+        .encode(x=alt.X("x:Q", scale=xs), x2="x2:Q", y=alt.Y("y:Q", scale=ys), y2="y2:Q")
+    )
+    heads = pd.DataFrame({"x": list(range(len(cols))), "y": [rows / 2 + 0.3] * len(cols), "label": labels})
+    head_layer = (
+        alt.Chart(heads)
+        .mark_text(fontWeight="bold")
+        .encode(x=alt.X("x:Q", scale=xs), y=alt.Y("y:Q", scale=ys), text="label:N")
+    )
+    return (
+        alt.layer(edge_layer, node_layer, frame, head_layer)
+        .properties(height=row_px * rows + 60, width=col_px * len(cols))
+        .configure_view(stroke=None)
+    )
+
+
+def regression_chart(
+    X: torch.Tensor,
+    y: torch.Tensor,
+    model: MLP,
+    maps: GridMaps,
+    bounds: Bounds,
+    text: Mapping[str, str],
+    truth=None,
+) -> alt.LayerChart:
+    """1-D: the data and the fitted curve (and the true function, dashed). 2-D: the prediction as a heatmap
+    under the points, both on one colour scale."""
+    if X.shape[1] == 1:
+        x0, x1 = bounds[0], bounds[1]
+        xs = torch.linspace(x0, x1, 200).view(-1, 1)
+        with torch.no_grad():
+            fx = model(xs)[:, 0]
+        curves = [{"x": float(a), "y": float(b), "series": text["fitted"]} for a, b in zip(xs[:, 0], fx)]
+        if truth is not None:
+            curves += [
+                {"x": float(a), "y": float(b), "series": text["truth"]}
+                for a, b in zip(xs[:, 0], truth(xs[:, 0]))
+            ]
+        sx = alt.Scale(domain=[x0, x1], nice=False)
+        pts = (
+            alt.Chart(pd.DataFrame({"x": X[:, 0].numpy(), "y": y.numpy()}))
+            .mark_circle(size=30, color="#999999", opacity=0.7)
+            .encode(x=alt.X("x:Q", scale=sx, title="x₁"), y=alt.Y("y:Q", title="y"))
+        )
+        names = [text["fitted"], text["truth"]]
+        lines = (
+            alt.Chart(pd.DataFrame(curves))
+            .mark_line(strokeWidth=3)
+            .encode(
+                x=alt.X("x:Q", scale=sx),
+                y="y:Q",
+                color=alt.Color(
+                    "series:N",
+                    scale=alt.Scale(domain=names, range=[POSITIVE, "#D55E00"]),
+                    legend=alt.Legend(title=None, orient="top"),
+                ),
+                strokeDash=alt.StrokeDash(
+                    "series:N", scale=alt.Scale(domain=names, range=[[1, 0], [6, 4]]), legend=None
+                ),
+            )
+        )
+        return alt.layer(pts, lines).properties(height=HEIGHT)
+    lo, hi = float(y.min()), float(y.max())
+    heat = heatmap_layer(np.clip((maps.out[0] - lo) / max(hi - lo, 1e-9), 0, 1), bounds)
+    sx, sy = _axes(bounds)
+    pts = (
+        alt.Chart(pd.DataFrame({"x1": X[:, 0].numpy(), "x2": X[:, 1].numpy(), "y": y.numpy()}))
+        .mark_circle(size=45, stroke="black", strokeWidth=0.7, opacity=1)
+        .encode(
+            x=alt.X("x1:Q", scale=sx),
+            y=alt.Y("x2:Q", scale=sy),
+            color=alt.Color(
+                "y:Q",
+                scale=alt.Scale(domain=[lo, (lo + hi) / 2, hi], range=["#F5C97A", "#F7F7F7", "#8FBFE0"]),
+                legend=alt.Legend(title="y", orient="bottom"),
+            ),
+            tooltip=[alt.Tooltip("y:Q", format=".3f")],
+        )
+    )
+    return alt.layer(heat, pts).properties(height=HEIGHT)

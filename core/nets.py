@@ -1,0 +1,384 @@
+"""Beyond one neuron: feature crosses, a small MLP, k classes, regression, and a general trainer.
+
+The trainer is the lean loop of `core.train` made general: `torch.autograd.grad` on the model's parameter
+list, `core.train.Optimizer` for the update (with torch.optim's weight_decay), the same generator draws as
+`DataLoader(shuffle=True)`, a per-epoch `core.train.History` (theta = all parameters as one flat vector)
+and the same divergence rule (non-finite, or loss > 10x max(initial loss, baseline)).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from torch.nn.utils import parameters_to_vector, vector_to_parameters
+
+from core.data import Dataset
+from core.data_more import ALL_DATASETS, any_split, input_dim, task_of
+from core.grid import Bounds, grid_points
+from core.train import (
+    DIVERGENCE_FACTOR,
+    SPECS,
+    ConfigError,
+    EpochCallback,
+    History,
+    Optimizer,
+    Spec,
+    check_value,
+)
+
+# Feature crosses: name -> (label, function of x1, x2). The labels are maths, the same in every language.
+FEATURES: tuple[str, ...] = ("x1", "x2", "x1sq", "x2sq", "x1x2", "sin1", "sin2")
+FEATURE_LABELS = {
+    "x1": "x₁",
+    "x2": "x₂",
+    "x1sq": "x₁²",
+    "x2sq": "x₂²",
+    "x1x2": "x₁x₂",
+    "sin1": "sin(x₁)",
+    "sin2": "sin(x₂)",
+}
+ONE_D_FEATURES: tuple[str, ...] = ("x1", "x1sq", "sin1")
+ACTIVATIONS: tuple[str, ...] = ("sigmoid", "tanh", "relu", "leaky_relu")
+MAX_LAYERS, MAX_WIDTH = 6, 8
+
+NET_SPECS: dict[str, Spec] = {
+    **SPECS,
+    "dataset": Spec(str, "xor", choices=ALL_DATASETS),
+    "n": Spec(int, 500, 10, 2000),
+    "test_ratio": Spec(float, 0.5, 0.0, 0.5),
+    "activation": Spec(str, "tanh", choices=ACTIVATIONS),
+    "classes": Spec(int, 4, 3, 6),
+    "lr": Spec(float, 0.03, 1e-6, 100.0),
+    "batch_size": Spec(int, 10, 1, 2000),
+    "epochs": Spec(int, 100, 1, 1000),
+    "weight_decay": Spec(float, 0.0, 0.0, 1.0),
+}
+
+
+def _feature(name: str, X: torch.Tensor) -> torch.Tensor:
+    x1 = X[:, 0]
+    x2 = X[:, 1] if X.shape[1] > 1 else None
+    table = {
+        "x1": lambda: x1,
+        "x2": lambda: x2,
+        "x1sq": lambda: x1 * x1,
+        "x2sq": lambda: x2 * x2,
+        "x1x2": lambda: x1 * x2,
+        "sin1": lambda: torch.sin(x1),
+        "sin2": lambda: torch.sin(x2),
+    }
+    return table[name]()
+
+
+def cross(X: torch.Tensor, features: Sequence[str]) -> torch.Tensor:
+    """The crossed inputs [n, len(features)] (e.g. x1, x2, x1², x1·x2) computed from raw X [n, 1 or 2]."""
+    if tuple(features) == ("x1", "x2")[: X.shape[1]]:
+        return X  # the raw coordinates: nothing to compute
+    return torch.stack([_feature(f, X) for f in features], 1)
+
+
+def available_features(dim: int) -> tuple[str, ...]:
+    """Feature crosses that exist for raw inputs of this dimension."""
+    return FEATURES if dim == 2 else ONE_D_FEATURES
+
+
+def activation_module(name: str) -> nn.Module:
+    """The nn.Module of an activation name."""
+    return {"sigmoid": nn.Sigmoid, "tanh": nn.Tanh, "relu": nn.ReLU, "leaky_relu": nn.LeakyReLU}[name]()
+
+
+class MLP(nn.Module):
+    """Feature crosses -> (Linear -> activation) x len(hidden) -> Linear to out_dim logits or values.
+
+    With hidden = () it is the perceptron on crossed features (or softmax / linear regression).
+    """
+
+    def __init__(
+        self, features: Sequence[str], hidden: Sequence[int], activation: str, out_dim: int, seed: int = 0
+    ):
+        """Initial weights come from a torch.Generator seeded with `seed` (the global RNG is never used):
+        the distribution nn.Linear uses, U(-1/sqrt(fan_in), 1/sqrt(fan_in)) for weights and biases."""
+        super().__init__()
+        self.features = tuple(features)
+        dims = [len(self.features), *hidden, out_dim]
+        self.layers = nn.ModuleList(nn.utils.skip_init(nn.Linear, a, b) for a, b in zip(dims, dims[1:]))
+        self.acts = nn.ModuleList(activation_module(activation) for _ in hidden)
+        gen = torch.Generator().manual_seed(int(seed))
+        with torch.no_grad():
+            for layer in self.layers:
+                bound = 1.0 / math.sqrt(layer.in_features)
+                layer.weight.uniform_(-bound, bound, generator=gen)
+                layer.bias.uniform_(-bound, bound, generator=gen)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Raw points [n, d] -> outputs [n, out_dim]."""
+        h = cross(x, self.features)
+        for layer, act in zip(self.layers, self.acts):
+            h = act(layer(h))
+        return self.layers[-1](h)
+
+    def hidden_outputs(self, x: torch.Tensor) -> list[torch.Tensor]:
+        """Every hidden layer's activations [n, width], by direct layer calls."""
+        out, h = [], cross(x, self.features)
+        for layer, act in zip(self.layers, self.acts):
+            h = act(layer(h))
+            out.append(h)
+        return out
+
+
+def _check_tuple(name: str, value: Any, allowed: Sequence[Any] | None, lo: int, hi: int) -> tuple:
+    try:
+        items = tuple(value)
+    except TypeError:
+        raise ConfigError(name, value, "expected a list") from None
+    if not (lo <= len(items) <= hi):
+        raise ConfigError(name, value, f"expected {lo} to {hi} entries")
+    if allowed is not None:
+        if any(v not in allowed for v in items) or len(set(items)) != len(items):
+            raise ConfigError(name, value, f"expected distinct entries of {', '.join(allowed)}")
+        return tuple(v for v in allowed if v in items)  # canonical order
+    out = []
+    for v in items:
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or not (1 <= v <= MAX_WIDTH):
+            raise ConfigError(name, value, f"expected whole numbers from 1 to {MAX_WIDTH}")
+        out.append(int(v))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class NetConfig:
+    """Everything that determines a run of the general trainer; validated once, hashable (a cache key)."""
+
+    dataset: str = NET_SPECS["dataset"].default
+    n: int = NET_SPECS["n"].default
+    noise: float = NET_SPECS["noise"].default
+    test_ratio: float = NET_SPECS["test_ratio"].default
+    seed: int = NET_SPECS["seed"].default
+    features: tuple[str, ...] = ("x1", "x2")
+    hidden: tuple[int, ...] = (4, 2)
+    activation: str = NET_SPECS["activation"].default
+    classes: int = NET_SPECS["classes"].default
+    lr: float = NET_SPECS["lr"].default
+    batch_size: int = NET_SPECS["batch_size"].default
+    epochs: int = NET_SPECS["epochs"].default
+    optimizer: str = NET_SPECS["optimizer"].default
+    weight_decay: float = NET_SPECS["weight_decay"].default
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            if f.name not in ("features", "hidden"):
+                value = check_value(f.name, getattr(self, f.name), NET_SPECS)
+                object.__setattr__(self, f.name, value)
+        feats = available_features(input_dim(self.dataset))
+        value = self.features
+        if feats == ONE_D_FEATURES and not isinstance(
+            value, str
+        ):  # a 1-D dataset has no x2: drop its crosses
+            value = tuple(f for f in value if f in feats or f not in FEATURES)
+        object.__setattr__(self, "features", _check_tuple("features", value, feats, 1, len(feats)))
+        object.__setattr__(self, "hidden", _check_tuple("hidden", self.hidden, None, 0, MAX_LAYERS))
+
+    @property
+    def task(self) -> str:
+        """'binary', 'classes' or 'regression'."""
+        return task_of(self.dataset)
+
+    @property
+    def out_dim(self) -> int:
+        """Outputs of the network: k logits for k classes, else one."""
+        return self.classes if self.task == "classes" else 1
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain dict of the settings."""
+        return asdict(self)
+
+    @classmethod
+    def parse(cls, raw: Mapping[str, Any]) -> tuple[NetConfig, list[ConfigError]]:
+        """Build a config from untrusted values; each bad one falls back to its default."""
+        good: dict[str, Any] = {}
+        problems: list[ConfigError] = []
+        for f in fields(cls):
+            if f.name in raw:
+                try:
+                    cls(**{f.name: raw[f.name]})
+                    good[f.name] = raw[f.name]
+                except ConfigError as e:
+                    problems.append(e)
+        try:
+            return cls(**good), problems
+        except ConfigError as e:  # e.g. features that the chosen dataset lacks
+            good.pop(e.field, None)
+            return cls(**good), [*problems, e]
+
+
+def net_data(cfg: NetConfig) -> tuple[Dataset, Dataset]:
+    """The (train, test) split the config describes."""
+    return any_split(cfg.dataset, cfg.n, cfg.noise, cfg.seed, cfg.test_ratio, cfg.classes)
+
+
+def build(cfg: NetConfig) -> MLP:
+    """The config's network, its initial weights drawn from a generator seeded by the config seed."""
+    return MLP(cfg.features, cfg.hidden, cfg.activation, cfg.out_dim, seed=cfg.seed + 2)
+
+
+def loss_fn(task: str, out: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """Mean loss: BCE with logits (binary), cross-entropy (k classes) or MSE (regression)."""
+    if task == "classes":
+        return F.cross_entropy(out, y)
+    if task == "binary":
+        return F.binary_cross_entropy_with_logits(out[:, 0], y)
+    return F.mse_loss(out[:, 0], y)
+
+
+def accuracy(task: str, out: torch.Tensor, y: torch.Tensor) -> float:
+    """Share of right predictions (NaN for regression)."""
+    if task == "classes":
+        return (out.argmax(1) == y).float().mean().item()
+    if task == "binary":
+        return ((out[:, 0] > 0).float() == y).float().mean().item()
+    return math.nan
+
+
+def baseline(task: str, cfg: NetConfig, y: torch.Tensor) -> float:
+    """The loss of knowing nothing: ln 2, ln k, or the variance of y (predicting its mean)."""
+    if task == "classes":
+        return math.log(cfg.classes)
+    if task == "binary":
+        return math.log(2)
+    return float(y.var(unbiased=False)) if y.numel() else 1.0
+
+
+def evaluate(model: nn.Module, task: str, X: torch.Tensor, y: torch.Tensor) -> tuple[float, float]:
+    """(mean loss, accuracy) on a set; NaN for an empty one."""
+    if y.numel() == 0:
+        return (math.nan, math.nan)
+    with torch.no_grad():
+        out = model(X)
+        return (loss_fn(task, out, y).item(), accuracy(task, out, y))
+
+
+def fit(
+    cfg: NetConfig,
+    on_epoch: EpochCallback | None = None,
+    data: tuple[Dataset, Dataset] | None = None,
+    model: nn.Module | None = None,
+) -> History:
+    """Train the config's network; on_epoch(epoch, history) may return False to stop."""
+    tr, te = data if data is not None else net_data(cfg)
+    model = model if model is not None else build(cfg)
+    task, X, y, n = cfg.task, tr.X, tr.y, len(tr)
+    bs = min(cfg.batch_size, n)
+    params = list(model.parameters())
+    opt = Optimizer(cfg.optimizer, cfg.lr, params, weight_decay=cfg.weight_decay)
+    gen = torch.Generator().manual_seed(cfg.seed)
+    hist = History(updates_per_epoch=math.ceil(n / bs))
+
+    def record() -> float:
+        loss, acc = evaluate(model, task, X, y)
+        te_loss, te_acc = evaluate(model, task, te.X, te.y)
+        hist.theta.append(parameters_to_vector(params).tolist())
+        hist.train_loss.append(loss)
+        hist.test_loss.append(te_loss)
+        hist.train_acc.append(acc)
+        hist.test_acc.append(te_acc)
+        return loss
+
+    limit = DIVERGENCE_FACTOR * max(record(), baseline(task, cfg, y))
+    for epoch in range(1, cfg.epochs + 1):
+        # the draws DataLoader(shuffle=True, generator=gen) makes for one epoch
+        torch.empty((), dtype=torch.int64).random_(generator=gen)
+        order = torch.randperm(n, generator=gen)
+        Xp, yp = X[order], y[order]
+        for s in range(0, n, bs):
+            loss = loss_fn(task, model(Xp[s : s + bs]), yp[s : s + bs])
+            grads = torch.autograd.grad(loss, params)
+            with torch.no_grad():
+                opt.step(params, list(grads))
+        torch.randperm(n, generator=gen)  # the sampler's closing draw
+        loss = record()
+        finite = all(bool(torch.isfinite(p).all()) for p in params)
+        if not (math.isfinite(loss) and finite) or loss > limit:
+            hist.diverged_at = epoch
+            break
+        if on_epoch is not None and on_epoch(epoch, hist) is False:
+            hist.stopped_at = epoch
+            break
+    return hist
+
+
+def model_at(cfg: NetConfig, hist: History, epoch: int) -> MLP:
+    """The network as it was after `epoch` epochs of a recorded run."""
+    model = build(cfg)
+    row = hist.theta[max(0, min(epoch, hist.epochs_run))]
+    with torch.no_grad():
+        vector_to_parameters(torch.tensor(row, dtype=torch.float32), model.parameters())
+    return model
+
+
+def weight_norm(model: nn.Module) -> float:
+    """‖θ‖₂ over every parameter (what L2 weight decay, as torch.optim applies it, pulls towards 0)."""
+    with torch.no_grad():
+        return float(parameters_to_vector(model.parameters()).norm())
+
+
+def feature_weights(model: MLP) -> dict[str, float]:
+    """Weight of each input feature in a perceptron on crossed features (first output row), plus b."""
+    w = model.layers[0].weight[0].tolist()
+    return {**{FEATURE_LABELS[f]: v for f, v in zip(model.features, w)}, "b": model.layers[0].bias[0].item()}
+
+
+@dataclass(frozen=True)
+class GridMaps:
+    """A network evaluated on a res x res grid (row 0 at the top): every node's value per cell."""
+
+    inputs: np.ndarray  # [features, res, res]
+    hidden: list[np.ndarray]  # per hidden layer [width, res, res]
+    out: np.ndarray  # [out_dim, res, res]: p(class 1), softmax probabilities, or the predicted value
+    res: int
+
+
+def grid_maps(model: MLP, task: str, bounds: Bounds, res: int = 48, dim: int = 2) -> GridMaps:
+    """One batched forward pass over the grid; 1-D models see only the x₁ column."""
+    P = grid_points(bounds, res)[:, :dim]
+    with torch.no_grad():
+        hs = model.hidden_outputs(P)
+        out = model(P)
+        if task == "binary":
+            out = torch.sigmoid(out)
+        elif task == "classes":
+            out = torch.softmax(out, 1)
+        feats = cross(P, model.features)
+
+    def img(t: torch.Tensor) -> np.ndarray:
+        return t.T.reshape(t.shape[1], res, res).numpy()
+
+    return GridMaps(img(feats), [img(h) for h in hs], img(out), res)
+
+
+def predict(model: MLP, task: str, X: torch.Tensor) -> torch.Tensor:
+    """Predicted class (binary, k classes) or value (regression) for raw points."""
+    with torch.no_grad():
+        out = model(X)
+    if task == "classes":
+        return out.argmax(1)
+    if task == "binary":
+        return (out[:, 0] > 0).long()
+    return out[:, 0]
+
+
+def probe_probs(model: MLP, x: Sequence[float]) -> list[float]:
+    """Softmax probabilities of one point (k classes)."""
+    with torch.no_grad():
+        return torch.softmax(model(torch.tensor([list(x)], dtype=torch.float32)), 1)[0].tolist()
+
+
+def epochs_to_loss(cfg: NetConfig, target: float = 0.05) -> History:
+    """Train until the test loss falls below `target` (or cfg.epochs run out)."""
+    return fit(cfg, on_epoch=lambda e, h: h.test_loss[-1] >= target)

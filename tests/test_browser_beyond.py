@@ -1,0 +1,68 @@
+"""Real browser: the network pages load through a real server, render their charts and show no exception."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from live import CHROMIUM_ARGS, chromium_path, streamlit_server, wait_idle
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def browser_page():
+    if chromium_path() is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("Chromium is missing in CI")
+        pytest.skip("Chromium is not installed")
+    playwright = pytest.importorskip("playwright.sync_api")
+    with streamlit_server() as (url, _proc), playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 2400})
+        yield url, page
+        browser.close()
+
+
+def _charts(page) -> int:
+    page.wait_for_selector(
+        "[data-testid=stVegaLiteChart] canvas, [data-testid=stVegaLiteChart] svg", timeout=30_000
+    )
+    return page.locator("[data-testid=stVegaLiteChart]").count()
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_beyond_page_renders_and_trains(browser_page, lang: str) -> None:
+    url, page = browser_page
+    page.goto(f"{url}/beyond?lang={lang}")
+    page.wait_for_selector("[data-testid=stSidebarNav]", timeout=30_000)
+    wait_idle(page)
+    assert page.locator("[data-testid=stException]").count() == 0
+    assert _charts(page) >= 4  # decision picture, network, feature weights, curves
+    assert page.locator("[data-testid=stMetric]").count() == 4
+    title = "은닉층" if lang == "ko" else "hidden layers"
+    assert title in page.locator("h1").first.inner_text()
+    preset = "XOR + 은닉층 4, 2" if lang == "ko" else "XOR with hidden layers 4, 2"
+    page.get_by_role("button", name=preset).click()
+    wait_idle(page)
+    page.get_by_role("button", name="훈련" if lang == "ko" else "Train").first.click()
+    wait_idle(page, 120_000)
+    assert page.locator("[data-testid=stException]").count() == 0
+    assert _charts(page) >= 3
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_tasks_page_renders_both_tabs(browser_page, lang: str) -> None:
+    url, page = browser_page
+    page.goto(f"{url}/tasks?lang={lang}")
+    page.wait_for_selector("[data-testid=stSidebarNav]", timeout=30_000)
+    wait_idle(page)
+    assert page.locator("[data-testid=stException]").count() == 0
+    assert _charts(page) >= 4
+    tab = "회귀 (평균 제곱 오차)" if lang == "ko" else "Regression (MSE)"
+    page.get_by_role("tab", name=tab).click()
+    wait_idle(page)
+    visible = page.locator("[data-testid=stVegaLiteChart]:visible")
+    assert visible.count() >= 3
+    assert page.locator("[data-testid=stException]").count() == 0

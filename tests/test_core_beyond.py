@@ -1,0 +1,361 @@
+"""Beyond one neuron: feature crosses, MLP, k classes, regression and the general trainer, against PyTorch."""
+
+from __future__ import annotations
+
+import copy
+import math
+
+import altair as alt
+import numpy as np
+import pytest
+import torch
+import torch.nn as nn
+from torch.nn.utils import parameters_to_vector
+from torch.utils.data import DataLoader, TensorDataset
+
+from core.data import bounds
+from core.data_more import make_kblobs, make_regression, task_of, wave
+from core.grid import grid_points
+from core.net_charts import (
+    classifier_chart,
+    feature_weights_chart,
+    network_chart,
+    regions_png,
+    regression_chart,
+    softmax_bars,
+)
+from core.nets import (
+    MLP,
+    NetConfig,
+    build,
+    cross,
+    feature_weights,
+    fit,
+    grid_maps,
+    model_at,
+    net_data,
+    predict,
+    probe_probs,
+    weight_norm,
+)
+from core.train import MOMENTUM, ConfigError
+
+TEXT = {
+    k: k
+    for k in (
+        "class0",
+        "class1",
+        "class",
+        "right",
+        "wrong",
+        "prediction",
+        "epoch",
+        "loss",
+        "accuracy",
+        "train",
+        "test",
+        "probability",
+        "weight",
+        "inputs",
+        "output",
+        "fitted",
+        "truth",
+    )
+} | {"class_i": "class {i}", "hidden_i": "hidden {i}"}
+
+
+def test_xor_needs_a_hidden_layer() -> None:
+    line = fit(NetConfig(dataset="xor", noise=0.5, hidden=(), epochs=60))
+    assert max(line.test_acc) <= 0.75 and max(line.train_acc) <= 0.75
+    mlp = fit(NetConfig(dataset="xor", noise=0.5, hidden=(4,), lr=0.1, epochs=100, seed=0))
+    assert mlp.diverged_at is None and mlp.test_acc[-1] >= 0.95
+
+
+def test_xor_with_the_cross_x1x2_is_solved_by_one_neuron() -> None:
+    hist = fit(NetConfig(dataset="xor", noise=0.5, hidden=(), features=("x1", "x2", "x1x2"), epochs=30))
+    assert hist.test_acc[-1] >= 0.95
+
+
+def test_circle_with_squared_features_is_solved_by_one_neuron() -> None:
+    cfg = NetConfig(dataset="circle", hidden=(), features=("x1", "x2", "x1sq", "x2sq"), epochs=30)
+    hist = fit(cfg)
+    assert hist.test_acc[-1] >= 0.95
+    w = feature_weights(model_at(cfg, hist, hist.epochs_run))
+    assert w["x₁²"] < 0 and w["x₂²"] < 0  # inside the circle is class 1: large x² pushes towards class 0
+    assert abs(w["x₁²"]) > abs(w["x₁"]) and abs(w["x₂²"]) > abs(w["x₂"])
+
+
+def test_four_blobs_with_softmax_regression() -> None:
+    cfg = NetConfig(dataset="kblobs", classes=4, hidden=(), epochs=30)
+    hist = fit(cfg)
+    assert hist.test_acc[-1] >= 0.95 and hist.train_loss[-1] < hist.train_loss[0]
+    model = model_at(cfg, hist, hist.epochs_run)
+    assert isinstance(model.layers[0], nn.Linear) and len(model.layers) == 1
+    assert (model.layers[0].in_features, model.layers[0].out_features) == (2, 4)
+    p = probe_probs(model, (0.3, -1.0))
+    assert sum(p) == pytest.approx(1.0, abs=1e-6) and len(p) == 4
+    logits = model(torch.tensor([[0.3, -1.0]]))
+    assert p == pytest.approx(torch.softmax(logits, 1)[0].tolist(), abs=1e-6)
+
+
+def test_six_blobs_with_an_mlp() -> None:
+    hist = fit(NetConfig(dataset="kblobs", classes=6, hidden=(8,), activation="relu", epochs=40))
+    assert hist.test_acc[-1] >= 0.9
+
+
+@pytest.mark.parametrize(("name", "threshold"), [("wave", 0.2), ("bumps", 0.08)])
+def test_regression_mse_falls_below_threshold(name: str, threshold: float) -> None:
+    feats = ("x1",) if name == "wave" else ("x1", "x2")
+    cfg = NetConfig(dataset=name, n=300, features=feats, hidden=(8, 8), optimizer="adam", lr=0.01, epochs=80)
+    hist = fit(cfg)
+    tr, _ = net_data(cfg)
+    assert hist.train_loss[0] > threshold and hist.test_loss[-1] < threshold
+    assert hist.test_loss[-1] < 0.25 * float(tr.y.var(unbiased=False))  # far better than predicting the mean
+    assert all(math.isnan(a) for a in hist.test_acc)
+
+
+def test_hidden_heatmaps_are_the_layers_real_activations() -> None:
+    cfg = NetConfig(dataset="circle", hidden=(5, 3), activation="tanh", features=("x1", "x2", "x1x2"))
+    model = build(cfg)
+    box = (-4.0, 4.0, -3.0, 5.0)
+    seen: list[torch.Tensor] = []
+    hooks = [act.register_forward_hook(lambda m, i, o: seen.append(o.detach())) for act in model.acts]
+    maps = grid_maps(model, "binary", box, res=12)
+    for h in hooks:
+        h.remove()
+    P = grid_points(box, 12)
+    with torch.no_grad():
+        want = torch.sigmoid(model(P)).view(12, 12).numpy()
+        h1 = torch.tanh(model.layers[0](cross(P, model.features)))
+    assert (
+        len(maps.hidden) == 2 and maps.hidden[0].shape == (5, 12, 12) and maps.hidden[1].shape == (3, 12, 12)
+    )
+    for layer, got in zip(seen[:2], maps.hidden):  # the hooks' outputs on the grid, neuron by neuron
+        assert np.allclose(layer.T.reshape(-1, 12, 12).numpy(), got, atol=1e-6)
+    assert np.allclose(maps.hidden[0][2], h1[:, 2].view(12, 12).numpy(), atol=1e-6)
+    assert np.allclose(maps.out[0], want, atol=1e-6)
+    assert np.allclose(maps.inputs[2], (P[:, 0] * P[:, 1]).view(12, 12).numpy(), atol=1e-5)
+
+
+def canonical(cfg: NetConfig) -> nn.Module:
+    """The book-style loop: nn.Module + torch.optim + DataLoader, from the same initial weights."""
+    tr, _ = net_data(cfg)
+    model = copy.deepcopy(build(cfg))
+    kw = {"lr": cfg.lr, "weight_decay": cfg.weight_decay}
+    opt = {
+        "sgd": lambda: torch.optim.SGD(model.parameters(), **kw),
+        "momentum": lambda: torch.optim.SGD(model.parameters(), momentum=MOMENTUM, **kw),
+        "adam": lambda: torch.optim.Adam(model.parameters(), **kw),
+    }[cfg.optimizer]()
+    loss_fn = {"binary": nn.BCEWithLogitsLoss(), "classes": nn.CrossEntropyLoss(), "regression": nn.MSELoss()}
+    loader = DataLoader(
+        TensorDataset(tr.X, tr.y),
+        batch_size=cfg.batch_size,
+        shuffle=True,
+        generator=torch.Generator().manual_seed(cfg.seed),
+    )
+    for _ in range(cfg.epochs):
+        for xb, yb in loader:
+            opt.zero_grad()
+            out = model(xb)
+            loss = loss_fn[cfg.task](out if cfg.task == "classes" else out[:, 0], yb)
+            loss.backward()
+            opt.step()
+    return model
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
+@pytest.mark.parametrize("batch_size", [1, 7, 32])
+@pytest.mark.parametrize("weight_decay", [0.0, 0.01])
+def test_general_trainer_lands_on_the_canonical_loops_weights(
+    optimizer: str, batch_size: int, weight_decay: float
+) -> None:
+    cfg = NetConfig(
+        dataset="moons",
+        n=60,
+        test_ratio=0.25,
+        seed=3,
+        features=("x1", "x2", "x1sq"),
+        hidden=(3, 2),
+        activation="tanh",
+        optimizer=optimizer,
+        batch_size=batch_size,
+        lr=0.05,
+        epochs=5,
+        weight_decay=weight_decay,
+    )
+    got = fit(cfg).theta[-1]
+    want = parameters_to_vector(canonical(cfg).parameters()).tolist()
+    assert got == pytest.approx(want, abs=1e-4)
+
+
+@pytest.mark.parametrize(
+    "kw",
+    [
+        {"dataset": "kblobs", "classes": 5, "hidden": (4,), "activation": "leaky_relu"},
+        {"dataset": "wave", "features": ("x1", "sin1"), "hidden": (4,), "activation": "sigmoid"},
+        {"dataset": "bumps", "hidden": (3,), "activation": "relu", "optimizer": "adam", "weight_decay": 0.1},
+    ],
+)
+def test_general_trainer_matches_for_every_task(kw: dict) -> None:
+    cfg = NetConfig(n=50, batch_size=8, lr=0.05, epochs=4, seed=9, **kw)
+    got = fit(cfg).theta[-1]
+    want = parameters_to_vector(canonical(cfg).parameters()).tolist()
+    assert got == pytest.approx(want, abs=1e-4)
+
+
+def test_weight_decay_shrinks_the_weights() -> None:
+    base = {"dataset": "xor", "noise": 0.5, "hidden": (6,), "lr": 0.1, "epochs": 40}
+    free = fit(NetConfig(**base)).theta[-1]
+    cfg = NetConfig(**base, weight_decay=0.03)
+    hist = fit(cfg)
+    decayed = hist.theta[-1]
+    assert np.linalg.norm(decayed) < 0.8 * np.linalg.norm(free)
+    assert weight_norm(model_at(cfg, hist, hist.epochs_run)) == pytest.approx(
+        np.linalg.norm(decayed), rel=1e-5
+    )
+
+
+def test_initial_weights_come_from_the_config_seed_not_the_global_rng() -> None:
+    cfg = NetConfig(hidden=(4, 2))
+    state = torch.get_rng_state()
+    torch.manual_seed(123)
+    a = parameters_to_vector(build(cfg).parameters())
+    torch.manual_seed(456)
+    b = parameters_to_vector(build(cfg).parameters())
+    assert torch.equal(a, b)
+    assert not torch.equal(a, parameters_to_vector(build(NetConfig(hidden=(4, 2), seed=1)).parameters()))
+    torch.set_rng_state(state)
+    before = torch.get_rng_state()
+    fit(NetConfig(hidden=(2,), epochs=2))
+    assert torch.equal(before, torch.get_rng_state())  # training never touched the global generator
+    bound = 1 / math.sqrt(2)
+    assert a[:8].abs().max() <= bound  # first layer: U(-1/sqrt(fan_in), 1/sqrt(fan_in)) like nn.Linear
+
+
+def test_same_config_same_numbers_and_model_at_replays() -> None:
+    cfg = NetConfig(hidden=(3,), epochs=5, seed=4)
+    a, b = fit(cfg), fit(cfg)
+    assert a.theta == b.theta and a.test_loss == b.test_loss
+    m = model_at(cfg, a, 5)
+    tr, _ = net_data(cfg)
+    with torch.no_grad():
+        loss = nn.functional.binary_cross_entropy_with_logits(m(tr.X)[:, 0], tr.y).item()
+    assert loss == pytest.approx(a.train_loss[5], rel=1e-5)
+    assert model_at(cfg, a, 0).layers[0].weight.tolist() == build(cfg).layers[0].weight.tolist()
+
+
+@pytest.mark.parametrize(
+    "kw",
+    [
+        {"dataset": "wave", "features": ("x1", "x1sq"), "hidden": (), "lr": 10.0},
+        {"dataset": "kblobs", "hidden": (8, 8), "lr": 100.0, "activation": "relu"},
+        {"dataset": "spiral", "hidden": (), "lr": 100.0, "batch_size": 1},
+    ],
+)
+def test_divergence_is_caught_for_every_task(kw: dict) -> None:
+    hist = fit(NetConfig(epochs=30, **kw))
+    assert hist.diverged_at is not None and hist.epochs_run == hist.diverged_at < 30
+
+
+def test_regression_baseline_is_the_variance_of_y() -> None:
+    from core.nets import baseline
+
+    y = torch.tensor([1.0, 2.0, 4.0, 7.0])
+    assert baseline("regression", NetConfig(dataset="wave", features=("x1",)), y) == pytest.approx(5.25)
+    assert baseline("classes", NetConfig(dataset="kblobs", classes=5), y) == pytest.approx(math.log(5))
+
+
+def test_callback_can_stop_early() -> None:
+    hist = fit(NetConfig(hidden=(2,), epochs=20), on_epoch=lambda e, h: e < 3)
+    assert hist.stopped_at == 3 and hist.epochs_run == 3
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("hidden", (4, 9)),
+        ("hidden", (1,) * 7),
+        ("hidden", (2.5,)),
+        ("features", ()),
+        ("features", ("x1", "x3")),
+        ("features", ("x1", "x1")),
+        ("activation", "gelu"),
+        ("classes", 7),
+        ("weight_decay", -0.1),
+        ("dataset", "nope"),
+    ],
+)
+def test_net_config_rejects_bad_values(field: str, value: object) -> None:
+    with pytest.raises(ConfigError) as err:
+        NetConfig(**{field: value})
+    assert err.value.field == field
+    cfg, problems = NetConfig.parse({field: value, "seed": 4})
+    assert cfg.seed == 4 and [p.field for p in problems] == [field]
+
+
+def test_net_config_is_canonical_and_hashable() -> None:
+    a = NetConfig(features=["x2", "x1"], hidden=[4, 2])
+    assert a.features == ("x1", "x2") and a.hidden == (4, 2) and hash(a) == hash(NetConfig())
+    wave_cfg = NetConfig(dataset="wave", features=("x1", "x2", "sin2", "sin1"))  # 1-D: the x2 crosses go
+    assert wave_cfg.features == ("x1", "sin1") and NetConfig(dataset="wave").features == ("x1",)
+    with pytest.raises(ConfigError):
+        NetConfig(dataset="wave", features=("x2",))
+    cfg, problems = NetConfig.parse({"dataset": "wave", "hidden": "abc", "lr": 0.5})
+    assert (cfg.dataset, cfg.hidden, cfg.lr) == ("wave", (4, 2), 0.5) and [p.field for p in problems] == [
+        "hidden"
+    ]
+
+
+def test_k_class_and_regression_data() -> None:
+    ds = make_kblobs(5, 103, 1.0, 2)
+    assert ds.y.dtype == torch.int64 and set(ds.y.tolist()) == set(range(5))
+    assert torch.equal(ds.X, make_kblobs(5, 103, 1.0, 2).X)
+    w = make_regression("wave", 400, 0.0, 1)
+    assert w.X.shape == (400, 1) and torch.allclose(w.y, wave(w.X[:, 0]))
+    assert make_regression("bumps", 50, 1.0, 1).X.shape == (50, 2)
+    assert [task_of(d) for d in ("xor", "kblobs", "wave")] == ["binary", "classes", "regression"]
+
+
+def test_net_charts_return_altair_charts_with_image_layers() -> None:
+    cfg = NetConfig(dataset="kblobs", classes=3, hidden=(4, 3))
+    tr, _ = net_data(cfg)
+    model, box = build(cfg), bounds(tr.X)
+    maps = grid_maps(model, "classes", box, res=16)
+    chart = classifier_chart(maps, tr.X, tr.y, predict(model, "classes", tr.X), box, TEXT, probe=(0.0, 0.0))
+    assert any(layer["mark"]["type"] == "image" for layer in chart.to_dict()["layer"])
+    net = network_chart(model, maps, "tanh", "classes", TEXT).to_dict()
+    edges, nodes = net["layer"][0], net["layer"][1]
+    assert nodes["mark"]["type"] == "image" and len(net["datasets"][nodes["data"]["name"]]) == 2 + 4 + 3 + 3
+    assert len(net["datasets"][edges["data"]["name"]]) == 2 * 4 + 4 * 3 + 3 * 3
+    assert isinstance(softmax_bars([0.2, 0.5, 0.3], TEXT), alt.LayerChart)
+    assert isinstance(
+        feature_weights_chart(feature_weights(build(NetConfig(hidden=()))), TEXT), alt.LayerChart
+    )
+    reg = NetConfig(dataset="wave", features=("x1",), hidden=(3,))
+    rtr, _ = net_data(reg)
+    rmodel = build(reg)
+    rbox = (-4.5, 4.5, -3.0, 3.0)
+    rmaps = grid_maps(rmodel, "regression", rbox, res=8, dim=1)
+    assert isinstance(regression_chart(rtr.X, rtr.y, rmodel, rmaps, rbox, TEXT, truth=wave), alt.LayerChart)
+
+
+def test_regions_are_coloured_by_argmax() -> None:
+    probs = np.zeros((3, 2, 2))
+    probs[0, 0, 0] = probs[1, 0, 1] = probs[2, 1, 0] = probs[2, 1, 1] = 1.0
+    import io
+
+    from PIL import Image
+
+    img = np.array(Image.open(io.BytesIO(regions_png(probs))))
+    assert img[0, 0, 0] > img[0, 0, 2]  # orange-ish: class 0
+    assert img[0, 1, 2] > img[0, 1, 0]  # blue-ish: class 1
+    assert img[1, 0, 1] > img[1, 0, 0]  # green-ish: class 2
+
+
+def test_mlp_with_no_hidden_layer_is_a_perceptron_on_crossed_features() -> None:
+    m = MLP(("x1", "x2", "x1sq"), (), "tanh", 1)
+    X = torch.tensor([[1.0, 2.0], [-1.0, 0.5]])
+    w, b = m.layers[0].weight[0], m.layers[0].bias[0]
+    by_hand = X[:, 0] * w[0] + X[:, 1] * w[1] + X[:, 0] ** 2 * w[2] + b
+    assert torch.allclose(m(X)[:, 0], by_hand, atol=1e-6)

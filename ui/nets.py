@@ -1,0 +1,218 @@
+"""Streamlit glue for the network pages (beyond.py, tasks.py): controls, Train button, cached runs, curves.
+
+Strings live in core/locales/*/beyond.toml; widget keys are "<prefix>.<name>" so they survive page changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+import streamlit as st
+
+import ui
+from core.charts import curves_chart
+from core.data import Dataset
+from core.data_more import any_split
+from core.nets import ACTIVATIONS, FEATURE_LABELS, MAX_LAYERS, MAX_WIDTH, NetConfig, build, fit, model_at
+from core.train import OPTIMIZERS, History
+
+LR_STEPS = (1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+WD_STEPS = (0.0, 1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3)
+BATCHES = (1, 2, 5, 10, 20, 32, 50, 100, 200, 500, 1000)
+CHEAP_UPDATES = 800  # about 0.2 s of updates for a small MLP: beyond that, wait for the Train button
+CHART_KEYS = ("class_i", "probability", "weight", "inputs", "hidden_i", "output", "fitted", "truth")
+
+
+def chart_text() -> dict[str, str]:
+    """The lab's chart labels plus the network ones."""
+    return {**ui.chart_text(), **{k: ui.T(f"beyond.chart.{k}") for k in CHART_KEYS}}
+
+
+def defaults(p: str, values: dict[str, Any]) -> None:
+    """First values of the widgets "<p>.<name>"."""
+    for k, v in values.items():
+        ui.default(f"{p}.{k}", v)
+
+
+def batch_sizes(n_train: int) -> list[int]:
+    """Batch-size choices below the training-set size, then the full batch."""
+    return [b for b in BATCHES if b < n_train] + [n_train]
+
+
+def features(p: str, available: tuple[str, ...]) -> tuple[str, ...]:
+    """Feature-cross toggles (at least one stays on)."""
+    chosen = st.pills(
+        ui.T("beyond.features"),
+        available,
+        selection_mode="multi",
+        format_func=FEATURE_LABELS.get,
+        key=f"{p}.features",
+        help=ui.T("beyond.features_help"),
+    )
+    chosen = tuple(f for f in available if f in (chosen or ()))
+    if not chosen:
+        st.caption(ui.T("beyond.no_features"))
+        chosen = available[:1]
+    return chosen
+
+
+def layers(p: str) -> tuple[tuple[int, ...], str]:
+    """Hidden layers (count, then neurons in each) and the activation."""
+    n_layers = st.slider(
+        ui.T("beyond.layers"), 0, MAX_LAYERS, key=f"{p}.layers", help=ui.T("beyond.layers_help")
+    )
+    widths = []
+    cols = st.columns(3)
+    for i in range(n_layers):
+        ui.default(f"{p}.h{i + 1}", 4)
+        label = ui.T("beyond.neurons", i=i + 1)
+        widths.append(cols[i % 3].number_input(label, 1, MAX_WIDTH, key=f"{p}.h{i + 1}"))
+    act = st.segmented_control(
+        ui.T("beyond.activation"),
+        ACTIVATIONS,
+        format_func=lambda a: ui.T(f"beyond.act.{a}"),
+        key=f"{p}.activation",
+        disabled=n_layers == 0,
+    )
+    return tuple(int(w) for w in widths), act or "tanh"
+
+
+def training(p: str, n_train: int, decay: bool = True) -> dict[str, Any]:
+    """Learning rate, batch size, epochs, optimizer, L2 weight decay."""
+    out: dict[str, Any] = {}
+    out["lr"] = st.select_slider(ui.T("training.lr"), LR_STEPS, key=f"{p}.lr", help=ui.T("training.lr_help"))
+    sizes = batch_sizes(n_train)
+    st.session_state[f"{p}.batch_size"] = ui.nearest(st.session_state[f"{p}.batch_size"], sizes)
+    out["batch_size"] = st.select_slider(
+        ui.T("training.batch_size"), sizes, key=f"{p}.batch_size", help=ui.T("training.batch_help", n=n_train)
+    )
+    out["epochs"] = st.slider(ui.T("training.epochs"), 1, 1000, key=f"{p}.epochs")
+    out["optimizer"] = (
+        st.segmented_control(
+            ui.T("training.optimizer"),
+            OPTIMIZERS,
+            key=f"{p}.optimizer",
+            format_func=lambda o: ui.T(f"training.opt.{o}"),
+        )
+        or "sgd"
+    )
+    if decay:
+        out["weight_decay"] = st.select_slider(
+            ui.T("beyond.weight_decay"),
+            WD_STEPS,
+            key=f"{p}.weight_decay",
+            help=ui.T("beyond.weight_decay_help"),
+        )
+    return out
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _data(
+    name: str, n: int, noise: float, seed: int, test_ratio: float, classes: int
+) -> tuple[Dataset, Dataset]:
+    return any_split(name, n, noise, seed, test_ratio, classes)
+
+
+def dataset(cfg: NetConfig) -> tuple[Dataset, Dataset]:
+    """(train, test) points of the config, cached per data settings only."""
+    return _data(cfg.dataset, cfg.n, cfg.noise, cfg.seed, cfg.test_ratio, cfg.classes)
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def trained(cfg: NetConfig, _hist: History | None = None) -> History:
+    """A finished run, cached by its config (pure); _hist stores a run made elsewhere."""
+    return _hist if _hist is not None else fit(cfg)
+
+
+def run(p: str, cfg: NetConfig, data: tuple[Dataset, Dataset]) -> History | None:
+    """Train on the button (with progress), or right away when the run is cheap; None while waiting."""
+    n_train = len(data[0])
+    updates = cfg.epochs * -(-n_train // min(cfg.batch_size, n_train))
+    done = st.session_state.setdefault("_nets_done", set())
+    b1, b2 = st.columns([1, 4])
+    go = b1.button(ui.T("training.train"), type="primary", width="stretch", key=f"{p}_train")
+    status = b2.empty()
+    if go:
+        bar = status.progress(0.0, ui.T("training.progress", e=0, total=cfg.epochs))
+        step = max(1, cfg.epochs // 50)
+
+        def on_epoch(e: int, h: History) -> None:
+            if e % step == 0:
+                bar.progress(e / cfg.epochs, ui.T("training.progress", e=e, total=cfg.epochs))
+
+        hist = trained(cfg, fit(cfg, on_epoch=on_epoch, data=data))
+        done.add(cfg)
+        if cfg.weight_decay > 0:  # the same run without decay, to compare the boundaries
+            twin = replace(cfg, weight_decay=0.0)
+            trained(twin, fit(twin, data=data))
+            done.add(twin)
+        status.empty()
+        return hist
+    if cfg in done or updates <= CHEAP_UPDATES:
+        return trained(cfg)
+    status.info(ui.T("beyond.press_train", updates=updates))
+    return None
+
+
+def finished(cfg: NetConfig) -> History | None:
+    """The run of cfg if it is already trained (or cheap enough to train now), else None."""
+    n_train = cfg.n - min(round(cfg.n * cfg.test_ratio), cfg.n - 1)
+    updates = cfg.epochs * -(-n_train // min(cfg.batch_size, n_train))
+    if cfg in st.session_state.get("_nets_done", ()) or updates <= CHEAP_UPDATES:
+        return trained(cfg)
+    return None
+
+
+def model_for(p: str, cfg: NetConfig, hist: History | None):
+    """(model, epoch shown): the model after the chosen epoch of the run, or the untrained one."""
+    if hist is None:
+        return build(cfg), 0
+    last = hist.epochs_run
+    if hist.diverged_at is not None:
+        st.error(ui.T("training.diverged", epoch=hist.diverged_at, lr=cfg.lr), icon="💥")
+    epoch = st.slider(
+        ui.T("training.epoch"),
+        0,
+        max(last, 1),
+        value=last,
+        key=f"_{p}_epoch_{hash(cfg)}_{last}",
+        disabled=last == 0,
+        help=ui.T("training.epoch_help"),
+    )
+    return model_at(cfg, hist, epoch), epoch
+
+
+def metrics(hist: History | None, epoch: int, with_acc: bool = True) -> None:
+    """Train/test loss (and accuracy) at the shown epoch."""
+    if hist is None:
+        return
+    m = st.columns(4 if with_acc else 2)
+    m[0].metric(ui.T("training.train_loss"), ui.fmt(hist.train_loss[epoch], 4))
+    m[1].metric(ui.T("training.test_loss"), ui.fmt(hist.test_loss[epoch], 4))
+    if with_acc:
+        m[2].metric(ui.T("training.train_acc"), ui.pct(hist.train_acc[epoch]))
+        m[3].metric(ui.T("training.test_acc"), ui.pct(hist.test_acc[epoch]))
+
+
+def curves(hist: History | None, epoch: int, text: dict[str, str], with_acc: bool = True) -> None:
+    """Loss (and accuracy) curves of the run."""
+    if hist is None:
+        return
+    e = np.arange(hist.epochs_run + 1)
+    tr, te = text["train"], text["test"]
+    charts = [
+        curves_chart(
+            e,
+            {tr: np.array(hist.train_loss), te: np.array(hist.test_loss)},
+            text["loss"],
+            epoch,
+            text["epoch"],
+        )
+    ]
+    if with_acc:
+        acc = {tr: np.array(hist.train_acc), te: np.array(hist.test_acc)}
+        charts.append(curves_chart(e, acc, text["accuracy"], epoch, text["epoch"], y_domain=(0.0, 1.0)))
+    for col, chart in zip(st.columns(len(charts)), charts):
+        col.altair_chart(chart, width="stretch")
