@@ -531,7 +531,8 @@ def test_the_update_rule_uses_the_autograd_gradient() -> None:
 def test_training_shows_the_update_rule_with_numbers() -> None:
     at = app("training")
     rules = [e.value for e in at.latex if r"\leftarrow" in e.value]
-    assert len(rules) == 3 and "0.1" in rules[0]
+    lr = PAGE_SPECS["training"]["lr"].default  # the page's default learning rate (0.02)
+    assert len(rules) == 3 and rf"{lr:g}\times" in rules[0]
 
 
 # ---- code export ---------------------------------------------------------------------------------------
