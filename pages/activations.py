@@ -129,10 +129,10 @@ def softmax() -> None:
     right.altair_chart(
         bars_chart(labels, p, ui.T("activations.logit"), ui.T("activations.prob"), scale=S), width="stretch"
     )
-    m1, m2, m3 = right.columns(3)
+    m1, m2 = right.columns(2)  # two per row: room for the large numbers of presentation mode
     m1.metric(ui.T("activations.max_prob"), f"{float(p.max()):.4f}")
     m2.metric(ui.T("activations.sum"), f"{float(p.sum()):.6f}")
-    m3.metric(ui.T("activations.shift_diff"), f"{same:.1e}")
+    m1.metric(ui.T("activations.shift_diff"), f"{same:.1e}")
     right.markdown(ui.T("activations.soft_note", t=f"{temp:.1f}", c=f"{c:+.1f}"))
     for col, part, code in zip(st.columns(2, gap="large"), ("dim", "seed"), (A.DIM_CODE, A.SOFTMAX_CODE)):
         col.subheader(ui.T(f"activations.{part}_title"))
