@@ -12,6 +12,7 @@ import torch.nn.functional as F
 
 ACTIVATIONS: tuple[str, ...] = ("sigmoid", "tanh", "relu", "leaky_relu", "prelu", "softmax")
 DEPTH_ACTIVATIONS: tuple[str, ...] = ("sigmoid", "tanh", "relu", "leaky_relu")
+DEAD_LRS: tuple[float, ...] = (0.0, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0)  # the dying-ReLU step's learning rates
 
 FORMULAS = {  # (f, f′) in LaTeX
     "sigmoid": (r"f(x) = \sigma(x) = \frac{1}{1 + e^{-x}}", r"f'(x) = \sigma(x)\,(1 - \sigma(x)) \le 0.25"),

@@ -8,6 +8,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from core.charts import scaled
+
 COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
 DASHES = ([1, 0], [6, 3], [2, 2], [8, 2, 2, 2])
 HEIGHT = 300
@@ -15,6 +17,16 @@ HEIGHT = 300
 
 def _np(v) -> np.ndarray:
     return np.asarray(v.detach() if hasattr(v, "detach") else v, dtype=float)
+
+
+def _k(value: float, scale: float, power: int = 1) -> float:
+    """A size for presentation mode (scale > 1); the very same value at scale 1."""
+    return value if scale == 1.0 else value * scale**power
+
+
+def _done(chart: alt.TopLevelMixin, height: int, scale: float) -> alt.TopLevelMixin:
+    """Height and axis/legend text sizes for the scale (unchanged at scale 1)."""
+    return scaled(chart.properties(height=height if scale == 1.0 else int(height * scale)), scale)
 
 
 def series_chart(
@@ -26,6 +38,7 @@ def series_chart(
     x_mark: float | None = None,
     log: bool = False,
     height: int = HEIGHT,
+    scale: float = 1.0,
 ) -> alt.LayerChart:
     """Several curves over one x (solid, dashed, dotted: not only colour), optional points at x_mark."""
     xs = _np(x)
@@ -45,7 +58,7 @@ def series_chart(
     y_scale = alt.Scale(type="log") if log else alt.Scale(zero=False)
     lines = (
         alt.Chart(df)
-        .mark_line(strokeWidth=2.5)
+        .mark_line(strokeWidth=_k(2.5, scale))
         .encode(
             x=alt.X("x:Q", title=x_title),
             y=alt.Y("y:Q", title=y_title, scale=y_scale),
@@ -70,26 +83,29 @@ def series_chart(
         )
         layers.append(
             alt.Chart(pts)
-            .mark_point(size=120, filled=True, stroke="black", strokeWidth=1)
+            .mark_point(size=_k(120, scale, 2), filled=True, stroke="black", strokeWidth=_k(1, scale))
             .encode(x="x:Q", y="y:Q", color=color, tooltip=["series:N", alt.Tooltip("y:Q", format=".4g")])
         )
-    return alt.layer(*layers).properties(height=height)
+    return _done(alt.layer(*layers), height, scale)
 
 
-def layer_chart(norms: Sequence[float], x_title: str, y_title: str, height: int = HEIGHT) -> alt.Chart:
+def layer_chart(
+    norms: Sequence[float], x_title: str, y_title: str, height: int = HEIGHT, scale: float = 1.0
+) -> alt.Chart:
     """Gradient size per layer (1 = first layer, nearest the input) on a log scale."""
     df = pd.DataFrame({"layer": np.arange(1, len(norms) + 1), "grad": _np(norms)})
     df = df[np.isfinite(df["grad"]) & (df["grad"] > 0)]
-    return (
+    point = alt.OverlayMarkDef(size=_k(60, scale, 2), filled=True)
+    chart = (
         alt.Chart(df)
-        .mark_line(point=alt.OverlayMarkDef(size=60, filled=True), strokeWidth=2.5, color=COLORS[0])
+        .mark_line(point=point, strokeWidth=_k(2.5, scale), color=COLORS[0])
         .encode(
             x=alt.X("layer:Q", title=x_title, axis=alt.Axis(tickMinStep=1), scale=alt.Scale(zero=False)),
             y=alt.Y("grad:Q", title=y_title, scale=alt.Scale(type="log"), axis=alt.Axis(format=".0e")),
             tooltip=["layer:Q", alt.Tooltip("grad:Q", format=".3e")],
         )
-        .properties(height=height)
     )
+    return _done(chart, height, scale)
 
 
 def bars_chart(
@@ -99,6 +115,7 @@ def bars_chart(
     y_title: str,
     domain: tuple[float, float] | None = (0.0, 1.0),
     height: int = 260,
+    scale: float = 1.0,
 ) -> alt.LayerChart:
     """Labelled bars with their values written on them (e.g. softmax probabilities)."""
     df = pd.DataFrame({"label": list(labels), "value": _np(values)})
@@ -108,11 +125,13 @@ def bars_chart(
         x=alt.X("label:N", title=x_title, sort=None, axis=alt.Axis(labelAngle=0)), y=y
     )
     bars = base.mark_bar(color=COLORS[0]).encode(tooltip=["label:N", alt.Tooltip("value:Q", format=".4f")])
-    text = base.mark_text(dy=-8, fontSize=13).encode(text="text:N")
-    return alt.layer(bars, text).properties(height=height)
+    text = base.mark_text(dy=_k(-8, scale), fontSize=_k(13, scale)).encode(text="text:N")
+    return _done(alt.layer(bars, text), height, scale)
 
 
-def units_chart(active: Sequence[float], text: Mapping[str, str], height: int = 240) -> alt.LayerChart:
+def units_chart(
+    active: Sequence[float], text: Mapping[str, str], height: int = 240, scale: float = 1.0
+) -> alt.LayerChart:
     """Each unit's share of inputs on which it outputs > 0, sorted; dead units (0 %) drawn as red ticks."""
     share = np.sort(_np(active))
     df = pd.DataFrame(
@@ -141,10 +160,10 @@ def units_chart(active: Sequence[float], text: Mapping[str, str], height: int = 
     )
     dead = (
         alt.Chart(df[df["share"] == 0])
-        .mark_tick(color="#D55E00", thickness=4, orient="horizontal")
+        .mark_tick(color="#D55E00", thickness=_k(4, scale), orient="horizontal")
         .encode(x=x, y="share:Q", tooltip=["unit:O", "state:N"])
     )
-    return alt.layer(bars, dead).properties(height=height)
+    return _done(alt.layer(bars, dead), height, scale)
 
 
 def regression_chart(
@@ -154,6 +173,7 @@ def regression_chart(
     fits: Mapping[str, tuple[float, float]],
     text: Mapping[str, str],
     height: int = 340,
+    scale: float = 1.0,
 ) -> alt.LayerChart:
     """Points, the student's line with its residuals, and the lines that minimise each loss (dashed)."""
     xs, ys = _np(x), _np(y)
@@ -174,7 +194,7 @@ def regression_chart(
     )
     ln = (
         alt.Chart(lines)
-        .mark_line(strokeWidth=2.5)
+        .mark_line(strokeWidth=_k(2.5, scale))
         .encode(
             x=alt.X("x:Q", scale=sx, title="x"),
             y=alt.Y("y:Q", title="y"),
@@ -190,7 +210,7 @@ def regression_chart(
     )
     dots = (
         alt.Chart(pts)
-        .mark_point(filled=True, size=80, color="#222")
+        .mark_point(filled=True, size=_k(80, scale, 2), color="#222")
         .encode(x=alt.X("x:Q", scale=sx), y="y:Q", tooltip=[alt.Tooltip("x:Q"), alt.Tooltip("y:Q")])
     )
-    return alt.layer(resid, ln, dots).properties(height=height)
+    return _done(alt.layer(resid, ln, dots), height, scale)

@@ -52,11 +52,11 @@ PRESETS: tuple[Preset, ...] = (
     _p("xor_underfits", "training", dataset="xor", epochs=100),
     _p("noisy_overlap", "training", dataset="gaussians", noise=2.0, epochs=50),
     _p("bad_start", "training", dataset="blobs", w1=-5.0, w2=-5.0, b=5.0, lr=0.05, epochs=40),
+    _p("sigmoid_saturates", "activations", fn="sigmoid", range=(5.0, 10.0), depth_fn="sigmoid", depth=10),
+    _p("dying_relu", "activations", fn="relu", shift=1.0, lr=10.0, dead_seed=0),
+    _p("softmax_temperature", "activations", k=3, z0=2.0, z1=1.0, z2=0.1, temp=5.0, c=0.0),
+    _p("bce_vs_mse", "losses", p=0.01, y=1),
     # pages being written in parallel: declared with their url and parameter names
-    _p("sigmoid_saturates", "activations", fn="sigmoid", x=6.0),
-    _p("dying_relu", "activations", fn="relu", x=-3.0),
-    _p("softmax_temperature", "activations", temperature=5.0),
-    _p("bce_vs_mse", "losses", loss="bce", compare="mse"),
     _p("batch_one_vs_full", "minibatch", batch_size=1, compare="full"),
     _p("xor_hidden_layer", "beyond", dataset="xor", hidden=4),
 )

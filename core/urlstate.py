@@ -11,9 +11,10 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from core.activations import ACTIVATIONS, DEAD_LRS, DEPTH_ACTIVATIONS
 from core.data import DATASETS
 from core.train import OPTIMIZERS, SPECS, Spec
 
@@ -37,6 +38,7 @@ LR_STEPS: tuple[float, ...] = (
 )
 MY_DATA = "mine"  # the dataset choice of a student's uploaded CSV (it never travels in a link)
 MAX_LEN = 64  # longer raw values are refused before parsing
+PAIR_SEP = "~"  # between the two ends of a range ("-5~5"): a character links keep as it is
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d{1,3})?", re.ASCII)
 _TRUE, _FALSE = ("1", "true", "on", "yes"), ("0", "false", "off", "no")
 
@@ -51,6 +53,7 @@ class Param:
     hi: float | None = None
     step: float | None = None
     choices: tuple[Any, ...] | None = None
+    pair: bool = False  # a range slider: two values lo <= hi, written "lo~hi" (each checked like one value)
 
     @classmethod
     def of(cls, spec: Spec, **narrow: Any) -> Param:
@@ -65,7 +68,8 @@ class Problem:
 
     name: str
     value: str
-    code: str  # unknown | repeated | long | number | finite | whole | range | step | choice | unavailable
+    # unknown | repeated | long | number | finite | whole | range | step | choice | pair | order | unavailable
+    code: str
     detail: dict[str, Any] = field(default_factory=dict)
 
 
@@ -104,6 +108,34 @@ PAGE_SPECS: dict[str, dict[str, Param]] = {
         "w2": Param.of(SPECS["w2"], lo=-5.0, hi=5.0, step=0.1),
         "b": Param.of(SPECS["b"], lo=-10.0, hi=10.0, step=0.1),
     },
+    "activations": {
+        "fn": Param(str, "sigmoid", choices=ACTIVATIONS),
+        "range": Param(float, (-5.0, 5.0), -10.0, 10.0, 0.5, pair=True),  # the x-range slider: "lo~hi"
+        "slope": Param(float, 0.01, 0.0, 0.5, 0.01),
+        "depth_fn": Param(str, "sigmoid", choices=DEPTH_ACTIVATIONS),
+        "depth": Param(int, 10, 1, 20),
+        "scale": Param(float, 1.0, 0.25, 8.0, 0.25),
+        "depth_seed": Param.of(SPECS["seed"]),
+        "shift": Param(float, 0.0, 0.0, 3.0, 0.1),
+        "lr": Param(float, 10.0, choices=DEAD_LRS),
+        "dead_seed": Param.of(SPECS["seed"]),
+        "k": Param(int, 3, 2, 6),
+        **{f"z{i}": Param(float, v, -5.0, 5.0, 0.1) for i, v in enumerate((2.0, 1.0, 0.1, -1.0, 0.5, -0.5))},
+        "temp": Param(float, 1.0, 0.1, 5.0, 0.1),
+        "c": Param(float, 0.0, -10.0, 10.0, 0.5),
+    },
+    # The cross-entropy table (st.data_editor) stays out of the URL: its cells are free-form edits of a
+    # seeded table; the link keeps the seed, so it reopens the same table before any edits.
+    "losses": {
+        "slope": Param(float, 0.3, -2.0, 3.0, 0.05),
+        "intercept": Param(float, 0.0, -2.0, 2.0, 0.05),
+        "outlier": Param(bool, False),
+        "p": Param(float, 0.3, 0.01, 0.99, 0.01),
+        "y": Param(int, 1, choices=(0, 1)),
+        "z": Param(int, 20, -120, 120),
+        "sy": Param(int, 0, choices=(0, 1)),
+        "seed": Param.of(SPECS["seed"]),
+    },
 }
 
 
@@ -119,6 +151,8 @@ def check(p: Param, raw: Any) -> Any:
     """Coerce one raw value (usually a URL string) to p's type; raises Invalid."""
     if isinstance(raw, str) and len(raw) > MAX_LEN:
         raise Invalid("long", limit=MAX_LEN)
+    if p.pair:
+        return _pair(p, raw)
     if p.kind is bool:
         s = str(raw).strip().lower()
         if isinstance(raw, bool):
@@ -149,6 +183,17 @@ def check(p: Param, raw: Any) -> Any:
         if p.kind is float:
             num = round(num, 10)
     return num
+
+
+def _pair(p: Param, raw: Any) -> tuple[Any, Any]:
+    parts = list(raw) if isinstance(raw, list | tuple) else str(raw).split(PAIR_SEP)
+    if len(parts) != 2:
+        raise Invalid("pair", example=encode_value(p.default) if p.default is not None else "0~1")
+    one = replace(p, pair=False)
+    lo, hi = check(one, parts[0]), check(one, parts[1])
+    if lo > hi:
+        raise Invalid("order")
+    return lo, hi
 
 
 def _number(raw: Any) -> float:
@@ -201,6 +246,8 @@ def encode_value(value: Any) -> str:
     """One setting as URL text: 1/0 for booleans, the shortest exact-enough form for numbers."""
     if isinstance(value, bool):
         return "1" if value else "0"
+    if isinstance(value, tuple | list):
+        return PAIR_SEP.join(encode_value(v) for v in value)
     if isinstance(value, float):
         return format(round(value, 10), ".10g")
     return str(value)

@@ -7,36 +7,35 @@ import ui
 from core import activations as A
 from core import snippets
 from core.function_charts import bars_chart, layer_chart, series_chart, units_chart
+from ui import share
 
 ui.lesson("activations")
-DEFAULTS = {"fn": "sigmoid", "range": (-5.0, 5.0), "slope": 0.01, "depth_fn": "sigmoid", "depth": 10}
-DEFAULTS |= {"scale": 1.0, "depth_seed": 0, "shift": 0.0, "lr": 10.0, "dead_seed": 0, "k": 3, "temp": 1.0}
-DEFAULTS |= {"c": 0.0} | {f"z{i}": v for i, v in enumerate((2.0, 1.0, 0.1, -1.0, 0.5, -0.5))}
-for key, value in DEFAULTS.items():
-    ui.default(f"activations.{key}", value)
+share.start("activations")
+S = share.scale()
 name_of = {n: ui.T(f"activations.names.{n}") for n in A.ACTIVATIONS}
 
 
 def shapes() -> None:
     st.header(ui.T("activations.shape_title"))
     left, right = st.columns([3, 2], gap="large")
-    name = left.selectbox(
-        ui.T("activations.fn"), A.ACTIVATIONS, format_func=name_of.get, key="activations.fn"
-    )
-    lo, hi = left.slider(ui.T("activations.range"), -10.0, 10.0, step=0.5, key="activations.range")
-    if hi - lo < 1:
-        lo, hi = min(lo, hi - 1), max(hi, lo + 1)
-    slope = left.slider(
-        ui.T("activations.slope"),
-        0.0,
-        0.5,
-        step=0.01,
-        key="activations.slope",
-        disabled=name not in ("leaky_relu", "prelu"),
-        help=ui.T("activations.slope_help"),
-    )
+    with share.controls("shape", left):
+        name = st.selectbox(
+            ui.T("activations.fn"), A.ACTIVATIONS, format_func=name_of.get, key="activations.fn"
+        )
+        lo, hi = st.slider(ui.T("activations.range"), -10.0, 10.0, step=0.5, key="activations.range")
+        if hi - lo < 1:
+            lo, hi = min(lo, hi - 1), max(hi, lo + 1)
+        slope = st.slider(
+            ui.T("activations.slope"),
+            0.0,
+            0.5,
+            step=0.01,
+            key="activations.slope",
+            disabled=name not in ("leaky_relu", "prelu"),
+            help=ui.T("activations.slope_help"),
+        )
     c = A.curve(name, lo, hi, slope)
-    chart = series_chart(c.x, {"f(x)": c.y, "f′(x)": c.dy}, "x", ui.T("activations.value"))
+    chart = series_chart(c.x, {"f(x)": c.y, "f′(x)": c.dy}, "x", ui.T("activations.value"), scale=S)
     left.altair_chart(chart, width="stretch")
     with right:
         for formula in A.FORMULAS[name]:
@@ -57,7 +56,7 @@ def shapes() -> None:
 def depth() -> None:
     st.header(ui.T("activations.depth_title"))
     st.markdown(ui.T("activations.depth_intro"))
-    c1, c2, c3, c4 = st.columns(4)
+    c1, c2, c3, c4 = share.controls("depth").columns(4)
     name = c1.selectbox(
         ui.T("activations.fn"), A.DEPTH_ACTIVATIONS, format_func=name_of.get, key="activations.depth_fn"
     )
@@ -76,7 +75,7 @@ def depth() -> None:
     g = A.depth_grads(name, n, scale, int(seed))
     left, right = st.columns([3, 2], gap="large")
     left.altair_chart(
-        layer_chart(g.norms, ui.T("activations.layer"), ui.T("activations.grad")), width="stretch"
+        layer_chart(g.norms, ui.T("activations.layer"), ui.T("activations.grad"), scale=S), width="stretch"
     )
     m1, m2 = right.columns(2)
     m1.metric(ui.T("activations.first"), f"{g.norms[0]:.2e}")
@@ -93,12 +92,13 @@ def depth() -> None:
 def dying() -> None:
     st.header(ui.T("activations.dead_title"))
     st.markdown(ui.T("activations.dead_intro"))
-    c1, c2, c3 = st.columns(3)
-    shift = c1.slider(ui.T("activations.shift"), 0.0, 3.0, step=0.1, key="activations.shift")
-    lr = c2.select_slider(ui.T("activations.lr"), (0.0, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0), key="activations.lr")
-    seed = c3.number_input(
+    w1, w2, w3 = share.controls("dead").columns(3)
+    shift = w1.slider(ui.T("activations.shift"), 0.0, 3.0, step=0.1, key="activations.shift")
+    lr = w2.select_slider(ui.T("activations.lr"), A.DEAD_LRS, key="activations.lr")
+    seed = w3.number_input(
         ui.T("app.seed"), 0, 999_999, key="activations.dead_seed", help=ui.T("app.seed_help")
     )
+    c1, c2, c3 = st.columns(3)
     d = A.dying_relu(shift, lr, int(seed), st.session_state["activations.slope"] or 0.01)
     text = {k: ui.T(f"activations.{k}") for k in ("dead", "alive", "units", "share")}
     for col, key, active, dead in (
@@ -106,7 +106,7 @@ def dying() -> None:
         (c2, "after", d.active_after, d.dead_after),
     ):
         col.metric(ui.T(f"activations.dead_{key}"), ui.pct(dead))
-        col.altair_chart(units_chart(active, text), width="stretch")
+        col.altair_chart(units_chart(active, text, scale=S), width="stretch")
     rows = {ui.T("activations.zero_grad"): [ui.pct(v) for v in d.zero_grad.values()]}
     rows[ui.T("activations.dead_grad")] = [f"{v:.4f}" for v in d.dead_grad.values()]
     cols = ["ReLU", "LeakyReLU", "PReLU"]
@@ -117,33 +117,32 @@ def dying() -> None:
 def softmax() -> None:
     st.header(ui.T("activations.soft_title"))
     st.markdown(ui.T("activations.soft_intro"))
-    left, right = st.columns([2, 3], gap="large")
-    k = left.slider(ui.T("activations.k"), 2, 6, key="activations.k")
-    z = [left.slider(f"z{i + 1}", -5.0, 5.0, step=0.1, key=f"activations.z{i}") for i in range(k)]
-    temp = left.slider(ui.T("activations.temp"), 0.1, 5.0, step=0.1, key="activations.temp")
-    c = left.slider(ui.T("activations.c"), -10.0, 10.0, step=0.5, key="activations.c")
+    left, right = (st.container(), st.container()) if share.hidden() else st.columns([2, 3], gap="large")
+    with share.controls("softmax", left):
+        k = st.slider(ui.T("activations.k"), 2, 6, key="activations.k")
+        z = [st.slider(f"z{i + 1}", -5.0, 5.0, step=0.1, key=f"activations.z{i}") for i in range(k)]
+        temp = st.slider(ui.T("activations.temp"), 0.1, 5.0, step=0.1, key="activations.temp")
+        c = st.slider(ui.T("activations.c"), -10.0, 10.0, step=0.5, key="activations.c")
     p = A.softmax(z, temp, c)
     same = float((p - A.softmax(z, temp)).abs().max())
     labels = [f"z{i + 1} = {v:+.1f}" for i, v in enumerate(z)]
     right.altair_chart(
-        bars_chart(labels, p, ui.T("activations.logit"), ui.T("activations.prob")), width="stretch"
+        bars_chart(labels, p, ui.T("activations.logit"), ui.T("activations.prob"), scale=S), width="stretch"
     )
-    m1, m2 = right.columns(2)
-    m1.metric(ui.T("activations.sum"), f"{float(p.sum()):.6f}")
-    m2.metric(ui.T("activations.shift_diff"), f"{same:.1e}")
+    m1, m2 = right.columns(2)  # two per row: room for the large numbers of presentation mode
+    m1.metric(ui.T("activations.max_prob"), f"{float(p.max()):.4f}")
+    m2.metric(ui.T("activations.sum"), f"{float(p.sum()):.6f}")
+    m1.metric(ui.T("activations.shift_diff"), f"{same:.1e}")
     right.markdown(ui.T("activations.soft_note", t=f"{temp:.1f}", c=f"{c:+.1f}"))
-    d1, d2 = st.columns(2, gap="large")
-    d1.subheader(ui.T("activations.dim_title"))
-    d1.markdown(ui.T("activations.dim_intro"))
-    d1.code(A.DIM_CODE, language="python")
-    d1.code(snippets.run(A.DIM_CODE), language="text")
-    d2.subheader(ui.T("activations.seed_title"))
-    d2.markdown(ui.T("activations.seed_intro"))
-    d2.code(A.SOFTMAX_CODE, language="python")
-    d2.code(snippets.run(A.SOFTMAX_CODE), language="text")
+    for col, part, code in zip(st.columns(2, gap="large"), ("dim", "seed"), (A.DIM_CODE, A.SOFTMAX_CODE)):
+        col.subheader(ui.T(f"activations.{part}_title"))
+        col.markdown(ui.T(f"activations.{part}_intro"))
+        col.code(code, language="python")
+        col.code(snippets.run(code), language="text")
 
 
 shapes()
 depth()
 dying()
 softmax()
+share.finish("activations")

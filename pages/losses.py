@@ -7,11 +7,11 @@ import ui
 from core import losses as L
 from core import snippets
 from core.function_charts import regression_chart, series_chart
+from ui import share
 
 ui.lesson("losses")
-DEFAULTS = {"slope": 0.3, "intercept": 0.0, "outlier": False, "p": 0.3, "y": 1, "z": 20, "sy": 0, "seed": 0}
-for key, value in DEFAULTS.items():
-    ui.default(f"losses.{key}", value)
+share.start("losses")
+S = share.scale()
 NAMES = {k: ui.T(f"losses.names.{k}") for k in ("mse", "mae", "rmse", "bce")}
 
 
@@ -19,9 +19,10 @@ def regression() -> None:
     st.header(ui.T("losses.reg_title"))
     st.markdown(ui.T("losses.reg_intro"))
     left, right = st.columns([1, 2], gap="large")
-    slope = left.slider(ui.T("losses.slope"), -2.0, 3.0, step=0.05, key="losses.slope")
-    intercept = left.slider(ui.T("losses.intercept"), -2.0, 2.0, step=0.05, key="losses.intercept")
-    outlier = left.toggle(ui.T("losses.outlier"), key="losses.outlier")
+    with share.controls("line", left):
+        slope = st.slider(ui.T("losses.slope"), -2.0, 3.0, step=0.05, key="losses.slope")
+        intercept = st.slider(ui.T("losses.intercept"), -2.0, 2.0, step=0.05, key="losses.intercept")
+        outlier = st.toggle(ui.T("losses.outlier"), key="losses.outlier")
     res = L.line_losses(slope, intercept, outlier)
     rows = {
         NAMES[k]: [f"{v.value:.4f}", f"{v.d_slope:+.4f}", f"{v.d_intercept:+.4f}"] for k, v in res.items()
@@ -34,7 +35,7 @@ def regression() -> None:
         ui.T("losses.best_mae"): L.best_mae_line(outlier),
     }
     text = {"yours": ui.T("losses.yours")}
-    right.altair_chart(regression_chart(x, y, (slope, intercept), fits, text), width="stretch")
+    right.altair_chart(regression_chart(x, y, (slope, intercept), fits, text, scale=S), width="stretch")
     (ms, mc), (as_, ac) = fits.values()
     right.markdown(ui.T("losses.reg_note", ms=f"{ms:.2f}", mc=f"{mc:.2f}", as_=f"{as_:.2f}", ac=f"{ac:.2f}"))
 
@@ -42,18 +43,26 @@ def regression() -> None:
 def binary() -> None:
     st.header(ui.T("losses.bin_title"))
     st.markdown(ui.T("losses.bin_intro"))
-    c1, c2 = st.columns([3, 1])
+    c1, c2 = share.controls("binary").columns([3, 1])
     p = c1.slider(ui.T("losses.p"), 0.01, 0.99, step=0.01, key="losses.p")
     y = c2.radio(ui.T("losses.y"), (0, 1), horizontal=True, key="losses.y")
     pt, cv = L.binary_point(p, y), L.binary_curves(y)
     bce, mse = NAMES["bce"], NAMES["mse"]
     left, right = st.columns(2, gap="large")
     loss = series_chart(
-        cv["p"], {bce: cv["bce"], mse: cv["mse"]}, "p", ui.T("losses.loss"), {bce: pt.bce, mse: pt.mse}, p
+        cv["p"],
+        {bce: cv["bce"], mse: cv["mse"]},
+        "p",
+        ui.T("losses.loss"),
+        {bce: pt.bce, mse: pt.mse},
+        p,
+        scale=S,
     )
     left.altair_chart(loss, width="stretch")
     marks = {bce: pt.bce_dz, mse: pt.mse_dz}
-    grad = series_chart(cv["p"], {bce: cv["bce_dz"], mse: cv["mse_dz"]}, "p", ui.T("losses.dz"), marks, p)
+    grad = series_chart(
+        cv["p"], {bce: cv["bce_dz"], mse: cv["mse_dz"]}, "p", ui.T("losses.dz"), marks, p, scale=S
+    )
     right.altair_chart(grad, width="stretch")
     m = st.columns(4)
     m[0].metric(bce, f"{pt.bce:.4f}")
@@ -70,8 +79,9 @@ def stable() -> None:
     st.subheader(ui.T("losses.stable_title"))
     st.markdown(ui.T("losses.stable_intro"))
     left, right = st.columns([1, 2], gap="large")
-    z = left.slider(ui.T("losses.z"), -120, 120, key="losses.z")
-    y = left.radio(ui.T("losses.y"), (0, 1), horizontal=True, key="losses.sy")
+    with share.controls("stable", left):
+        z = st.slider(ui.T("losses.z"), -120, 120, key="losses.z")
+        y = st.radio(ui.T("losses.y"), (0, 1), horizontal=True, key="losses.sy")
     s = L.stable_bce(z, y)
     rows = {
         f"sigmoid({z}) (float32)": repr(s.p),
@@ -83,7 +93,7 @@ def stable() -> None:
     cv = L.stable_curves(y)
     names = {"BCELoss(sigmoid(z))": s.naive, "BCEWithLogitsLoss(z)": s.stable}
     chart = series_chart(
-        cv["z"], dict(zip(names, (cv["naive"], cv["stable"]))), "z", ui.T("losses.loss"), names, z
+        cv["z"], dict(zip(names, (cv["naive"], cv["stable"]))), "z", ui.T("losses.loss"), names, z, scale=S
     )
     right.altair_chart(chart, width="stretch")
     right.markdown(ui.T("losses.stable_note", y=y))
@@ -92,9 +102,8 @@ def stable() -> None:
 def multiclass() -> None:
     st.header(ui.T("losses.ce_title"))
     st.markdown(ui.T("losses.ce_intro"))
-    seed = st.columns(4)[0].number_input(
-        ui.T("app.seed"), 0, 999_999, key="losses.seed", help=ui.T("app.seed_help")
-    )
+    box = share.controls("ce").columns(4)[0]
+    seed = box.number_input(ui.T("app.seed"), 0, 999_999, key="losses.seed", help=ui.T("app.seed_help"))
     cls = [f"c{i}" for i in range(L.N_CLASSES)]
     names = {c: ui.T("losses.class", i=i) for i, c in enumerate(cls)} | {"target": ui.T("losses.target")}
     config = {c: st.column_config.NumberColumn(names[c], format="%.4f") for c in cls}
@@ -128,3 +137,4 @@ regression()
 binary()
 stable()
 multiclass()
+share.finish("losses")

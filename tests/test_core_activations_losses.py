@@ -307,6 +307,22 @@ def test_chart_builders_return_altair_charts() -> None:
     assert len(spec["layer"]) == 3
 
 
+def test_chart_builders_scale_for_presentation_and_stay_unchanged_at_1() -> None:
+    c, x, y = A.curve("sigmoid"), *L.points(False)
+    text = {"dead": "d", "alive": "a", "units": "u", "share": "s"}
+    builders = [
+        lambda **kw: series_chart(c.x, {"f": c.y}, "x", "y", {"f": 0.5}, 0.0, **kw),
+        lambda **kw: layer_chart([1.0, 0.1, 0.01], "layer", "grad", **kw),
+        lambda **kw: bars_chart(["a", "b"], [0.3, 0.7], "x", "p", **kw),
+        lambda **kw: units_chart([0.0, 0.5, 1.0], text, **kw),
+        lambda **kw: regression_chart(x, y, (0.5, 0.0), {"mse": (1.0, 0.0)}, {"yours": "yours"}, **kw),
+    ]
+    for build in builders:
+        plain, one, big = build().to_dict(), build(scale=1.0).to_dict(), build(scale=1.6).to_dict()
+        assert plain == one and "axis" not in plain.get("config", {})
+        assert big["config"]["axis"]["labelFontSize"] > 11 and big["height"] > plain["height"]
+
+
 def test_korean_uses_the_syllabus_terms() -> None:
     ko = "\n".join(v for k, v in strings("ko").items() if k.startswith(("activations.", "losses.")))
     for term in (

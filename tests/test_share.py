@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT, no_errors
+from conftest import ROOT, chart_specs, no_errors, shown_text
 from core import csvdata, export, urlstate
 from core.data import make_dataset, split
 from core.presets import BY_ID, PRESETS
@@ -49,7 +49,13 @@ def numbers(at: AppTest) -> list[str]:
 
 
 def value(at: AppTest, key: str):
-    return at.session_state[key] if key in at.session_state else None
+    got = at.session_state[key] if key in at.session_state else None
+    return tuple(got) if isinstance(got, list) else got  # a range slider's (lo, hi)
+
+
+def everything(at: AppTest) -> tuple[str, list[str], list[str]]:
+    """All a student sees: text and numbers, tables, charts (with their data)."""
+    return shown_text(at), [d.value.to_csv() for d in at.dataframe], chart_specs(at)
 
 
 # ---- the table of specs --------------------------------------------------------------------------------
@@ -62,6 +68,9 @@ def test_lr_steps_match_the_widgets() -> None:
 
 
 def _valid(spec: urlstate.Param):
+    if spec.pair:
+        one = _valid(urlstate.Param(spec.kind, None, spec.lo, spec.hi, spec.step, spec.choices))
+        return st.tuples(one, one).map(lambda ab: tuple(sorted(ab)))
     if spec.choices is not None:
         return st.sampled_from(spec.choices)
     if spec.kind is bool:
@@ -158,15 +167,60 @@ OUT_OF_RANGE = {
         ("dataset", "iris"),
         ("dataset", "mine"),
     ],
+    "activations": [
+        ("fn", "Sigmoid"),
+        ("fn", "gelu"),
+        ("range", "-11~5"),
+        ("range", "5~-5"),
+        ("range", "0.25~1"),
+        ("range", "1~2~3"),
+        ("range", "-5,5"),
+        ("range", "~"),
+        ("range", "nan~1"),
+        ("slope", "0.51"),
+        ("slope", "0.005"),
+        ("depth_fn", "softmax"),
+        ("depth", "0"),
+        ("depth", "21"),
+        ("depth", "2.5"),
+        ("scale", "0.3"),
+        ("scale", "9"),
+        ("shift", "-0.1"),
+        ("lr", "5"),
+        ("dead_seed", "-1"),
+        ("k", "1"),
+        ("k", "7"),
+        ("z0", "5.1"),
+        ("z5", "0.05"),
+        ("temp", "0"),
+        ("temp", "0.05"),
+        ("c", "0.3"),
+    ],
+    "losses": [
+        ("slope", "3.05"),
+        ("slope", "0.01"),
+        ("intercept", "-2.5"),
+        ("outlier", "maybe"),
+        ("outlier", "2"),
+        ("p", "0"),
+        ("p", "1"),
+        ("p", "0.005"),
+        ("y", "2"),
+        ("y", "0.5"),
+        ("z", "121"),
+        ("z", "1.5"),
+        ("sy", "-1"),
+        ("seed", "1e6"),
+    ],
 }
 
 
 def malformed_sets() -> list[tuple[str, dict, list[str]]]:
     """(page, query params, names that must fall back to defaults): wrong types, ranges, NaN, unicode, ..."""
     sets: list[tuple[str, dict, list[str]]] = []
-    pages = ("training", "perceptron")
+    pages = ("training", "perceptron", "activations", "losses")
     for i, bad in enumerate(BAD_VALUES):
-        page = pages[i % 2]
+        page = pages[i % len(pages)]
         names = list(PAGE_SPECS[page])
         a, b = names[i % len(names)], names[(i + 3) % len(names)]
         sets.append((page, {a: bad}, [a]))
@@ -184,12 +238,17 @@ def malformed_sets() -> list[tuple[str, dict, list[str]]]:
         ("training", {"lang": "xx"}, []),
         ("training", dict.fromkeys(PAGE_SPECS["training"], "nan"), list(PAGE_SPECS["training"])),
         ("perceptron", dict.fromkeys(PAGE_SPECS["perceptron"], ""), list(PAGE_SPECS["perceptron"])),
+        ("activations", dict.fromkeys(PAGE_SPECS["activations"], "nan"), list(PAGE_SPECS["activations"])),
+        ("losses", dict.fromkeys(PAGE_SPECS["losses"], ""), list(PAGE_SPECS["losses"])),
+        ("activations", {"range": ["-2~3", "-1~1"], "temp": "0.5"}, ["range"]),
+        ("losses", {"p": "0.5", "y": "1", "zz": "0"}, []),
+        ("activations", {"preset": "dying_relu", "shift": "inf"}, ["shift"]),
     ]
     return sets
 
 
 MALFORMED = malformed_sets()
-# in the app: one set per bad value (they alternate pages), plus every range case and the odd ones
+# in the app: one set per bad value (they rotate over the pages), plus every range case and the odd ones
 ON_PAGE = [m for i, m in enumerate(MALFORMED) if i >= 2 * len(BAD_VALUES) or i % 2 == 0]
 
 
@@ -274,6 +333,62 @@ def test_training_link_round_trip_matches_the_trainer() -> None:
     assert metrics(fresh)["Test accuracy"] == f"{hist.test_acc[-1]:.1%}"
 
 
+ACTIVATION_SETTINGS = [
+    ("selectbox", "fn", "prelu"),
+    ("slider", "range", (-2.0, 3.0)),
+    ("slider", "slope", 0.2),
+    ("selectbox", "depth_fn", "relu"),
+    ("slider", "depth", 15),
+    ("slider", "scale", 3.0),
+    ("number_input", "depth_seed", 7),
+    ("slider", "shift", 1.2),
+    ("select_slider", "lr", 1.0),
+    ("number_input", "dead_seed", 3),
+    ("slider", "k", 5),
+    ("slider", "z3", 1.5),
+    ("slider", "z4", -2.0),
+    ("slider", "temp", 0.5),
+    ("slider", "c", 2.0),
+]
+LOSS_SETTINGS = [
+    ("slider", "slope", 1.0),
+    ("slider", "intercept", -0.5),
+    ("toggle", "outlier", True),
+    ("slider", "p", 0.8),
+    ("radio", "y", 0),
+    ("slider", "z", -100),
+    ("radio", "sy", 1),
+    ("number_input", "seed", 5),
+]
+
+
+@pytest.mark.parametrize(
+    ("page", "moves"), [("activations", ACTIVATION_SETTINGS), ("losses", LOSS_SETTINGS)], ids=["act", "loss"]
+)
+def test_function_page_link_round_trip(page: str, moves: list) -> None:
+    at = app(page)
+    default = everything(at)
+    for kind, name, v in moves:
+        getattr(at, kind)(key=f"{page}.{name}").set_value(v).run()
+    no_errors(at)
+    link = dict(at.query_params)
+    assert set(PAGE_SPECS[page]) <= set(link)  # every setting travels
+    for _, name, v in moves:
+        assert urlstate.check(PAGE_SPECS[page][name], link[name]) == v, name
+    fresh = app(page, link)  # a new session, as on a freshly started server
+    no_errors(fresh)
+    assert not fresh.warning
+    assert everything(fresh) == everything(at) != default
+    for _, name, v in moves:
+        assert value(fresh, f"{page}.{name}") == v, name
+
+
+def test_the_activation_range_travels_as_lo_tilde_hi() -> None:
+    at = app("activations", {"range": "-2~3"})
+    assert at.query_params["range"] == "-2~3" and value(at, "activations.range") == (-2.0, 3.0)
+    assert "range=-2~3" in at.sidebar.code[0].value
+
+
 def test_a_partial_link_means_defaults_for_the_rest() -> None:
     at = app("training", {"lr": "0.5"})
     no_errors(at)
@@ -335,6 +450,28 @@ def _promise(pid: str, at: AppTest) -> None:
     elif pid == "bad_start":
         hist = train(TrainConfig(**{k: v for k, v in BY_ID[pid].params}))
         assert hist.train_acc[0] < 0.2 and pct("Train accuracy") >= 95
+    elif pid == "sigmoid_saturates":  # flat on the shown range, and ten such layers starve layer 1
+        assert at.selectbox(key="activations.fn").value == "sigmoid"
+        assert float(m["Largest f′ on this range"]) < 0.01
+        assert float(m["At layer 1"]) < 1e-3 * float(m["At the last layer"])
+        assert any("Vanishing" in i.value for i in at.info)
+    elif pid == "dying_relu":  # most units dead after the big step; LeakyReLU still reaches them
+        assert pct("Dead units after the step") >= 50
+        assert pct("Dead units after the step") > pct("Dead units before the step")
+        table = at.dataframe[0].value
+        assert table.loc["ReLU", "zero grad"] == m["Dead units after the step"]
+        assert table.loc["ReLU", "|grad| of dead"] == "0.0000"
+        assert table.loc["LeakyReLU", "zero grad"] == "0.0%"
+        assert float(table.loc["LeakyReLU", "|grad| of dead"]) > 0
+    elif pid == "softmax_temperature":  # flatter than at T = 1, still a distribution
+        ref = metrics(app("activations", {**BY_ID[pid].settings, "temp": "1"}))
+        assert float(m["Largest probability"]) < 0.45 < 0.6 < float(ref["Largest probability"])
+        assert m["Sum of probabilities"] == "1.000000"
+        assert "T = 5.0" in shown_text(at)
+    elif pid == "bce_vs_mse":  # confident and wrong: BCE pushes hard, MSE barely moves
+        assert at.slider(key="losses.p").value == 0.01 and at.radio(key="losses.y").value == 1
+        bce, mse = float(m["BCE: ∂L/∂z = p − y"]), float(m["MSE: ∂L/∂z = 2(p − y)·p(1 − p)"])
+        assert abs(bce) > 0.9 and abs(mse) < 0.05 and abs(bce) > 10 * abs(mse)
     else:
         raise AssertionError(f"no promise checked for preset {pid}")
 
@@ -394,7 +531,8 @@ def test_the_update_rule_uses_the_autograd_gradient() -> None:
 def test_training_shows_the_update_rule_with_numbers() -> None:
     at = app("training")
     rules = [e.value for e in at.latex if r"\leftarrow" in e.value]
-    assert len(rules) == 3 and "0.1" in rules[0]
+    lr = PAGE_SPECS["training"]["lr"].default  # the page's default learning rate (0.02)
+    assert len(rules) == 3 and rf"{lr:g}\times" in rules[0]
 
 
 # ---- code export ---------------------------------------------------------------------------------------
