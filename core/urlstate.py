@@ -307,7 +307,7 @@ def parse(page: str | None, raw: Mapping[str, Any]) -> tuple[dict[str, Any], lis
 
 
 def encode_value(value: Any) -> str:
-    """One setting as URL text: 1/0 for booleans, a,b,c for multi-choices, the shortest exact-enough form for numbers."""
+    """One setting as URL text: 1/0 for booleans, a,b,c for multi-choices, short exact numbers."""
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, list | tuple):
