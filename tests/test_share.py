@@ -83,12 +83,12 @@ def test_lr_steps_match_the_widgets() -> None:
 
 
 def _valid(spec: urlstate.Param):
+    if spec.kind is list:
+        return st.lists(st.sampled_from(spec.choices), unique=True)
     if spec.choices is not None:
         return st.sampled_from(spec.choices)
     if spec.kind is bool:
         return st.booleans()
-    if spec.kind is list:
-        return st.lists(st.sampled_from(spec.choices), unique=True)
     if spec.kind is int:
         return st.integers(int(spec.lo), int(spec.hi)).filter(
             lambda v: spec.step is None or (v - spec.lo) % spec.step == 0
@@ -399,6 +399,9 @@ ROUND_TRIPS = {
 @pytest.mark.parametrize("page", list(ROUND_TRIPS))
 def test_link_round_trip_on_the_other_pages(page: str) -> None:
     at = set_all(app(page), ROUND_TRIPS[page])
+    link = dict(at.query_params)
+    for key, v in ROUND_TRIPS[page]:
+        assert link[key.split(".", 1)[1]] == urlstate.encode_value(v), key
     if page == "backprop":  # a step writes 4-decimal weights; the link keeps them
         next(b for b in at.button if b.label == "Step").click().run()
     if page == "minibatch":  # the batch being shown travels too
@@ -406,11 +409,9 @@ def test_link_round_trip_on_the_other_pages(page: str) -> None:
         next(b for b in at.button if b.label == "Next batch").click().run()
     no_errors(at)
     link = dict(at.query_params)
-    for key, v in ROUND_TRIPS[page]:
-        assert link[key.split(".", 1)[1]] == urlstate.encode_value(v), key
     fresh = app(page, link)
     no_errors(fresh)
-    assert not fresh.warning
+    assert [w.value for w in fresh.warning] == [w.value for w in at.warning]  # no notice: nothing ignored
     assert shown(fresh) == shown(at) and shown(at)
     assert dict(fresh.query_params) == link
 
