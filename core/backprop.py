@@ -174,3 +174,35 @@ def graph(led: Ledger, loss_label: str) -> tuple[list[Node], list[tuple[str, str
         ("add", "z"), ("z", "sig"), ("sig", "p"), ("p", "loss_op"), ("y", "loss_op"), ("loss_op", "L"),
     ]  # fmt: skip
     return nodes, edges
+
+
+# The autograd check's row names: the hand quantity and the tensor's .grad it is compared with.
+FIELD_LABELS: dict[str, str] = {
+    "z": "z",
+    "p": "p",
+    "loss": "L",
+    "dL_dp": "∂L/∂p  (p.grad)",
+    "dL_dz": "∂L/∂z  (z.grad)",
+    "dL_dw1": "∂L/∂w₁  (w.grad[0])",
+    "dL_dw2": "∂L/∂w₂  (w.grad[1])",
+    "dL_db": "∂L/∂b  (b.grad)",
+    "dL_dx1": "∂L/∂x₁  (x.grad[0])",
+    "dL_dx2": "∂L/∂x₂  (x.grad[1])",
+}
+
+
+def tex(v: float) -> str:
+    """A number for LaTeX: 4 decimals, or scientific notation when tiny or huge."""
+    if v != v:
+        return r"\text{NaN}"
+    if abs(v) == float("inf"):
+        return r"\infty" if v > 0 else r"-\infty"
+    if v != 0 and (abs(v) < 1e-3 or abs(v) >= 1e5):
+        m, e = f"{v:.3e}".split("e")
+        return rf"{m}\times 10^{{{int(e)}}}"
+    return f"{v:.4f}"
+
+
+def tex_d(top: str, bottom: str) -> str:
+    """∂top/∂bottom in LaTeX."""
+    return rf"\frac{{\partial {top}}}{{\partial {bottom}}}"

@@ -11,7 +11,7 @@ import pandas as pd
 import torch
 
 from core.backprop import Node
-from core.charts import line_layer, perceptron_chart, points_layer
+from core.charts import line_layer, perceptron_chart, points_layer, scaled
 from core.grid import CLASS_COLORS, Bounds, boundary_segment, png_data_url
 from core.landscape import LOSS_STOPS, loss_png
 
@@ -125,18 +125,20 @@ def step_chart(
     example: tuple[float, float],
     bounds: Bounds,
     text: Mapping[str, str],
+    scale: float = 1.0,
 ) -> alt.LayerChart:
     """The perceptron's picture, the example as a diamond and, dashed, the boundary before the step."""
-    base = perceptron_chart(w, X, y, bounds, text, probe=example)
+    base = perceptron_chart(w, X, y, bounds, text, probe=example, scale=scale)
     if prev is None:
         return base
     seg = boundary_segment(*prev, bounds)
-    ghost = line_layer(seg, bounds).mark_line(color="#555555", strokeWidth=2, strokeDash=[6, 4])
-    return (
+    ghost = line_layer(seg, bounds).mark_line(color="#555555", strokeWidth=2 * scale, strokeDash=[6, 4])
+    chart = (
         alt.layer(*base.layer[:2], ghost, *base.layer[2:])
         .properties(height=base.height)
         .resolve_scale(color="independent")
     )
+    return scaled(chart, scale)
 
 
 def batch_chart(
@@ -146,6 +148,7 @@ def batch_chart(
     w: tuple[float, float, float],
     bounds: Bounds,
     text: Mapping[str, str],
+    scale: float = 1.0,
 ) -> alt.LayerChart:
     """The dataset: the current mini-batch's points large and ringed, the others faded; the boundary."""
     sx, sy = _scales(bounds)
@@ -173,7 +176,9 @@ def batch_chart(
             ),
             size=alt.Size(
                 "batch:N",
-                scale=alt.Scale(domain=[text["in_batch"], text["not_in_batch"]], range=[170, 30]),
+                scale=alt.Scale(
+                    domain=[text["in_batch"], text["not_in_batch"]], range=[170 * scale**2, 30 * scale**2]
+                ),
                 legend=None,
             ),
             opacity=alt.Opacity(
@@ -184,7 +189,8 @@ def batch_chart(
             stroke=alt.condition(alt.datum.batch == text["in_batch"], alt.value("black"), alt.value("white")),
         )
     )
-    return alt.layer(line_layer(boundary_segment(*w, bounds), bounds), pts).properties(height=380)
+    chart = alt.layer(line_layer(boundary_segment(*w, bounds), bounds, scale), pts)
+    return scaled(chart.properties(height=int(380 * scale)), scale)
 
 
 def arrows_chart(
@@ -194,6 +200,7 @@ def arrows_chart(
     others: np.ndarray,
     text: Mapping[str, str],
     size: int = 400,
+    scale: float = 1.0,
 ) -> alt.LayerChart:
     """Step directions −∇L in the (w1, w2) plane from the current weights, all at one common scale.
 
@@ -228,7 +235,9 @@ def arrows_chart(
         scale=alt.Scale(domain=order, range=["#9BB7D4", "#D55E00", "#000000"]),
         legend=alt.Legend(title=None, orient="bottom", direction="vertical", labelLimit=400),
     )
-    width = alt.StrokeWidth("kind:N", scale=alt.Scale(domain=order, range=[1, 3.5, 3.5]), legend=None)
+    width = alt.StrokeWidth(
+        "kind:N", scale=alt.Scale(domain=order, range=[1 * scale, 3.5 * scale, 3.5 * scale]), legend=None
+    )
     dash = alt.StrokeDash(
         "kind:N", scale=alt.Scale(domain=order, range=[[1, 0], [1, 0], [6, 3]]), legend=None
     )
@@ -254,7 +263,11 @@ def arrows_chart(
             y=alt.Y("y2:Q", scale=sy),
             angle=alt.Angle("angle:Q", scale=None),
             color=color,
-            size=alt.Size("kind:N", scale=alt.Scale(domain=order, range=[25, 110, 110]), legend=None),
+            size=alt.Size(
+                "kind:N",
+                scale=alt.Scale(domain=order, range=[25 * scale**2, 110 * scale**2, 110 * scale**2]),
+                legend=None,
+            ),
         )
     )
     here = (
@@ -262,7 +275,7 @@ def arrows_chart(
         .mark_point(shape="circle", size=60, filled=True, color="#333")
         .encode(x=alt.X("x:Q", scale=sx), y=alt.Y("y:Q", scale=sy))
     )
-    return alt.layer(rules, heads, here).properties(height=size)
+    return scaled(alt.layer(rules, heads, here).properties(height=int(size * scale)), scale)
 
 
 def curves(
@@ -271,6 +284,7 @@ def curves(
     y_title: str,
     log_x: bool = False,
     height: int = 260,
+    scale: float = 1.0,
 ) -> alt.Chart:
     """Overlaid curves {name: (x, y)}; colour and dash tell them apart; log x for update counts."""
     rows = [
@@ -281,9 +295,9 @@ def curves(
     ]
     names = list(series)
     df = pd.DataFrame(rows, columns=["x", "y", "series"])
-    return (
+    chart = (
         alt.Chart(df)
-        .mark_line(strokeWidth=2.2)
+        .mark_line(strokeWidth=2.2 * scale)
         .encode(
             x=alt.X("x:Q", title=x_title, scale=alt.Scale(type="log") if log_x else alt.Scale()),
             y=alt.Y("y:Q", title=y_title, scale=alt.Scale(zero=False)),
@@ -297,8 +311,9 @@ def curves(
             ),
             tooltip=["series:N", alt.Tooltip("x:Q", title=x_title), alt.Tooltip("y:Q", format=".4f")],
         )
-        .properties(height=height)
+        .properties(height=int(height * scale))
     )
+    return scaled(chart, scale)
 
 
 def landscape_chart(
@@ -308,6 +323,7 @@ def landscape_chart(
     current: Mapping[str, np.ndarray],
     text: Mapping[str, str],
     height: int = 460,
+    scale: float = 1.0,
 ) -> alt.LayerChart:
     """The loss over (w1, w2) as one image layer; each optimizer's path and its point at the chosen step.
 
@@ -354,10 +370,12 @@ def landscape_chart(
     ]
     pdf = pd.DataFrame(prow, columns=["w1", "w2", "i", "opt"])
     enc = {"x": alt.X("w1:Q", scale=sx), "y": alt.Y("w2:Q", scale=sy), "order": "i:Q", "detail": "opt:N"}
-    halo = alt.Chart(pdf).mark_line(clip=True, color="white", strokeWidth=5, opacity=0.8).encode(**enc)
+    halo = (
+        alt.Chart(pdf).mark_line(clip=True, color="white", strokeWidth=5 * scale, opacity=0.8).encode(**enc)
+    )
     line = (
         alt.Chart(pdf)
-        .mark_line(clip=True, strokeWidth=2)
+        .mark_line(clip=True, strokeWidth=2 * scale)
         .encode(
             color=alt.Color(
                 "opt:N", scale=colors, legend=alt.Legend(title=text["optimizer"], orient="bottom")
@@ -377,18 +395,19 @@ def landscape_chart(
     )
     now = (
         alt.Chart(cur)
-        .mark_point(size=200, filled=True, stroke="white", strokeWidth=2, opacity=1)
+        .mark_point(size=200 * scale**2, filled=True, stroke="white", strokeWidth=2, opacity=1)
         .encode(
             x=alt.X("w1:Q", scale=sx),
             y=alt.Y("w2:Q", scale=sy),
             color=alt.Color("opt:N", scale=colors, legend=None),
         )
     )
-    return (
+    chart = (
         alt.layer(image, legend, halo, line, start_pt, now)
-        .properties(height=height)
+        .properties(height=int(height * scale))
         .resolve_scale(color="independent", fill="independent")
     )
+    return scaled(chart, scale)
 
 
 def boundaries_chart(
@@ -398,6 +417,7 @@ def boundaries_chart(
     bounds: Bounds,
     text: Mapping[str, str],
     height: int = 460,
+    scale: float = 1.0,
 ) -> alt.LayerChart:
     """The data with each optimizer's decision boundary at the chosen step, in the optimizer's colour."""
     sx, sy = _scales(bounds)
@@ -409,7 +429,7 @@ def boundaries_chart(
     names = list(thetas)
     lines = (
         alt.Chart(df)
-        .mark_line(strokeWidth=3)
+        .mark_line(strokeWidth=3 * scale)
         .encode(
             x=alt.X("x1:Q", scale=sx),
             y=alt.Y("x2:Q", scale=sy),
@@ -423,5 +443,6 @@ def boundaries_chart(
             ),
         )
     )
-    pts = points_layer(X.numpy(), y.numpy(), None, bounds, text)
-    return alt.layer(pts, lines).properties(height=height).resolve_scale(color="independent")
+    pts = points_layer(X.numpy(), y.numpy(), None, bounds, text, scale)
+    chart = alt.layer(pts, lines).properties(height=int(height * scale)).resolve_scale(color="independent")
+    return scaled(chart, scale)

@@ -12,7 +12,7 @@ import pandas as pd
 import torch
 from PIL import Image
 
-from core.charts import HEIGHT, _axes, heatmap_layer, probe_layer
+from core.charts import HEIGHT, _axes, heatmap_layer, probe_layer, scaled
 from core.grid import CLASS_COLORS, Bounds, png_data_url, probs_to_png
 from core.nets import FEATURE_LABELS, MLP, GridMaps
 
@@ -72,6 +72,7 @@ def class_points(
     bounds: Bounds,
     names: Sequence[str],
     text: Mapping[str, str],
+    scale: float = 1.0,
 ) -> alt.Chart:
     """Points coloured and shaped by class (shape too, for colour-blind readers); wrong ones ringed black."""
     sx, sy = _axes(bounds)
@@ -86,7 +87,7 @@ def class_points(
     k = len(names)
     return (
         alt.Chart(df)
-        .mark_point(filled=True, size=55, opacity=0.95)
+        .mark_point(filled=True, size=55 * scale**2, opacity=0.95)
         .encode(
             x=alt.X("x1:Q", scale=sx, title="x₁"),
             y=alt.Y("x2:Q", scale=sy, title="x₂"),
@@ -114,6 +115,7 @@ def classifier_chart(
     text: Mapping[str, str],
     probe: tuple[float, float] | None = None,
     height: int = HEIGHT,
+    scale: float = 1.0,
 ) -> alt.LayerChart:
     """Decision picture: p(class 1) heatmap (binary) or argmax regions (k classes), points, optional probe."""
     k = maps.out.shape[0]
@@ -123,14 +125,14 @@ def classifier_chart(
         img, names = regions_png(maps.out), [text["class_i"].format(i=i) for i in range(k)]
     layers = [
         _image_layer(img, bounds),
-        class_points(X.numpy(), y.numpy(), pred.numpy(), bounds, names, text),
+        class_points(X.numpy(), y.numpy(), pred.numpy(), bounds, names, text, scale),
     ]
     if probe is not None:
-        layers.append(probe_layer(probe, bounds))
-    return alt.layer(*layers).properties(height=height)
+        layers.append(probe_layer(probe, bounds, scale))
+    return scaled(alt.layer(*layers).properties(height=int(height * scale)), scale)
 
 
-def softmax_bars(probs: Sequence[float], text: Mapping[str, str]) -> alt.LayerChart:
+def softmax_bars(probs: Sequence[float], text: Mapping[str, str], scale: float = 1.0) -> alt.LayerChart:
     """The probe point's softmax probabilities, one bar per class, in the class colours (they sum to 1)."""
     names = [text["class_i"].format(i=i) for i in range(len(probs))]
     df = pd.DataFrame({"cls": names, "p": list(probs), "label": [f"{p:.3f}" for p in probs]})
@@ -143,7 +145,8 @@ def softmax_bars(probs: Sequence[float], text: Mapping[str, str]) -> alt.LayerCh
             "cls:N", scale=alt.Scale(domain=names, range=list(PALETTE[: len(names)])), legend=None
         )
     )
-    return alt.layer(bars, base.mark_text(dy=-8).encode(text="label:N")).properties(height=220)
+    labels = base.mark_text(dy=-8 * scale, fontSize=11 * scale).encode(text="label:N")
+    return scaled(alt.layer(bars, labels).properties(height=int(220 * scale)), scale)
 
 
 def feature_weights_chart(weights: Mapping[str, float], text: Mapping[str, str]) -> alt.LayerChart:
@@ -285,6 +288,7 @@ def regression_chart(
     bounds: Bounds,
     text: Mapping[str, str],
     truth=None,
+    scale: float = 1.0,
 ) -> alt.LayerChart:
     """1-D: the data and the fitted curve (and the true function, dashed). 2-D: the prediction as a heatmap
     under the points, both on one colour scale."""
@@ -308,7 +312,7 @@ def regression_chart(
         names = [text["fitted"], text["truth"]]
         lines = (
             alt.Chart(pd.DataFrame(curves))
-            .mark_line(strokeWidth=3)
+            .mark_line(strokeWidth=3 * scale)
             .encode(
                 x=alt.X("x:Q", scale=sx),
                 y="y:Q",
@@ -322,7 +326,7 @@ def regression_chart(
                 ),
             )
         )
-        return alt.layer(pts, lines).properties(height=HEIGHT)
+        return scaled(alt.layer(pts, lines).properties(height=int(HEIGHT * scale)), scale)
     lo, hi = float(y.min()), float(y.max())
     heat = heatmap_layer(np.clip((maps.out[0] - lo) / max(hi - lo, 1e-9), 0, 1), bounds)
     sx, sy = _axes(bounds)
@@ -340,4 +344,4 @@ def regression_chart(
             tooltip=[alt.Tooltip("y:Q", format=".3f")],
         )
     )
-    return alt.layer(heat, pts).properties(height=HEIGHT)
+    return scaled(alt.layer(heat, pts).properties(height=int(HEIGHT * scale)), scale)

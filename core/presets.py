@@ -56,8 +56,14 @@ PRESETS: tuple[Preset, ...] = (
     _p("dying_relu", "activations", fn="relu", shift=1.0, lr=10.0, dead_seed=0),
     _p("softmax_temperature", "activations", k=3, z0=2.0, z1=1.0, z2=0.1, temp=5.0, c=0.0),
     _p("bce_vs_mse", "losses", p=0.01, y=1),
-    # pages being written in parallel: declared with their url and parameter names
-    _p("batch_one_vs_full", "minibatch", batch_size=1, compare="full"),
-    _p("xor_hidden_layer", "beyond", dataset="xor", hidden=4),
+    # backprop, mini-batch, landscape and network pages
+    _p("batch_one_vs_full", "minibatch", dataset="gaussians", batch_size=1, k=0),
+    _p("small_lr_adam_vs_sgd", "landscape", dataset="gaussians", lr=0.01, optimizers=("sgd", "adam")),
+    _p("xor_hidden_layer", "beyond", dataset="xor", layers=1, h1=4, activation="relu", lr=0.1),
+    _p(
+        "softmax_four_classes",
+        "tasks",
+        **{"classes.k": 4, "classes.layers": 0, "classes.px": 0.0, "classes.py": 0.0},
+    ),
 )
 BY_ID: dict[str, Preset] = {p.id: p for p in PRESETS}

@@ -14,8 +14,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from core.activations import ACTIVATIONS, DEAD_LRS, DEPTH_ACTIVATIONS
+from core.activations import ACTIVATIONS as FUNCTIONS
+from core.activations import DEAD_LRS, DEPTH_ACTIVATIONS
+from core.backprop import LOSSES
 from core.data import DATASETS
+from core.data_more import REGRESSION_SETS
+from core.nets import ACTIVATIONS, FEATURES, MAX_LAYERS, MAX_WIDTH, WD_STEPS
+from core.nets import LR_STEPS as NET_LR_STEPS
 from core.train import OPTIMIZERS, SPECS, Spec
 
 LR_STEPS: tuple[float, ...] = (
@@ -45,7 +50,11 @@ _TRUE, _FALSE = ("1", "true", "on", "yes"), ("0", "false", "off", "no")
 
 @dataclass(frozen=True)
 class Param:
-    """One URL setting: type, default, range, step grid or choices (SPECS style, for any widget)."""
+    """One URL setting: type, default, range, step grid or choices (SPECS style, for any widget).
+
+    kind `list` is a multi-choice widget (pills, multiselect): a comma-separated subset of `choices`
+    in the link ("" = nothing chosen), a tuple default and a list in session state.
+    """
 
     kind: type
     default: Any
@@ -109,7 +118,7 @@ PAGE_SPECS: dict[str, dict[str, Param]] = {
         "b": Param.of(SPECS["b"], lo=-10.0, hi=10.0, step=0.1),
     },
     "activations": {
-        "fn": Param(str, "sigmoid", choices=ACTIVATIONS),
+        "fn": Param(str, "sigmoid", choices=FUNCTIONS),
         "range": Param(float, (-5.0, 5.0), -10.0, 10.0, 0.5, pair=True),  # the x-range slider: "lo~hi"
         "slope": Param(float, 0.01, 0.0, 0.5, 0.01),
         "depth_fn": Param(str, "sigmoid", choices=DEPTH_ACTIVATIONS),
@@ -136,6 +145,92 @@ PAGE_SPECS: dict[str, dict[str, Param]] = {
         "sy": Param(int, 0, choices=(0, 1)),
         "seed": Param.of(SPECS["seed"]),
     },
+    "backprop": {
+        "dataset": Param(str, "toy", choices=DATASETS),
+        "seed": Param.of(SPECS["seed"]),
+        "i": Param(int, 0, 0, 199),  # the example (the page uses 200 points)
+        # default None: the page starts from the perceptron page's weights; Step writes 4 decimals
+        "w1": Param(float, None, -10.0, 10.0, 0.0001),
+        "w2": Param(float, None, -10.0, 10.0, 0.0001),
+        "b": Param(float, None, -20.0, 20.0, 0.0001),
+        "loss": Param(str, "bce", choices=LOSSES),
+        "lr": Param(float, 0.1, choices=LR_STEPS),
+    },
+    "minibatch": {
+        "dataset": Param(str, "gaussians", choices=DATASETS),
+        "n": Param(int, 200, 20, 1000, 10),
+        "seed": Param.of(SPECS["seed"]),
+        "batch_size": Param.of(SPECS["batch_size"], default=8, hi=1000),  # snapped to the page's sizes
+        "k": Param(int, 0, 0, 100_000),  # how many times "Next batch" was pressed
+        "w1": Param(float, 0.5, -5.0, 5.0, 0.1),
+        "w2": Param(float, -0.5, -5.0, 5.0, 0.1),
+        "b": Param(float, 0.0, -10.0, 10.0, 0.1),
+        "lr": Param(float, 0.1, choices=LR_STEPS),
+        "epochs": Param(int, 20, 1, 50),
+    },
+    "landscape": {
+        "dataset": Param(str, "gaussians", choices=DATASETS),
+        "seed": Param.of(SPECS["seed"]),
+        "lr": Param(float, 0.1, choices=LR_STEPS),
+        "batch_size": Param.of(SPECS["batch_size"], default=16, hi=300),  # snapped to the page's sizes
+        "epochs": Param(int, 10, 1, 30),
+        "optimizers": Param(list, OPTIMIZERS, choices=OPTIMIZERS),
+        "w1": Param(float, -0.5, -5.0, 5.0, 0.1),
+        "w2": Param(float, 2.0, -5.0, 5.0, 0.1),
+        "b": Param(float, 0.0, -5.0, 5.0, 0.1),
+    },
+}
+
+
+def net_specs(names: str, **defaults: Any) -> dict[str, Param]:
+    """The settings of one network playground (ui/nets.py): `names` in link order, with the page's defaults.
+
+    `names` is space-separated; "hidden" stands for h1 … h6 (the neurons of each hidden layer).
+    A default may be a whole Param (e.g. other choices).
+    """
+    specs = {
+        "dataset": Param(str, "xor", choices=DATASETS),
+        "k": Param(int, 4, 3, 6),  # classes (k-class blobs)
+        "noise": Param(float, 0.5, 0.0, 3.0, 0.1),
+        "seed": Param.of(SPECS["seed"]),
+        "features": Param(list, ("x1", "x2"), choices=FEATURES),
+        "layers": Param(int, 0, 0, MAX_LAYERS),
+        **{f"h{i}": Param(int, 4, 1, MAX_WIDTH) for i in range(1, MAX_LAYERS + 1)},
+        "activation": Param(str, "tanh", choices=ACTIVATIONS),
+        "lr": Param(float, 0.03, choices=NET_LR_STEPS),
+        "batch_size": Param(int, 10, 1, 1000),  # snapped to the page's sizes
+        "epochs": Param(int, 30, 1, 1000),
+        "optimizer": Param(str, "sgd", choices=OPTIMIZERS),
+        "weight_decay": Param(float, 0.0, choices=WD_STEPS),
+        "px": Param(float, 0.0, -100.0, 100.0, 0.1),  # the softmax probe (k classes)
+        "py": Param(float, 0.0, -100.0, 100.0, 0.1),
+    }
+    hidden = " ".join(f"h{i}" for i in range(1, MAX_LAYERS + 1))
+    out = {}
+    for name in names.replace("hidden", hidden).split():
+        value = defaults.get(name, specs[name].default)
+        out[name] = value if isinstance(value, Param) else replace(specs[name], default=value)
+    return out
+
+
+_TRAINING = "activation lr batch_size epochs optimizer weight_decay"
+PAGE_SPECS["beyond"] = net_specs(f"dataset noise seed features layers hidden {_TRAINING}")
+# The tasks page has two playgrounds (tabs); their settings are "classes.<name>" and "regression.<name>".
+_CLASSES = net_specs(f"k noise seed layers hidden {_TRAINING} px py", noise=1.0, activation="relu")
+_REGRESSION = net_specs(
+    f"dataset noise seed features layers hidden {_TRAINING}",
+    dataset=Param(str, "wave", choices=REGRESSION_SETS),
+    noise=1.0,
+    features=("x1",),
+    layers=2,
+    h1=8,
+    h2=8,
+    optimizer="adam",
+    epochs=50,
+)
+PAGE_SPECS["tasks"] = {
+    **{f"classes.{k}": v for k, v in _CLASSES.items()},
+    **{f"regression.{k}": v for k, v in _REGRESSION.items()},
 }
 
 
@@ -160,6 +255,8 @@ def check(p: Param, raw: Any) -> Any:
         if s in _TRUE or s in _FALSE:
             return s in _TRUE
         raise Invalid("choice", choices="0, 1")
+    if p.kind is list:
+        return _choices(p, raw)
     if p.kind is str:
         if not isinstance(raw, str) or (p.choices is not None and raw not in p.choices):
             raise Invalid("choice", choices=", ".join(map(str, p.choices or ())))
@@ -194,6 +291,19 @@ def _pair(p: Param, raw: Any) -> tuple[Any, Any]:
     if lo > hi:
         raise Invalid("order")
     return lo, hi
+
+
+def _choices(p: Param, raw: Any) -> list[Any]:
+    items = list(raw) if isinstance(raw, list | tuple) else str(raw).split(",") if str(raw) else []
+    allowed = p.choices or ()
+    if len(set(items)) != len(items) or any(i not in allowed for i in items):
+        raise Invalid("choice", choices=", ".join(map(str, allowed)))
+    return items
+
+
+def first_value(p: Param) -> Any:
+    """The default as session state wants it (a fresh list for multi-choice widgets)."""
+    return list(p.default) if p.kind is list and p.default is not None else p.default
 
 
 def _number(raw: Any) -> float:
@@ -243,11 +353,16 @@ def parse(page: str | None, raw: Mapping[str, Any]) -> tuple[dict[str, Any], lis
 
 
 def encode_value(value: Any) -> str:
-    """One setting as URL text: 1/0 for booleans, the shortest exact-enough form for numbers."""
+    """One setting as URL text: 1/0 for booleans, a,b,c for multi-choices, short exact numbers."""
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, tuple | list):
-        return PAIR_SEP.join(encode_value(v) for v in value)
+        sep = (
+            PAIR_SEP
+            if value and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
+            else ","
+        )
+        return sep.join(encode_value(v) for v in value)
     if isinstance(value, float):
         return format(round(value, 10), ".10g")
     return str(value)

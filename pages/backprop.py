@@ -9,23 +9,19 @@ from core import backprop
 from core.data import DATASETS, bounds
 from core.gradcharts import graph_chart, step_chart
 from core.train import TrainConfig
+from ui import share
 
 ui.lesson("backprop")
+share.start("backprop")
+S = share.scale()
 W = ("backprop.w1", "backprop.w2", "backprop.b")
 LIMITS = (10.0, 10.0, 20.0)
 for key, src, value in zip(W, ("perceptron.w1", "perceptron.w2", "perceptron.b"), (0.5, 0.5, 0.0)):
-    ui.default(key, float(st.session_state.get(src, value)))
-for key, value in {
-    "backprop.dataset": "toy",
-    "backprop.seed": 0,
-    "backprop.i": 0,
-    "backprop.loss": "bce",
-}.items():
-    ui.default(key, value)
-ui.default("backprop.lr", 0.1)
+    ui.default(key, float(st.session_state.get(src, value)))  # no weights in the link: the perceptron's
 
-left, right = st.columns([1, 2], gap="large")
-with left:
+left, right = (st.container(), st.container()) if share.hidden() else st.columns([1, 2], gap="large")
+controls = share.controls("backprop", left)
+with controls:
     name = st.selectbox(
         ui.T("app.dataset.label"),
         DATASETS,
@@ -55,7 +51,7 @@ def next_example() -> None:
     st.session_state["backprop.i"] = (int(st.session_state["backprop.i"]) + 1) % n
 
 
-with left:
+with controls:
     st.session_state["backprop.i"] = min(int(st.session_state["backprop.i"]), n - 1)
     i = st.slider(ui.T("backprop.example"), 0, n - 1, key="backprop.i", help=ui.T("backprop.example_help"))
     st.markdown(ui.T("perceptron.weights"))
@@ -79,7 +75,7 @@ led = backprop.ledger(w1, w2, b, x1, x2, y, loss)
 auto = backprop.autograd(w1, w2, b, x1, x2, y, loss)
 prev = st.session_state.get("_backprop_prev")
 with right:
-    st.altair_chart(step_chart((w1, w2, b), prev, X, Y, (x1, x2), box, text), width="stretch")
+    st.altair_chart(step_chart((w1, w2, b), prev, X, Y, (x1, x2), box, text, scale=S), width="stretch")
     st.caption(ui.T("backprop.chart_caption", i=i, x1=f"{x1:.2f}", x2=f"{x2:.2f}", y=int(y)))
     m = st.columns(3)
     m[0].metric("z", ui.fmt(led.z, 4))
@@ -87,22 +83,7 @@ with right:
     m[2].metric(ui.T("backprop.loss_metric"), ui.fmt(led.loss, 4))
 
 
-def n_(v: float) -> str:
-    """A number for LaTeX: 4 decimals, or scientific notation when tiny or huge."""
-    if v != v:
-        return r"\text{NaN}"
-    if abs(v) == float("inf"):
-        return r"\infty" if v > 0 else r"-\infty"
-    if v != 0 and (abs(v) < 1e-3 or abs(v) >= 1e5):
-        m, e = f"{v:.3e}".split("e")
-        return rf"{m}\times 10^{{{int(e)}}}"
-    return f"{v:.4f}"
-
-
-def d(top: str, bottom: str) -> str:
-    """∂top/∂bottom in LaTeX."""
-    return rf"\frac{{\partial {top}}}{{\partial {bottom}}}"
-
+n_, d = backprop.tex, backprop.tex_d
 
 st.subheader(ui.T("backprop.forward"))
 st.latex(rf"z = w_1x_1 + w_2x_2 + b = ({n_(w1)})({n_(x1)}) + ({n_(w2)})({n_(x2)}) + ({n_(b)}) = {n_(led.z)}")
@@ -139,18 +120,7 @@ st.caption(ui.T("backprop.update_caption"))
 
 st.subheader(ui.T("backprop.check"))
 st.markdown(ui.T("backprop.check_intro"))
-labels = {
-    "z": "z",
-    "p": "p",
-    "loss": "L",
-    "dL_dp": "∂L/∂p  (p.grad)",
-    "dL_dz": "∂L/∂z  (z.grad)",
-    "dL_dw1": "∂L/∂w₁  (w.grad[0])",
-    "dL_dw2": "∂L/∂w₂  (w.grad[1])",
-    "dL_db": "∂L/∂b  (b.grad)",
-    "dL_dx1": "∂L/∂x₁  (x.grad[0])",
-    "dL_dx2": "∂L/∂x₂  (x.grad[1])",
-}
+labels = backprop.FIELD_LABELS
 ok = {k: backprop.agrees(getattr(led, k), auto[k]) for k in backprop.AUTOGRAD_FIELDS}
 st.table(
     {
@@ -172,3 +142,4 @@ nodes, edges = backprop.graph(led, ui.T(f"backprop.loss_short_{loss}"))
 st.altair_chart(graph_chart(nodes, edges, gtext), width="stretch")
 with st.expander(ui.T("backprop.code_title")):
     st.code(inspect.getsource(backprop.autograd), language="python")
+share.finish("backprop")

@@ -7,23 +7,16 @@ import streamlit as st
 import ui
 from core.data import DATASETS, bounds
 from core.net_charts import classifier_chart, feature_weights_chart, network_chart
-from core.nets import FEATURES, NetConfig, feature_weights, grid_maps, model_at, predict, weight_norm
-from ui import nets
+from core.nets import NetConfig, feature_weights, grid_maps, model_at, predict, weight_norm
+from core.urlstate import PAGE_SPECS, first_value
+from ui import nets, share
 
 P = "beyond"
 ui.lesson(P)
-BASE = {
-    "noise": 0.5,
-    "features": ["x1", "x2"],
-    "layers": 0,
-    "activation": "tanh",
-    "lr": 0.03,
-    "batch_size": 10,
-    "epochs": 30,
-    "optimizer": "sgd",
-    "weight_decay": 0.0,
-}
-nets.defaults(P, {**BASE, "dataset": "xor", "seed": 0})
+share.start(P)
+S = share.scale()
+SPECS = PAGE_SPECS[P]
+BASE = {k: first_value(SPECS[k]) for k in SPECS if k not in ("dataset", "seed") and not k.startswith("h")}
 PRESETS = {
     "line_xor": {"dataset": "xor"},
     "cross_xor": {"dataset": "xor", "features": ["x1", "x2", "x1x2"]},
@@ -49,36 +42,16 @@ def use_preset(name: str) -> None:
         st.session_state[f"{P}.{k}"] = v
 
 
-st.markdown(ui.T("beyond.presets"))
-for col, name in zip(st.columns(len(PRESETS)), PRESETS):
-    col.button(ui.T(f"beyond.preset.{name}"), on_click=use_preset, args=(name,), width="stretch")
+with share.controls("beyond_presets"):
+    st.markdown(ui.T("beyond.presets"))
+    for col, name in zip(st.columns(len(PRESETS)), PRESETS):
+        col.button(ui.T(f"beyond.preset.{name}"), on_click=use_preset, args=(name,), width="stretch")
 
-left, right = st.columns([1, 2], gap="large")
-with left.container(border=True):
-    name = st.selectbox(
-        ui.T("app.dataset.label"),
-        DATASETS,
-        format_func=lambda d: ui.T(f"app.dataset.{d}"),
-        key=f"{P}.dataset",
-    )
-    noise = st.slider(ui.T("training.noise"), 0.0, 3.0, step=0.1, key=f"{P}.noise")
-    seed = st.number_input(ui.T("app.seed"), 0, 999_999, key=f"{P}.seed", help=ui.T("app.seed_help"))
-    feats = nets.features(P, FEATURES)
-    hidden, act = nets.layers(P)
-with left.expander(ui.T("training.settings"), expanded=True):
-    n_train = 250
-    settings = nets.training(P, n_train)
+left, right = (st.container(), st.container()) if share.hidden() else st.columns([1, 2], gap="large")
+settings = nets.controls(P, left, 250, DATASETS)
 
-cfg = NetConfig(
-    dataset=name,
-    n=500,
-    noise=noise,
-    seed=int(seed),
-    features=feats,
-    hidden=hidden,
-    activation=act,
-    **settings,
-)
+cfg = NetConfig(n=500, **settings)
+hidden, act = cfg.hidden, cfg.activation
 data = nets.dataset(cfg)
 X, y = data[0].X, data[0].y
 box, text = bounds(X), nets.chart_text()
@@ -86,7 +59,7 @@ with right:
     hist = nets.run(P, cfg, data)
     model, epoch = nets.model_for(P, cfg, hist)
     maps = grid_maps(model, "binary", box)
-    chart = classifier_chart(maps, X, y, predict(model, "binary", X), box, text)
+    chart = classifier_chart(maps, X, y, predict(model, "binary", X), box, text, scale=S)
     st.altair_chart(chart, width="stretch")
     nets.metrics(hist, epoch)
     st.caption(ui.T("beyond.norm", norm=f"{weight_norm(model):.3f}", wd=cfg.weight_decay))
@@ -111,4 +84,5 @@ if not hidden:
     weights = feature_weights(model)
     st.altair_chart(feature_weights_chart(weights, text), width="stretch")
     st.caption(", ".join(f"{k} = {v:+.3f}" for k, v in weights.items()))
-nets.curves(hist, epoch, text)
+nets.curves(hist, epoch, text, scale=S)
+share.finish(P)

@@ -8,23 +8,13 @@ from core import landscape
 from core.data import DATASETS, bounds
 from core.gradcharts import boundaries_chart, landscape_chart
 from core.train import OPTIMIZERS, TrainConfig
+from ui import share
 
 ui.lesson("landscape")
+share.start("landscape")
+S = share.scale()
 N = 300  # points in the dataset (all used for training)
 RES = 100  # the landscape grid is RES x RES
-defaults = {
-    "dataset": "gaussians",
-    "seed": 0,
-    "lr": 0.1,
-    "batch_size": 16,
-    "epochs": 10,
-    "optimizers": ["sgd", "momentum", "adam"],
-    "w1": -0.5,
-    "w2": 2.0,
-    "b": 0.0,
-}
-for key, value in defaults.items():
-    ui.default(f"landscape.{key}", value)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -41,7 +31,8 @@ def surface(cfg: TrainConfig, b: float, box: tuple) -> np.ndarray:
     return landscape.loss_grid(ui.dataset(cfg)[0], b, box, RES)
 
 
-row1, row2 = st.columns(4), st.columns([1, 2, 1])
+with share.controls("landscape"):
+    row1, row2 = st.columns(4), st.columns([1, 2, 1])
 name = row1[0].selectbox(
     ui.T("app.dataset.label"),
     DATASETS,
@@ -73,6 +64,7 @@ with row2[2].expander(ui.T("training.init")):
 opts = tuple(o for o in OPTIMIZERS if o in (chosen or []))
 if not opts:
     st.info(ui.T("landscape.pick_one"))
+    share.finish("landscape")
     st.stop()
 cfg = TrainConfig(
     dataset=name, n=N, test_ratio=0.0, seed=int(seed), w1=w1, w2=w2, b=b, lr=lr, batch_size=bs, epochs=epochs
@@ -100,12 +92,13 @@ current = {p.optimizer: p.at(k)[:2] for p in paths if p.left_at is None or min(k
 data = ui.dataset(cfg)[0]
 with pictures:
     left, right = st.columns(2)
-    left.altair_chart(landscape_chart(loss, box, drawn, current, text), width="stretch")
+    left.altair_chart(landscape_chart(loss, box, drawn, current, text, scale=S), width="stretch")
     left.caption(
         ui.T("landscape.surface_caption", b=f"{b_here:.3f}", opt=text[f"opt_{lead.optimizer}"], res=RES)
     )
     thetas = {p.optimizer: p.at(k) for p in paths}
-    right.altair_chart(boundaries_chart(data.X, data.y, thetas, bounds(data.X), text), width="stretch")
+    chart = boundaries_chart(data.X, data.y, thetas, bounds(data.X), text, scale=S)
+    right.altair_chart(chart, width="stretch")
     right.caption(ui.T("landscape.boundary_caption", k=k))
 for p in paths:
     label = text[f"opt_{p.optimizer}"]
@@ -121,3 +114,4 @@ for col, p in zip(st.columns(len(paths)), paths):
         ui.fmt(float(landscape.loss_at(t, data)[0]), 4),
         help=ui.T("landscape.metric_help", w1=f"{t[0]:.3f}", w2=f"{t[1]:.3f}", b=f"{t[2]:.3f}", e=e),
     )
+share.finish("landscape")

@@ -8,22 +8,11 @@ from core import minibatch
 from core.data import DATASETS, bounds
 from core.gradcharts import arrows_chart, batch_chart, curves
 from core.train import TrainConfig
+from ui import share
 
 ui.lesson("minibatch")
-defaults = {
-    "dataset": "gaussians",
-    "n": 200,
-    "seed": 0,
-    "batch_size": 8,
-    "k": 0,
-    "w1": 0.5,
-    "w2": -0.5,
-    "b": 0.0,
-    "lr": 0.1,
-    "epochs": 20,
-}
-for key, value in defaults.items():
-    ui.default(f"minibatch.{key}", value)
+share.start("minibatch")
+S = share.scale()
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -40,8 +29,11 @@ def restart() -> None:
     st.session_state["minibatch.k"] = 0
 
 
-left, mid, right = st.columns([1, 1.4, 1.4], gap="medium")
-with left:
+if share.hidden():
+    left, (mid, right) = st.container(), st.columns(2, gap="medium")
+else:
+    left, mid, right = st.columns([1, 1.4, 1.4], gap="medium")
+with share.controls("minibatch", left):
     name = st.selectbox(
         ui.T("app.dataset.label"),
         DATASETS,
@@ -57,9 +49,10 @@ with left:
     bs = st.select_slider(
         ui.T("training.batch_size"), sizes, key="minibatch.batch_size", help=ui.T("training.batch_help", n=n)
     )
-    c1, c2 = st.columns(2)
-    c1.button(ui.T("minibatch.next"), on_click=next_batch, type="primary", width="stretch")
-    c2.button(ui.T("minibatch.restart"), on_click=restart, width="stretch")
+c1, c2 = left.columns(2)
+c1.button(ui.T("minibatch.next"), on_click=next_batch, type="primary", width="stretch")
+c2.button(ui.T("minibatch.restart"), on_click=restart, width="stretch")
+with share.controls("minibatch_w", left):
     with st.expander(ui.T("minibatch.weights")):
         w1 = st.slider("w₁", -5.0, 5.0, step=0.1, key="minibatch.w1")
         w2 = st.slider("w₂", -5.0, 5.0, step=0.1, key="minibatch.w2")
@@ -76,12 +69,12 @@ text = ui.chart_text() | {
     for key in ("in_batch", "not_in_batch", "this_batch", "full_batch", "other_batches")
 }
 with mid:
-    st.altair_chart(batch_chart(ds.X, ds.y, idx, (w1, w2, b), bounds(ds.X), text), width="stretch")
+    st.altair_chart(batch_chart(ds.X, ds.y, idx, (w1, w2, b), bounds(ds.X), text, scale=S), width="stretch")
     st.caption(
         ui.T("minibatch.batch_caption", j=j, per_epoch=per_epoch, epoch=epoch, size=len(idx), seed=int(seed))
     )
 with right:
-    st.altair_chart(arrows_chart((w1, w2), g.batch, g.full, g.epoch_batches, text), width="stretch")
+    st.altair_chart(arrows_chart((w1, w2), g.batch, g.full, g.epoch_batches, text, scale=S), width="stretch")
     st.caption(ui.T("minibatch.arrows_caption"))
 m = st.columns(4)
 m[0].metric(ui.T("minibatch.cosine"), f"{g.cosine:.3f}", help=ui.T("minibatch.cosine_help"))
@@ -98,7 +91,7 @@ st.latex(
 
 st.subheader(ui.T("minibatch.compare_title"))
 st.markdown(ui.T("minibatch.compare_intro"))
-t1, t2 = st.columns(2)
+t1, t2 = (share.controls(f"minibatch_{i}", c) for i, c in enumerate(st.columns(2)))
 lr = t1.select_slider(ui.T("training.lr"), ui.LR_STEPS, key="minibatch.lr", help=ui.T("training.lr_help"))
 epochs = t2.slider(ui.T("training.epochs"), 1, 50, key="minibatch.epochs")
 middle = minibatch.middle_size(n)
@@ -117,9 +110,10 @@ for r in runs:
     keep = minibatch.thin(r.update_loss)
     per_update_series[label[r.batch_size]] = (keep.astype(float), r.update_loss[keep])
 c_epoch, c_update = st.columns(2)
-c_epoch.altair_chart(curves(per_epoch_series, text["epoch"], text["loss"]), width="stretch")
+c_epoch.altair_chart(curves(per_epoch_series, text["epoch"], text["loss"], scale=S), width="stretch")
 c_update.altair_chart(
-    curves(per_update_series, ui.T("minibatch.update_axis"), text["loss"], log_x=True), width="stretch"
+    curves(per_update_series, ui.T("minibatch.update_axis"), text["loss"], log_x=True, scale=S),
+    width="stretch",
 )
 st.table(
     {
@@ -133,3 +127,4 @@ st.table(
     }
 )
 st.caption(ui.T("minibatch.compare_caption", epochs=epochs, lr=lr, seed=int(seed)))
+share.finish("minibatch")

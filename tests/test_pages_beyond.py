@@ -117,32 +117,32 @@ def test_beyond_reports_divergence() -> None:
 
 
 CLASS_MOVES = [
-    ("classes.k", 6),
-    ("classes.noise", 2.0),
-    ("classes.seed", 3),
-    ("classes.layers", 1),
-    ("classes.lr", 0.1),
-    ("classes.batch_size", 50),
-    ("classes.epochs", 20),
-    ("classes.optimizer", "momentum"),
-    ("classes.weight_decay", 0.1),
-    ("classes.px", 2.0),
-    ("classes.py", -2.0),
+    ("tasks.classes.k", 6),
+    ("tasks.classes.noise", 2.0),
+    ("tasks.classes.seed", 3),
+    ("tasks.classes.layers", 1),
+    ("tasks.classes.lr", 0.1),
+    ("tasks.classes.batch_size", 50),
+    ("tasks.classes.epochs", 20),
+    ("tasks.classes.optimizer", "momentum"),
+    ("tasks.classes.weight_decay", 0.1),
+    ("tasks.classes.px", 2.0),
+    ("tasks.classes.py", -2.0),
 ]
 REGRESSION_MOVES = [
-    ("regression.dataset", "bumps"),
-    ("regression.noise", 0.0),
-    ("regression.seed", 5),
-    ("regression.features", ["x1", "sin1"]),
-    ("regression.layers", 1),
-    ("regression.h1", 3),
-    ("regression.h2", 2),
-    ("regression.activation", "relu"),
-    ("regression.lr", 0.01),
-    ("regression.batch_size", 20),
-    ("regression.epochs", 40),
-    ("regression.optimizer", "sgd"),
-    ("regression.weight_decay", 0.001),
+    ("tasks.regression.dataset", "bumps"),
+    ("tasks.regression.noise", 0.0),
+    ("tasks.regression.seed", 5),
+    ("tasks.regression.features", ["x1", "sin1"]),
+    ("tasks.regression.layers", 1),
+    ("tasks.regression.h1", 3),
+    ("tasks.regression.h2", 2),
+    ("tasks.regression.activation", "relu"),
+    ("tasks.regression.lr", 0.01),
+    ("tasks.regression.batch_size", 20),
+    ("tasks.regression.epochs", 40),
+    ("tasks.regression.optimizer", "sgd"),
+    ("tasks.regression.weight_decay", 0.001),
 ]
 
 
@@ -156,24 +156,24 @@ def test_classes_softmax_probe_and_accuracy() -> None:
     at = page_app("tasks.py")
     metrics = {m.label: m.value for m in at.metric}
     assert float(metrics["Test accuracy"][:-1]) >= 95
-    _widget(at, "classes.px").set_value(3.0).run()
-    _widget(at, "classes.py").set_value(3.0).run()
+    _widget(at, "tasks.classes.px").set_value(3.0).run()
+    _widget(at, "tasks.classes.py").set_value(3.0).run()
     caption = next(c.value for c in at.caption if "sum to" in c.value)
     assert "1.0000" in caption
-    _changes(at, "classes.activation", "tanh") if at.slider(key="classes.layers").value else None
-    _widget(at, "classes.layers").set_value(1).run()
-    _changes(at, "classes.h1", 6)
-    _changes(at, "classes.activation", "tanh")
+    _changes(at, "tasks.classes.activation", "tanh") if at.slider(key="tasks.classes.layers").value else None
+    _widget(at, "tasks.classes.layers").set_value(1).run()
+    _changes(at, "tasks.classes.h1", 6)
+    _changes(at, "tasks.classes.activation", "tanh")
 
 
 def test_regression_mse_and_both_datasets() -> None:
     at = page_app("tasks.py")
     losses = [m.value for m in at.metric if m.label == "Test loss"]
     assert float(losses[-1]) < 0.2  # the wave's test MSE (noise variance 0.09)
-    _widget(at, "regression.dataset").set_value("bumps").run()
+    _widget(at, "tasks.regression.dataset").set_value("bumps").run()
     no_errors(at)
-    assert at.button_group(key="regression.features").value == ["x1"]
-    _changes(at, "regression.features", ["x1", "x2"])
+    assert at.button_group(key="tasks.regression.features").value == ["x1"]
+    _changes(at, "tasks.regression.features", ["x1", "x2"])
 
 
 def test_beyond_weight_decay_is_compared_with_the_run_without_it() -> None:

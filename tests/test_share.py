@@ -58,6 +58,27 @@ def everything(at: AppTest) -> tuple[str, list[str], list[str]]:
     return shown_text(at), [d.value.to_csv() for d in at.dataframe], chart_specs(at)
 
 
+def shown(at: AppTest) -> list[str]:
+    """numbers() plus the captions (the network pages' norms, the probe's sum, the batch being shown)."""
+    return numbers(at) + sorted(str(c.value) for c in at.caption)
+
+
+def widget(at: AppTest, key: str):
+    """The widget with this key, whatever its kind."""
+    for kind in ("slider", "select_slider", "number_input", "selectbox", "radio", "button_group"):
+        found = [w for w in getattr(at, kind) if w.key == key]
+        if found:
+            return found[0]
+    raise KeyError(key)
+
+
+def set_all(at: AppTest, moves: list[tuple[str, object]]) -> AppTest:
+    for key, v in moves:
+        widget(at, key).set_value(v).run()
+        no_errors(at)
+    return at
+
+
 # ---- the table of specs --------------------------------------------------------------------------------
 
 
@@ -71,6 +92,8 @@ def _valid(spec: urlstate.Param):
     if spec.pair:
         one = _valid(urlstate.Param(spec.kind, None, spec.lo, spec.hi, spec.step, spec.choices))
         return st.tuples(one, one).map(lambda ab: tuple(sorted(ab)))
+    if spec.kind is list:
+        return st.lists(st.sampled_from(spec.choices), unique=True)
     if spec.choices is not None:
         return st.sampled_from(spec.choices)
     if spec.kind is bool:
@@ -95,6 +118,16 @@ def test_encode_then_parse_is_the_identity(page: str, data) -> None:
 def test_parse_accepts_numbers_as_they_come_from_links() -> None:
     got, problems = urlstate.parse("training", {"lr": "1e-4", "n": "+300", "noise": "2.", "seed": " 7 "})
     assert problems == [] and got == {"lr": 1e-4, "n": 300, "noise": 2.0, "seed": 7}
+
+
+def test_multi_choice_settings() -> None:
+    got, problems = urlstate.parse("landscape", {"optimizers": "adam,sgd"})
+    assert problems == [] and got == {"optimizers": ["adam", "sgd"]}
+    assert urlstate.parse("landscape", {"optimizers": ""})[0] == {"optimizers": []}  # nothing chosen
+    for bad in ("adam,adam", "Adam", "sgd,", "sgd;adam", "sgd, adam"):
+        _, problems = urlstate.parse("landscape", {"optimizers": bad})
+        assert [p.code for p in problems] == ["choice"], bad
+    assert urlstate.encode("beyond", {"features": ["x1", "x1x2"]}) == {"features": "x1,x1x2"}
 
 
 # ---- malformed links -----------------------------------------------------------------------------------
@@ -247,16 +280,48 @@ def malformed_sets() -> list[tuple[str, dict, list[str]]]:
     return sets
 
 
+NEW_PAGES = ("backprop", "minibatch", "landscape", "beyond", "tasks")
+NEW_OUT_OF_RANGE = {
+    "backprop": [("i", "200"), ("w1", "0.00005"), ("loss", "hinge"), ("lr", "0.3")],
+    "minibatch": [("n", "15"), ("batch_size", "0"), ("k", "-1"), ("epochs", "51")],
+    "landscape": [("optimizers", "adam,adam"), ("optimizers", "rmsprop"), ("b", "5.1"), ("epochs", "31")],
+    "beyond": [("features", "x3"), ("layers", "7"), ("h1", "9"), ("lr", "0.1000001"), ("weight_decay", "1")],
+    "tasks": [("classes.k", "2"), ("regression.dataset", "xor"), ("classes.px", "0.05"), ("k", "4")],
+}
+
+
+def new_page_sets() -> list[tuple[str, dict, list[str]]]:
+    """The same generator for the backprop, mini-batch, landscape and network pages (fewer, slower pages)."""
+    sets: list[tuple[str, dict, list[str]]] = []
+    for j, page in enumerate(NEW_PAGES):
+        names = list(PAGE_SPECS[page])
+        for i, bad in enumerate(BAD_VALUES[j::5]):
+            name = names[(3 * i + j) % len(names)]
+            if bad == "" and PAGE_SPECS[page][name].kind is list:  # "" is an empty multi-choice
+                name = names[0]
+            sets.append((page, {name: bad, "zz_unknown": "1"}, [name]))
+        sets += [(page, {k: v}, [k] if k in PAGE_SPECS[page] else []) for k, v in NEW_OUT_OF_RANGE[page]]
+        sets.append((page, {names[1]: ["1", "2"]}, [names[1]]))  # repeated
+    return sets
+
+
 MALFORMED = malformed_sets()
 # in the app: one set per bad value (they rotate over the pages), plus every range case and the odd ones
 ON_PAGE = [m for i, m in enumerate(MALFORMED) if i >= 2 * len(BAD_VALUES) or i % 2 == 0]
+NEW_MALFORMED = new_page_sets()
+NEW_ON_PAGE: list[tuple[str, dict, list[str]]] = []
+for _page in NEW_PAGES:  # in the app: two bad values and one range case per page (slower pages)
+    _mine = [m for m in NEW_MALFORMED if m[0] == _page]
+    NEW_ON_PAGE += _mine[:2] + [next(m for m in _mine if "zz_unknown" not in m[1])]
 
 
 def test_there_are_at_least_50_malformed_sets() -> None:
     assert len(MALFORMED) >= 50
 
 
-@pytest.mark.parametrize(("page", "params", "fallback"), MALFORMED, ids=range(len(MALFORMED)))
+@pytest.mark.parametrize(
+    ("page", "params", "fallback"), MALFORMED + NEW_MALFORMED, ids=range(len(MALFORMED) + len(NEW_MALFORMED))
+)
 def test_parse_never_raises_and_flags_every_bad_value(page: str, params: dict, fallback: list[str]) -> None:
     good, problems = urlstate.parse(page, params)
     if params in (
@@ -273,7 +338,9 @@ def test_there_are_at_least_50_malformed_links_tried_on_the_pages() -> None:
     assert len(ON_PAGE) >= 50
 
 
-@pytest.mark.parametrize(("page", "params", "fallback"), ON_PAGE, ids=range(len(ON_PAGE)))
+@pytest.mark.parametrize(
+    ("page", "params", "fallback"), ON_PAGE + NEW_ON_PAGE, ids=range(len(ON_PAGE) + len(NEW_ON_PAGE))
+)
 def test_malformed_links_show_a_notice_and_defaults(page: str, params: dict, fallback: list[str]) -> None:
     at = app(page, params)
     no_errors(at)
@@ -281,10 +348,14 @@ def test_malformed_links_show_a_notice_and_defaults(page: str, params: dict, fal
     notice = at.warning[0].value
     assert "ignored" in notice
     for name in fallback:
-        default = PAGE_SPECS[page][name].default
+        default = urlstate.first_value(PAGE_SPECS[page][name])
         if default is not None:
             assert value(at, f"{page}.{name}") == default, name
     assert metrics(at)  # the page still shows its numbers
+
+
+def test_the_new_pages_get_malformed_links_too() -> None:
+    assert {m[0] for m in NEW_ON_PAGE} == set(NEW_PAGES) and len(NEW_MALFORMED) >= 40
 
 
 def test_the_notice_is_in_korean_too() -> None:
@@ -389,6 +460,77 @@ def test_the_activation_range_travels_as_lo_tilde_hi() -> None:
     assert "range=-2~3" in at.sidebar.code[0].value
 
 
+ROUND_TRIPS = {
+    "backprop": [
+        ("backprop.dataset", "gaussians"),
+        ("backprop.seed", 4),
+        ("backprop.i", 7),
+        ("backprop.w1", -1.25),
+        ("backprop.loss", "mse"),
+        ("backprop.lr", 1.0),
+    ],
+    "minibatch": [
+        ("minibatch.dataset", "toy"),
+        ("minibatch.n", 120),
+        ("minibatch.seed", 9),
+        ("minibatch.batch_size", 16),
+        ("minibatch.w1", 1.5),
+        ("minibatch.lr", 0.5),
+        ("minibatch.epochs", 5),
+    ],
+    "landscape": [
+        ("landscape.dataset", "toy"),
+        ("landscape.seed", 2),
+        ("landscape.lr", 0.5),
+        ("landscape.batch_size", 32),
+        ("landscape.epochs", 3),
+        ("landscape.optimizers", ["adam", "sgd"]),
+        ("landscape.w1", 1.0),
+    ],
+    "beyond": [
+        ("beyond.dataset", "circle"),
+        ("beyond.noise", 1.0),
+        ("beyond.seed", 7),
+        ("beyond.features", ["x1", "x2", "x1sq"]),
+        ("beyond.layers", 1),
+        ("beyond.h1", 3),
+        ("beyond.activation", "relu"),
+        ("beyond.lr", 0.1),
+        ("beyond.batch_size", 20),
+        ("beyond.epochs", 20),
+        ("beyond.weight_decay", 0.01),
+    ],
+    "tasks": [
+        ("tasks.classes.k", 5),
+        ("tasks.classes.seed", 3),
+        ("tasks.classes.px", 2.0),
+        ("tasks.regression.dataset", "bumps"),
+        ("tasks.regression.features", ["x1", "x2"]),
+        ("tasks.regression.epochs", 40),
+    ],
+}
+
+
+@pytest.mark.parametrize("page", list(ROUND_TRIPS))
+def test_link_round_trip_on_the_other_pages(page: str) -> None:
+    at = set_all(app(page), ROUND_TRIPS[page])
+    link = dict(at.query_params)
+    for key, v in ROUND_TRIPS[page]:
+        assert link[key.split(".", 1)[1]] == urlstate.encode_value(v), key
+    if page == "backprop":  # a step writes 4-decimal weights; the link keeps them
+        next(b for b in at.button if b.label == "Step").click().run()
+    if page == "minibatch":  # the batch being shown travels too
+        next(b for b in at.button if b.label == "Next batch").click().run()
+        next(b for b in at.button if b.label == "Next batch").click().run()
+    no_errors(at)
+    link = dict(at.query_params)
+    fresh = app(page, link)
+    no_errors(fresh)
+    assert [w.value for w in fresh.warning] == [w.value for w in at.warning]  # no notice: nothing ignored
+    assert shown(fresh) == shown(at) and shown(at)
+    assert dict(fresh.query_params) == link
+
+
 def test_a_partial_link_means_defaults_for_the_rest() -> None:
     at = app("training", {"lr": "0.5"})
     no_errors(at)
@@ -472,6 +614,20 @@ def _promise(pid: str, at: AppTest) -> None:
         assert at.slider(key="losses.p").value == 0.01 and at.radio(key="losses.y").value == 1
         bce, mse = float(m["BCE: ∂L/∂z = p − y"]), float(m["MSE: ∂L/∂z = 2(p − y)·p(1 − p)"])
         assert abs(bce) > 0.9 and abs(mse) < 0.05 and abs(bce) > 10 * abs(mse)
+    elif pid == "batch_one_vs_full":  # one point's gradient is far off; the full batch's is exact
+        assert pct("Error of this batch's gradient") > 50 and pct("Average error over the epoch") > 50
+        full = metrics(app("minibatch", {**BY_ID[pid].query(), "batch_size": "200"}))
+        assert full["Average error over the epoch"] == "0.0%" and full["Updates per epoch"] == "1"
+        assert m["Updates per epoch"] == "200"
+    elif pid == "small_lr_adam_vs_sgd":  # same lr, same start: Adam's steps are lr-sized, SGD's shrink
+        assert float(m["Adam"]) < float(m["SGD"]) and not at.error
+    elif pid == "xor_hidden_layer":  # trains right away and solves XOR; without the hidden layer it cannot
+        assert pct("Test accuracy") >= 95  # shown without pressing Train
+        line = metrics(app("beyond", {**BY_ID[pid].query(), "layers": "0"}))
+        assert float(line["Test accuracy"][:-1]) <= 75
+    elif pid == "softmax_four_classes":  # linear boundaries separate the blobs; the probabilities sum to 1
+        assert pct("Test accuracy") >= 95
+        assert any("sum to 1.0000" in c.value for c in at.caption)
     else:
         raise AssertionError(f"no promise checked for preset {pid}")
 

@@ -1,6 +1,9 @@
 """Streamlit glue for the network pages (beyond.py, tasks.py): controls, Train button, cached runs, curves.
 
-Strings live in core/locales/*/beyond.toml; widget keys are "<prefix>.<name>" so they survive page changes.
+Strings live in core/locales/*/beyond.toml. Widget keys are "<prefix>.<name>": the prefix is the page
+("beyond") or the page and its tab ("tasks.classes"), so the names are the page's PAGE_SPECS entries
+(core/urlstate.py) and `share.start` gives every widget its first value (no `value=` here).
+format_func uses dict lookups, not lambdas calling ui.T (AppTest runs format_func outside the session).
 """
 
 from __future__ import annotations
@@ -14,13 +17,24 @@ import streamlit as st
 import ui
 from core.charts import curves_chart
 from core.data import Dataset
-from core.data_more import any_split
-from core.nets import ACTIVATIONS, FEATURE_LABELS, MAX_LAYERS, MAX_WIDTH, NetConfig, build, fit, model_at
+from core.data_more import any_split, input_dim
+from core.nets import (
+    ACTIVATIONS,
+    BATCHES,
+    FEATURE_LABELS,
+    LR_STEPS,
+    MAX_LAYERS,
+    MAX_WIDTH,
+    WD_STEPS,
+    NetConfig,
+    available_features,
+    build,
+    fit,
+    model_at,
+)
 from core.train import OPTIMIZERS, History
+from ui import share
 
-LR_STEPS = (1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
-WD_STEPS = (0.0, 1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3)
-BATCHES = (1, 2, 5, 10, 20, 32, 50, 100, 200, 500, 1000)
 CHEAP_UPDATES = 800  # about 0.2 s of updates for a small MLP: beyond that, wait for the Train button
 CHART_KEYS = ("class_i", "probability", "weight", "inputs", "hidden_i", "output", "fitted", "truth")
 
@@ -30,15 +44,54 @@ def chart_text() -> dict[str, str]:
     return {**ui.chart_text(), **{k: ui.T(f"beyond.chart.{k}") for k in CHART_KEYS}}
 
 
-def defaults(p: str, values: dict[str, Any]) -> None:
-    """First values of the widgets "<p>.<name>"."""
-    for k, v in values.items():
-        ui.default(f"{p}.{k}", v)
+def labels(prefix: str, names: tuple[str, ...]) -> Any:
+    """A format_func: each name's text `<prefix>.<name>` in the current language (a dict lookup)."""
+    return {n: ui.T(f"{prefix}.{n}") for n in names}.get
 
 
 def batch_sizes(n_train: int) -> list[int]:
     """Batch-size choices below the training-set size, then the full batch."""
     return [b for b in BATCHES if b < n_train] + [n_train]
+
+
+def controls(
+    p: str,
+    where: Any,
+    n_train: int,
+    datasets: tuple[str, ...] = (),
+    names: str = "app.dataset",
+    k: bool = False,
+) -> dict[str, Any]:
+    """The playground's settings (hidden by "Hide the controls"), as NetConfig fields.
+
+    With `datasets`: a dataset choice (texts `<names>.<dataset>`) and feature crosses; with `k`: the
+    number of classes.
+    """
+    out: dict[str, Any] = {}
+    with share.controls(p.replace(".", "_"), where):
+        with st.container(border=True):
+            if k:
+                out["classes"] = st.slider(ui.T("tasks.k"), 3, 6, key=f"{p}.k")
+            if datasets:
+                pick = st.selectbox if len(datasets) > 2 else st.segmented_control
+                fmt = labels(names, datasets)
+                out["dataset"] = pick(
+                    ui.T("app.dataset.label"), datasets, format_func=fmt, key=f"{p}.dataset"
+                )
+                out["dataset"] = out["dataset"] or datasets[0]
+                available = available_features(input_dim(out["dataset"]))
+                kept = [f for f in st.session_state[f"{p}.features"] if f in available]
+                if len(kept) < len(st.session_state[f"{p}.features"]):  # a 1-D dataset has no x2
+                    st.session_state[f"{p}.features"] = kept or list(available[:1])
+            out["noise"] = st.slider(ui.T("training.noise"), 0.0, 3.0, step=0.1, key=f"{p}.noise")
+            seed = st.number_input(ui.T("app.seed"), 0, 999_999, key=f"{p}.seed", help=ui.T("app.seed_help"))
+            out["seed"] = int(seed)
+            if datasets:
+                out["features"] = features(p, available)
+            out["hidden"], out["activation"] = layers(p)
+        with st.expander(ui.T("training.settings"), expanded=True):
+            out |= training(p, n_train)
+    return out
 
 
 def features(p: str, available: tuple[str, ...]) -> tuple[str, ...]:
@@ -66,13 +119,12 @@ def layers(p: str) -> tuple[tuple[int, ...], str]:
     widths = []
     cols = st.columns(3)
     for i in range(n_layers):
-        ui.default(f"{p}.h{i + 1}", 4)
         label = ui.T("beyond.neurons", i=i + 1)
         widths.append(cols[i % 3].number_input(label, 1, MAX_WIDTH, key=f"{p}.h{i + 1}"))
     act = st.segmented_control(
         ui.T("beyond.activation"),
         ACTIVATIONS,
-        format_func=lambda a: ui.T(f"beyond.act.{a}"),
+        format_func=labels("beyond.act", ACTIVATIONS),
         key=f"{p}.activation",
         disabled=n_layers == 0,
     )
@@ -94,7 +146,7 @@ def training(p: str, n_train: int, decay: bool = True) -> dict[str, Any]:
             ui.T("training.optimizer"),
             OPTIMIZERS,
             key=f"{p}.optimizer",
-            format_func=lambda o: ui.T(f"training.opt.{o}"),
+            format_func=labels("training.opt", OPTIMIZERS),
         )
         or "sgd"
     )
@@ -132,7 +184,9 @@ def run(p: str, cfg: NetConfig, data: tuple[Dataset, Dataset]) -> History | None
     updates = cfg.epochs * -(-n_train // min(cfg.batch_size, n_train))
     done = st.session_state.setdefault("_nets_done", set())
     b1, b2 = st.columns([1, 4])
-    go = b1.button(ui.T("training.train"), type="primary", width="stretch", key=f"{p}_train")
+    go = b1.button(
+        ui.T("training.train"), type="primary", width="stretch", key=f"{p.replace('.', '_')}_train"
+    )
     status = b2.empty()
     if go:
         bar = status.progress(0.0, ui.T("training.progress", e=0, total=cfg.epochs))
@@ -196,7 +250,9 @@ def metrics(hist: History | None, epoch: int, with_acc: bool = True) -> None:
         m[3].metric(ui.T("training.test_acc"), ui.pct(hist.test_acc[epoch]))
 
 
-def curves(hist: History | None, epoch: int, text: dict[str, str], with_acc: bool = True) -> None:
+def curves(
+    hist: History | None, epoch: int, text: dict[str, str], with_acc: bool = True, scale: float = 1.0
+) -> None:
     """Loss (and accuracy) curves of the run."""
     if hist is None:
         return
@@ -209,10 +265,13 @@ def curves(hist: History | None, epoch: int, text: dict[str, str], with_acc: boo
             text["loss"],
             epoch,
             text["epoch"],
+            scale=scale,
         )
     ]
     if with_acc:
         acc = {tr: np.array(hist.train_acc), te: np.array(hist.test_acc)}
-        charts.append(curves_chart(e, acc, text["accuracy"], epoch, text["epoch"], y_domain=(0.0, 1.0)))
+        charts.append(
+            curves_chart(e, acc, text["accuracy"], epoch, text["epoch"], y_domain=(0.0, 1.0), scale=scale)
+        )
     for col, chart in zip(st.columns(len(charts)), charts):
         col.altair_chart(chart, width="stretch")

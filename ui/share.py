@@ -165,7 +165,7 @@ def _apply(page: str, raw: dict[str, list[str]]) -> list[Problem]:
     problems = [p for p in problems if p.name not in GLOBAL]  # reported by sidebar()
     for name, spec in PAGE_SPECS[page].items():
         key = f"{page}.{name}"
-        value = values.get(name, spec.default)
+        value = values.get(name, urlstate.first_value(spec))
         if value == MY_DATA and own_data() is None:
             problems.append(Problem(name, MY_DATA, "unavailable"))
             value = spec.default
@@ -193,7 +193,7 @@ def start(page: str) -> None:
         if st.session_state.get(key) == MY_DATA and own_data() is None:
             st.session_state[key] = spec.default
         if spec.default is not None:
-            ui.default(key, spec.default)
+            ui.default(key, urlstate.first_value(spec))
     _notice(problems)
     preset = BY_ID.get(st.session_state.get("_preset") or "")
     if preset is not None and preset.page == page:
