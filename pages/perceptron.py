@@ -74,8 +74,12 @@ with right:
 st.subheader(ui.T("perceptron.train_title"))
 st.markdown(ui.T("perceptron.train_intro"))
 t1, t2, t3 = st.columns([2, 2, 1])
-lr = t1.select_slider(ui.T("training.lr"), ui.LR_STEPS, value=0.1, key="perceptron.lr")
-epochs = t2.slider(ui.T("training.epochs"), 1, 200, 30, key="perceptron.epochs")
+# Kept widgets get their first value via ui.default, not value= (keep_widget_state re-sets them on every
+# run, and value= + session state logs a Streamlit warning each time); found by tests/test_walks.py.
+ui.default("perceptron.lr", 0.1)
+ui.default("perceptron.epochs", 30, 1, 200)
+lr = t1.select_slider(ui.T("training.lr"), ui.LR_STEPS, key="perceptron.lr")
+epochs = t2.slider(ui.T("training.epochs"), 1, 200, key="perceptron.epochs")
 if t3.button(ui.T("perceptron.train_button"), type="primary", width="stretch"):
     cfg = TrainConfig(
         dataset=name,

@@ -41,3 +41,26 @@ def test_random_walk_never_shows_an_exception(page) -> None:
         seconds=round(time.time() - start, 1),
         first_title=title,
     )
+
+
+@pytest.mark.parametrize("page", PAGE_FILES, ids=lambda p: p.stem)
+def test_no_widget_gets_both_a_default_and_session_state(page) -> None:
+    """A kept widget (dotted key) with value= logs "created with a default value but also had its value set
+    via the Session State API" on every rerun; CONTRIBUTING says: ui.default(key, value), no value=."""
+    import logging
+
+    from streamlit.elements.lib import policies
+
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler()
+    handler.emit = records.append  # type: ignore[method-assign]
+    log = logging.getLogger(policies.__name__)
+    log.addHandler(handler)
+    try:
+        policies._shown_default_value_warning = False
+        at = open_page(page)
+        run(at)
+        run(at)
+    finally:
+        log.removeHandler(handler)
+    assert not [r.getMessage() for r in records if "default value" in r.getMessage()]
