@@ -205,3 +205,44 @@ def test_the_corpus_is_what_it_claims() -> None:
         assert len(CSV_CORPUS["size_50mb"]()) >= 49_000_000
         assert CSV_CORPUS["rows_1e6"]().count(b"\n") == 1_000_001
     assert len(HUGE) == 100_000
+
+
+@pytest.mark.browser
+@pytest.mark.timeout(600)
+def test_hostile_clicks_double_train_stop_and_leave_mid_run() -> None:
+    """Train pressed twice, Stop mid-run, Train again, then leaving the page while it trains."""
+    _chromium_or_skip()
+    from playwright.sync_api import sync_playwright
+
+    with streamlit_server() as (base, _proc), sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(f"{base}/training?lang=en")
+            page.wait_for_selector("[data-testid=stSidebarNav]", timeout=60_000)
+            wait_idle(page)
+            for key, press in (("training-batch_size", "Home"), ("training-epochs", "End")):
+                page.locator(f".st-key-{key} input[type=range]").focus()
+                page.keyboard.press(press)  # batch 1, 500 epochs: a long run
+                wait_idle(page)
+            assert "press" in page.locator("[data-testid=stMain]").inner_text().lower()
+            train = page.locator("[data-testid=stBaseButton-primary]").first
+            train.dblclick(no_wait_after=True)
+            page.wait_for_selector(".st-key-training_stop button", timeout=60_000)
+            page.wait_for_timeout(1500)
+            page.locator(".st-key-training_stop button").click(no_wait_after=True)
+            wait_idle(page, timeout=120_000)
+            body = page.locator("[data-testid=stMain]").inner_text()
+            assert page.locator("[data-testid=stException]").count() == 0
+            assert "Stopped after epoch" in body or "diverged" in body or "Weights after epoch 500" in body
+            train.click(no_wait_after=True)  # again, then walk away mid-run
+            page.wait_for_timeout(1000)
+            page.locator("[data-testid=stSidebarNav] a[href*='/perceptron']").click()
+            wait_idle(page, timeout=120_000)
+            assert page.locator("[data-testid=stException]").count() == 0
+            page.locator("[data-testid=stSidebarNav] a[href*='/training']").click()  # and come back
+            wait_idle(page, timeout=120_000)
+            assert page.locator("[data-testid=stException]").count() == 0
+            assert "Training" in page.locator("h1").first.inner_text()
+        finally:
+            browser.close()
