@@ -226,7 +226,7 @@ def test_hostile_clicks_double_train_stop_and_leave_mid_run() -> None:
                 page.keyboard.press(press)  # batch 1, 500 epochs: a long run
                 wait_idle(page)
             assert "press" in page.locator("[data-testid=stMain]").inner_text().lower()
-            train = page.locator("[data-testid=stBaseButton-primary]").first
+            train = page.get_by_role("button", name="Train", exact=True)
             train.dblclick(no_wait_after=True)
             page.wait_for_selector(".st-key-training_stop button", timeout=60_000)
             page.wait_for_timeout(1500)

@@ -187,12 +187,12 @@ def test_two_browsers_training_at_once_never_see_each_other() -> None:
             wait_idle(a)
             _set_number(a, "training.seed", 7)
             wait_idle(a)
-            a.locator(".st-key-training-optimizer button").nth(2).click()  # Adam
+            a.locator(".st-key-training-optimizer button", has_text="Adam").click()
             wait_idle(a)
             wait_idle(b)
             # both press Train at the same moment: two runs on the server at once
-            a.locator("[data-testid=stBaseButton-primary]").first.click(no_wait_after=True)
-            b.locator("[data-testid=stBaseButton-primary]").first.click(no_wait_after=True)
+            a.get_by_role("button", name=text.t("training.train", "ko"), exact=True).click(no_wait_after=True)
+            b.get_by_role("button", name=text.t("training.train", "en"), exact=True).click(no_wait_after=True)
             wait_idle(a, timeout=120_000)
             wait_idle(b, timeout=120_000)
             want_a = expected_weights(TrainConfig(seed=7, optimizer="adam"))
