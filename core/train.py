@@ -73,7 +73,8 @@ def check_value(name: str, value: Any, specs: Mapping[str, Spec] | None = None) 
         raise ConfigError(name, value, "expected a number")
     try:
         num = float(value)
-    except (TypeError, ValueError):
+    # OverflowError: an int beyond float range (e.g. 10**400 from a preset); found by tests/test_fuzz_core.py
+    except (TypeError, ValueError, OverflowError):
         raise ConfigError(name, value, "expected a number") from None
     if not math.isfinite(num):
         raise ConfigError(name, value, "expected a finite number")
