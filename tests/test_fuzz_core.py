@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from PIL import Image
 
 import ui
-from core import grid, perceptron, text
+from core import activations, backprop, csvdata, grid, nets, perceptron, text, urlstate
 from core.charts import curves_chart, history_charts, perceptron_chart
 from core.data import DATASETS, bounds, make_dataset, split
 from core.train import OPTIMIZERS, SPECS, ConfigError, History, TrainConfig, check_value, train
@@ -277,6 +277,57 @@ def check_formatting(args: tuple[float, int, int, int]) -> None:
     ui.cheap(TrainConfig(epochs=min(epochs, 1000), batch_size=sizes[0]), n_train)
 
 
+# ---------------------------------------------------------------- the modules of the other pages
+
+
+def check_nets(raw: dict[str, Any]) -> None:
+    """Any raw network settings: parse falls back; a run is finite or reports divergence."""
+    cfg, problems = nets.NetConfig.parse(raw)
+    assert all(isinstance(p, ConfigError) for p in problems)
+    cfg = nets.NetConfig(**{**cfg.to_dict(), "n": min(cfg.n, 120), "epochs": min(cfg.epochs, 3)})
+    hist = nets.fit(cfg)
+    assert hist.diverged_at is not None or finite(hist.train_loss)
+
+
+def check_activation_curve(args: tuple[str, float, float, float]) -> None:
+    name, lo, hi, slope = args
+    lo, hi = min(lo, hi), max(lo, hi)
+    c = activations.curve(name, lo, hi, slope)
+    assert finite(c.y.tolist()) and finite(c.dy.tolist())
+
+
+def check_depth(args: tuple[str, int, float, int]) -> None:
+    name, depth, scale, seed = args
+    g = activations.depth_grads(name, depth, scale, seed)
+    assert g is not None
+
+
+def check_softmax(args: tuple[list[float], float, float]) -> None:
+    logits, temp, shift = args
+    p = activations.softmax(logits, temp, shift)
+    assert torch.isfinite(p).all() and abs(float(p.sum()) - 1.0) < 1e-4
+
+
+def check_backprop(args: tuple[float, float, float, float, float, int, str]) -> None:
+    w1, w2, b, x1, x2, y, loss = args
+    led = backprop.ledger(w1, w2, b, x1, x2, float(y), loss)
+    assert led is not None
+
+
+def check_urlstate(args: tuple[str, dict[str, Any]]) -> None:
+    page, raw = args
+    good, problems = urlstate.parse(page, raw)
+    specs = {**urlstate.PAGE_SPECS.get(page, {}), **urlstate.GLOBAL}
+    assert set(good) <= set(specs) and len(good) + len(problems) == len(raw)
+
+
+def check_csv(raw: bytes) -> None:
+    got = csvdata.read_csv(raw)
+    assert isinstance(got, csvdata.CsvData | csvdata.CsvError)
+    if isinstance(got, csvdata.CsvData):
+        assert torch.isfinite(got.data.X).all() and set(got.data.y.tolist()) <= {0.0, 1.0}
+
+
 # ---------------------------------------------------------------- the table
 
 
@@ -349,6 +400,85 @@ CASES = [
         "formatting",
         st.tuples(ANY_FLOAT, st.integers(0, 8), st.integers(1, 1000), st.integers(1, 2000)),
         check_formatting,
+    ),
+    Case(
+        "nets",
+        st.fixed_dictionaries(
+            {},
+            optional={
+                "dataset": st.one_of(st.sampled_from(nets.NET_SPECS["dataset"].choices), HOSTILE),
+                "hidden": st.one_of(st.lists(st.integers(-1, 10), max_size=7), HOSTILE),
+                "features": st.one_of(st.lists(st.sampled_from(nets.FEATURES), max_size=8), HOSTILE),
+                "activation": st.one_of(st.sampled_from(nets.ACTIVATIONS), HOSTILE),
+                "lr": st.one_of(log_uniform(1e-6, 100.0), HOSTILE),
+                "batch_size": st.one_of(st.integers(1, 200), HOSTILE),
+                "optimizer": st.sampled_from(OPTIMIZERS),
+                "weight_decay": st.one_of(st.floats(0, 1), HOSTILE),
+                "seed": st.integers(0, 999_999),
+                "classes": st.integers(2, 7),
+            },
+        ),
+        check_nets,
+        0.3,
+    ),
+    Case(
+        "activations.curve",
+        st.tuples(
+            st.sampled_from(activations.ACTIVATIONS),
+            st.floats(-10, 10),
+            st.floats(-10, 10),
+            st.floats(0, 0.5),
+        ),
+        check_activation_curve,
+    ),
+    Case(
+        "activations.depth",
+        st.tuples(
+            st.sampled_from(("sigmoid", "tanh", "relu")),
+            st.integers(1, 20),
+            st.floats(0.25, 8),
+            st.integers(0, 999),
+        ),
+        check_depth,
+        0.3,
+    ),
+    Case(
+        "activations.softmax",
+        st.tuples(st.lists(st.floats(-5, 5), min_size=2, max_size=6), st.floats(0.1, 5), st.floats(-10, 10)),
+        check_softmax,
+    ),
+    Case(
+        "backprop.ledger",
+        st.tuples(
+            WEIGHT,
+            WEIGHT,
+            WEIGHT,
+            st.floats(-50, 50),
+            st.floats(-50, 50),
+            st.integers(0, 1),
+            st.sampled_from(backprop.LOSSES),
+        ),
+        check_backprop,
+    ),
+    Case(
+        "urlstate.parse",
+        st.tuples(
+            st.sampled_from(sorted(urlstate.PAGE_SPECS)),
+            st.dictionaries(
+                st.one_of(
+                    st.sampled_from(sorted({k for v in urlstate.PAGE_SPECS.values() for k in v})),
+                    st.text(max_size=8),
+                ),
+                st.one_of(st.text(max_size=70), st.lists(st.text(max_size=5), max_size=3)),
+                max_size=6,
+            ),
+        ),
+        check_urlstate,
+    ),
+    Case(
+        "csvdata.read_csv",
+        st.one_of(st.binary(max_size=400), st.text(max_size=400).map(str.encode)),
+        check_csv,
     ),
 ]
 
