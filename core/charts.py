@@ -35,13 +35,11 @@ def _axes(bounds: Bounds) -> tuple[alt.Scale, alt.Scale]:
     return alt.Scale(domain=[x0, x1], nice=False), alt.Scale(domain=[y0, y1], nice=False)
 
 
-def heatmap_layer(probs: np.ndarray, bounds: Bounds) -> alt.Chart:
-    """The probability grid as one image layer (far cheaper to draw than thousands of rects)."""
+def image_layer(png: bytes, bounds: Bounds) -> alt.Chart:
+    """A PNG stretched over the plotting window as one image layer (far cheaper than thousands of rects)."""
     x0, x1, y0, y1 = bounds
     sx, sy = _axes(bounds)
-    df = pd.DataFrame(
-        {"url": [png_data_url(probs_to_png(probs))], "x": [x0], "x2": [x1], "y": [y1], "y2": [y0]}
-    )
+    df = pd.DataFrame({"url": [png_data_url(png)], "x": [x0], "x2": [x1], "y": [y1], "y2": [y0]})
     return (
         alt.Chart(df)
         .mark_image(aspect=False, align="left", baseline="top")
@@ -53,6 +51,11 @@ def heatmap_layer(probs: np.ndarray, bounds: Bounds) -> alt.Chart:
             url="url:N",
         )
     )
+
+
+def heatmap_layer(probs: np.ndarray, bounds: Bounds) -> alt.Chart:
+    """The probability grid, coloured with the lab's scale, as one image layer."""
+    return image_layer(probs_to_png(probs), bounds)
 
 
 def points_layer(

@@ -12,7 +12,7 @@ import pandas as pd
 import torch
 from PIL import Image
 
-from core.charts import HEIGHT, _axes, heatmap_layer, probe_layer, scaled
+from core.charts import HEIGHT, _axes, heatmap_layer, image_layer, probe_layer, scaled
 from core.grid import CLASS_COLORS, Bounds, png_data_url, probs_to_png
 from core.nets import FEATURE_LABELS, MLP, GridMaps
 
@@ -46,23 +46,6 @@ def regions_png(probs: np.ndarray) -> bytes:
     buf = io.BytesIO()
     Image.fromarray(rgb.round().astype(np.uint8), "RGB").save(buf, format="PNG")
     return buf.getvalue()
-
-
-def _image_layer(png: bytes, bounds: Bounds) -> alt.Chart:
-    x0, x1, y0, y1 = bounds
-    sx, sy = _axes(bounds)
-    df = pd.DataFrame({"url": [png_data_url(png)], "x": [x0], "x2": [x1], "y": [y1], "y2": [y0]})
-    return (
-        alt.Chart(df)
-        .mark_image(aspect=False, align="left", baseline="top")
-        .encode(
-            x=alt.X("x:Q", scale=sx, title="x₁"),
-            x2="x2:Q",
-            y=alt.Y("y:Q", scale=sy, title="x₂"),
-            y2="y2:Q",
-            url="url:N",
-        )
-    )
 
 
 def class_points(
@@ -124,7 +107,7 @@ def classifier_chart(
     else:
         img, names = regions_png(maps.out), [text["class_i"].format(i=i) for i in range(k)]
     layers = [
-        _image_layer(img, bounds),
+        image_layer(img, bounds),
         class_points(X.numpy(), y.numpy(), pred.numpy(), bounds, names, text, scale),
     ]
     if probe is not None:
