@@ -124,7 +124,9 @@ class Session:
                     widgets[key_of(el.slider.id)] = Widget(el.slider.id, sk, el.slider)
                 elif ek == "button":
                     name = key_of(el.button.id)
-                    widgets[el.button.label if name == "None" else name] = Widget(el.button.id, "button", el.button)
+                    widgets[el.button.label if name == "None" else name] = Widget(
+                        el.button.id, "button", el.button
+                    )
                 elif ek in ("vega_lite_chart", "imgs", "plotly_chart"):
                     charts += 1
                 elif ek == "exception":

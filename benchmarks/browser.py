@@ -1,0 +1,142 @@
+"""Shared pieces of the browser benchmarks: the lab's pages, servers, Chromium, and "slider -> pixels".
+
+"Pixels" is measured inside the page. Before a key press on a slider, `BENCH_JS` records a
+fingerprint of every chart in the main area (SVG markup hash for Vega's SVG renderer, a downsampled
+pixel hash for a <canvas>, the `src` of an <img>) and watches the app's
+`data-test-script-state` and the charts' DOM with MutationObservers. The press is timed by the
+keydown event's own timestamp. On every animation frame it checks: the script run that the press
+started has finished, the charts' fingerprint differs from before the press, and no chart mutated
+since the previous frame. The first frame where all three hold is "painted"; its rAF timestamp
+minus the keydown timestamp is the latency. `run_start` (keydown -> the app shows "running") is
+reported too: it is Streamlit's slider debounce plus the round trip, the same for every page.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from live import CHROMIUM_ARGS, chromium_path, streamlit_server, wait_idle  # noqa: E402
+
+ARGS = [
+    *CHROMIUM_ARGS,
+    "--disable-renderer-backgrounding",
+    "--disable-background-timer-throttling",
+    "--disable-backgrounding-occluded-windows",
+]
+VIEWPORT = {"width": 1280, "height": 900}
+MAIN = "[data-testid=stMain]"
+BARE_APP = "benchmarks/bare_app.py"
+BARE_TORCH_APP = "benchmarks/bare_app_torch.py"
+
+
+def lab_pages() -> list[tuple[str, str]]:
+    """(url path, file) of every page in ui.PAGES whose file exists: new pages are covered automatically."""
+    import ast
+
+    tree = ast.parse((ROOT / "ui" / "__init__.py").read_text())
+    for node in ast.walk(tree):
+        if isinstance(node, ast.AnnAssign | ast.Assign):
+            target = node.target if isinstance(node, ast.AnnAssign) else node.targets[0]
+            if getattr(target, "id", None) == "PAGES":
+                pages = ast.literal_eval(node.value)
+                return [(url, path) for path, url, _icon in pages if (ROOT / path).exists()]
+    raise RuntimeError("ui.PAGES not found")
+
+
+def must_run() -> bool:
+    """Browser benchmarks may only be skipped when Chromium is missing outside CI."""
+    return os.environ.get("CI") == "true"
+
+
+def have_chromium() -> bool:
+    """Whether a Chromium is installed."""
+    return chromium_path() is not None
+
+
+@contextmanager
+def chromium() -> Iterator[object]:
+    """A headless system Chromium (Playwright); always closed."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium_path(), args=ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+BENCH_JS = "\n".join(
+    line for line in (HERE / "press_to_pixels.js").read_text().splitlines() if not line.startswith("//")
+)
+
+
+def open_tab(browser, url: str, settle: float = 600):
+    """A new tab on `url`, idle, with the measuring script installed."""
+    page = browser.new_page(viewport=VIEWPORT)
+    page.goto(url)
+    page.wait_for_selector(MAIN, timeout=90_000)
+    wait_idle(page, timeout=90_000, settle=settle)
+    page.evaluate(BENCH_JS)
+    return page
+
+
+def first_slider(page) -> str | None:
+    """CSS selector of the first slider's range input in the main area (by its `.st-key-...` class)."""
+    return page.evaluate(
+        """() => {
+      const s = document.querySelector('[data-testid=stMain] [data-testid=stSlider]');
+      if (!s) return null;
+      const box = s.closest('[class*="st-key-"]');
+      const key = box && [...box.classList].find(c => c.startsWith('st-key-'));
+      return key ? '.' + CSS.escape(key) + ' input[type=range]' : null;
+    }"""
+    )
+
+
+def press_to_pixels(page, slider: str, timeout: float = 60_000) -> tuple[float, float]:
+    """One key press on `slider`: (ms from keydown to the chart repainted, ms from keydown to run start)."""
+    page.bring_to_front()
+    box = page.locator(slider).first
+    at_max = page.evaluate(
+        "(sel) => { const i = document.querySelector(sel); return Number(i.value) >= Number(i.max); }", slider
+    )
+    box.focus()
+    page.evaluate("() => window.__bench.arm()")
+    page.keyboard.press("ArrowLeft" if at_max else "ArrowRight")
+    page.wait_for_function("() => window.__bench.state.done !== null", timeout=timeout, polling=50)
+    st = page.evaluate("() => window.__bench.state")
+    wait_idle(page, settle=300)
+    return st["done"] - st["press"], (st["runStart"] or st["done"]) - st["press"]
+
+
+def summary(xs: list[float]) -> tuple[float, float]:
+    """(median, p95) of a sample (p95 by nearest rank)."""
+    s = sorted(xs)
+    p95 = s[min(len(s) - 1, max(0, round(0.95 * len(s) + 0.5) - 1))]
+    return statistics.median(s), p95
+
+
+__all__ = [
+    "BARE_APP",
+    "BARE_TORCH_APP",
+    "chromium",
+    "first_slider",
+    "have_chromium",
+    "lab_pages",
+    "must_run",
+    "open_tab",
+    "press_to_pixels",
+    "streamlit_server",
+    "summary",
+]
