@@ -13,9 +13,14 @@ reported too: it is Streamlit's slider debounce plus the round trip, the same fo
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import statistics
+import subprocess
 import sys
+import time
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,7 +30,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from live import CHROMIUM_ARGS, chromium_path, streamlit_server, wait_idle  # noqa: E402
+from live import CHROMIUM_ARGS, chromium_path, free_port, streamlit_server, wait_idle  # noqa: E402
 
 ARGS = [
     *CHROMIUM_ARGS,
@@ -63,6 +68,57 @@ def have_chromium() -> bool:
     return chromium_path() is not None
 
 
+def start_server(script: str = "streamlit_app.py", *extra: str) -> tuple[str, subprocess.Popen]:
+    """Start `streamlit run script` on a free port (not waiting for it); (base URL, process)."""
+    port = free_port()
+    cmd = [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port)]
+    cmd += ["--server.address", "127.0.0.1", "--server.headless", "true", *extra]
+    proc = subprocess.Popen(
+        cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
+    return f"http://127.0.0.1:{port}", proc
+
+
+def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 90) -> float:
+    """Poll /_stcore/health until it answers 200; returns the perf_counter time it did."""
+    deadline = time.perf_counter() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return time.perf_counter()
+        except OSError:
+            if proc.poll() is not None or time.perf_counter() > deadline:
+                raise RuntimeError(f"streamlit server {url} did not start") from None
+            time.sleep(0.05)
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    """Stop a server started by start_server (its own process group only)."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+
+@contextmanager
+def servers(*scripts: str) -> Iterator[list[tuple[str, subprocess.Popen]]]:
+    """Start several Streamlit servers at once (faster than one after the other); always stopped."""
+    started: list[tuple[str, subprocess.Popen]] = []
+    try:
+        for script in scripts:
+            started.append(start_server(script))
+        for url, proc in started:
+            wait_healthy(url, proc)
+        yield started
+    finally:
+        for _url, proc in started:
+            stop_server(proc)
+
+
 @contextmanager
 def chromium() -> Iterator[object]:
     """A headless system Chromium (Playwright); always closed."""
@@ -83,8 +139,18 @@ BENCH_JS = "\n".join(
 
 def open_tab(browser, url: str, settle: float = 600):
     """A new tab on `url`, idle, with the measuring script installed."""
+    return ready(goto(browser, url), settle)
+
+
+def goto(browser, url: str):
+    """A new tab loading `url` (not waiting for the app's script run: open several, then `ready` each)."""
     page = browser.new_page(viewport=VIEWPORT)
-    page.goto(url)
+    page.goto(url, wait_until="commit")
+    return page
+
+
+def ready(page, settle: float = 600):
+    """Wait until a tab's app is idle, then install the measuring script; returns the tab."""
     page.wait_for_selector(MAIN, timeout=90_000)
     wait_idle(page, timeout=90_000, settle=settle)
     page.evaluate(BENCH_JS)
@@ -135,8 +201,14 @@ __all__ = [
     "have_chromium",
     "lab_pages",
     "must_run",
+    "goto",
     "open_tab",
+    "ready",
     "press_to_pixels",
+    "servers",
+    "start_server",
+    "stop_server",
     "streamlit_server",
+    "wait_healthy",
     "summary",
 ]

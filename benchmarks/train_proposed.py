@@ -5,16 +5,15 @@ NOT used by the app. `bench_train.py` times it next to the real trainer, and
 divergence) as `core.train.train` on SGD, momentum and Adam, with and without a test set.
 
 What differs from `core.train.train` (everything else is a verbatim copy):
-1. Per-epoch bookkeeping costs one matmul and one host sync instead of four of each: train and
-   test points are stacked once (`Xall`), one `Xall @ theta` gives the logits of both, and
-   `torch.cat([theta, losses, accs]).tolist()` reads theta, the two losses and the two accuracies
-   in a single call (the old `record()` made 4 `.item()` calls, 2 matmuls, and `theta.tolist()`).
-   An empty test set costs nothing (it stays NaN).
-2. The loss is computed per point with `binary_cross_entropy_with_logits(reduction="none")` and
-   summed per segment (`index_add_`), so train and test share one kernel call.
-3. Divergence is checked on the floats already read (no `torch.isfinite(theta).all()` sync).
-4. Full batch (batch_size >= n) skips the `Xa[order]` gather: the mean gradient over all points
-   does not depend on their order. The generator is still consumed exactly as DataLoader does.
+1. Per-epoch bookkeeping: one `torch.mv` over train and test points stacked once (`Xall`) gives
+   the logits of both (the old `record()` made one matmul per set through `evaluate`); accuracy
+   counts `(z > 0) == y_bool` with a precomputed bool label vector instead of two float casts and
+   a mean; an empty test set costs nothing (it stays NaN).
+2. Divergence is checked on the floats `theta.tolist()` already returned (no
+   `torch.isfinite(theta).all()` + `bool()` sync per epoch).
+3. Full batch (batch_size >= n) skips the `Xa[order]` gather: the mean gradient over all points
+   does not depend on their order (the result differs only by float rounding of the sum). The
+   generator is still consumed exactly as DataLoader does.
 """
 
 from __future__ import annotations
@@ -38,9 +37,8 @@ def train_proposed(
     Xa, y = augment(tr.X), tr.y
     n, n_te = Xa.shape[0], te.y.shape[0]
     Xall = torch.cat([Xa, augment(te.X)]) if n_te else Xa  # train rows first, then test rows
-    yall = torch.cat([y, te.y]) if n_te else y
-    seg = torch.cat([torch.zeros(n, dtype=torch.long), torch.ones(n_te, dtype=torch.long)])
-    counts = torch.tensor([n, max(n_te, 1)], dtype=torch.float32)
+    yall_bool = torch.cat([y, te.y]) > 0.5 if n_te else y > 0.5
+    y_te = te.y
     bs = min(cfg.batch_size, n)
     theta = torch.tensor([cfg.w1, cfg.w2, cfg.b], dtype=torch.float32)
     opt = Optimizer(cfg.optimizer, cfg.lr, [theta])
@@ -49,17 +47,20 @@ def train_proposed(
     nan = math.nan
 
     def record() -> tuple[float, bool]:
-        z = Xall @ theta
-        per_point = F.binary_cross_entropy_with_logits(z, yall, reduction="none")
-        right = ((z > 0).float() == yall).float()
-        sums = torch.zeros(2, 2).index_add_(1, seg, torch.stack([per_point, right]))
-        w1, w2, b, loss, te_loss, acc, te_acc = torch.cat([theta, (sums / counts).reshape(-1)]).tolist()
-        hist.theta.append([w1, w2, b])
+        z = torch.mv(Xall, theta)
+        right = (z > 0) == yall_bool
+        loss = F.binary_cross_entropy_with_logits(z[:n], y).item()
+        w = theta.tolist()
+        hist.theta.append(w)
         hist.train_loss.append(loss)
-        hist.test_loss.append(te_loss if n_te else nan)
-        hist.train_acc.append(acc)
-        hist.test_acc.append(te_acc if n_te else nan)
-        return loss, math.isfinite(w1) and math.isfinite(w2) and math.isfinite(b)
+        hist.train_acc.append(int(right[:n].sum()) / n)
+        if n_te:
+            hist.test_loss.append(F.binary_cross_entropy_with_logits(z[n:], y_te).item())
+            hist.test_acc.append(int(right[n:].sum()) / n_te)
+        else:
+            hist.test_loss.append(nan)
+            hist.test_acc.append(nan)
+        return loss, math.isfinite(w[0]) and math.isfinite(w[1]) and math.isfinite(w[2])
 
     limit = DIVERGENCE_FACTOR * max(record()[0], math.log(2))
     sgd = cfg.optimizer == "sgd"
