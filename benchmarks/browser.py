@@ -170,16 +170,22 @@ def first_slider(page) -> str | None:
     )
 
 
-def press_to_pixels(page, slider: str, timeout: float = 60_000) -> tuple[float, float]:
-    """One key press on `slider`: (ms from keydown to the chart repainted, ms from keydown to run start)."""
+def press_to_pixels(
+    page, target: str, key: str | None = None, timeout: float = 120_000
+) -> tuple[float, float]:
+    """One key press on the element `target` (a slider's range input: an arrow key away from its end;
+    a button: `key="Enter"`): (ms from keydown to the charts repainted, ms from keydown to run start)."""
     page.bring_to_front()
-    box = page.locator(slider).first
-    at_max = page.evaluate(
-        "(sel) => { const i = document.querySelector(sel); return Number(i.value) >= Number(i.max); }", slider
-    )
-    box.focus()
-    page.evaluate("() => window.__bench.arm()")
-    page.keyboard.press("ArrowLeft" if at_max else "ArrowRight")
+    if key is None:
+        at_max = page.evaluate(
+            "(sel) => { const i = document.querySelector(sel); return Number(i.value) >= Number(i.max); }",
+            target,
+        )
+        key = "ArrowLeft" if at_max else "ArrowRight"
+    page.locator(target).first.focus()
+    # a slider must change the picture; a Train press may end on the same picture it started from
+    page.evaluate("(same) => window.__bench.arm(same)", key is not None and not key.startswith("Arrow"))
+    page.keyboard.press(key)
     page.wait_for_function("() => window.__bench.state.done !== null", timeout=timeout, polling=50)
     st = page.evaluate("() => window.__bench.state")
     wait_idle(page, settle=300)
