@@ -42,14 +42,18 @@ def rss_mb(pid: int) -> float:
     raise RuntimeError("no VmRSS")
 
 
-async def student(url: str, seed: int, rounds: int, think: float, t_start: float) -> list[tuple[str, float]]:
-    """One student's session; returns [(action, seconds)]."""
+async def student(
+    url: str, seed: int, rounds: int, think: float, t_start: float, epochs: int | None = None
+) -> list[tuple[str, float]]:
+    """One student's session (with `epochs`, the epochs slider is set first); returns [(action, seconds)]."""
     rng = random.Random(seed)
     out: list[tuple[str, float]] = []
     await asyncio.sleep(max(0.0, t_start - time.time()) + rng.uniform(0, think))
     async with Session(url, PAGE) as s:
         r = await s.open()
         out.append(("open", r.seconds))
+        if epochs is not None:
+            await s.set("training.epochs", epochs)
         for _ in range(rounds):
             for key in ("training.noise", "training.lr"):
                 await asyncio.sleep(rng.uniform(0, think))
@@ -69,20 +73,26 @@ async def student(url: str, seed: int, rounds: int, think: float, t_start: float
     return out
 
 
-def _worker(url: str, seeds: list[int], rounds: int, think: float, t_start: float) -> list[tuple[str, float]]:
+def _worker(
+    url: str, seeds: list[int], rounds: int, think: float, t_start: float, epochs: int | None
+) -> list[tuple[str, float]]:
     async def run() -> list[tuple[str, float]]:
-        done = await asyncio.gather(*(student(url, s, rounds, think, t_start) for s in seeds))
+        done = await asyncio.gather(*(student(url, s, rounds, think, t_start, epochs) for s in seeds))
         return [x for d in done for x in d]
 
     return asyncio.run(run())
 
 
-def classroom(url: str, students: int, rounds: int, think: float, procs: int = 3) -> dict[str, list[float]]:
+def classroom(
+    url: str, students: int, rounds: int, think: float, procs: int = 3, epochs: int | None = None
+) -> dict[str, list[float]]:
     """Run `students` sessions at once in `procs` client processes; latencies by action."""
     seeds = list(range(students))
-    t_start = time.time() + 2.0  # every process starts together
+    t_start = time.time() + 1.0  # every process starts together
     with ProcessPoolExecutor(min(procs, students)) as ex:
-        parts = [ex.submit(_worker, url, seeds[i::procs], rounds, think, t_start) for i in range(procs)]
+        parts = [
+            ex.submit(_worker, url, seeds[i::procs], rounds, think, t_start, epochs) for i in range(procs)
+        ]
         rows = [x for p in parts for x in p.result()]
     by: dict[str, list[float]] = {"open": [], "slider": [], "train": []}
     for action, sec in rows:
@@ -131,16 +141,18 @@ async def _soak(url: str, reruns: int, warm: int, pid: int) -> tuple[float, floa
 
 def main(quick: bool = False, students: int | None = None, rounds: int | None = None) -> dict[str, float]:
     """Measure; print a report; return the figures."""
-    students = students or (3 if quick else 30)
+    students = students or (2 if quick else 30)
     rounds = rounds or (1 if quick else 3)
-    think = 0.3 if quick else 2.0
-    soak_n, soak_warm = (20, 5) if quick else (500, 50)
+    think = 0.0 if quick else 2.0
+    epochs = 5 if quick else None  # quick: a 5-epoch run, so Train animates only 6 frames
+    soak_n, soak_warm = (6, 2) if quick else (500, 50)
     res: dict[str, float] = {}
     with servers("streamlit_app.py") as [(url, proc)]:
         res["rss_idle_mb"] = rss_mb(proc.pid)
-        solo = classroom(url, 1, rounds, think, procs=1)  # also warms the server (imports, caches)
-        solo = classroom(url, 1, rounds, think, procs=1)
-        crowd = classroom(url, students, rounds, think)
+        solo = classroom(url, 1, rounds, think, procs=1, epochs=epochs)  # the first also warms the server
+        if not quick:
+            solo = classroom(url, 1, rounds, think, procs=1)
+        crowd = classroom(url, students, rounds, think, procs=min(3, students), epochs=epochs)
         one, many = asyncio.run(_hold(url, students, proc.pid))
         before, after, per = asyncio.run(_soak(url, soak_n, soak_warm, proc.pid))
     print(f"classroom: {students} students x {rounds} rounds on one server (/training; seconds)")

@@ -29,13 +29,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import torch  # noqa: E402
 from browser import (  # noqa: E402
-    BARE_APP,
-    chromium,
     first_slider,
     goto,
+    lab_and_bare,
     press_to_pixels,
     ready,
-    servers,
     summary,
 )
 
@@ -90,12 +88,12 @@ def choose(page, key: str, label: str) -> None:
     wait_idle(page)
 
 
-def main(quick: bool = False, presses: int | None = None) -> dict[str, float]:
-    """Measure; print a table; return the figures."""
+def main(quick: bool = False, presses: int | None = None, env: tuple | None = None) -> dict[str, float]:
+    """Measure; print a table; return the figures. `env`: (browser, bare URL, lab URL) to reuse."""
     presses = presses or (1 if quick else 5)
     res: dict[str, float] = {}
     rows = []
-    with servers(BARE_APP, "streamlit_app.py") as [(bare_url, _b), (lab_url, _l)], chromium() as br:
+    with lab_and_bare(env) as (br, bare_url, lab_url):
         bare = goto(br, bare_url)
         tabs = [(case, goto(br, f"{lab_url}/{case.page}?lang=en")) for case in CASES]
         bare_slider = first_slider(ready(bare))
@@ -105,7 +103,8 @@ def main(quick: bool = False, presses: int | None = None) -> dict[str, float]:
             for key, label in case.choose.items():
                 choose(tab, key, label)
             buttons.append(f'[data-testid=stMain] >> role=button[name="{case.button}"s]')
-        press_to_pixels(bare, bare_slider)  # warm-up, unmeasured
+        if not quick:
+            press_to_pixels(bare, bare_slider)  # warm-up, unmeasured
         base: list[float] = []
         lab: dict[str, list[float]] = {c.name: [] for c in CASES}
         for _ in range(presses):

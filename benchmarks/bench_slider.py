@@ -21,27 +21,27 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from browser import (  # noqa: E402
-    BARE_APP,
-    chromium,
     first_slider,
     goto,
+    lab_and_bare,
     lab_pages,
     press_to_pixels,
     ready,
-    servers,
     summary,
 )
 
 
-def main(quick: bool = False, presses: int | None = None, pages: list[str] | None = None) -> dict[str, float]:
-    """Measure; print a table; return {"<page>/bare@p50": ratio, "<page>/bare@p95": ratio, ...}."""
+def main(
+    quick: bool = False, presses: int | None = None, pages: list[str] | None = None, env: tuple | None = None
+) -> dict[str, float]:
+    """Measure; print a table; return {"<page>/bare@p50": ratio, ...}. `env`: (browser, bare URL, lab URL)."""
     presses = presses or (2 if quick else 15)
     chosen = [(u, f) for u, f in lab_pages() if pages is None or u in pages]
     if quick and pages is None:
         chosen = [(u, f) for u, f in chosen if u == "perceptron"][:1] or chosen[:1]
     results: dict[str, float] = {}
     t0 = time.perf_counter()
-    with servers(BARE_APP, "streamlit_app.py") as [(bare_url, _b), (lab_url, _l)], chromium() as br:
+    with lab_and_bare(env) as (br, bare_url, lab_url):
         print(f"[servers + browser up in {time.perf_counter() - t0:.1f} s]", file=sys.stderr)
         # all tabs load at once, so the servers' first runs overlap
         opening = {"bare": goto(br, bare_url)}
@@ -55,10 +55,11 @@ def main(quick: bool = False, presses: int | None = None, pages: list[str] | Non
                 tab.close()
             else:
                 tabs[name] = (tab, sel)
-        # one unmeasured press each: first-time costs (JIT, caches, fonts) are not what a student feels
+        # full runs: one unmeasured press each (first-time costs: JIT, caches, fonts)
         print(f"[tabs open at {time.perf_counter() - t0:.1f} s]", file=sys.stderr)
-        for tab, sel in tabs.values():
-            press_to_pixels(tab, sel)
+        if not quick:
+            for tab, sel in tabs.values():
+                press_to_pixels(tab, sel)
         times: dict[str, list[float]] = {name: [] for name in tabs}
         starts: dict[str, list[float]] = {name: [] for name in tabs}
         for _ in range(presses):

@@ -26,7 +26,8 @@ import torch
 import torch.nn as nn
 from torch.utils.data import DataLoader, TensorDataset
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from train_proposed import train_proposed  # noqa: E402
@@ -112,6 +113,23 @@ def updates_only(batch_size: int, epochs: int) -> int:
                 updates += 1
             torch.randperm(n, generator=gen)
     return updates
+
+
+def page_run(file: str) -> float:
+    """Seconds for one first-load run of a page in a fresh AppTest session, every st.cache_data cleared."""
+    import streamlit as st
+    from streamlit.logger import set_log_level
+    from streamlit.testing.v1 import AppTest
+
+    set_log_level("error")  # "no runtime" warnings of clearing the cache outside a server
+    st.cache_data.clear()
+    at = AppTest.from_file(str(ROOT / file), default_timeout=120)
+    at.session_state["lang"] = "en"
+    t = clock()
+    at.run()
+    elapsed = clock() - t
+    assert not at.exception, at.exception
+    return elapsed
 
 
 def per_update(fn, *args, repeats: int) -> float:
@@ -201,6 +219,19 @@ def main(quick: bool = False) -> dict[str, float]:
         f"{best * 1e3:.1f} ms (+ {t_data * 1e3:.1f} ms to make the data); "
         f"book-style loop {ref * 1e3:.1f} ms = {ref / best:.1f}x slower; "
         f"proposed trainer {best_prop * 1e3:.1f} ms"
+    )
+
+    page_run("pages/training.py")  # warm-up: imports
+    page_run("benchmarks/bare_app.py")
+    t_page = t_bare = float("inf")
+    for _ in range(1 if quick else 5):
+        t_page = min(t_page, page_run("pages/training.py"))
+        t_bare = min(t_bare, page_run("benchmarks/bare_app.py"))
+    results["default_page_ms"] = t_page * 1e3
+    results["default_page/bare"] = t_page / t_bare
+    print(
+        f"Training page first load, server side (AppTest, caches cleared): {t_page * 1e3:.0f} ms "
+        f"= {t_page / t_bare:.1f}x the bare app's run ({t_bare * 1e3:.0f} ms)"
     )
     return results
 

@@ -120,6 +120,17 @@ def servers(*scripts: str) -> Iterator[list[tuple[str, subprocess.Popen]]]:
 
 
 @contextmanager
+def lab_and_bare(env: tuple | None = None) -> Iterator[tuple[object, str, str]]:
+    """(browser, bare app URL, lab URL): the given `env`, or a bare + lab server and a Chromium started
+    here (and stopped on exit). Tests pass one env to several benchmarks to start things once."""
+    if env is not None:
+        yield env
+        return
+    with servers(BARE_APP, "streamlit_app.py") as [(bare_url, _b), (lab_url, _l)], chromium() as br:
+        yield br, bare_url, lab_url
+
+
+@contextmanager
 def chromium() -> Iterator[object]:
     """A headless system Chromium (Playwright); always closed."""
     from playwright.sync_api import sync_playwright
@@ -203,6 +214,7 @@ __all__ = [
     "BARE_APP",
     "BARE_TORCH_APP",
     "chromium",
+    "lab_and_bare",
     "first_slider",
     "have_chromium",
     "lab_pages",
