@@ -162,7 +162,8 @@ def goto(browser, url: str):
 
 def ready(page, settle: float = 600):
     """Wait until a tab's app is idle, then install the measuring script; returns the tab."""
-    page.wait_for_selector(MAIN, timeout=90_000)
+    # every page (and the bare app) has a title: an idle app without one has not run its script yet
+    page.wait_for_selector(f"{MAIN} h1", timeout=90_000)
     wait_idle(page, timeout=90_000, settle=settle)
     page.evaluate(BENCH_JS)
     return page
