@@ -54,7 +54,7 @@ def key_of(widget_id: str) -> str:
 class Session:
     """One Streamlit session over a websocket (use `async with Session(url, page) as s`)."""
 
-    def __init__(self, base_url: str, page: str = "", query: str = "lang=en", timeout: float = 120):
+    def __init__(self, base_url: str, page: str = "", query: str = "lang=en", timeout: float = 300):
         self.ws_url = base_url.replace("http://", "ws://") + "/_stcore/stream"
         self.page, self.query, self.timeout = page, query, timeout
         self.widgets: dict[str, Widget] = {}
@@ -62,7 +62,10 @@ class Session:
         self.ws = None
 
     async def __aenter__(self) -> Session:
-        self.ws = await connect(self.ws_url, subprotocols=["streamlit"], max_size=None, open_timeout=60)
+        # no client pings: a browser sends none, and a busy server may answer late
+        self.ws = await connect(
+            self.ws_url, subprotocols=["streamlit"], max_size=None, open_timeout=60, ping_interval=None
+        )
         return self
 
     async def __aexit__(self, *exc: object) -> None:
