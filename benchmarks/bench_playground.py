@@ -108,9 +108,9 @@ def main(quick: bool = False, presses: int | None = None, env: tuple | None = No
         base: list[float] = []
         lab: dict[str, list[float]] = {c.name: [] for c in CASES}
         for _ in range(presses):
-            base.append(press_to_pixels(bare, bare_slider)[0])
+            base.append(press_to_pixels(bare, bare_slider).total)
             for (case, tab), sel in zip(tabs, buttons):
-                lab[case.name].append(press_to_pixels(tab, sel, key="Enter")[0])
+                lab[case.name].append(press_to_pixels(tab, sel, key="Enter").total)
         b50, _ = summary(base)
         for case, tab in tabs:
             p50, p95 = summary(lab[case.name])

@@ -62,11 +62,13 @@ def main(
                 press_to_pixels(tab, sel)
         times: dict[str, list[float]] = {name: [] for name in tabs}
         starts: dict[str, list[float]] = {name: [] for name in tabs}
+        ends: dict[str, list[float]] = {name: [] for name in tabs}
         for _ in range(presses):
             for name, (tab, sel) in tabs.items():
-                total, start = press_to_pixels(tab, sel)
-                times[name].append(total)
-                starts[name].append(start)
+                p = press_to_pixels(tab, sel)
+                times[name].append(p.total)
+                starts[name].append(p.run_start)
+                ends[name].append(p.run_end)
         for tab, _sel in tabs.values():
             tab.close()
     b50, b95 = summary(times["bare"])
@@ -74,13 +76,18 @@ def main(
         f"slider -> pixels, headless Chromium, {presses} presses per page (ms; ratios against the bare app)"
     )
     print(
-        f"{'page':<12} {'slider':<24} {'p50':>7} {'p95':>7} {'p50/bare':>9} {'p95/bare':>9} {'press>run':>10}"
+        f"{'page':<12} {'slider':<24} {'p50':>7} {'p95':>7} {'p50/bare':>9} {'p95/bare':>9} "
+        f"{'press>run':>10} {'run':>6} {'paint':>6}"
     )
     for name, (_tab, sel) in tabs.items():
         p50, p95 = summary(times[name])
         s50, _ = summary(starts[name])
+        e50, _ = summary(ends[name])
         key = sel.split(" ")[0].removeprefix(".st-key-")
-        print(f"{name:<12} {key:<24} {p50:7.0f} {p95:7.0f} {p50 / b50:8.2f}x {p95 / b95:8.2f}x {s50:10.0f}")
+        print(
+            f"{name:<12} {key:<24} {p50:7.0f} {p95:7.0f} {p50 / b50:8.2f}x {p95 / b95:8.2f}x "
+            f"{s50:10.0f} {e50 - s50:6.0f} {p50 - e50:6.0f}"
+        )
         results[f"{name}@p50_ms"], results[f"{name}@p95_ms"] = p50, p95
         if name != "bare":
             results[f"{name}/bare@p50"], results[f"{name}/bare@p95"] = p50 / b50, p95 / b95

@@ -24,6 +24,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NamedTuple
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -182,9 +183,15 @@ def first_slider(page) -> str | None:
     )
 
 
-def press_to_pixels(
-    page, target: str, key: str | None = None, timeout: float = 120_000
-) -> tuple[float, float]:
+class Press(NamedTuple):
+    """One measured key press, ms after keydown: charts painted, script run started, run finished."""
+
+    total: float
+    run_start: float
+    run_end: float
+
+
+def press_to_pixels(page, target: str, key: str | None = None, timeout: float = 120_000) -> Press:
     """One key press on the element `target` (a slider's range input: an arrow key away from its end;
     a button: `key="Enter"`): (ms from keydown to the charts repainted, ms from keydown to run start)."""
     page.bring_to_front()
@@ -201,7 +208,9 @@ def press_to_pixels(
     page.wait_for_function("() => window.__bench.state.done !== null", timeout=timeout, polling=50)
     st = page.evaluate("() => window.__bench.state")
     wait_idle(page, settle=300)
-    return st["done"] - st["press"], (st["runStart"] or st["done"]) - st["press"]
+    return Press(
+        st["done"] - st["press"], (st["runStart"] or st["done"]) - st["press"], st["runEnd"] - st["press"]
+    )
 
 
 def summary(xs: list[float]) -> tuple[float, float]:
