@@ -139,13 +139,16 @@ async def _soak(url: str, reruns: int, warm: int, pid: int) -> tuple[float, floa
     return before, rss_mb(pid), per
 
 
-def main(quick: bool = False, students: int | None = None, rounds: int | None = None) -> dict[str, float]:
-    """Measure; print a report; return the figures."""
+def main(
+    quick: bool = False, students: int | None = None, rounds: int | None = None, soak: int | None = None
+) -> dict[str, float]:
+    """Measure; print each part of the report as soon as it is measured; return the figures."""
     students = students or (2 if quick else 30)
     rounds = rounds or (1 if quick else 3)
     think = 0.0 if quick else 2.0
     epochs = 5 if quick else None  # quick: a 5-epoch run, so Train animates only 6 frames
     soak_n, soak_warm = (6, 2) if quick else (500, 50)
+    soak_n = soak if soak is not None else soak_n
     res: dict[str, float] = {}
     with servers("streamlit_app.py") as [(url, proc)]:
         res["rss_idle_mb"] = rss_mb(proc.pid)
@@ -153,30 +156,36 @@ def main(quick: bool = False, students: int | None = None, rounds: int | None = 
         if not quick:
             solo = classroom(url, 1, rounds, think, procs=1)
         crowd = classroom(url, students, rounds, think, procs=min(3, students), epochs=epochs)
-        one, many = asyncio.run(_hold(url, students, proc.pid))
-        before, after, per = asyncio.run(_soak(url, soak_n, soak_warm, proc.pid))
-    print(f"classroom: {students} students x {rounds} rounds on one server (/training; seconds)")
-    print(f"{'action':<13} {'n':>4} {'p50':>7} {'p95':>7} {'solo p50':>9} {'p50/solo':>9} {'p95/solo':>9}")
-    for action in ("open", "slider", "train", "slider+train"):
-        p50, p95 = summary(crowd[action])
-        s50, s95 = summary(solo[action])
-        res[f"{action}_p50_s"], res[f"{action}_p95_s"] = p50, p95
-        res[f"{action}_p95/solo"] = p95 / s95
+        print(f"classroom: {students} students x {rounds} rounds on one server (/training; seconds)")
         print(
-            f"{action:<13} {len(crowd[action]):4d} {p50:7.2f} {p95:7.2f} {s50:9.2f} "
-            f"{p50 / s50:8.2f}x {p95 / s95:8.2f}x"
+            f"{'action':<13} {'n':>4} {'p50':>7} {'p95':>7} {'solo p50':>9} {'p50/solo':>9} {'p95/solo':>9}"
         )
-    res["rss_one_mb"], res["rss_all_mb"] = one, many
-    res["mb_per_session"] = (many - one) / max(1, students - 1)
-    res["soak_growth_mb"] = after - before
-    print(
-        f"server RSS: idle {res['rss_idle_mb']:.0f} MB, one session {one:.0f} MB, {students} sessions "
-        f"{many:.0f} MB -> {res['mb_per_session']:.2f} MB per session"
-    )
-    print(
-        f"soak: {soak_n} reruns of one session after {soak_warm} warm-up: RSS {before:.0f} -> {after:.0f} MB "
-        f"({after - before:+.1f} MB), {per * 1e3:.0f} ms per rerun"
-    )
+        for action in ("open", "slider", "train", "slider+train"):
+            p50, p95 = summary(crowd[action])
+            s50, s95 = summary(solo[action])
+            res[f"{action}_p50_s"], res[f"{action}_p95_s"] = p50, p95
+            res[f"{action}_p95/solo"] = p95 / s95
+            print(
+                f"{action:<13} {len(crowd[action]):4d} {p50:7.2f} {p95:7.2f} {s50:9.2f} "
+                f"{p50 / s50:8.2f}x {p95 / s95:8.2f}x",
+                flush=True,
+            )
+        one, many = asyncio.run(_hold(url, students, proc.pid))
+        res["rss_one_mb"], res["rss_all_mb"] = one, many
+        res["mb_per_session"] = (many - one) / max(1, students - 1)
+        print(
+            f"server RSS: idle {res['rss_idle_mb']:.0f} MB, one session {one:.0f} MB, {students} sessions "
+            f"{many:.0f} MB -> {res['mb_per_session']:.2f} MB per session",
+            flush=True,
+        )
+        if soak_n:
+            before, after, per = asyncio.run(_soak(url, soak_n, soak_warm, proc.pid))
+            res["soak_growth_mb"] = after - before
+            print(
+                f"soak: {soak_n} reruns of one session after {soak_warm} warm-up: RSS {before:.0f} -> "
+                f"{after:.0f} MB ({after - before:+.1f} MB), {per * 1e3:.0f} ms per rerun",
+                flush=True,
+            )
     return res
 
 
@@ -185,5 +194,6 @@ if __name__ == "__main__":
     ap.add_argument("--quick", action="store_true", help="smoke run")
     ap.add_argument("--students", type=int, default=None)
     ap.add_argument("--rounds", type=int, default=None)
+    ap.add_argument("--soak", type=int, default=None, help="reruns in the soak (0: none)")
     a = ap.parse_args()
-    main(a.quick, a.students, a.rounds)
+    main(a.quick, a.students, a.rounds, a.soak)
