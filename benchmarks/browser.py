@@ -209,7 +209,9 @@ def press_to_pixels(page, target: str, key: str | None = None, timeout: float = 
     st = page.evaluate("() => window.__bench.state")
     wait_idle(page, settle=300)
     return Press(
-        st["done"] - st["press"], (st["runStart"] or st["done"]) - st["press"], st["runEnd"] - st["press"]
+        st["done"] - st["press"],
+        (st["runStart"] or st["done"]) - st["press"],
+        (st["runEnd"] or st["done"]) - st["press"],
     )
 
 

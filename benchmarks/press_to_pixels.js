@@ -43,7 +43,11 @@
       let prevMut = -1;
       const tick = (now) => {
         st.frames++;
-        if (st.runEnd !== null && !document.querySelector('[data-stale=true]')) {
+        // finished: the run's end was seen, or (a run too quick for the DOM to show "running") the app is
+        // idle again and the charts changed, which only the new run's messages can do
+        const idle = app.getAttribute('data-test-script-state') !== 'running';
+        const finished = st.runEnd !== null || (idle && st.chartMut && st.press !== null);
+        if (finished && !document.querySelector('[data-stale=true]')) {
           const quiet = st.lastMut === prevMut;
           if (quiet && (sameOk ? st.chartMut : fingerprint() !== st.before)) {
             st.done = now; mo.disconnect(); so.disconnect(); return;
