@@ -140,12 +140,16 @@ async def _soak(url: str, reruns: int, warm: int, pid: int) -> tuple[float, floa
 
 
 def main(
-    quick: bool = False, students: int | None = None, rounds: int | None = None, soak: int | None = None
+    quick: bool = False,
+    students: int | None = None,
+    rounds: int | None = None,
+    soak: int | None = None,
+    think: float | None = None,
 ) -> dict[str, float]:
     """Measure; print each part of the report as soon as it is measured; return the figures."""
     students = students or (2 if quick else 30)
     rounds = rounds or (1 if quick else 3)
-    think = 0.0 if quick else 2.0
+    think = think if think is not None else 0.0 if quick else 2.0
     epochs = 5 if quick else None  # quick: a 5-epoch run, so Train animates only 6 frames
     soak_n, soak_warm = (6, 2) if quick else (500, 50)
     soak_n = soak if soak is not None else soak_n
@@ -156,7 +160,7 @@ def main(
         if not quick:
             solo = classroom(url, 1, rounds, think, procs=1)
         crowd = classroom(url, students, rounds, think, procs=min(3, students), epochs=epochs)
-        print(f"classroom: {students} students x {rounds} rounds on one server (/training; seconds)")
+        print(f"classroom: {students} students x {rounds} rounds, pauses 0-{think:g} s (/training; seconds)")
         print(
             f"{'action':<13} {'n':>4} {'p50':>7} {'p95':>7} {'solo p50':>9} {'p50/solo':>9} {'p95/solo':>9}"
         )
@@ -195,5 +199,6 @@ if __name__ == "__main__":
     ap.add_argument("--students", type=int, default=None)
     ap.add_argument("--rounds", type=int, default=None)
     ap.add_argument("--soak", type=int, default=None, help="reruns in the soak (0: none)")
+    ap.add_argument("--think", type=float, default=None, help="max pause before each action, s (default 2)")
     a = ap.parse_args()
-    main(a.quick, a.students, a.rounds, a.soak)
+    main(a.quick, a.students, a.rounds, a.soak, a.think)
