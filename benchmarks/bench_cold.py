@@ -13,6 +13,7 @@ bare app that imports torch, as the lab does) measured minutes apart at most.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import time
 from pathlib import Path
@@ -65,13 +66,15 @@ def cold_start(browser, script: str, path: str, charts: int) -> tuple[float, flo
         stop_server(proc)
 
 
-def main(quick: bool = False, rounds: int | None = None) -> dict[str, float]:
-    """Measure; print a table; return {"<case>/bare+torch": ratio, "<case>_s": seconds, ...}."""
+def main(quick: bool = False, rounds: int | None = None, browser=None) -> dict[str, float]:
+    """Measure; print a table; return {"<case>/bare+torch": ratio, "<case>_s": seconds, ...}.
+
+    `browser`: a running Playwright Chromium to use (one Playwright per process), else one is started."""
     rounds = rounds or (1 if quick else 3)
     cases = CASES_QUICK if quick else CASES_FULL
     painted: dict[str, list[float]] = {c[0]: [] for c in cases}
     health: dict[str, list[float]] = {c[0]: [] for c in cases}
-    with chromium() as br:
+    with contextlib.nullcontext(browser) if browser is not None else chromium() as br:
         for _ in range(rounds):
             for label, script, path, charts in cases:
                 p, h = cold_start(br, script, path, charts)

@@ -53,7 +53,7 @@ def test_train_to_boundary_smoke(env, capsys) -> None:
     assert figures["perceptron / separable blobs/bare@p50"] > 0
 
 
-def test_cold_start_smoke(capsys) -> None:
-    figures = bench_cold.main(quick=True)
+def test_cold_start_smoke(env, capsys) -> None:
+    figures = bench_cold.main(quick=True, browser=env[0])
     assert "cold start" in capsys.readouterr().out
     assert figures["lab home/bare+torch"] > 0
