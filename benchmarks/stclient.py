@@ -1,0 +1,155 @@
+"""A protocol-level Streamlit client: one student session over the app's websocket, no browser.
+
+It speaks Streamlit's own protobuf protocol (`BackMsg` / `ForwardMsg` from `streamlit.proto`) over
+`/_stcore/stream`, the way the browser does: it asks for a page run, collects the widgets the run
+draws (their ids and current values), and sends a rerun with a changed widget value or a button
+click. Timing a rerun = from sending the `BackMsg` to the `script_finished` message, i.e. the
+server's part of "slider -> result" (the student's own browser paints it afterwards).
+
+Used by `bench_classroom.py` to put 30 sessions on one server without 30 browsers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from websockets.asyncio.client import connect
+
+FINISHED = ForwardMsg.FINISHED_SUCCESSFULLY
+FINISHED_EARLY = ForwardMsg.FINISHED_EARLY_FOR_RERUN
+
+
+@dataclass
+class Widget:
+    """What the client knows about one widget the last run drew."""
+
+    id: str
+    kind: str  # "slider", "select_slider", "button", ...
+    proto: Any
+
+
+@dataclass
+class Run:
+    """One finished script run as the client saw it."""
+
+    seconds: float
+    messages: int
+    bytes: int
+    widgets: dict[str, Widget] = field(default_factory=dict)
+    charts: int = 0
+    exceptions: int = 0
+
+
+def key_of(widget_id: str) -> str:
+    """The user key inside a widget id (`$$ID-<hash>-<key>`), or the id itself."""
+    parts = widget_id.split("-", 2)
+    return parts[2] if widget_id.startswith("$$ID") and len(parts) == 3 else widget_id
+
+
+class Session:
+    """One Streamlit session over a websocket (use `async with Session(url, page) as s`)."""
+
+    def __init__(self, base_url: str, page: str = "", query: str = "lang=en", timeout: float = 300):
+        self.ws_url = base_url.replace("http://", "ws://") + "/_stcore/stream"
+        self.page, self.query, self.timeout = page, query, timeout
+        self.widgets: dict[str, Widget] = {}
+        self.page_hash = ""
+        self.ws = None
+
+    async def __aenter__(self) -> Session:
+        # no client pings: a browser sends none, and a busy server may answer late
+        self.ws = await connect(
+            self.ws_url, subprotocols=["streamlit"], max_size=None, open_timeout=60, ping_interval=None
+        )
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.ws.close()
+
+    def _client_state(self, msg: BackMsg) -> None:
+        cs = msg.rerun_script
+        cs.query_string = self.query
+        cs.page_name = self.page
+        if self.page_hash:
+            cs.page_script_hash = self.page_hash
+
+    async def open(self) -> Run:
+        """The first run of the page (as when a student opens the URL)."""
+        msg = BackMsg()
+        self._client_state(msg)
+        msg.rerun_script.widget_states.SetInParent()
+        return await self._send(msg)
+
+    async def set(self, key: str, value: float | int | None = None, click: bool = False) -> Run:
+        """Rerun with widget `key` set to `value` (a slider; an option index for a select slider) or
+        clicked (a button; a button without a key is named by its label)."""
+        w = self.widgets[key]
+        msg = BackMsg()
+        self._client_state(msg)
+        ws = msg.rerun_script.widget_states.widgets.add()
+        ws.id = w.id
+        if click:
+            ws.trigger_value = True
+        elif w.kind == "slider":
+            ws.double_array_value.data.append(float(value))
+        elif w.kind == "select_slider":  # sent as the option's label; `value` is its index
+            ws.string_array_value.data.append(w.proto.options[int(value)])
+        else:
+            raise ValueError(f"cannot set a {w.kind}")
+        return await self._send(msg)
+
+    async def _send(self, msg: BackMsg) -> Run:
+        t0 = time.perf_counter()
+        await self.ws.send(msg.SerializeToString())
+        n = size = charts = exceptions = 0
+        widgets: dict[str, Widget] = {}
+        while True:
+            raw = await asyncio.wait_for(self.ws.recv(), self.timeout)
+            n, size = n + 1, size + len(raw)
+            fm = ForwardMsg()
+            fm.ParseFromString(raw)
+            kind = fm.WhichOneof("type")
+            if kind == "new_session":
+                self.page_hash = self.page_hash or fm.new_session.page_script_hash
+            elif kind == "page_info_changed" or kind == "navigation":
+                if kind == "navigation" and fm.navigation.page_script_hash:
+                    self.page_hash = fm.navigation.page_script_hash
+            elif kind == "delta" and fm.delta.WhichOneof("type") == "new_element":
+                el = fm.delta.new_element
+                ek = el.WhichOneof("type")
+                if ek == "slider":
+                    sk = "select_slider" if el.slider.type == el.slider.SELECT_SLIDER else "slider"
+                    widgets[key_of(el.slider.id)] = Widget(el.slider.id, sk, el.slider)
+                elif ek == "button":
+                    name = key_of(el.button.id)
+                    widgets[el.button.label if name == "None" else name] = Widget(
+                        el.button.id, "button", el.button
+                    )
+                elif ek in ("vega_lite_chart", "imgs", "plotly_chart"):
+                    charts += 1
+                elif ek == "exception":
+                    exceptions += 1
+            elif kind == "script_finished":
+                if fm.script_finished == FINISHED_EARLY:
+                    widgets, charts, exceptions = {}, 0, 0  # the page reran itself; keep reading
+                    continue
+                self.widgets.update(widgets)
+                return Run(time.perf_counter() - t0, n, size, widgets, charts, exceptions)
+
+
+async def _demo(url: str, page: str) -> None:
+    async with Session(url, page) as s:
+        r = await s.open()
+        print(f"open {page}: {r.seconds * 1e3:.0f} ms, {r.messages} msgs, {r.charts} charts")
+        print(" ", {k: w.kind for k, w in r.widgets.items()})
+
+
+if __name__ == "__main__":
+    import sys
+
+    asyncio.run(_demo(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else ""))

@@ -1,0 +1,59 @@
+"""Smoke runs of the browser benchmarks (slider -> pixels, cold start, Train -> boundary), so they cannot rot.
+
+They print ratios; nothing here asserts a timing. One Chromium and one bare + one lab server are
+shared by the slider and playground smokes. Without Chromium they skip, except under CI=true.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import pytest
+
+from conftest import ROOT
+from live import chromium_path
+
+pytestmark = pytest.mark.browser
+
+if not chromium_path() and os.environ.get("CI") != "true":
+    pytest.skip("Chromium is not installed (CI installs it and never skips)", allow_module_level=True)
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import bench_cold  # noqa: E402
+import bench_playground  # noqa: E402
+import bench_slider  # noqa: E402
+from browser import BARE_APP, chromium, lab_pages, servers  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def env():
+    with servers(BARE_APP, "streamlit_app.py") as [(bare_url, _b), (lab_url, _l)], chromium() as br:
+        yield br, bare_url, lab_url
+
+
+def test_every_page_in_the_navigation_is_covered() -> None:
+    urls = [u for u, _f in lab_pages()]
+    assert {"home", "perceptron", "training"} <= set(urls)
+    assert all((ROOT / f).exists() for _u, f in lab_pages())
+
+
+def test_slider_to_pixels_smoke(env, capsys) -> None:
+    figures = bench_slider.main(quick=True, env=env)
+    out = capsys.readouterr().out
+    assert "bare" in out and "perceptron" in out
+    assert figures["perceptron/bare@p50"] > 0 and figures["bare@p50_ms"] > 0
+
+
+def test_train_to_boundary_smoke(env, capsys) -> None:
+    figures = bench_playground.main(quick=True, env=env)
+    out = capsys.readouterr().out
+    assert "separable blobs" in out and "trainer alone" in out
+    assert figures["perceptron / separable blobs/bare@p50"] > 0
+
+
+def test_cold_start_smoke(env, capsys) -> None:
+    figures = bench_cold.main(quick=True, browser=env[0])
+    assert "cold start" in capsys.readouterr().out
+    assert figures["lab home/bare+torch"] > 0
