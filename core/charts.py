@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import torch
 
+from core import altair_speedup  # noqa: F401  (cheap string shorthands; see the module)
 from core.grid import (
     CLASS_COLORS,
     Bounds,

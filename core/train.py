@@ -227,32 +227,42 @@ def train(
     """
     tr, te = data if data is not None else data_for(cfg)
     Xa, y = augment(tr.X), tr.y
-    Xa_te, y_te = augment(te.X), te.y
-    n = Xa.shape[0]
+    n, n_te = Xa.shape[0], te.y.shape[0]
+    # train rows, then test rows: one product per epoch gives the logits of both
+    Xall = torch.cat([Xa, augment(te.X)]) if n_te else Xa
+    yall_bool = (torch.cat([y, te.y]) if n_te else y) > 0.5
     bs = min(cfg.batch_size, n)
     theta = torch.tensor([cfg.w1, cfg.w2, cfg.b], dtype=torch.float32)
     opt = Optimizer(cfg.optimizer, cfg.lr, [theta])
     gen = torch.Generator().manual_seed(cfg.seed)
     hist = History(updates_per_epoch=math.ceil(n / bs))
 
-    def record() -> float:
-        loss, acc = evaluate(theta, Xa, y)
-        te_loss, te_acc = evaluate(theta, Xa_te, y_te)
-        hist.theta.append(theta.tolist())
+    def record() -> tuple[float, bool]:
+        """Append this epoch's row; (train loss, whether theta is finite)."""
+        z = torch.mv(Xall, theta)
+        right = (z > 0) == yall_bool
+        loss = F.binary_cross_entropy_with_logits(z[:n], y).item()
+        w = theta.tolist()
+        hist.theta.append(w)
         hist.train_loss.append(loss)
-        hist.test_loss.append(te_loss)
-        hist.train_acc.append(acc)
-        hist.test_acc.append(te_acc)
-        return loss
+        hist.train_acc.append(int(right[:n].sum()) / n)
+        if n_te:
+            hist.test_loss.append(F.binary_cross_entropy_with_logits(z[n:], te.y).item())
+            hist.test_acc.append(int(right[n:].sum()) / n_te)
+        else:  # an empty test set costs nothing
+            hist.test_loss.append(math.nan)
+            hist.test_acc.append(math.nan)
+        return loss, all(math.isfinite(v) for v in w)
 
-    limit = DIVERGENCE_FACTOR * max(record(), math.log(2))
+    limit = DIVERGENCE_FACTOR * max(record()[0], math.log(2))
     sgd = cfg.optimizer == "sgd"
+    full = bs >= n  # one update over all points: their order does not change the mean gradient
     with torch.no_grad():
         for epoch in range(1, cfg.epochs + 1):
             # the draws DataLoader(shuffle=True, generator=gen) makes for one epoch
             torch.empty((), dtype=torch.int64).random_(generator=gen)
             order = torch.randperm(n, generator=gen)
-            Xp, yp = Xa[order], y[order]
+            Xp, yp = (Xa, y) if full else (Xa[order], y[order])
             for s in range(0, n, bs):
                 xb, yb = Xp[s : s + bs], yp[s : s + bs]
                 if record_updates:
@@ -265,8 +275,8 @@ def train(
                 if record_updates:
                     hist.update_theta.append(theta.tolist())
             torch.randperm(n, generator=gen)  # the sampler's closing draw
-            loss = record()
-            if not (math.isfinite(loss) and bool(torch.isfinite(theta).all())) or loss > limit:
+            loss, finite = record()
+            if not (math.isfinite(loss) and finite) or loss > limit:
                 hist.diverged_at = epoch
                 break
             if on_epoch is not None and on_epoch(epoch, hist) is False:
