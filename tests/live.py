@@ -44,7 +44,7 @@ def free_port() -> int:
 def streamlit_server(script: str = "streamlit_app.py", *extra: str) -> Iterator[tuple[str, subprocess.Popen]]:
     """Start `streamlit run` on a free port; yield (base URL, process); always stop the process we started."""
     port = free_port()
-    log = open(os.devnull, "w")
+    log = open(os.environ.get("NNLAB_SERVER_LOG", os.devnull), "w")
     proc = subprocess.Popen(
         [
             sys.executable,
