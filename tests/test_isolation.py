@@ -206,12 +206,14 @@ def test_two_browsers_training_at_once_never_see_each_other() -> None:
             body_a = a.locator("[data-testid=stMain]").inner_text()
             body_b = b.locator("[data-testid=stMain]").inner_text()
             assert want_b not in body_a and want_a not in body_b
-            # a reload of B is a new session: defaults, its own language from the URL
+            # a reload of B is a new session: its own link (settings and language) brings back its view
             b.reload()
             b.wait_for_selector("[data-testid=stSidebarNav]", timeout=60_000)
             wait_idle(b)
-            assert b.locator(".st-key-training-seed input").input_value() == "0"
-            assert _weights_shown(b) == expected_weights(TrainConfig())
+            assert b.locator(".st-key-training-seed input").input_value() == "3"
+            assert _weights_shown(b) == want_b
+            assert "Training" in b.locator("h1").first.inner_text()
+            assert _weights_shown(a) == want_a  # A is untouched by B's new session
             for pg in (a, b):
                 assert pg.locator("[data-testid=stException]").count() == 0
         finally:
