@@ -5,8 +5,7 @@
 
 Columns: `book` the book's nn.Module + optim.SGD + DataLoader loop; `lean` the app's trainer
 (core.train.train, per-epoch train/test loss and accuracy included); `upd` the same updates with
-no per-epoch bookkeeping (what the bookkeeping costs = lean - upd); `prop` the PROPOSED trainer in
-benchmarks/train_proposed.py (cheaper bookkeeping; not used by the app); `numpy` a hand-derived
+no per-epoch bookkeeping (what the bookkeeping costs = lean - upd); `numpy` a hand-derived
 numpy loop, the floor for a Python loop. Targets: lean <= 3x numpy, book >= 6x lean.
 
 Times are this process's CPU time (`--wall` for wall-clock time). Prints microseconds per update
@@ -29,8 +28,6 @@ from torch.utils.data import DataLoader, TensorDataset
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from train_proposed import train_proposed  # noqa: E402
 
 from core.data import make_dataset  # noqa: E402
 from core.models import Perceptron  # noqa: E402
@@ -82,13 +79,6 @@ def lean(batch_size: int, epochs: int) -> int:
     """The app's trainer (core.train.train), per-epoch loss/accuracy bookkeeping included."""
     cfg = TrainConfig(dataset="toy", n=N, test_ratio=0.0, batch_size=batch_size, epochs=epochs, lr=0.1)
     hist = train(cfg)
-    return hist.epochs_run * hist.updates_per_epoch
-
-
-def proposed(batch_size: int, epochs: int) -> int:
-    """The PROPOSED trainer (benchmarks/train_proposed.py), same settings as `lean`."""
-    cfg = TrainConfig(dataset="toy", n=N, test_ratio=0.0, batch_size=batch_size, epochs=epochs, lr=0.1)
-    hist = train_proposed(cfg)
     return hist.epochs_run * hist.updates_per_epoch
 
 
@@ -155,15 +145,13 @@ def main(quick: bool = False) -> dict[str, float]:
         "book",
         "lean",
         "upd",
-        "prop",
         "numpy",
         "book/lean",
         "lean/numpy",
         "upd/numpy",
-        "prop/numpy",
     ]
     print(" ".join(f"{h:>10}" for h in head))
-    for fn in (lean, updates_only, proposed):  # warm up torch's kernels and allocator first
+    for fn in (lean, updates_only):  # warm up torch's kernels and allocator first
         fn(32, 1)
     numpy_floor(Xn, yn, 32, 1)
     book_style(X, y, 32, 1)
@@ -171,21 +159,18 @@ def main(quick: bool = False) -> dict[str, float]:
         epochs = (1 if bs == 1 else 10) if quick else (1 if bs == 1 else 10 if bs == 32 else 100)
         book_epochs = max(1, epochs // (5 if bs == N else 1))
         # interleaved rounds, best per variant: a load spike from other processes hits one round only
-        t_book = t_lean = t_upd = t_prop = t_np = float("inf")
+        t_book = t_lean = t_upd = t_np = float("inf")
         for _ in range(repeats):
             t_book = min(t_book, per_update(book_style, X, y, bs, book_epochs, repeats=1))
             t_lean = min(t_lean, per_update(lean, bs, epochs, repeats=1))
             t_upd = min(t_upd, per_update(updates_only, bs, epochs, repeats=1))
-            t_prop = min(t_prop, per_update(proposed, bs, epochs, repeats=1))
             t_np = min(t_np, per_update(numpy_floor, Xn, yn, bs, epochs, repeats=1))
         results[f"book/lean@{bs}"] = t_book / t_lean
         results[f"lean/numpy@{bs}"] = t_lean / t_np
         results[f"updates/numpy@{bs}"] = t_upd / t_np
-        results[f"proposed/numpy@{bs}"] = t_prop / t_np
-        results[f"book/proposed@{bs}"] = t_book / t_prop
         label = "full" if bs == N else str(bs)
-        cells = [t_book, t_lean, t_upd, t_prop, t_np]
-        ratios = [t_book / t_lean, t_lean / t_np, t_upd / t_np, t_prop / t_np]
+        cells = [t_book, t_lean, t_upd, t_np]
+        ratios = [t_book / t_lean, t_lean / t_np, t_upd / t_np]
         print(
             f"{label:>10} "
             + " ".join(f"{c:10.1f}" for c in cells)
@@ -195,14 +180,11 @@ def main(quick: bool = False) -> dict[str, float]:
 
     cfg = TrainConfig()
     data = data_for(cfg)
-    best = best_prop = float("inf")
+    best = float("inf")
     for _ in range(1 if quick else 9):
         t = clock()
         train(cfg, data=data)
         best = min(best, clock() - t)
-        t = clock()
-        train_proposed(cfg, data=data)
-        best_prop = min(best_prop, clock() - t)
     t = clock()
     data_for(cfg)
     t_data = clock() - t
@@ -212,13 +194,11 @@ def main(quick: bool = False) -> dict[str, float]:
         book_style(data[0].X, data[0].y, cfg.batch_size, cfg.epochs)
         ref = min(ref, clock() - t)
     results["default_ms"] = best * 1e3
-    results["default_proposed_ms"] = best_prop * 1e3
     results["default_book_ratio"] = ref / best
     print(
         f"default training run ({cfg.n} points, {cfg.epochs} epochs, batch {cfg.batch_size}): "
         f"{best * 1e3:.1f} ms (+ {t_data * 1e3:.1f} ms to make the data); "
-        f"book-style loop {ref * 1e3:.1f} ms = {ref / best:.1f}x slower; "
-        f"proposed trainer {best_prop * 1e3:.1f} ms"
+        f"book-style loop {ref * 1e3:.1f} ms = {ref / best:.1f}x slower"
     )
 
     page_run("pages/training.py")  # warm-up: imports
