@@ -1,4 +1,4 @@
-"""Time to solve circle and XOR like TensorFlow Playground: python scripts/bench_beyond.py [repeats].
+"""Time to solve circle and XOR like TensorFlow Playground: python benchmarks/bench_beyond.py [repeats].
 
 Hidden layers 4, 2 with tanh, lr 0.03, batch 10, 250 training points (n = 500, half held out), trained by
 core.nets.fit until the test loss is below 0.05. (TF Playground needs ~68 epochs / 1.2-1.3 s for these.)
@@ -11,7 +11,7 @@ from pathlib import Path
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from core.nets import NetConfig, fit  # noqa: E402
+from core.nets import NetConfig, epochs_to_loss  # noqa: E402
 
 torch.set_num_threads(1)
 
@@ -36,7 +36,7 @@ def main() -> None:
                 best, cpu = float("inf"), float("inf")
                 for _ in range(repeats):
                     t, c = time.perf_counter(), time.process_time()
-                    hist = fit(cfg, on_epoch=lambda e, h: h.test_loss[-1] >= 0.05)
+                    hist = epochs_to_loss(cfg, 0.05)
                     best = min(best, time.perf_counter() - t)
                     cpu = min(cpu, time.process_time() - c)
                 ok = hist.test_loss[-1] < 0.05
