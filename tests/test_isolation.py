@@ -182,7 +182,7 @@ def test_two_browsers_training_at_once_never_see_each_other() -> None:
                 pg.wait_for_selector("[data-testid=stSidebarNav]", timeout=60_000)
             wait_idle(a)
             wait_idle(b)
-            a.get_by_text("한국어").click()  # A switches to Korean; B must stay English
+            a.get_by_text("한국어").click(timeout=90_000)  # A switches to Korean; B must stay English
             _set_number(b, "training.seed", 3)
             wait_idle(a)
             _set_number(a, "training.seed", 7)
