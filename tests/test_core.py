@@ -21,6 +21,7 @@ from core.models import perceptron_from
 from core.reference import book_style_train
 from core.text import LANGS, strings, t
 from core.train import SPECS, ConfigError, TrainConfig, augment, bce_grad, train
+from ui import CHART_KEYS
 
 
 @pytest.mark.parametrize("name", DATASETS)
@@ -192,22 +193,7 @@ def test_bounds_cover_the_points() -> None:
 
 def test_chart_builders_return_altair_charts() -> None:
     ds = make_dataset("toy", 50, 1.0, 0)
-    text = {
-        k: k
-        for k in (
-            "class0",
-            "class1",
-            "class",
-            "right",
-            "wrong",
-            "prediction",
-            "epoch",
-            "loss",
-            "accuracy",
-            "train",
-            "test",
-        )
-    }
+    text = {k: k for k in CHART_KEYS}
     chart = perceptron_chart((1.0, -1.0, 0.5), ds.X, ds.y, bounds(ds.X), text, probe=(1.0, 1.0))
     assert isinstance(chart, alt.LayerChart)
     spec = chart.to_dict()

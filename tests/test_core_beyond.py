@@ -39,21 +39,12 @@ from core.nets import (
     weight_norm,
 )
 from core.train import MOMENTUM, ConfigError
+from ui import CHART_KEYS
 
 TEXT = {
     k: k
     for k in (
-        "class0",
-        "class1",
-        "class",
-        "right",
-        "wrong",
-        "prediction",
-        "epoch",
-        "loss",
-        "accuracy",
-        "train",
-        "test",
+        *CHART_KEYS,
         "probability",
         "weight",
         "inputs",
