@@ -42,9 +42,9 @@ def open_page(browser, url: str):
 
 def assert_full_app(page) -> None:
     """Navigation, language switch, no exception box."""
-    nav = page.locator("[data-testid=stSidebarNav] a")
-    assert nav.count() >= 3
-    assert page.get_by_text("English").count() >= 1 and page.get_by_text("한국어").count() >= 1
+    assert wait_count(page, "[data-testid=stSidebarNav] a", 3) >= 3
+    for label in ("English", "한국어"):  # the language switch (waits: a loaded machine paints late)
+        page.locator("[data-testid=stSidebar] label", has_text=label).first.wait_for(timeout=30_000)
     assert page.locator("[data-testid=stException]").count() == 0
 
 
