@@ -80,9 +80,19 @@ def test_moving_a_slider_changes_the_chart(browser, server) -> None:
     thumb.focus()
     for _ in range(15):
         page.keyboard.press("ArrowLeft")
+    # the rerun may still be on its way on a loaded machine: wait (up to 30 s) for the new loss
+    page.wait_for_function(
+        "(old) => document.querySelector('[data-testid=stMetricValue]').innerText !== old",
+        arg=loss_before,
+        timeout=30_000,
+    )
     wait_idle(page)
     page.wait_for_timeout(500)
     assert page.locator("[data-testid=stMetricValue]").first.inner_text() != loss_before
+    for _ in range(20):  # Vega repaints after the run ends: give it up to 10 s
+        if chart.screenshot() != before:
+            break
+        page.wait_for_timeout(500)
     assert chart.screenshot() != before
     assert page.locator("[data-testid=stException]").count() == 0
     page.close()
