@@ -13,9 +13,7 @@ reported too: it is Streamlit's slider debounce plus the round trip, the same fo
 
 from __future__ import annotations
 
-import contextlib
 import os
-import signal
 import statistics
 import subprocess
 import sys
@@ -31,7 +29,14 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from live import CHROMIUM_ARGS, chromium_path, free_port, streamlit_server, wait_idle  # noqa: E402
+from live import (  # noqa: E402
+    CHROMIUM_ARGS,
+    chromium_path,
+    free_port,
+    stop_server,
+    streamlit_server,
+    wait_idle,
+)
 
 ARGS = [
     *CHROMIUM_ARGS,
@@ -92,17 +97,6 @@ def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 90) -> float
             if proc.poll() is not None or time.perf_counter() > deadline:
                 raise RuntimeError(f"streamlit server {url} did not start") from None
             time.sleep(0.05)
-
-
-def stop_server(proc: subprocess.Popen) -> None:
-    """Stop a server started by start_server (its own process group only)."""
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
 
 
 @contextmanager

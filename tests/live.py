@@ -40,6 +40,17 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def stop_server(proc: subprocess.Popen) -> None:
+    """Stop a server we started (its own process group only): TERM, then KILL after 10 s."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+
 @contextlib.contextmanager
 def streamlit_server(script: str = "streamlit_app.py", *extra: str) -> Iterator[tuple[str, subprocess.Popen]]:
     """Start `streamlit run` on a free port; yield (base URL, process); always stop the process we started."""
@@ -79,13 +90,7 @@ def streamlit_server(script: str = "streamlit_app.py", *extra: str) -> Iterator[
                 time.sleep(0.2)
         yield url, proc
     finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+        stop_server(proc)
         log.close()
 
 
