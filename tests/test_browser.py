@@ -57,6 +57,23 @@ def test_cold_deep_link_shows_the_full_app(browser) -> None:
         page.close()
 
 
+def test_cold_deep_links_opened_together_all_show_the_full_app(browser) -> None:
+    """A class opening a shared link on a server that just woke up: the sessions race Streamlit's
+    global switch out of folder-based navigation; every one of them must get the whole app."""
+    with streamlit_server() as (url, _proc):
+        tabs = {}
+        for path in ("perceptron", "training", "activations", "losses"):
+            tabs[path] = browser.new_page(viewport={"width": 1280, "height": 800})
+            tabs[path].goto(f"{url}/{path}?lang=en", wait_until="commit")
+        for path, page in tabs.items():
+            page.wait_for_selector("[data-testid=stSidebarNav]", timeout=90_000)
+            wait_idle(page, timeout=90_000)  # four cold first runs share two cores
+            assert_full_app(page)
+            nav = page.locator("[data-testid=stSidebarNav]").inner_text()
+            assert "Home" in nav and "streamlit app" not in nav, (path, nav)
+            page.close()
+
+
 @pytest.mark.parametrize("path", list(PAGES))
 @pytest.mark.parametrize("lang", ["en", "ko"])
 def test_every_page_loads_without_exception(browser, server, path: str, lang: str) -> None:

@@ -101,13 +101,21 @@ def leave_legacy_mode() -> None:
 
     On a freshly started server, the first run of an app with a `pages/` folder goes through
     Streamlit's old folder-based navigation until `st.navigation` has been called once, so a deep
-    link would show the bare page. Flip that switch and rerun: the entry file then draws the whole app.
+    link would show the bare page. The switch is global but the runs are not: when several students
+    open links at once, a run may have started in the old mode after another session already flipped
+    it. So the test is per run: the old mode lists the entry file itself as a page, ours never does.
+    Flip the switch and rerun; the entry file then draws the whole app.
     """
     try:
         from streamlit.runtime.pages_manager import PagesManager
-    except ImportError:  # pragma: no cover - a future Streamlit without this class
+        from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+    except ImportError:  # pragma: no cover - a future Streamlit without these
         return
-    if PagesManager.uses_pages_directory:
+    ctx = get_script_run_ctx()
+    pages = ctx.pages_manager.get_pages().values() if ctx is not None else ()
+    entry = ROOT / "streamlit_app.py"
+    legacy_run = any(Path(p.get("script_path", "")).resolve() == entry for p in pages if p.get("page_name"))
+    if PagesManager.uses_pages_directory or legacy_run:
         PagesManager.uses_pages_directory = False
         st.rerun()
 
