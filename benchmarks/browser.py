@@ -160,6 +160,8 @@ def ready(page, settle: float = 600):
     # every page (and the bare app) has a title: an idle app without one has not run its script yet
     page.wait_for_selector(f"{MAIN} h1", timeout=90_000)
     wait_idle(page, timeout=90_000, settle=settle)
+    # widgets whose code is still loading show as skeletons (tabs opened together load it late)
+    page.wait_for_function("() => !document.querySelector('[data-testid=stSkeleton]')", timeout=90_000)
     page.evaluate(BENCH_JS)
     return page
 

@@ -8,6 +8,10 @@ from pathlib import Path
 
 import pytest
 
+# every chart any test draws (core builders, AppTest runs, test servers) is checked against the
+# Vega-Lite schema; the app itself leaves that check to the tests (core/altair_speedup.py)
+os.environ["NNLAB_VALIDATE_CHARTS"] = "1"
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))

@@ -237,3 +237,23 @@ def test_korean_uses_the_books_terms() -> None:
     ):
         assert term in ko, term
     assert "그레디언트" not in ko  # the seed's spelling; the lab uses 그레이디언트
+
+
+def test_chart_validation_is_on_in_tests_and_an_explicit_argument_wins(monkeypatch) -> None:
+    """The app skips Altair's schema check on every rerun; the tests must not (core/altair_speedup.py)."""
+    import pandas as pd
+
+    from core import altair_speedup
+
+    assert altair_speedup.VALIDATION_PATCHED and altair_speedup.VALIDATE  # conftest turns it on
+    df = pd.DataFrame({"a": [1.0, 2.0]})
+    good = alt.Chart(df).mark_point().encode(x="a:Q")
+    bad = alt.Chart(df).mark_point().encode(x=alt.X("a:Q", bin="not-a-bin"))
+    for chart in (bad, alt.layer(bad, good)):
+        with pytest.raises(alt.utils.schemapi.SchemaValidationError):
+            chart.to_dict()  # the default validates under the tests
+    monkeypatch.setattr(altair_speedup, "VALIDATE", False)  # what the server does
+    assert bad.to_dict()["mark"] == {"type": "point"}  # no check: the spec comes out as is
+    with pytest.raises(alt.utils.schemapi.SchemaValidationError):
+        bad.to_dict(validate=True)  # asked for explicitly: checked
+    assert good.to_dict() == good.to_dict(validate=True)  # skipping the check changes nothing else
