@@ -72,7 +72,10 @@ def main(
                 try:
                     p = press_to_pixels(tab, sel, timeout=60_000)
                 except Exception as e:  # a press that never repaints is reported, not fatal
-                    print(f"[{name}: press not repainted within 60 s: {type(e).__name__} {str(e)[:300]}]", file=sys.stderr)
+                    print(
+                        f"[{name}: press not repainted within 60 s: {type(e).__name__} {str(e)[:300]}]",
+                        file=sys.stderr,
+                    )
                     timeouts[name] = timeouts.get(name, 0) + 1
                     continue
                 times[name].append(p.total)

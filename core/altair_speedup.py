@@ -53,7 +53,6 @@ def install() -> bool:
     return True
 
 
-
 def _default_validation(fn: Any) -> Any:
     @functools.wraps(fn)
     def to_dict(self: Any, validate: bool | None = None, **kw: Any) -> Any:
@@ -84,3 +83,60 @@ def install_validation() -> bool:
 
 ACTIVE = install()
 VALIDATION_PATCHED = install_validation()
+
+
+# ---- 3. stable specs: new data without a new chart ----------------------------------------------------
+
+
+def _arrow(df: Any) -> bytes:
+    """A DataFrame as Arrow IPC stream bytes (what Streamlit sends for chart data)."""
+    import pyarrow as pa
+
+    table = pa.Table.from_pandas(df)
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
+
+
+def _named(chart: Any, datasets: dict[str, bytes]) -> Any:
+    """A shallow copy of `chart` whose DataFrames are replaced by datasets named by position."""
+    import altair as alt
+    import pandas as pd
+
+    out = chart.copy(deep=False)
+    for part in ("layer", "hconcat", "vconcat", "concat"):
+        children = getattr(out, part, alt.Undefined)
+        if isinstance(children, list):
+            setattr(out, part, [_named(c, datasets) for c in children])
+    inner = getattr(out, "spec", alt.Undefined)
+    if isinstance(inner, alt.TopLevelMixin | alt.Chart):
+        out.spec = _named(inner, datasets)
+    data = getattr(out, "data", alt.Undefined)
+    if isinstance(data, pd.DataFrame):
+        name = f"nnlab_data_{len(datasets)}"
+        datasets[name] = _arrow(data)
+        out.data = alt.NamedData(name=name)
+    return out
+
+
+def stable_spec(chart: Any) -> dict[str, Any]:
+    """The chart's Vega-Lite spec, with its data as datasets named by their place in the chart.
+
+    Streamlit names a chart's datasets by a hash of their content, so the spec text changes whenever
+    the data does, and the browser rebuilds the whole Vega view (parse, compile, layout) on every
+    slider move. With names that depend only on the chart's structure, the spec stays the same while
+    only data moves, and Streamlit's frontend just swaps the datasets in the existing view. The data
+    goes as Arrow bytes under ``datasets``, which ``st.vega_lite_chart`` passes on as is. Without a
+    theme, like Streamlit's own conversion.
+    """
+    import altair as alt
+
+    datasets: dict[str, bytes] = {}
+    # not "top level": Altair then adds neither its default theme (Streamlit draws with none) nor
+    # a dataset of its own; the schema URL is all that is left to add
+    spec = _named(chart, datasets).to_dict(context={"top_level": False})
+    spec["$schema"] = alt.SCHEMA_URL
+    if datasets:
+        spec["datasets"] = {**spec.get("datasets", {}), **datasets}
+    return spec

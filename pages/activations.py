@@ -36,7 +36,7 @@ def shapes() -> None:
         )
     c = A.curve(name, lo, hi, slope)
     chart = series_chart(c.x, {"f(x)": c.y, "f′(x)": c.dy}, "x", ui.T("activations.value"), scale=S)
-    left.altair_chart(chart, width="stretch")
+    ui.chart(left, chart, width="stretch")
     with right:
         for formula in A.FORMULAS[name]:
             st.latex(formula)
@@ -74,8 +74,10 @@ def depth() -> None:
     )
     g = A.depth_grads(name, n, scale, int(seed))
     left, right = st.columns([3, 2], gap="large")
-    left.altair_chart(
-        layer_chart(g.norms, ui.T("activations.layer"), ui.T("activations.grad"), scale=S), width="stretch"
+    ui.chart(
+        left,
+        layer_chart(g.norms, ui.T("activations.layer"), ui.T("activations.grad"), scale=S),
+        width="stretch",
     )
     m1, m2 = right.columns(2)
     m1.metric(ui.T("activations.first"), f"{g.norms[0]:.2e}")
@@ -106,7 +108,7 @@ def dying() -> None:
         (c2, "after", d.active_after, d.dead_after),
     ):
         col.metric(ui.T(f"activations.dead_{key}"), ui.pct(dead))
-        col.altair_chart(units_chart(active, text, scale=S), width="stretch")
+        ui.chart(col, units_chart(active, text, scale=S), width="stretch")
     rows = {ui.T("activations.zero_grad"): [ui.pct(v) for v in d.zero_grad.values()]}
     rows[ui.T("activations.dead_grad")] = [f"{v:.4f}" for v in d.dead_grad.values()]
     cols = ["ReLU", "LeakyReLU", "PReLU"]
@@ -126,8 +128,10 @@ def softmax() -> None:
     p = A.softmax(z, temp, c)
     same = float((p - A.softmax(z, temp)).abs().max())
     labels = [f"z{i + 1} = {v:+.1f}" for i, v in enumerate(z)]
-    right.altair_chart(
-        bars_chart(labels, p, ui.T("activations.logit"), ui.T("activations.prob"), scale=S), width="stretch"
+    ui.chart(
+        right,
+        bars_chart(labels, p, ui.T("activations.logit"), ui.T("activations.prob"), scale=S),
+        width="stretch",
     )
     m1, m2 = right.columns(2)  # two per row: room for the large numbers of presentation mode
     m1.metric(ui.T("activations.max_prob"), f"{float(p.max()):.4f}")

@@ -75,7 +75,7 @@ led = backprop.ledger(w1, w2, b, x1, x2, y, loss)
 auto = backprop.autograd(w1, w2, b, x1, x2, y, loss)
 prev = st.session_state.get("_backprop_prev")
 with right:
-    st.altair_chart(step_chart((w1, w2, b), prev, X, Y, (x1, x2), box, text, scale=S), width="stretch")
+    ui.chart(st, step_chart((w1, w2, b), prev, X, Y, (x1, x2), box, text, scale=S), width="stretch")
     st.caption(ui.T("backprop.chart_caption", i=i, x1=f"{x1:.2f}", x2=f"{x2:.2f}", y=int(y)))
     m = st.columns(3)
     m[0].metric("z", ui.fmt(led.z, 4))
@@ -139,7 +139,7 @@ st.subheader(ui.T("backprop.graph"))
 st.markdown(ui.T("backprop.graph_intro"))
 gtext = {"value": ui.T("backprop.value"), "grad": ui.T("backprop.grad")}
 nodes, edges = backprop.graph(led, ui.T(f"backprop.loss_short_{loss}"))
-st.altair_chart(graph_chart(nodes, edges, gtext), width="stretch")
+ui.chart(st, graph_chart(nodes, edges, gtext), width="stretch")
 with st.expander(ui.T("backprop.code_title")):
     st.code(inspect.getsource(backprop.autograd), language="python")
 share.finish("backprop")

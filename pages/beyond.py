@@ -60,7 +60,7 @@ with right:
     model, epoch = nets.model_for(P, cfg, hist)
     maps = grid_maps(model, "binary", box)
     chart = classifier_chart(maps, X, y, predict(model, "binary", X), box, text, scale=S)
-    st.altair_chart(chart, width="stretch")
+    ui.chart(st, chart, width="stretch")
     nets.metrics(hist, epoch)
     st.caption(ui.T("beyond.norm", norm=f"{weight_norm(model):.3f}", wd=cfg.weight_decay))
     twin = replace(cfg, weight_decay=0.0)
@@ -69,7 +69,8 @@ with right:
         st.markdown(ui.T("beyond.compare", wd=cfg.weight_decay))
         for col, c, h in zip(st.columns(2), (cfg, twin), (hist, base)):
             m = model_at(c, h, h.epochs_run)
-            col.altair_chart(
+            ui.chart(
+                col,
                 classifier_chart(
                     grid_maps(m, "binary", box), X, y, predict(m, "binary", X), box, text, height=240
                 ),
@@ -78,11 +79,11 @@ with right:
             col.caption(ui.T("beyond.compare_item", wd=c.weight_decay, norm=f"{weight_norm(m):.3f}"))
 st.subheader(ui.T("beyond.network"))
 st.caption(ui.T("beyond.network_help"))
-st.altair_chart(network_chart(model, maps, act, "binary", text), width="content")
+ui.chart(st, network_chart(model, maps, act, "binary", text), width="content")
 if not hidden:
     st.markdown(ui.T("beyond.feature_weights"))
     weights = feature_weights(model)
-    st.altair_chart(feature_weights_chart(weights, text), width="stretch")
+    ui.chart(st, feature_weights_chart(weights, text), width="stretch")
     st.caption(", ".join(f"{k} = {v:+.3f}" for k, v in weights.items()))
 nets.curves(hist, epoch, text, scale=S)
 share.finish(P)

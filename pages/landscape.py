@@ -92,13 +92,13 @@ current = {p.optimizer: p.at(k)[:2] for p in paths if p.left_at is None or min(k
 data = ui.dataset(cfg)[0]
 with pictures:
     left, right = st.columns(2)
-    left.altair_chart(landscape_chart(loss, box, drawn, current, text, scale=S), width="stretch")
+    ui.chart(left, landscape_chart(loss, box, drawn, current, text, scale=S), width="stretch")
     left.caption(
         ui.T("landscape.surface_caption", b=f"{b_here:.3f}", opt=text[f"opt_{lead.optimizer}"], res=RES)
     )
     thetas = {p.optimizer: p.at(k) for p in paths}
     chart = boundaries_chart(data.X, data.y, thetas, bounds(data.X), text, scale=S)
-    right.altair_chart(chart, width="stretch")
+    ui.chart(right, chart, width="stretch")
     right.caption(ui.T("landscape.boundary_caption", k=k))
 for p in paths:
     label = text[f"opt_{p.optimizer}"]

@@ -35,7 +35,7 @@ def regression() -> None:
         ui.T("losses.best_mae"): L.best_mae_line(outlier),
     }
     text = {"yours": ui.T("losses.yours")}
-    right.altair_chart(regression_chart(x, y, (slope, intercept), fits, text, scale=S), width="stretch")
+    ui.chart(right, regression_chart(x, y, (slope, intercept), fits, text, scale=S), width="stretch")
     (ms, mc), (as_, ac) = fits.values()
     right.markdown(ui.T("losses.reg_note", ms=f"{ms:.2f}", mc=f"{mc:.2f}", as_=f"{as_:.2f}", ac=f"{ac:.2f}"))
 
@@ -58,12 +58,12 @@ def binary() -> None:
         p,
         scale=S,
     )
-    left.altair_chart(loss, width="stretch")
+    ui.chart(left, loss, width="stretch")
     marks = {bce: pt.bce_dz, mse: pt.mse_dz}
     grad = series_chart(
         cv["p"], {bce: cv["bce_dz"], mse: cv["mse_dz"]}, "p", ui.T("losses.dz"), marks, p, scale=S
     )
-    right.altair_chart(grad, width="stretch")
+    ui.chart(right, grad, width="stretch")
     m = st.columns(4)
     m[0].metric(bce, f"{pt.bce:.4f}")
     m[1].metric(mse, f"{pt.mse:.4f}")
@@ -95,7 +95,7 @@ def stable() -> None:
     chart = series_chart(
         cv["z"], dict(zip(names, (cv["naive"], cv["stable"]))), "z", ui.T("losses.loss"), names, z, scale=S
     )
-    right.altair_chart(chart, width="stretch")
+    ui.chart(right, chart, width="stretch")
     right.markdown(ui.T("losses.stable_note", y=y))
 
 

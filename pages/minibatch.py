@@ -69,12 +69,12 @@ text = ui.chart_text() | {
     for key in ("in_batch", "not_in_batch", "this_batch", "full_batch", "other_batches")
 }
 with mid:
-    st.altair_chart(batch_chart(ds.X, ds.y, idx, (w1, w2, b), bounds(ds.X), text, scale=S), width="stretch")
+    ui.chart(st, batch_chart(ds.X, ds.y, idx, (w1, w2, b), bounds(ds.X), text, scale=S), width="stretch")
     st.caption(
         ui.T("minibatch.batch_caption", j=j, per_epoch=per_epoch, epoch=epoch, size=len(idx), seed=int(seed))
     )
 with right:
-    st.altair_chart(arrows_chart((w1, w2), g.batch, g.full, g.epoch_batches, text, scale=S), width="stretch")
+    ui.chart(st, arrows_chart((w1, w2), g.batch, g.full, g.epoch_batches, text, scale=S), width="stretch")
     st.caption(ui.T("minibatch.arrows_caption"))
 m = st.columns(4)
 m[0].metric(ui.T("minibatch.cosine"), f"{g.cosine:.3f}", help=ui.T("minibatch.cosine_help"))
@@ -110,8 +110,9 @@ for r in runs:
     keep = minibatch.thin(r.update_loss)
     per_update_series[label[r.batch_size]] = (keep.astype(float), r.update_loss[keep])
 c_epoch, c_update = st.columns(2)
-c_epoch.altair_chart(curves(per_epoch_series, text["epoch"], text["loss"], scale=S), width="stretch")
-c_update.altair_chart(
+ui.chart(c_epoch, curves(per_epoch_series, text["epoch"], text["loss"], scale=S), width="stretch")
+ui.chart(
+    c_update,
     curves(per_update_series, ui.T("minibatch.update_axis"), text["loss"], log_x=True, scale=S),
     width="stretch",
 )

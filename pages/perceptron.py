@@ -31,51 +31,73 @@ def use_weights(w: tuple[float, float, float]) -> None:
         st.session_state[key] = max(-lim, min(lim, round(value, 1)))
 
 
-left, right = (st.container(), st.container()) if share.hidden() else st.columns([1, 2], gap="large")
-controls = share.controls("perceptron", left)
-with controls:
-    name = st.selectbox(
-        ui.T("app.dataset.label"),
-        share.dataset_options(),
-        format_func=share.dataset_label,
-        key="perceptron.dataset",
-    )
-    seed = st.number_input(ui.T("app.seed"), 0, 999_999, key="perceptron.seed", help=ui.T("app.seed_help"))
-    st.markdown(ui.T("perceptron.weights"))
-    w1 = st.slider("w₁", -10.0, 10.0, step=0.1, key=W)
-    w2 = st.slider("w₂", -10.0, 10.0, step=0.1, key="perceptron.w2")
-    b = st.slider(ui.T("perceptron.bias"), -20.0, 20.0, step=0.1, key=B)
-    c1, c2 = st.columns(2)
-    c1.button(ui.T("perceptron.sharpen"), on_click=scale_weights, args=(2.0,), width="stretch")
-    c2.button(ui.T("perceptron.soften"), on_click=scale_weights, args=(0.5,), width="stretch")
+@st.fragment
+def lab() -> tuple:
+    """The hand-set perceptron: its sliders rerun only this section (st.fragment), not the whole page."""
+    left, right = (st.container(), st.container()) if share.hidden() else st.columns([1, 2], gap="large")
+    controls = share.controls("perceptron", left)
+    with controls:
+        name = st.selectbox(
+            ui.T("app.dataset.label"),
+            share.dataset_options(),
+            format_func=share.dataset_label,
+            key="perceptron.dataset",
+        )
+        seed = st.number_input(
+            ui.T("app.seed"), 0, 999_999, key="perceptron.seed", help=ui.T("app.seed_help")
+        )
+        st.markdown(ui.T("perceptron.weights"))
+        w1 = st.slider("w₁", -10.0, 10.0, step=0.1, key=W)
+        w2 = st.slider("w₂", -10.0, 10.0, step=0.1, key="perceptron.w2")
+        b = st.slider(ui.T("perceptron.bias"), -20.0, 20.0, step=0.1, key=B)
+        c1, c2 = st.columns(2)
+        c1.button(ui.T("perceptron.sharpen"), on_click=scale_weights, args=(2.0,), width="stretch")
+        c2.button(ui.T("perceptron.soften"), on_click=scale_weights, args=(0.5,), width="stretch")
 
-base = TrainConfig(dataset=name if name != share.MY_DATA else "toy", n=200, seed=int(seed), test_ratio=0.0)
-data = share.data(base, name)
+    base = TrainConfig(
+        dataset=name if name != share.MY_DATA else "toy", n=200, seed=int(seed), test_ratio=0.0
+    )
+    data = share.data(base, name)
+    X, y = data[0].X, data[0].y
+    box, text = bounds(X), ui.chart_text()
+    with controls:
+        st.markdown(ui.T("perceptron.probe"))
+        ui.default("perceptron.px", round((box[0] + box[1]) / 2, 1), box[0], box[1])
+        ui.default("perceptron.py", round((box[2] + box[3]) / 2, 1), box[2], box[3])
+        px = st.slider("x₁", float(box[0]), float(box[1]), step=0.1, key="perceptron.px")
+        py = st.slider("x₂", float(box[2]), float(box[3]), step=0.1, key="perceptron.py")
+
+    result = perceptron.fit(w1, w2, b, X, y)
+    pr = perceptron.probe(w1, w2, b, px, py)
+    with right:
+        chart_slot = st.empty()
+        ui.chart(
+            chart_slot,
+            perceptron_chart((w1, w2, b), X, y, box, text, probe=(px, py), scale=S),
+            width="stretch",
+        )
+        m1, m2 = st.columns(2)
+        m1.metric(ui.T("perceptron.loss"), ui.fmt(result.loss, 4))
+        m2.metric(ui.T("perceptron.accuracy"), f"{result.accuracy:.1%}")
+        st.markdown(ui.T("perceptron.probe_math"))
+        st.latex(
+            rf"z = w_1x_1 + w_2x_2 + b = ({w1:.2f})({px:.2f}) + ({w2:.2f})({py:.2f}) + ({b:.2f}) = {pr.z:.3f}"
+        )
+        st.latex(rf"\hat y = \sigma(z) = \frac{{1}}{{1 + e^{{-({pr.z:.3f})}}}} = {pr.p:.4f}")
+        st.markdown(ui.T("perceptron.probe_class", p=f"{pr.p:.4f}", cls=pr.cls))
+        # the take-home files and the link follow the sliders, so they are drawn here (lr and epochs,
+        # set below this section, are read from the session: they hold the current values)
+        lr0, epochs0 = st.session_state["perceptron.lr"], st.session_state["perceptron.epochs"]
+        cfg0 = TrainConfig(
+            **{**base.to_dict(), "w1": w1, "w2": w2, "b": b, "lr": lr0, "epochs": epochs0, "batch_size": 32}
+        )
+        share.downloads("perceptron", cfg0, name, data, (w1, w2, b))
+        share.finish("perceptron")
+        return w1, w2, b, base, data, box, text, chart_slot
+
+
+w1, w2, b, base, data, box, text, chart_slot = lab()
 X, y = data[0].X, data[0].y
-box, text = bounds(X), ui.chart_text()
-with controls:
-    st.markdown(ui.T("perceptron.probe"))
-    ui.default("perceptron.px", round((box[0] + box[1]) / 2, 1), box[0], box[1])
-    ui.default("perceptron.py", round((box[2] + box[3]) / 2, 1), box[2], box[3])
-    px = st.slider("x₁", float(box[0]), float(box[1]), step=0.1, key="perceptron.px")
-    py = st.slider("x₂", float(box[2]), float(box[3]), step=0.1, key="perceptron.py")
-
-result = perceptron.fit(w1, w2, b, X, y)
-pr = perceptron.probe(w1, w2, b, px, py)
-with right:
-    chart_slot = st.empty()
-    chart_slot.altair_chart(
-        perceptron_chart((w1, w2, b), X, y, box, text, probe=(px, py), scale=S), width="stretch"
-    )
-    m1, m2 = st.columns(2)
-    m1.metric(ui.T("perceptron.loss"), ui.fmt(result.loss, 4))
-    m2.metric(ui.T("perceptron.accuracy"), f"{result.accuracy:.1%}")
-    st.markdown(ui.T("perceptron.probe_math"))
-    st.latex(
-        rf"z = w_1x_1 + w_2x_2 + b = ({w1:.2f})({px:.2f}) + ({w2:.2f})({py:.2f}) + ({b:.2f}) = {pr.z:.3f}"
-    )
-    st.latex(rf"\hat y = \sigma(z) = \frac{{1}}{{1 + e^{{-({pr.z:.3f})}}}} = {pr.p:.4f}")
-    st.markdown(ui.T("perceptron.probe_class", p=f"{pr.p:.4f}", cls=pr.cls))
 
 st.subheader(ui.T("perceptron.train_title"))
 st.markdown(ui.T("perceptron.train_intro"))
@@ -88,7 +110,7 @@ cfg = TrainConfig(
 if t3.button(ui.T("perceptron.train_button"), type="primary", width="stretch"):
     hist = train(cfg, data=data)
     for e in ui.frames(hist.epochs_run):
-        chart_slot.altair_chart(perceptron_chart(hist.weights(e), X, y, box, text, scale=S), width="stretch")
+        ui.chart(chart_slot, perceptron_chart(hist.weights(e), X, y, box, text, scale=S), width="stretch")
         time.sleep(ui.FRAME_SECONDS)
     st.session_state["_perceptron_trained"] = (
         hist.weights(hist.epochs_run),
@@ -113,6 +135,3 @@ if done:
 st.subheader(ui.T("perceptron.code_title"))
 st.markdown(ui.T("perceptron.code_intro"))
 st.code(inspect.getsource(models.Perceptron), language="python")
-
-share.downloads("perceptron", cfg, name, data, (w1, w2, b))
-share.finish("perceptron")

@@ -38,7 +38,7 @@ with tab_c:
         ui.default(f"{P}.py", 0.0, box[2], box[3])
         probe = (st.session_state[f"{P}.px"], st.session_state[f"{P}.py"])
         chart = classifier_chart(maps, X, y, predict(model, "classes", X), box, text, probe=probe, scale=S)
-        st.altair_chart(chart, width="stretch")
+        ui.chart(st, chart, width="stretch")
         nets.metrics(hist, epoch)
     with left.container(border=True):
         st.markdown(ui.T("tasks.probe"))
@@ -46,10 +46,10 @@ with tab_c:
             px = st.slider("x₁", float(box[0]), float(box[1]), step=0.1, key=f"{P}.px")
             py = st.slider("x₂", float(box[2]), float(box[3]), step=0.1, key=f"{P}.py")
         probs = probe_probs(model, (px, py))
-        st.altair_chart(softmax_bars(probs, text, scale=S), width="stretch")
+        ui.chart(st, softmax_bars(probs, text, scale=S), width="stretch")
         st.caption(ui.T("tasks.probe_sum", s=f"{sum(probs):.4f}", cls=max(range(k), key=probs.__getitem__)))
     st.markdown(f"**{ui.T('beyond.network')}**")
-    st.altair_chart(network_chart(model, maps, act, "classes", text), width="content")
+    ui.chart(st, network_chart(model, maps, act, "classes", text), width="content")
     nets.curves(hist, epoch, text, scale=S)
 
 with tab_r:
@@ -68,11 +68,11 @@ with tab_r:
         maps = grid_maps(model, "regression", box, dim=dim)
         truth = wave if dim == 1 else None
         chart = regression_chart(X, y, model, maps, box, text, truth=truth, scale=S)
-        st.altair_chart(chart, width="stretch")
+        ui.chart(st, chart, width="stretch")
         nets.metrics(hist, epoch, with_acc=False)
         st.caption(ui.T("tasks.baseline", var=f"{float(y.var(unbiased=False)):.4f}"))
     st.markdown(f"**{ui.T('beyond.network')}**")
-    st.altair_chart(network_chart(model, maps, act, "regression", text, out_range=(lo, hi)), width="content")
+    ui.chart(st, network_chart(model, maps, act, "regression", text, out_range=(lo, hi)), width="content")
     nets.curves(hist, epoch, text, with_acc=False, scale=S)
 
 share.finish("tasks")

@@ -72,7 +72,7 @@ if go:
         st.session_state["_training_run"] = (cfg, h)  # a Stop click reruns the page and keeps this
         if e in shown:
             bar.progress(e / epochs, ui.T("training.progress", e=e, total=epochs))
-            chart_slot.altair_chart(perceptron_chart(h.weights(e), X, y, box, text, scale=S), width="stretch")
+            ui.chart(chart_slot, perceptron_chart(h.weights(e), X, y, box, text, scale=S), width="stretch")
 
     hist = train(cfg, on_epoch=on_epoch, data=data)
     st.session_state["_training_run"] = (cfg, hist)
@@ -100,7 +100,7 @@ if hist is not None:
         disabled=last == 0,
         help=ui.T("training.epoch_help"),
     )
-    chart_slot.altair_chart(perceptron_chart(hist.weights(epoch), X, y, box, text, scale=S), width="stretch")
+    ui.chart(chart_slot, perceptron_chart(hist.weights(epoch), X, y, box, text, scale=S), width="stretch")
     m = st.columns(4)
     m[0].metric(ui.T("training.train_loss"), ui.fmt(hist.train_loss[epoch], 4))
     m[1].metric(ui.T("training.test_loss"), ui.fmt(hist.test_loss[epoch], 4))
@@ -109,7 +109,7 @@ if hist is not None:
     f1, f2, f3 = hist.weights(epoch)
     st.markdown(ui.T("training.weights_at", e=epoch, w1=f"{f1:.3f}", w2=f"{f2:.3f}", b=f"{f3:.3f}"))
     for col, chart in zip(st.columns(2), history_charts(hist, epoch, text, scale=S)):
-        col.altair_chart(chart, width="stretch")
+        ui.chart(col, chart, width="stretch")
     st.markdown(ui.T("training.update_rule", lr=lr))
     for line in steps.latex(steps.gd_step((f1, f2, f3), X, y, lr)):
         st.latex(line)

@@ -12,6 +12,7 @@ import streamlit as st
 import torch
 from streamlit.errors import StreamlitAPIException
 
+from core import altair_speedup
 from core.data import Dataset
 from core.text import LANG_NAMES, LANGS, normalize_lang, t
 from core.train import History, TrainConfig, data_for, train
@@ -118,6 +119,12 @@ def leave_legacy_mode() -> None:
     if PagesManager.uses_pages_directory or legacy_run:
         PagesManager.uses_pages_directory = False
         st.rerun()
+
+
+def chart(where: Any, c: Any, width: str | int = "stretch") -> None:
+    """Draw an Altair chart in `where` (st, a column, a placeholder) with a spec that stays the same
+    while only its data changes: the browser then swaps the data instead of rebuilding the view."""
+    where.vega_lite_chart(altair_speedup.stable_spec(c), width=width)
 
 
 def lesson(ns: str) -> None:

@@ -274,4 +274,4 @@ def curves(
             curves_chart(e, acc, text["accuracy"], epoch, text["epoch"], y_domain=(0.0, 1.0), scale=scale)
         )
     for col, chart in zip(st.columns(len(charts)), charts):
-        col.altair_chart(chart, width="stretch")
+        ui.chart(col, chart, width="stretch")
