@@ -59,19 +59,33 @@ def test_cold_deep_link_shows_the_full_app(browser) -> None:
 
 def test_cold_deep_links_opened_together_all_show_the_full_app(browser) -> None:
     """A class opening a shared link on a server that just woke up: the sessions race Streamlit's
-    global switch out of folder-based navigation; every one of them must get the whole app."""
+    global switch out of folder-based navigation; every one of them must get the whole app.
+
+    Under this cold load a tab now and then loses its websocket and shows Streamlit's "server is not
+    responding" box (seen about once in six runs on two cores); such a tab is reloaded once, as its
+    student would. The others are not touched: without the per-run check in ui.leave_legacy_mode they
+    keep the old navigation and this test fails."""
     with streamlit_server() as (url, _proc):
         tabs = {}
         for path in ("perceptron", "training", "activations", "losses"):
             tabs[path] = browser.new_page(viewport={"width": 1280, "height": 800})
             tabs[path].goto(f"{url}/{path}?lang=en", wait_until="commit")
+        reloaded = []
         for path, page in tabs.items():
             page.wait_for_selector("[data-testid=stSidebarNav]", timeout=90_000)
-            wait_idle(page, timeout=90_000)  # four cold first runs share two cores
+            try:
+                wait_idle(page, timeout=90_000)  # four cold first runs share two cores
+            except Exception:
+                assert "not responding" in page.locator("body").inner_text(), path
+                reloaded.append(path)
+                page.reload()
+                page.wait_for_selector("[data-testid=stSidebarNav]", timeout=90_000)
+                wait_idle(page, timeout=90_000)
             assert_full_app(page)
             nav = page.locator("[data-testid=stSidebarNav]").inner_text()
             assert "Home" in nav and "streamlit app" not in nav, (path, nav)
             page.close()
+        assert len(reloaded) < len(tabs), reloaded
 
 
 @pytest.mark.parametrize("path", list(PAGES))
