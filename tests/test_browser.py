@@ -57,16 +57,14 @@ def test_cold_deep_link_shows_the_full_app(browser) -> None:
         page.close()
 
 
-@pytest.mark.skipif(os.environ.get("NNLAB_FULL") != "1", reason="cold concurrent server crash: --full")
 def test_cold_deep_links_opened_together_all_show_the_full_app(browser) -> None:
     """A class opening a shared link on a server that just woke up: the sessions race Streamlit's
     global switch out of folder-based navigation; every one of them must get the whole app.
 
-    Without the per-run check in ui.leave_legacy_mode this failed 4 times in 4. With it, it passes,
-    except that in about 1 run in 6 the server process itself dies (a segfault in libpython, in
-    the kernel log) while four cold sessions start at once. That crash is not understood yet (a
-    lock around the first import of torch and the app did not stop it), so this test runs with
-    `--full` and the crash is an open finding, not a pass."""
+    Without the per-run check in ui.leave_legacy_mode this failed 4 times in 4. It also found a
+    server crash: the Losses page's code samples ran through contextlib.redirect_stdout, which swaps
+    the one sys.stdout of the process; two sessions doing that at once killed the server with a
+    segfault in about 1 run in 5 (core/snippets.py now prints into its own buffer; 0 in 12 since)."""
     with streamlit_server() as (url, proc):
         tabs = {}
         for path in ("perceptron", "training", "activations", "losses"):

@@ -343,3 +343,32 @@ def test_korean_uses_the_syllabus_terms() -> None:
     ):
         assert term in ko, term
     assert "그레디언트" not in ko
+
+
+def test_snippets_leave_the_process_alone_and_run_side_by_side() -> None:
+    """Snippets run in a server shared by many students: no global stdout swap, no reseeded global
+    generator, and the same output when many threads run them at once (they crashed the server)."""
+    import sys
+    import threading
+
+    codes = [L.CE_CODE.format(seed=s) for s in range(900, 912)]
+    expected = {}
+    for code in codes[:2]:
+        expected[code] = snippets.run.__wrapped__(code)
+    torch.manual_seed(12345)
+    state = torch.get_rng_state()
+    stdout = sys.stdout
+    got: dict[str, str] = {}
+
+    def work(code: str) -> None:
+        got[code] = snippets.run.__wrapped__(code)
+        assert sys.stdout is stdout
+
+    threads = [threading.Thread(target=work, args=(c,)) for c in codes]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert torch.equal(torch.get_rng_state(), state)  # the global generator is as it was
+    assert sys.stdout is stdout
+    assert all(got[c] == expected[c] for c in expected) and all("tensor(" in v for v in got.values())
