@@ -8,6 +8,7 @@ shuffled by a seeded `torch.Generator`, `loss.backward()`. It lands on the same 
 from __future__ import annotations
 
 import csv
+import functools
 import inspect
 import io
 import json
@@ -119,6 +120,12 @@ if __name__ == "__main__":
 """
 
 
+@functools.cache
+def source(obj: object) -> str:
+    """The source of one of the lab's own functions or classes (read once: pages ask on every rerun)."""
+    return inspect.getsource(obj)  # type: ignore[arg-type]
+
+
 def script(cfg: TrainConfig, own: Dataset | None = None) -> str:
     """A runnable PyTorch script that reproduces the run of `cfg` (on `own` points if given)."""
     head = [
@@ -151,18 +158,18 @@ def script(cfg: TrainConfig, own: Dataset | None = None) -> str:
     if own is None:
         parts.append(f"DATASET, N, NOISE = {cfg.dataset!r}, {cfg.n!r}, {cfg.noise!r}\n")
         parts.append(f"SPREAD = {data_mod.SPREAD!r}\nTOY_CENTERS = {data_mod.TOY_CENTERS!r}\n")
-        parts += [inspect.getsource(f) for f in (Dataset, data_mod.make_dataset, data_mod.split)]
+        parts += [source(f) for f in (Dataset, data_mod.make_dataset, data_mod.split)]
         load = "points = make_dataset(DATASET, N, NOISE, SEED)"
     else:
         rows = ",\n".join(
             f"    ({_num(x[0])}, {_num(x[1])}, {int(lab)})" for x, lab in zip(own.X.tolist(), own.y.tolist())
         )
         parts.append(f"# your uploaded points: (x1, x2, label)\nPOINTS = [\n{rows},\n]\n")
-        parts += [inspect.getsource(f) for f in (Dataset, data_mod.split)]
+        parts += [source(f) for f in (Dataset, data_mod.split)]
         load = (
             "t = torch.tensor(POINTS, dtype=torch.float32)\n"
             "    points = Dataset(t[:, :2].contiguous(), t[:, 2].contiguous())"
         )
-    parts.append(inspect.getsource(Perceptron))
+    parts.append(source(Perceptron))
     body = "\n\n".join(p.rstrip("\n") for p in parts)
     return body + _MAIN.format(load=load, optimizer=_optimizer_line(cfg))

@@ -61,11 +61,18 @@ def line_losses(slope: float, intercept: float, outlier: bool) -> dict[str, Line
 
 
 def best_mse_line(outlier: bool) -> tuple[float, float]:
-    """The least-squares line (closed form, float64)."""
-    x, y = (t.double() for t in points(outlier))
-    A = torch.stack([x, torch.ones_like(x)], 1)
-    sol = torch.linalg.lstsq(A, y.unsqueeze(1)).solution.squeeze(1)
-    return float(sol[0]), float(sol[1])
+    """The least-squares line, in closed form with exactly rounded sums.
+
+    (torch.linalg.lstsq gave answers one unit in the last place apart from call to call, so the same
+    link could draw a line a hair different; the tests check this against lstsq.)
+    """
+    xs, ys = (t.double().tolist() for t in points(outlier))
+    n = len(xs)
+    mx, my = math.fsum(xs) / n, math.fsum(ys) / n
+    sxy = math.fsum((a - mx) * (b - my) for a, b in zip(xs, ys))
+    sxx = math.fsum((a - mx) ** 2 for a in xs)
+    slope = sxy / sxx
+    return slope, my - slope * mx
 
 
 def best_mae_line(outlier: bool) -> tuple[float, float]:

@@ -1,12 +1,11 @@
 """Perceptron: y = σ(w·x + b) with weights set by hand, then trained from there."""
 
-import inspect
 import time
 
 import streamlit as st
 
 import ui
-from core import models, perceptron
+from core import export, models, perceptron
 from core.charts import perceptron_chart
 from core.data import bounds
 from core.train import TrainConfig, train
@@ -134,4 +133,4 @@ if done:
 
 st.subheader(ui.T("perceptron.code_title"))
 st.markdown(ui.T("perceptron.code_intro"))
-st.code(inspect.getsource(models.Perceptron), language="python")
+st.code(export.source(models.Perceptron), language="python")

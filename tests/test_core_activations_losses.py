@@ -195,6 +195,10 @@ def test_best_lines_and_outlier_robustness() -> None:
     for outlier in (False, True):
         x, y = (t.numpy() for t in L.points(outlier))
         np.testing.assert_allclose(L.best_mse_line(outlier), np.polyfit(x, y, 1), atol=1e-5)
+        A = torch.stack([torch.tensor(x).double(), torch.ones(len(x), dtype=torch.float64)], 1)
+        sol = torch.linalg.lstsq(A, torch.tensor(y).double().unsqueeze(1)).solution.squeeze(1).tolist()
+        np.testing.assert_allclose(L.best_mse_line(outlier), sol, rtol=1e-12, atol=1e-12)
+        assert {L.best_mse_line(outlier) for _ in range(20)} == {L.best_mse_line(outlier)}  # bit for bit
         s, c = L.best_mae_line(outlier)
         best = np.abs(s * x + c - y).mean()
         for ds in np.linspace(-0.3, 0.3, 13):
