@@ -169,3 +169,28 @@ def test_a_long_run_shows_progress_and_can_be_stopped(browser, server) -> None:
     assert 0 < stopped_at < 500
     assert page.locator("[data-testid=stException]").count() == 0
     page.close()
+
+
+def test_a_fragment_rerun_keeps_the_link_and_the_downloads_current(browser, server) -> None:
+    """Perceptron's hand-set section is an st.fragment: moving w₁ reruns only that section, and the
+    address bar, the sidebar's share link and the weights download must still follow the slider."""
+    page = open_page(browser, f"{server}/perceptron?lang=en")
+    before = page.url
+    assert "w1=0.5" in before
+    thumb = page.locator(".st-key-perceptron-w1 input[type=range]")
+    thumb.focus()
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => location.search.includes('w1=0.8')", timeout=30_000)
+    wait_idle(page)
+    page.locator("[data-testid=stSidebar] [data-testid=stExpander]", has_text="Link").first.click()
+    box = page.locator("[data-testid=stSidebar] [data-testid=stCode]").last
+    box.wait_for(timeout=30_000)
+    assert "w1=0.8" in box.inner_text() and "w1=0.5" not in box.inner_text()
+    page.locator("[data-testid=stMain] [data-testid=stExpander]", has_text="Take").first.click()
+    with page.expect_download(timeout=30_000) as dl:
+        page.locator("[data-testid=stMain] [data-testid=stDownloadButton] button").nth(1).click()
+    doc = dl.value.path().read_text()
+    assert '"w1": 0.8' in doc.replace("0.7999999999999999", "0.8"), doc[:200]
+    assert page.locator("[data-testid=stException]").count() == 0
+    page.close()
