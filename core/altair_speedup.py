@@ -110,7 +110,7 @@ def _named(chart: Any, datasets: dict[str, bytes]) -> Any:
         if isinstance(children, list):
             setattr(out, part, [_named(c, datasets) for c in children])
     inner = getattr(out, "spec", alt.Undefined)
-    if isinstance(inner, alt.TopLevelMixin | alt.Chart):
+    if isinstance(inner, alt.TopLevelMixin):
         out.spec = _named(inner, datasets)
     data = getattr(out, "data", alt.Undefined)
     if isinstance(data, pd.DataFrame):

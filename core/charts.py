@@ -36,6 +36,15 @@ def _axes(bounds: Bounds) -> tuple[alt.Scale, alt.Scale]:
     return alt.Scale(domain=[x0, x1], nice=False), alt.Scale(domain=[y0, y1], nice=False)
 
 
+def class_color(names: Sequence[str], title: str, colors: Sequence[str] = CLASS_COLORS) -> alt.Color:
+    """The points' colour by class (field "cls"): one lab colour per class, legend below the chart."""
+    return alt.Color(
+        "cls:N",
+        scale=alt.Scale(domain=list(names), range=list(colors[: len(names)])),
+        legend=alt.Legend(title=title, orient="bottom"),
+    )
+
+
 def image_layer(png: bytes, bounds: Bounds) -> alt.Chart:
     """A PNG stretched over the plotting window as one image layer (far cheaper than thousands of rects)."""
     x0, x1, y0, y1 = bounds
@@ -87,11 +96,7 @@ def points_layer(
         .encode(
             x=alt.X("x1:Q", scale=sx, title="x₁"),
             y=alt.Y("x2:Q", scale=sy, title="x₂"),
-            color=alt.Color(
-                "cls:N",
-                scale=alt.Scale(domain=cls, range=list(CLASS_COLORS)),
-                legend=alt.Legend(title=text["class"], orient="bottom"),
-            ),
+            color=class_color(cls, text["class"]),
             shape=alt.Shape(
                 "mark:N",
                 scale=alt.Scale(domain=[text["right"], text["wrong"]], range=["circle", "cross"]),

@@ -11,8 +11,8 @@ import pandas as pd
 import torch
 
 from core.backprop import Node
-from core.charts import line_layer, perceptron_chart, points_layer, scaled
-from core.grid import CLASS_COLORS, Bounds, boundary_segment, png_data_url
+from core.charts import class_color, line_layer, perceptron_chart, points_layer, scaled
+from core.grid import Bounds, boundary_segment, png_data_url
 from core.landscape import LOSS_STOPS, loss_png
 
 OPT_COLORS = {"sgd": "#D55E00", "momentum": "#CC79A7", "adam": "#000000"}
@@ -169,11 +169,7 @@ def batch_chart(
         .encode(
             x=alt.X("x1:Q", scale=sx, title="x₁"),
             y=alt.Y("x2:Q", scale=sy, title="x₂"),
-            color=alt.Color(
-                "cls:N",
-                scale=alt.Scale(domain=cls, range=list(CLASS_COLORS)),
-                legend=alt.Legend(title=text["class"], orient="bottom"),
-            ),
+            color=class_color(cls, text["class"]),
             size=alt.Size(
                 "batch:N",
                 scale=alt.Scale(

@@ -12,7 +12,7 @@ import pandas as pd
 import torch
 from PIL import Image
 
-from core.charts import HEIGHT, _axes, heatmap_layer, image_layer, probe_layer, scaled
+from core.charts import HEIGHT, _axes, class_color, heatmap_layer, image_layer, probe_layer, scaled
 from core.grid import CLASS_COLORS, Bounds, png_data_url, probs_to_png
 from core.nets import FEATURE_LABELS, MLP, GridMaps
 
@@ -74,11 +74,7 @@ def class_points(
         .encode(
             x=alt.X("x1:Q", scale=sx, title="x₁"),
             y=alt.Y("x2:Q", scale=sy, title="x₂"),
-            color=alt.Color(
-                "cls:N",
-                scale=alt.Scale(domain=list(names), range=list(PALETTE[:k])),
-                legend=alt.Legend(title=text["class"], orient="bottom"),
-            ),
+            color=class_color(names, text["class"], PALETTE),
             shape=alt.Shape(
                 "cls:N", scale=alt.Scale(domain=list(names), range=list(SHAPES[:k])), legend=None
             ),

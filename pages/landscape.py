@@ -72,14 +72,11 @@ cfg = TrainConfig(
 box, paths = runs(cfg, opts)
 most = max(p.updates for p in paths)
 pictures = st.container()
-k = st.slider(
+k = ui.replay_slider(
     ui.T("landscape.step"),
-    0,
-    max(most, 1),
-    value=most,
-    key=f"_landscape_step_{hash((cfg, opts))}",
-    disabled=most == 0,
-    help=ui.T("landscape.step_help", per_epoch=-(-N // bs)),
+    most,
+    f"_landscape_step_{hash((cfg, opts))}",
+    ui.T("landscape.step_help", per_epoch=-(-N // bs)),
 )
 lead = paths[0]
 b_here = float(lead.at(k)[2]) if lead.left_at is None or k < lead.left_at else float(b)

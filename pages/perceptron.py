@@ -85,27 +85,24 @@ def lab() -> tuple:
         st.latex(rf"\hat y = \sigma(z) = \frac{{1}}{{1 + e^{{-({pr.z:.3f})}}}} = {pr.p:.4f}")
         st.markdown(ui.T("perceptron.probe_class", p=f"{pr.p:.4f}", cls=pr.cls))
         # the take-home files and the link follow the sliders, so they are drawn here (lr and epochs,
-        # set below this section, are read from the session: they hold the current values)
-        lr0, epochs0 = st.session_state["perceptron.lr"], st.session_state["perceptron.epochs"]
-        cfg0 = TrainConfig(
-            **{**base.to_dict(), "w1": w1, "w2": w2, "b": b, "lr": lr0, "epochs": epochs0, "batch_size": 32}
+        # whose widgets come below this section, are read from the session: it holds their values)
+        lr, epochs = st.session_state["perceptron.lr"], st.session_state["perceptron.epochs"]
+        cfg = TrainConfig(
+            **{**base.to_dict(), "w1": w1, "w2": w2, "b": b, "lr": lr, "epochs": epochs, "batch_size": 32}
         )
-        share.downloads("perceptron", cfg0, name, data, (w1, w2, b))
+        share.downloads("perceptron", cfg, name, data, (w1, w2, b))
         share.finish("perceptron")
-        return w1, w2, b, base, data, box, text, chart_slot
+        return cfg, data, box, text, chart_slot
 
 
-w1, w2, b, base, data, box, text, chart_slot = lab()
+cfg, data, box, text, chart_slot = lab()
 X, y = data[0].X, data[0].y
 
 st.subheader(ui.T("perceptron.train_title"))
 st.markdown(ui.T("perceptron.train_intro"))
 t1, t2, t3 = st.columns([2, 2, 1])
-lr = t1.select_slider(ui.T("training.lr"), ui.LR_STEPS, key="perceptron.lr")
-epochs = t2.slider(ui.T("training.epochs"), 1, 200, key="perceptron.epochs")
-cfg = TrainConfig(
-    **{**base.to_dict(), "w1": w1, "w2": w2, "b": b, "lr": lr, "epochs": epochs, "batch_size": 32}
-)
+t1.select_slider(ui.T("training.lr"), ui.LR_STEPS, key="perceptron.lr")  # read by lab() (the session)
+t2.slider(ui.T("training.epochs"), 1, 200, key="perceptron.epochs")
 if t3.button(ui.T("perceptron.train_button"), type="primary", width="stretch"):
     hist = train(cfg, data=data)
     for e in ui.frames(hist.epochs_run):

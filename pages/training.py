@@ -91,14 +91,8 @@ if hist is not None:
         st.error(ui.T("training.diverged", epoch=hist.diverged_at, lr=lr), icon="💥")
     elif last < cfg.epochs:
         st.warning(ui.T("training.stopped", epoch=last, total=cfg.epochs))
-    epoch = st.slider(
-        ui.T("training.epoch"),
-        0,
-        max(last, 1),
-        value=last,
-        key=f"_epoch_{hash(cfg)}_{last}",
-        disabled=last == 0,
-        help=ui.T("training.epoch_help"),
+    epoch = ui.replay_slider(
+        ui.T("training.epoch"), last, f"_epoch_{hash(cfg)}_{last}", ui.T("training.epoch_help")
     )
     ui.chart(chart_slot, perceptron_chart(hist.weights(epoch), X, y, box, text, scale=S), width="stretch")
     m = st.columns(4)

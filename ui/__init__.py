@@ -121,6 +121,12 @@ def leave_legacy_mode() -> None:
         st.rerun()
 
 
+def replay_slider(label: str, last: int, key: str, help: str) -> int:
+    """A slider over a finished run's epochs (or steps) 0..last, starting at the end. The key names the
+    run, so a new run gets a new slider that starts at its own end."""
+    return st.slider(label, 0, max(last, 1), value=last, key=key, disabled=last == 0, help=help)
+
+
 def chart(where: Any, c: Any, width: str | int = "stretch") -> None:
     """Draw an Altair chart in `where` (st, a column, a placeholder) with a spec that stays the same
     while only its data changes: the browser then swaps the data instead of rebuilding the view."""

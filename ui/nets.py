@@ -226,14 +226,8 @@ def model_for(p: str, cfg: NetConfig, hist: History | None):
     last = hist.epochs_run
     if hist.diverged_at is not None:
         st.error(ui.T("training.diverged", epoch=hist.diverged_at, lr=cfg.lr), icon="💥")
-    epoch = st.slider(
-        ui.T("training.epoch"),
-        0,
-        max(last, 1),
-        value=last,
-        key=f"_{p}_epoch_{hash(cfg)}_{last}",
-        disabled=last == 0,
-        help=ui.T("training.epoch_help"),
+    epoch = ui.replay_slider(
+        ui.T("training.epoch"), last, f"_{p}_epoch_{hash(cfg)}_{last}", ui.T("training.epoch_help")
     )
     return model_at(cfg, hist, epoch), epoch
 
