@@ -13,14 +13,14 @@ from __future__ import annotations
 import functools
 import io
 import threading
-from functools import cache
+from functools import lru_cache
 
 import torch
 
 _LOCK = threading.Lock()
 
 
-@cache
+@lru_cache(maxsize=1024)  # bounded: the shapes section shows one snippet per slider setting
 def run(code: str) -> str:
     """Execute the lab's own snippet (never user input) in a fresh namespace; return its stdout."""
     out = io.StringIO()

@@ -15,6 +15,7 @@ S = share.scale()
 name_of = {n: ui.T(f"activations.names.{n}") for n in A.ACTIVATIONS}
 
 
+@share.section("activations")
 def shapes() -> None:
     st.header(ui.T("activations.shape_title"))
     left, right = st.columns([3, 2], gap="large")
@@ -33,6 +34,7 @@ def shapes() -> None:
             key="activations.slope",
             disabled=name not in ("leaky_relu", "prelu"),
             help=ui.T("activations.slope_help"),
+            on_change=share.rerun("activations.shapes", "activations.dying"),  # dying() reads it too
         )
     c = A.curve(name, lo, hi, slope)
     chart = series_chart(c.x, {"f(x)": c.y, "f′(x)": c.dy}, "x", ui.T("activations.value"), scale=S)
@@ -53,6 +55,7 @@ def shapes() -> None:
         st.code(snippets.run(code), language="text")
 
 
+@share.section("activations")
 def depth() -> None:
     st.header(ui.T("activations.depth_title"))
     st.markdown(ui.T("activations.depth_intro"))
@@ -91,6 +94,7 @@ def depth() -> None:
     right.markdown(ui.T("activations.guess"))
 
 
+@share.section("activations")
 def dying() -> None:
     st.header(ui.T("activations.dead_title"))
     st.markdown(ui.T("activations.dead_intro"))
@@ -112,10 +116,11 @@ def dying() -> None:
     rows = {ui.T("activations.zero_grad"): [ui.pct(v) for v in d.zero_grad.values()]}
     rows[ui.T("activations.dead_grad")] = [f"{v:.4f}" for v in d.dead_grad.values()]
     cols = ["ReLU", "LeakyReLU", "PReLU"]
-    c3.dataframe(pd.DataFrame.from_dict(rows, orient="index", columns=cols).T)
+    c3.table(pd.DataFrame.from_dict(rows, orient="index", columns=cols).T)
     c3.markdown(ui.T("activations.dead_note", g=f"{d.prelu_a_grad:.4f}"))
 
 
+@share.section("activations")
 def softmax() -> None:
     st.header(ui.T("activations.soft_title"))
     st.markdown(ui.T("activations.soft_intro"))

@@ -15,6 +15,7 @@ S = share.scale()
 NAMES = {k: ui.T(f"losses.names.{k}") for k in ("mse", "mae", "rmse", "bce")}
 
 
+@share.section("losses")
 def regression() -> None:
     st.header(ui.T("losses.reg_title"))
     st.markdown(ui.T("losses.reg_intro"))
@@ -28,7 +29,7 @@ def regression() -> None:
         NAMES[k]: [f"{v.value:.4f}", f"{v.d_slope:+.4f}", f"{v.d_intercept:+.4f}"] for k, v in res.items()
     }
     cols = [ui.T("losses.value"), "∂L/∂w", "∂L/∂b"]
-    left.dataframe(pd.DataFrame.from_dict(rows, orient="index", columns=cols))
+    left.table(pd.DataFrame.from_dict(rows, orient="index", columns=cols))
     x, y = L.points(outlier)
     fits = {
         ui.T("losses.best_mse"): L.best_mse_line(outlier),
@@ -40,6 +41,7 @@ def regression() -> None:
     right.markdown(ui.T("losses.reg_note", ms=f"{ms:.2f}", mc=f"{mc:.2f}", as_=f"{as_:.2f}", ac=f"{ac:.2f}"))
 
 
+@share.section("losses")
 def binary() -> None:
     st.header(ui.T("losses.bin_title"))
     st.markdown(ui.T("losses.bin_intro"))
@@ -75,6 +77,7 @@ def binary() -> None:
         st.code(snippets.run(L.BCE_CODE), language="text")
 
 
+@share.section("losses")
 def stable() -> None:
     st.subheader(ui.T("losses.stable_title"))
     st.markdown(ui.T("losses.stable_intro"))
@@ -89,7 +92,7 @@ def stable() -> None:
         "BCEWithLogitsLoss(z)": f"{s.stable:.6g}",
         ui.T("losses.exact"): f"{s.exact:.6g}",
     }
-    left.dataframe(pd.DataFrame({ui.T("losses.value"): rows}))
+    left.table(pd.DataFrame({ui.T("losses.value"): rows}))
     cv = L.stable_curves(y)
     names = {"BCELoss(sigmoid(z))": s.naive, "BCEWithLogitsLoss(z)": s.stable}
     chart = series_chart(
@@ -99,6 +102,7 @@ def stable() -> None:
     right.markdown(ui.T("losses.stable_note", y=y))
 
 
+@share.section("losses")
 def multiclass() -> None:
     st.header(ui.T("losses.ce_title"))
     st.markdown(ui.T("losses.ce_intro"))

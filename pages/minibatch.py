@@ -29,103 +29,136 @@ def restart() -> None:
     st.session_state["minibatch.k"] = 0
 
 
-if share.hidden():
-    left, (mid, right) = st.container(), st.columns(2, gap="medium")
-else:
-    left, mid, right = st.columns([1, 1.4, 1.4], gap="medium")
-with share.controls("minibatch", left):
-    name = st.selectbox(
-        ui.T("app.dataset.label"),
-        DATASETS,
-        format_func={d: ui.T(f"app.dataset.{d}") for d in DATASETS}.get,
-        key="minibatch.dataset",
-    )
-    n = st.slider(ui.T("training.n"), 20, 1000, step=10, key="minibatch.n")
-    seed = st.number_input(
-        ui.T("app.seed"), 0, 999_999, key="minibatch.seed", help=ui.T("minibatch.seed_help")
-    )
-    sizes = ui.batch_sizes(n)
-    st.session_state["minibatch.batch_size"] = ui.nearest(st.session_state["minibatch.batch_size"], sizes)
-    bs = st.select_slider(
-        ui.T("training.batch_size"), sizes, key="minibatch.batch_size", help=ui.T("training.batch_help", n=n)
-    )
-c1, c2 = left.columns(2)
-c1.button(ui.T("minibatch.next"), on_click=next_batch, type="primary", width="stretch")
-c2.button(ui.T("minibatch.restart"), on_click=restart, width="stretch")
-with share.controls("minibatch_w", left):
-    with st.expander(ui.T("minibatch.weights")):
-        w1 = st.slider("w₁", -5.0, 5.0, step=0.1, key="minibatch.w1")
-        w2 = st.slider("w₂", -5.0, 5.0, step=0.1, key="minibatch.w2")
-        b = st.slider(ui.T("perceptron.bias"), -10.0, 10.0, step=0.1, key="minibatch.b")
+DATA_KEYS = ("dataset", "n", "seed", "w1", "w2", "b")  # what the comparison below reads too
+both = share.rerun("minibatch.batch", "minibatch.comparison")
 
-cfg = TrainConfig(dataset=name, n=n, seed=int(seed), test_ratio=0.0, w1=w1, w2=w2, b=b, batch_size=bs)
-ds = ui.dataset(cfg)[0]
-k = int(st.session_state["minibatch.k"])
-idx, epoch, j = minibatch.batch_indices(n, bs, int(seed), k)
-per_epoch = -(-n // bs)
-g = minibatch.gradients((w1, w2, b), ds, bs, int(seed), k)
-text = ui.chart_text() | {
+
+def settings() -> TrainConfig:
+    """The data and starting weights chosen in the first section (read from the session by both)."""
+    v = {k: st.session_state[f"minibatch.{k}"] for k in (*DATA_KEYS, "batch_size")}
+    return TrainConfig(**v | {"seed": int(v["seed"]), "test_ratio": 0.0})
+
+
+@share.section("minibatch")
+def batch() -> None:
+    """One mini-batch and its gradient against the full one: its own sliders rerun only this part."""
+    if share.hidden():
+        left, (mid, right) = st.container(), st.columns(2, gap="medium")
+    else:
+        left, mid, right = st.columns([1, 1.4, 1.4], gap="medium")
+    with share.controls("minibatch", left):
+        st.selectbox(
+            ui.T("app.dataset.label"),
+            DATASETS,
+            format_func={d: ui.T(f"app.dataset.{d}") for d in DATASETS}.get,
+            key="minibatch.dataset",
+            on_change=both,
+        )
+        n = st.slider(ui.T("training.n"), 20, 1000, step=10, key="minibatch.n", on_change=both)
+        st.number_input(
+            ui.T("app.seed"),
+            0,
+            999_999,
+            key="minibatch.seed",
+            help=ui.T("minibatch.seed_help"),
+            on_change=both,
+        )
+        sizes = ui.batch_sizes(n)
+        st.session_state["minibatch.batch_size"] = ui.nearest(st.session_state["minibatch.batch_size"], sizes)
+        st.select_slider(
+            ui.T("training.batch_size"),
+            sizes,
+            key="minibatch.batch_size",
+            help=ui.T("training.batch_help", n=n),
+        )
+    c1, c2 = left.columns(2)
+    c1.button(ui.T("minibatch.next"), on_click=next_batch, type="primary", width="stretch")
+    c2.button(ui.T("minibatch.restart"), on_click=restart, width="stretch")
+    with share.controls("minibatch_w", left):
+        with st.expander(ui.T("minibatch.weights")):
+            st.slider("w₁", -5.0, 5.0, step=0.1, key="minibatch.w1", on_change=both)
+            st.slider("w₂", -5.0, 5.0, step=0.1, key="minibatch.w2", on_change=both)
+            st.slider(ui.T("perceptron.bias"), -10.0, 10.0, step=0.1, key="minibatch.b", on_change=both)
+
+    cfg = settings()
+    w, bs, seed = (cfg.w1, cfg.w2, cfg.b), cfg.batch_size, cfg.seed
+    ds = ui.dataset(cfg)[0]
+    k = int(st.session_state["minibatch.k"])
+    idx, epoch, j = minibatch.batch_indices(n, bs, seed, k)
+    per_epoch = -(-n // bs)
+    g = minibatch.gradients(w, ds, bs, seed, k)
+    with mid:
+        ui.chart(st, batch_chart(ds.X, ds.y, idx, w, bounds(ds.X), TEXT, scale=S), width="stretch")
+        st.caption(
+            ui.T("minibatch.batch_caption", j=j, per_epoch=per_epoch, epoch=epoch, size=len(idx), seed=seed)
+        )
+    with right:
+        ui.chart(st, arrows_chart(w[:2], g.batch, g.full, g.epoch_batches, TEXT, scale=S), width="stretch")
+        st.caption(ui.T("minibatch.arrows_caption"))
+    m = st.columns(4)
+    m[0].metric(ui.T("minibatch.cosine"), f"{g.cosine:.3f}", help=ui.T("minibatch.cosine_help"))
+    m[1].metric(ui.T("minibatch.rel_error"), ui.pct(g.rel_error), help=ui.T("minibatch.rel_error_help"))
+    m[2].metric(ui.T("minibatch.spread"), ui.pct(g.spread), help=ui.T("minibatch.spread_help"))
+    m[3].metric(ui.T("minibatch.updates"), per_epoch)
+    st.latex(
+        r"\nabla L_{\text{batch}} = ("
+        + ", ".join(f"{v:.4f}" for v in g.batch)
+        + r")\qquad \nabla L_{\text{full}} = ("
+        + ", ".join(f"{v:.4f}" for v in g.full)
+        + ")"
+    )
+
+
+@share.section("minibatch")
+def comparison() -> None:
+    """The same training with batch size 1, a middle size and the full set."""
+    st.subheader(ui.T("minibatch.compare_title"))
+    st.markdown(ui.T("minibatch.compare_intro"))
+    t1, t2 = (share.controls(f"minibatch_{i}", c) for i, c in enumerate(st.columns(2)))
+    lr = t1.select_slider(ui.T("training.lr"), ui.LR_STEPS, key="minibatch.lr", help=ui.T("training.lr_help"))
+    epochs = t2.slider(ui.T("training.epochs"), 1, 50, key="minibatch.epochs")
+    cfg = settings()
+    n, seed = cfg.n, cfg.seed
+    middle = minibatch.middle_size(n)
+    run_sizes = (1, middle, n)
+    runs = compare(TrainConfig(**(cfg.to_dict() | {"lr": lr, "epochs": epochs, "batch_size": 1})), run_sizes)
+    label = {
+        1: ui.T("minibatch.bs_one"),
+        middle: ui.T("minibatch.bs", bs=middle),
+        n: ui.T("minibatch.bs_full", n=n),
+    }
+    per_epoch_series = {
+        label[r.batch_size]: (np.arange(len(r.hist.train_loss)), np.array(r.hist.train_loss)) for r in runs
+    }
+    per_update_series = {}
+    for r in runs:
+        keep = minibatch.thin(r.update_loss)
+        per_update_series[label[r.batch_size]] = (keep.astype(float), r.update_loss[keep])
+    c_epoch, c_update = st.columns(2)
+    ui.chart(c_epoch, curves(per_epoch_series, TEXT["epoch"], TEXT["loss"], scale=S), width="stretch")
+    ui.chart(
+        c_update,
+        curves(per_update_series, ui.T("minibatch.update_axis"), TEXT["loss"], log_x=True, scale=S),
+        width="stretch",
+    )
+    st.table(
+        {
+            ui.T("training.batch_size"): [label[r.batch_size] for r in runs],
+            ui.T("minibatch.col_updates"): [len(r.hist.update_theta) for r in runs],
+            ui.T("minibatch.col_loss"): [ui.fmt(r.hist.train_loss[-1], 4) for r in runs],
+            ui.T("minibatch.col_acc"): [ui.pct(r.hist.train_acc[-1]) for r in runs],
+            ui.T("minibatch.col_diverged"): [
+                "—" if r.hist.diverged_at is None else str(r.hist.diverged_at) for r in runs
+            ],
+        }
+    )
+    st.caption(ui.T("minibatch.compare_caption", epochs=epochs, lr=lr, seed=int(seed)))
+
+
+TEXT = ui.chart_text() | {
     key: ui.T(f"minibatch.{key}")
     for key in ("in_batch", "not_in_batch", "this_batch", "full_batch", "other_batches")
 }
-with mid:
-    ui.chart(st, batch_chart(ds.X, ds.y, idx, (w1, w2, b), bounds(ds.X), text, scale=S), width="stretch")
-    st.caption(
-        ui.T("minibatch.batch_caption", j=j, per_epoch=per_epoch, epoch=epoch, size=len(idx), seed=int(seed))
-    )
-with right:
-    ui.chart(st, arrows_chart((w1, w2), g.batch, g.full, g.epoch_batches, text, scale=S), width="stretch")
-    st.caption(ui.T("minibatch.arrows_caption"))
-m = st.columns(4)
-m[0].metric(ui.T("minibatch.cosine"), f"{g.cosine:.3f}", help=ui.T("minibatch.cosine_help"))
-m[1].metric(ui.T("minibatch.rel_error"), ui.pct(g.rel_error), help=ui.T("minibatch.rel_error_help"))
-m[2].metric(ui.T("minibatch.spread"), ui.pct(g.spread), help=ui.T("minibatch.spread_help"))
-m[3].metric(ui.T("minibatch.updates"), per_epoch)
-st.latex(
-    r"\nabla L_{\text{batch}} = ("
-    + ", ".join(f"{v:.4f}" for v in g.batch)
-    + r")\qquad \nabla L_{\text{full}} = ("
-    + ", ".join(f"{v:.4f}" for v in g.full)
-    + ")"
-)
-
-st.subheader(ui.T("minibatch.compare_title"))
-st.markdown(ui.T("minibatch.compare_intro"))
-t1, t2 = (share.controls(f"minibatch_{i}", c) for i, c in enumerate(st.columns(2)))
-lr = t1.select_slider(ui.T("training.lr"), ui.LR_STEPS, key="minibatch.lr", help=ui.T("training.lr_help"))
-epochs = t2.slider(ui.T("training.epochs"), 1, 50, key="minibatch.epochs")
-middle = minibatch.middle_size(n)
-run_sizes = (1, middle, n)
-runs = compare(TrainConfig(**(cfg.to_dict() | {"lr": lr, "epochs": epochs})), run_sizes)
-label = {
-    1: ui.T("minibatch.bs_one"),
-    middle: ui.T("minibatch.bs", bs=middle),
-    n: ui.T("minibatch.bs_full", n=n),
-}
-per_epoch_series = {
-    label[r.batch_size]: (np.arange(len(r.hist.train_loss)), np.array(r.hist.train_loss)) for r in runs
-}
-per_update_series = {}
-for r in runs:
-    keep = minibatch.thin(r.update_loss)
-    per_update_series[label[r.batch_size]] = (keep.astype(float), r.update_loss[keep])
-c_epoch, c_update = st.columns(2)
-ui.chart(c_epoch, curves(per_epoch_series, text["epoch"], text["loss"], scale=S), width="stretch")
-ui.chart(
-    c_update,
-    curves(per_update_series, ui.T("minibatch.update_axis"), text["loss"], log_x=True, scale=S),
-    width="stretch",
-)
-st.table(
-    {
-        ui.T("training.batch_size"): [label[r.batch_size] for r in runs],
-        ui.T("minibatch.col_updates"): [len(r.hist.update_theta) for r in runs],
-        ui.T("minibatch.col_loss"): [ui.fmt(r.hist.train_loss[-1], 4) for r in runs],
-        ui.T("minibatch.col_acc"): [ui.pct(r.hist.train_acc[-1]) for r in runs],
-        ui.T("minibatch.col_diverged"): [
-            "—" if r.hist.diverged_at is None else str(r.hist.diverged_at) for r in runs
-        ],
-    }
-)
-st.caption(ui.T("minibatch.compare_caption", epochs=epochs, lr=lr, seed=int(seed)))
+batch()
+comparison()
 share.finish("minibatch")

@@ -30,9 +30,9 @@ def use_weights(w: tuple[float, float, float]) -> None:
         st.session_state[key] = max(-lim, min(lim, round(value, 1)))
 
 
-@st.fragment
+@share.section("perceptron")
 def lab() -> tuple:
-    """The hand-set perceptron: its sliders rerun only this section (st.fragment), not the whole page."""
+    """The hand-set perceptron: its sliders rerun only this section (a fragment), not the whole page."""
     left, right = (st.container(), st.container()) if share.hidden() else st.columns([1, 2], gap="large")
     controls = share.controls("perceptron", left)
     with controls:
@@ -84,14 +84,13 @@ def lab() -> tuple:
         )
         st.latex(rf"\hat y = \sigma(z) = \frac{{1}}{{1 + e^{{-({pr.z:.3f})}}}} = {pr.p:.4f}")
         st.markdown(ui.T("perceptron.probe_class", p=f"{pr.p:.4f}", cls=pr.cls))
-        # the take-home files and the link follow the sliders, so they are drawn here (lr and epochs,
-        # whose widgets come below this section, are read from the session: it holds their values)
+        # the take-home files follow the sliders, so they are drawn here (lr and epochs, whose widgets
+        # come below this section, are read from the session: it holds their values)
         lr, epochs = st.session_state["perceptron.lr"], st.session_state["perceptron.epochs"]
         cfg = TrainConfig(
             **{**base.to_dict(), "w1": w1, "w2": w2, "b": b, "lr": lr, "epochs": epochs, "batch_size": 32}
         )
         share.downloads("perceptron", cfg, name, data, (w1, w2, b))
-        share.finish("perceptron")
         return cfg, data, box, text, chart_slot
 
 
@@ -131,3 +130,4 @@ if done:
 st.subheader(ui.T("perceptron.code_title"))
 st.markdown(ui.T("perceptron.code_intro"))
 st.code(export.source(models.Perceptron), language="python")
+share.finish("perceptron")

@@ -20,7 +20,8 @@ def columns() -> tuple:
     return (st.container(), st.container()) if share.hidden() else st.columns([1, 2], gap="large")
 
 
-with tab_c:
+@share.section("tasks")
+def classes() -> None:
     P = "tasks.classes"
     st.markdown(ui.T("tasks.classes_intro"))
     left, right = columns()
@@ -52,12 +53,14 @@ with tab_c:
     ui.chart(st, network_chart(model, maps, act, "classes", text), width="content")
     nets.curves(hist, epoch, text, scale=S)
 
-with tab_r:
+
+@share.section("tasks")
+def regression() -> None:
     P = "tasks.regression"
     st.markdown(ui.T("tasks.regression_intro"))
     left, right = columns()
     cfg = NetConfig(n=300, **nets.controls(P, left, 150, REGRESSION_SETS, names="tasks.dataset"))
-    dim, hidden, act = input_dim(cfg.dataset), cfg.hidden, cfg.activation
+    dim, act = input_dim(cfg.dataset), cfg.activation
     data = nets.dataset(cfg)
     X, y = data[0].X, data[0].y
     lo, hi = float(y.min()), float(y.max())
@@ -75,4 +78,9 @@ with tab_r:
     ui.chart(st, network_chart(model, maps, act, "regression", text, out_range=(lo, hi)), width="content")
     nets.curves(hist, epoch, text, with_acc=False, scale=S)
 
+
+with tab_c:
+    classes()
+with tab_r:
+    regression()
 share.finish("tasks")

@@ -64,3 +64,39 @@ def test_moving_a_slider_repaints_without_exceptions(browser_page) -> None:
     )
     assert page.locator("[data-testid=stException]").count() == 0
     assert _drawn_charts(page) >= 5
+
+
+def _press(page, key: str, times: int) -> None:
+    thumb = page.locator(f".st-key-{key} input[type=range]")
+    thumb.focus()
+    for _ in range(times):
+        thumb.press("ArrowRight")
+    wait_idle(page)
+
+
+def test_a_section_reruns_alone_yet_the_link_and_the_other_sections_follow(browser_page) -> None:
+    """Each section of the page is a fragment (its sliders rerun only it). The address bar and the
+    sidebar link must still follow, and the slope set in the first section must reach the dying-ReLU
+    section, which reads it too."""
+    url, page = browser_page
+    page.goto(f"{url}/activations?lang=en&fn=leaky_relu&slope=0.01")
+    page.wait_for_selector("[data-testid=stSidebarNav]", timeout=30_000)
+    wait_idle(page)
+    _press(page, "activations-depth", 2)
+    page.wait_for_function("() => location.search.includes('depth=12')", timeout=30_000)
+    page.locator("[data-testid=stSidebar] [data-testid=stExpander]", has_text="Link").first.click()
+    link = page.locator("[data-testid=stSidebar] [data-testid=stCode]").last
+    link.wait_for(timeout=30_000)
+    assert "depth=12" in link.inner_text() and "depth=10" not in link.inner_text()
+    assert page.locator("[data-testid=stSidebar] [data-testid=stExpander]", has_text="Link").count() == 1
+
+    dead = page.locator("[data-testid=stTable]").first
+    before = dead.inner_text()
+    assert "LeakyReLU" in before  # the |grad| that reaches its dead units depends on the slope
+    _press(page, "activations-slope", 1)  # 0.01 -> 0.02
+    page.wait_for_function("() => location.search.includes('slope=0.02')", timeout=30_000)
+    page.wait_for_function(
+        "([b]) => document.querySelector('[data-testid=stTable]').innerText !== b", arg=[before]
+    )
+    assert "slope=0.02" in link.inner_text() and "depth=12" in page.url
+    assert page.locator("[data-testid=stException]").count() == 0

@@ -157,3 +157,16 @@ def test_bad_editor_input_shows_a_message_not_a_traceback(lang: str, cell: dict,
     _editor_edit(at, cell)
     assert at.error and needle[lang == "ko"] in at.error[0].value
     assert len(chart_specs(at)) >= 4  # the rest of the page still works
+
+
+def test_the_shared_slope_reruns_both_sections_that_read_it() -> None:
+    """The sections are fragments; the LeakyReLU slope of the first is read by the dying-ReLU one too,
+    so moving it reruns exactly those two (and what they show changes), not the whole page."""
+    at = page_app("activations.py", "en")
+    at.selectbox(key="activations.fn").set_value("leaky_relu").run()
+    before = at.table[0].value.to_csv()
+    at.slider(key="activations.slope").set_value(0.2).run()
+    no_errors(at)
+    assert at.partial_run_headers == ["Shapes and slopes: f(x) and f′(x)", "Dying ReLU"]
+    assert at.table[0].value.to_csv() != before
+    assert at.query_params["slope"] == "0.2"

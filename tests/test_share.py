@@ -55,7 +55,8 @@ def value(at: AppTest, key: str):
 
 def everything(at: AppTest) -> tuple[str, list[str], list[str]]:
     """All a student sees: text and numbers, tables, charts (with their data)."""
-    return shown_text(at), [d.value.to_csv() for d in at.dataframe], chart_specs(at)
+    tables = [d.value.to_csv() for d in [*at.dataframe, *at.table]]
+    return shown_text(at), tables, chart_specs(at)
 
 
 def shown(at: AppTest) -> list[str]:
@@ -601,7 +602,7 @@ def _promise(pid: str, at: AppTest) -> None:
     elif pid == "dying_relu":  # most units dead after the big step; LeakyReLU still reaches them
         assert pct("Dead units after the step") >= 50
         assert pct("Dead units after the step") > pct("Dead units before the step")
-        table = at.dataframe[0].value
+        table = at.table[0].value
         assert table.loc["ReLU", "zero grad"] == m["Dead units after the step"]
         assert table.loc["ReLU", "|grad| of dead"] == "0.0000"
         assert table.loc["LeakyReLU", "zero grad"] == "0.0%"

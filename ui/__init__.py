@@ -11,6 +11,7 @@ from typing import Any
 import streamlit as st
 import torch
 from streamlit.errors import StreamlitAPIException
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from core import altair_speedup
 from core.data import Dataset
@@ -119,6 +120,12 @@ def leave_legacy_mode() -> None:
     if PagesManager.uses_pages_directory or legacy_run:
         PagesManager.uses_pages_directory = False
         st.rerun()
+
+
+def fragment_rerun() -> bool:
+    """Whether this run reruns only fragments (a section's own widget), not the whole page."""
+    ctx = get_script_run_ctx()
+    return bool(ctx is not None and ctx.fragment_ids_this_run)
 
 
 def replay_slider(label: str, last: int, key: str, help: str) -> int:

@@ -4,11 +4,15 @@ A page adopts it with two calls (see CONTRIBUTING.md, "Sharing"):
     share.start("training")   # after ui.lesson(): a shared link's settings go into the widgets' keys
     ...widgets with keys "training.<name>"...
     share.finish("training")  # at the end: the settings go back into the URL and the share box
+A section whose sliders should rerun only that section is decorated with `@share.section("training")`
+(an st.fragment that refreshes the URL and the share box after its own reruns).
 The allowed values are the page's table in core/urlstate.py (PAGE_SPECS).
 """
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -28,6 +32,7 @@ OWN = "_own_data"  # (file name, CsvData) of the student's upload
 PRESENT_SCALE = 1.6
 _GLOBAL_WRITTEN = "_share_globals"
 _WRITTEN = "_share_written"
+_SLOT = "_share_link_slot"  # the sidebar placeholder of "link to exactly this view" (one per full run)
 
 
 def _query() -> dict[str, list[str]]:
@@ -195,6 +200,7 @@ def start(page: str) -> None:
         if spec.default is not None:
             ui.default(key, urlstate.first_value(spec))
     _notice(problems)
+    st.session_state[_SLOT] = st.sidebar.empty()  # filled by finish(), after a full run or a section's rerun
     preset = BY_ID.get(st.session_state.get("_preset") or "")
     if preset is not None and preset.page == page:
         st.info(
@@ -226,11 +232,44 @@ def finish(page: str) -> None:
     except Exception:  # no browser context (AppTest)
         base = ""
     base = base if base.rstrip("/").endswith(page) else base.rstrip("/") + f"/{page}"
-    with st.sidebar.expander(ui.T("share.link"), expanded=False):
+    with _slot().container(), st.expander(ui.T("share.link"), expanded=False):
         st.code(f"{base}?{urlencode(q)}", language=None, wrap_lines=True)
         st.caption(ui.T("share.link_help"))
         if MY_DATA in q.values():
             st.caption(ui.T("share.link_own_data"))
+
+
+def _slot() -> Any:
+    if _SLOT not in st.session_state:  # a page that did not call start()
+        st.session_state[_SLOT] = st.sidebar.empty()
+    return st.session_state[_SLOT]
+
+
+def section(page: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Decorator: the page section becomes an st.fragment keyed "<page>.<function name>" (its widgets
+    rerun only the section, so the browser redraws only its part); after such a rerun, the URL and the
+    share box follow it. A widget that other sections read too reruns them as well: `rerun(...)`."""
+
+    def wrap(fn: Callable[..., Any]) -> Callable[..., Any]:
+        @st.fragment(key=f"{page}.{fn.__name__}")
+        @functools.wraps(fn)
+        def run(*args: Any, **kw: Any) -> Any:
+            try:
+                return fn(*args, **kw)
+            finally:
+                if ui.fragment_rerun():
+                    finish(page)
+                else:  # a fragment may refill an outside container only if it wrote there in the full run
+                    _slot().container()
+
+        return run
+
+    return wrap
+
+
+def rerun(*sections: str) -> Callable[[], None]:
+    """An on_change callback: rerun these sections ("<page>.<function name>") together, not the page."""
+    return lambda: st.rerun(list(sections))
 
 
 # ---- the student's own data ----------------------------------------------------------------------------
