@@ -19,127 +19,136 @@ LIMITS = (10.0, 10.0, 20.0)
 for key, src, value in zip(W, ("perceptron.w1", "perceptron.w2", "perceptron.b"), (0.5, 0.5, 0.0)):
     ui.default(key, float(st.session_state.get(src, value)))  # no weights in the link: the perceptron's
 
-left, right = (st.container(), st.container()) if share.hidden() else st.columns([1, 2], gap="large")
-controls = share.controls("backprop", left)
-with controls:
-    name = st.selectbox(
-        ui.T("app.dataset.label"),
-        DATASETS,
-        format_func={d: ui.T(f"app.dataset.{d}") for d in DATASETS}.get,
-        key="backprop.dataset",
-    )
-    seed = st.number_input(ui.T("app.seed"), 0, 999_999, key="backprop.seed", help=ui.T("app.seed_help"))
-data = ui.dataset(TrainConfig(dataset=name, n=200, seed=int(seed), test_ratio=0.0))
-X, Y = data[0].X, data[0].y
-n = len(Y)
-box, text = bounds(X), ui.chart_text()
 
+@share.section("backprop")
+def lesson() -> None:
+    """Everything under the title: one example's forward pass, chain rule, update and autograd check."""
+    left, right = (st.container(), st.container()) if share.hidden() else st.columns([1, 2], gap="large")
+    controls = share.controls("backprop", left)
+    with controls:
+        name = st.selectbox(
+            ui.T("app.dataset.label"),
+            DATASETS,
+            format_func={d: ui.T(f"app.dataset.{d}") for d in DATASETS}.get,
+            key="backprop.dataset",
+        )
+        seed = st.number_input(ui.T("app.seed"), 0, 999_999, key="backprop.seed", help=ui.T("app.seed_help"))
+    data = ui.dataset(TrainConfig(dataset=name, n=200, seed=int(seed), test_ratio=0.0))
+    X, Y = data[0].X, data[0].y
+    n = len(Y)
+    box, text = bounds(X), ui.chart_text()
 
-def take_step(lr: float, loss: str) -> None:
-    """Apply w ← w − lr·∂L/∂w for the chosen example; keep the old weights to draw the old boundary."""
-    w = tuple(float(st.session_state[k]) for k in W)
-    i = int(st.session_state["backprop.i"])
-    x1, x2 = (float(v) for v in X[i])
-    new = backprop.ledger(*w, x1, x2, float(Y[i]), loss).step(lr)
-    st.session_state["_backprop_prev"] = w
-    for key, value, lim in zip(W, new, LIMITS):
-        st.session_state[key] = max(-lim, min(lim, round(value, 4)))
+    def take_step(lr: float, loss: str) -> None:
+        """Apply w ← w − lr·∂L/∂w for the chosen example; keep the old weights to draw the old boundary."""
+        w = tuple(float(st.session_state[k]) for k in W)
+        i = int(st.session_state["backprop.i"])
+        x1, x2 = (float(v) for v in X[i])
+        new = backprop.ledger(*w, x1, x2, float(Y[i]), loss).step(lr)
+        st.session_state["_backprop_prev"] = w
+        for key, value, lim in zip(W, new, LIMITS):
+            st.session_state[key] = max(-lim, min(lim, round(value, 4)))
 
+    def next_example() -> None:
+        """Move on to the next training example (wrapping around)."""
+        st.session_state["backprop.i"] = (int(st.session_state["backprop.i"]) + 1) % n
 
-def next_example() -> None:
-    """Move on to the next training example (wrapping around)."""
-    st.session_state["backprop.i"] = (int(st.session_state["backprop.i"]) + 1) % n
+    with controls:
+        st.session_state["backprop.i"] = min(int(st.session_state["backprop.i"]), n - 1)
+        i = st.slider(
+            ui.T("backprop.example"), 0, n - 1, key="backprop.i", help=ui.T("backprop.example_help")
+        )
+        st.markdown(ui.T("perceptron.weights"))
+        w1 = st.slider("w₁", -10.0, 10.0, step=0.01, key=W[0])
+        w2 = st.slider("w₂", -10.0, 10.0, step=0.01, key=W[1])
+        b = st.slider(ui.T("perceptron.bias"), -20.0, 20.0, step=0.01, key=W[2])
+        loss = st.radio(
+            ui.T("backprop.loss"),
+            backprop.LOSSES,
+            format_func={k: ui.T(f"backprop.loss_{k}") for k in backprop.LOSSES}.get,
+            key="backprop.loss",
+            horizontal=True,
+        )
+        lr = st.select_slider(
+            ui.T("training.lr"), ui.LR_STEPS, key="backprop.lr", help=ui.T("training.lr_help")
+        )
+        c1, c2 = st.columns(2)
+        c1.button(ui.T("backprop.step"), on_click=take_step, args=(lr, loss), type="primary", width="stretch")
+        c2.button(ui.T("backprop.next"), on_click=next_example, width="stretch")
 
+    x1, x2, y = float(X[i, 0]), float(X[i, 1]), float(Y[i])
+    led = backprop.ledger(w1, w2, b, x1, x2, y, loss)
+    auto = backprop.autograd(w1, w2, b, x1, x2, y, loss)
+    prev = st.session_state.get("_backprop_prev")
+    with right:
+        ui.chart(st, step_chart((w1, w2, b), prev, X, Y, (x1, x2), box, text, scale=S), width="stretch")
+        st.caption(ui.T("backprop.chart_caption", i=i, x1=f"{x1:.2f}", x2=f"{x2:.2f}", y=int(y)))
+        m = st.columns(3)
+        m[0].metric("z", ui.fmt(led.z, 4))
+        m[1].metric("p = σ(z)", ui.fmt(led.p, 4))
+        m[2].metric(ui.T("backprop.loss_metric"), ui.fmt(led.loss, 4))
 
-with controls:
-    st.session_state["backprop.i"] = min(int(st.session_state["backprop.i"]), n - 1)
-    i = st.slider(ui.T("backprop.example"), 0, n - 1, key="backprop.i", help=ui.T("backprop.example_help"))
-    st.markdown(ui.T("perceptron.weights"))
-    w1 = st.slider("w₁", -10.0, 10.0, step=0.01, key=W[0])
-    w2 = st.slider("w₂", -10.0, 10.0, step=0.01, key=W[1])
-    b = st.slider(ui.T("perceptron.bias"), -20.0, 20.0, step=0.01, key=W[2])
-    loss = st.radio(
-        ui.T("backprop.loss"),
-        backprop.LOSSES,
-        format_func={k: ui.T(f"backprop.loss_{k}") for k in backprop.LOSSES}.get,
-        key="backprop.loss",
-        horizontal=True,
-    )
-    lr = st.select_slider(ui.T("training.lr"), ui.LR_STEPS, key="backprop.lr", help=ui.T("training.lr_help"))
-    c1, c2 = st.columns(2)
-    c1.button(ui.T("backprop.step"), on_click=take_step, args=(lr, loss), type="primary", width="stretch")
-    c2.button(ui.T("backprop.next"), on_click=next_example, width="stretch")
+    n_, d = backprop.tex, backprop.tex_d
 
-x1, x2, y = float(X[i, 0]), float(X[i, 1]), float(Y[i])
-led = backprop.ledger(w1, w2, b, x1, x2, y, loss)
-auto = backprop.autograd(w1, w2, b, x1, x2, y, loss)
-prev = st.session_state.get("_backprop_prev")
-with right:
-    ui.chart(st, step_chart((w1, w2, b), prev, X, Y, (x1, x2), box, text, scale=S), width="stretch")
-    st.caption(ui.T("backprop.chart_caption", i=i, x1=f"{x1:.2f}", x2=f"{x2:.2f}", y=int(y)))
-    m = st.columns(3)
-    m[0].metric("z", ui.fmt(led.z, 4))
-    m[1].metric("p = σ(z)", ui.fmt(led.p, 4))
-    m[2].metric(ui.T("backprop.loss_metric"), ui.fmt(led.loss, 4))
-
-
-n_, d = backprop.tex, backprop.tex_d
-
-st.subheader(ui.T("backprop.forward"))
-st.latex(rf"z = w_1x_1 + w_2x_2 + b = ({n_(w1)})({n_(x1)}) + ({n_(w2)})({n_(x2)}) + ({n_(b)}) = {n_(led.z)}")
-st.latex(rf"p = \sigma(z) = \frac{{1}}{{1 + e^{{-z}}}} = {n_(led.p)}")
-if loss == "bce":
+    st.subheader(ui.T("backprop.forward"))
     st.latex(
-        rf"L = -[\,y\log p + (1-y)\log(1-p)\,] = "
-        rf"-[\,{y:.0f}\log p + {1 - y:.0f}\cdot\log(1-p)\,] = {n_(led.loss)}"
+        rf"z = w_1x_1 + w_2x_2 + b = ({n_(w1)})({n_(x1)}) + ({n_(w2)})({n_(x2)}) + ({n_(b)}) = {n_(led.z)}"
     )
-else:
-    st.latex(rf"L = (p - y)^2 = ({n_(led.p)} - {y:.0f})^2 = {n_(led.loss)}")
-st.subheader(ui.T("backprop.backward"))
-if loss == "bce":
-    st.latex(rf"{d('L', 'p')} = -\frac{{y}}{{p}} + \frac{{1-y}}{{1-p}} = {n_(led.dL_dp)}")
-else:
-    st.latex(rf"{d('L', 'p')} = 2(p - y) = 2({n_(led.p)} - {y:.0f}) = {n_(led.dL_dp)}")
-st.latex(rf"{d('p', 'z')} = \sigma(z)\,(1-\sigma(z)) = {n_(led.dp_dz)}")
-chain = rf"{d('L', 'z')} = {d('L', 'p')}\cdot{d('p', 'z')} = ({n_(led.dL_dp)})({n_(led.dp_dz)})"
-st.latex(chain + (rf" = p - y = {n_(led.dL_dz)}" if loss == "bce" else rf" = {n_(led.dL_dz)}"))
-for sym, x, g in (("w_1", x1, led.dL_dw1), ("w_2", x2, led.dL_dw2)):
-    xs = "x" + sym[1:]
-    st.latex(rf"{d('L', sym)} = {d('L', 'z')}\cdot {xs} = ({n_(led.dL_dz)})({n_(x)}) = {n_(g)}")
-st.latex(rf"{d('L', 'b')} = {d('L', 'z')}\cdot 1 = {n_(led.dL_db)}")
-other = "mse" if loss == "bce" else "bce"
-alt_led = backprop.ledger(w1, w2, b, x1, x2, y, other)
-st.caption(ui.T(f"backprop.compare_{loss}", other=ui.fmt(alt_led.dL_dz, 4), here=ui.fmt(led.dL_dz, 4)))
-st.subheader(ui.T("backprop.update"))
-for sym, old, g, new in zip(("w_1", "w_2", "b"), (w1, w2, b), led.grad, led.step(lr)):
-    st.latex(
-        rf"{sym} \leftarrow {sym} - \text{{lr}}\cdot{d('L', sym)} = "
-        rf"{n_(old)} - ({lr:g})({n_(g)}) = {n_(new)}"
+    st.latex(rf"p = \sigma(z) = \frac{{1}}{{1 + e^{{-z}}}} = {n_(led.p)}")
+    if loss == "bce":
+        st.latex(
+            rf"L = -[\,y\log p + (1-y)\log(1-p)\,] = "
+            rf"-[\,{y:.0f}\log p + {1 - y:.0f}\cdot\log(1-p)\,] = {n_(led.loss)}"
+        )
+    else:
+        st.latex(rf"L = (p - y)^2 = ({n_(led.p)} - {y:.0f})^2 = {n_(led.loss)}")
+    st.subheader(ui.T("backprop.backward"))
+    if loss == "bce":
+        st.latex(rf"{d('L', 'p')} = -\frac{{y}}{{p}} + \frac{{1-y}}{{1-p}} = {n_(led.dL_dp)}")
+    else:
+        st.latex(rf"{d('L', 'p')} = 2(p - y) = 2({n_(led.p)} - {y:.0f}) = {n_(led.dL_dp)}")
+    st.latex(rf"{d('p', 'z')} = \sigma(z)\,(1-\sigma(z)) = {n_(led.dp_dz)}")
+    chain = rf"{d('L', 'z')} = {d('L', 'p')}\cdot{d('p', 'z')} = ({n_(led.dL_dp)})({n_(led.dp_dz)})"
+    st.latex(chain + (rf" = p - y = {n_(led.dL_dz)}" if loss == "bce" else rf" = {n_(led.dL_dz)}"))
+    for sym, x, g in (("w_1", x1, led.dL_dw1), ("w_2", x2, led.dL_dw2)):
+        xs = "x" + sym[1:]
+        st.latex(rf"{d('L', sym)} = {d('L', 'z')}\cdot {xs} = ({n_(led.dL_dz)})({n_(x)}) = {n_(g)}")
+    st.latex(rf"{d('L', 'b')} = {d('L', 'z')}\cdot 1 = {n_(led.dL_db)}")
+    other = "mse" if loss == "bce" else "bce"
+    alt_led = backprop.ledger(w1, w2, b, x1, x2, y, other)
+    st.caption(ui.T(f"backprop.compare_{loss}", other=ui.fmt(alt_led.dL_dz, 4), here=ui.fmt(led.dL_dz, 4)))
+    st.subheader(ui.T("backprop.update"))
+    for sym, old, g, new in zip(("w_1", "w_2", "b"), (w1, w2, b), led.grad, led.step(lr)):
+        st.latex(
+            rf"{sym} \leftarrow {sym} - \text{{lr}}\cdot{d('L', sym)} = "
+            rf"{n_(old)} - ({lr:g})({n_(g)}) = {n_(new)}"
+        )
+    st.caption(ui.T("backprop.update_caption"))
+
+    st.subheader(ui.T("backprop.check"))
+    st.markdown(ui.T("backprop.check_intro"))
+    labels = backprop.FIELD_LABELS
+    ok = {k: backprop.agrees(getattr(led, k), auto[k]) for k in backprop.AUTOGRAD_FIELDS}
+    st.table(
+        {
+            ui.T("backprop.col_quantity"): [labels[k] for k in backprop.AUTOGRAD_FIELDS],
+            ui.T("backprop.col_hand"): [f"{getattr(led, k):.8g}" for k in backprop.AUTOGRAD_FIELDS],
+            ui.T("backprop.col_autograd"): [f"{auto[k]:.8g}" for k in backprop.AUTOGRAD_FIELDS],
+            ui.T("backprop.col_match"): ["✅" if ok[k] else "❌" for k in backprop.AUTOGRAD_FIELDS],
+        }
     )
-st.caption(ui.T("backprop.update_caption"))
+    if all(ok.values()):
+        st.success(ui.T("backprop.all_match"))
+    else:
+        st.warning(ui.T("backprop.saturated", z=ui.fmt(led.z, 1)))
 
-st.subheader(ui.T("backprop.check"))
-st.markdown(ui.T("backprop.check_intro"))
-labels = backprop.FIELD_LABELS
-ok = {k: backprop.agrees(getattr(led, k), auto[k]) for k in backprop.AUTOGRAD_FIELDS}
-st.table(
-    {
-        ui.T("backprop.col_quantity"): [labels[k] for k in backprop.AUTOGRAD_FIELDS],
-        ui.T("backprop.col_hand"): [f"{getattr(led, k):.8g}" for k in backprop.AUTOGRAD_FIELDS],
-        ui.T("backprop.col_autograd"): [f"{auto[k]:.8g}" for k in backprop.AUTOGRAD_FIELDS],
-        ui.T("backprop.col_match"): ["✅" if ok[k] else "❌" for k in backprop.AUTOGRAD_FIELDS],
-    }
-)
-if all(ok.values()):
-    st.success(ui.T("backprop.all_match"))
-else:
-    st.warning(ui.T("backprop.saturated", z=ui.fmt(led.z, 1)))
+    st.subheader(ui.T("backprop.graph"))
+    st.markdown(ui.T("backprop.graph_intro"))
+    gtext = {"value": ui.T("backprop.value"), "grad": ui.T("backprop.grad")}
+    nodes, edges = backprop.graph(led, ui.T(f"backprop.loss_short_{loss}"))
+    ui.chart(st, graph_chart(nodes, edges, gtext), width="stretch")
+    with st.expander(ui.T("backprop.code_title")):
+        st.code(inspect.getsource(backprop.autograd), language="python")
 
-st.subheader(ui.T("backprop.graph"))
-st.markdown(ui.T("backprop.graph_intro"))
-gtext = {"value": ui.T("backprop.value"), "grad": ui.T("backprop.grad")}
-nodes, edges = backprop.graph(led, ui.T(f"backprop.loss_short_{loss}"))
-ui.chart(st, graph_chart(nodes, edges, gtext), width="stretch")
-with st.expander(ui.T("backprop.code_title")):
-    st.code(inspect.getsource(backprop.autograd), language="python")
+
+lesson()
 share.finish("backprop")

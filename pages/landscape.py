@@ -31,84 +31,100 @@ def surface(cfg: TrainConfig, b: float, box: tuple) -> np.ndarray:
     return landscape.loss_grid(ui.dataset(cfg)[0], b, box, RES)
 
 
-with share.controls("landscape"):
-    row1, row2 = st.columns(4), st.columns([1, 2, 1])
-name = row1[0].selectbox(
-    ui.T("app.dataset.label"),
-    DATASETS,
-    format_func={d: ui.T(f"app.dataset.{d}") for d in DATASETS}.get,
-    key="landscape.dataset",
-)
-seed = row1[1].number_input(ui.T("app.seed"), 0, 999_999, key="landscape.seed", help=ui.T("app.seed_help"))
-lr = row1[2].select_slider(
-    ui.T("training.lr"), ui.LR_STEPS, key="landscape.lr", help=ui.T("training.lr_help")
-)
-sizes = ui.batch_sizes(N)
-st.session_state["landscape.batch_size"] = ui.nearest(st.session_state["landscape.batch_size"], sizes)
-bs = row1[3].select_slider(
-    ui.T("training.batch_size"), sizes, key="landscape.batch_size", help=ui.T("training.batch_help", n=N)
-)
-epochs = row2[0].slider(ui.T("training.epochs"), 1, 30, key="landscape.epochs")
-chosen = row2[1].pills(
-    ui.T("training.optimizer"),
-    OPTIMIZERS,
-    selection_mode="multi",
-    key="landscape.optimizers",
-    format_func={o: ui.T(f"training.opt.{o}") for o in OPTIMIZERS}.get,
-)
-with row2[2].expander(ui.T("training.init")):
-    w1 = st.slider("w₁", -5.0, 5.0, step=0.1, key="landscape.w1")
-    w2 = st.slider("w₂", -5.0, 5.0, step=0.1, key="landscape.w2")
-    b = st.slider(ui.T("perceptron.bias"), -5.0, 5.0, step=0.1, key="landscape.b")
+@share.section("landscape")
+def lesson() -> None:
+    """Everything under the title: the settings, the surface with each path, and the replay."""
+    with share.controls("landscape"):
+        row1, row2 = st.columns(4), st.columns([1, 2, 1])
+    name = row1[0].selectbox(
+        ui.T("app.dataset.label"),
+        DATASETS,
+        format_func={d: ui.T(f"app.dataset.{d}") for d in DATASETS}.get,
+        key="landscape.dataset",
+    )
+    seed = row1[1].number_input(
+        ui.T("app.seed"), 0, 999_999, key="landscape.seed", help=ui.T("app.seed_help")
+    )
+    lr = row1[2].select_slider(
+        ui.T("training.lr"), ui.LR_STEPS, key="landscape.lr", help=ui.T("training.lr_help")
+    )
+    sizes = ui.batch_sizes(N)
+    st.session_state["landscape.batch_size"] = ui.nearest(st.session_state["landscape.batch_size"], sizes)
+    bs = row1[3].select_slider(
+        ui.T("training.batch_size"), sizes, key="landscape.batch_size", help=ui.T("training.batch_help", n=N)
+    )
+    epochs = row2[0].slider(ui.T("training.epochs"), 1, 30, key="landscape.epochs")
+    chosen = row2[1].pills(
+        ui.T("training.optimizer"),
+        OPTIMIZERS,
+        selection_mode="multi",
+        key="landscape.optimizers",
+        format_func={o: ui.T(f"training.opt.{o}") for o in OPTIMIZERS}.get,
+    )
+    with row2[2].expander(ui.T("training.init")):
+        w1 = st.slider("w₁", -5.0, 5.0, step=0.1, key="landscape.w1")
+        w2 = st.slider("w₂", -5.0, 5.0, step=0.1, key="landscape.w2")
+        b = st.slider(ui.T("perceptron.bias"), -5.0, 5.0, step=0.1, key="landscape.b")
 
-opts = tuple(o for o in OPTIMIZERS if o in (chosen or []))
-if not opts:
-    st.info(ui.T("landscape.pick_one"))
-    share.finish("landscape")
-    st.stop()
-cfg = TrainConfig(
-    dataset=name, n=N, test_ratio=0.0, seed=int(seed), w1=w1, w2=w2, b=b, lr=lr, batch_size=bs, epochs=epochs
-)
-box, paths = runs(cfg, opts)
-most = max(p.updates for p in paths)
-pictures = st.container()
-k = ui.replay_slider(
-    ui.T("landscape.step"),
-    most,
-    f"_landscape_step_{hash((cfg, opts))}",
-    ui.T("landscape.step_help", per_epoch=-(-N // bs)),
-)
-lead = paths[0]
-b_here = float(lead.at(k)[2]) if lead.left_at is None or k < lead.left_at else float(b)
-b_here = b_here if abs(b_here) < 1e6 else float(b)  # NaN or runaway bias: slice at the starting b
-loss = surface(TrainConfig(dataset=name, n=N, test_ratio=0.0, seed=int(seed)), round(b_here, 3), box)
-text = ui.chart_text() | {f"opt_{o}": ui.T(f"training.opt.{o}") for o in OPTIMIZERS}
-text |= {"optimizer": ui.T("training.optimizer")}
-drawn = {p.optimizer: p.thetas[landscape.drawable(p), :2] for p in paths}
-current = {p.optimizer: p.at(k)[:2] for p in paths if p.left_at is None or min(k, p.updates) < p.left_at}
-data = ui.dataset(cfg)[0]
-with pictures:
-    left, right = st.columns(2)
-    ui.chart(left, landscape_chart(loss, box, drawn, current, text, scale=S), width="stretch")
-    left.caption(
-        ui.T("landscape.surface_caption", b=f"{b_here:.3f}", opt=text[f"opt_{lead.optimizer}"], res=RES)
+    opts = tuple(o for o in OPTIMIZERS if o in (chosen or []))
+    if not opts:
+        st.info(ui.T("landscape.pick_one"))
+        return
+    cfg = TrainConfig(
+        dataset=name,
+        n=N,
+        test_ratio=0.0,
+        seed=int(seed),
+        w1=w1,
+        w2=w2,
+        b=b,
+        lr=lr,
+        batch_size=bs,
+        epochs=epochs,
     )
-    thetas = {p.optimizer: p.at(k) for p in paths}
-    chart = boundaries_chart(data.X, data.y, thetas, bounds(data.X), text, scale=S)
-    ui.chart(right, chart, width="stretch")
-    right.caption(ui.T("landscape.boundary_caption", k=k))
-for p in paths:
-    label = text[f"opt_{p.optimizer}"]
-    if p.hist.diverged_at is not None:
-        st.error(ui.T("landscape.diverged", opt=label, epoch=p.hist.diverged_at, lr=lr), icon="💥")
-    elif p.left_at is not None:
-        st.warning(ui.T("landscape.left", opt=label, k=p.left_at), icon="↗️")
-for col, p in zip(st.columns(len(paths)), paths):
-    t = p.at(k)
-    e = min(k, p.updates) // max(1, p.hist.updates_per_epoch)
-    col.metric(
-        text[f"opt_{p.optimizer}"],
-        ui.fmt(float(landscape.loss_at(t, data)[0]), 4),
-        help=ui.T("landscape.metric_help", w1=f"{t[0]:.3f}", w2=f"{t[1]:.3f}", b=f"{t[2]:.3f}", e=e),
+    box, paths = runs(cfg, opts)
+    most = max(p.updates for p in paths)
+    pictures = st.container()
+    k = ui.replay_slider(
+        ui.T("landscape.step"),
+        most,
+        f"_landscape_step_{hash((cfg, opts))}",
+        ui.T("landscape.step_help", per_epoch=-(-N // bs)),
     )
+    lead = paths[0]
+    b_here = float(lead.at(k)[2]) if lead.left_at is None or k < lead.left_at else float(b)
+    b_here = b_here if abs(b_here) < 1e6 else float(b)  # NaN or runaway bias: slice at the starting b
+    loss = surface(TrainConfig(dataset=name, n=N, test_ratio=0.0, seed=int(seed)), round(b_here, 3), box)
+    text = ui.chart_text() | {f"opt_{o}": ui.T(f"training.opt.{o}") for o in OPTIMIZERS}
+    text |= {"optimizer": ui.T("training.optimizer")}
+    drawn = {p.optimizer: p.thetas[landscape.drawable(p), :2] for p in paths}
+    current = {p.optimizer: p.at(k)[:2] for p in paths if p.left_at is None or min(k, p.updates) < p.left_at}
+    data = ui.dataset(cfg)[0]
+    with pictures:
+        left, right = st.columns(2)
+        ui.chart(left, landscape_chart(loss, box, drawn, current, text, scale=S), width="stretch")
+        left.caption(
+            ui.T("landscape.surface_caption", b=f"{b_here:.3f}", opt=text[f"opt_{lead.optimizer}"], res=RES)
+        )
+        thetas = {p.optimizer: p.at(k) for p in paths}
+        chart = boundaries_chart(data.X, data.y, thetas, bounds(data.X), text, scale=S)
+        ui.chart(right, chart, width="stretch")
+        right.caption(ui.T("landscape.boundary_caption", k=k))
+    for p in paths:
+        label = text[f"opt_{p.optimizer}"]
+        if p.hist.diverged_at is not None:
+            st.error(ui.T("landscape.diverged", opt=label, epoch=p.hist.diverged_at, lr=lr), icon="💥")
+        elif p.left_at is not None:
+            st.warning(ui.T("landscape.left", opt=label, k=p.left_at), icon="↗️")
+    for col, p in zip(st.columns(len(paths)), paths):
+        t = p.at(k)
+        e = min(k, p.updates) // max(1, p.hist.updates_per_epoch)
+        col.metric(
+            text[f"opt_{p.optimizer}"],
+            ui.fmt(float(landscape.loss_at(t, data)[0]), 4),
+            help=ui.T("landscape.metric_help", w1=f"{t[0]:.3f}", w2=f"{t[1]:.3f}", b=f"{t[2]:.3f}", e=e),
+        )
+
+
+lesson()
 share.finish("landscape")

@@ -1,4 +1,8 @@
-"""Training: mini-batch gradient descent on synthetic data, watched epoch by epoch."""
+"""Training: mini-batch gradient descent on synthetic data, watched epoch by epoch.
+
+Unlike the other pages, this one is not a `share.section` (fragment): a click inside a fragment waits
+for that fragment's run to end instead of interrupting it, so Stop could not stop a long training run.
+"""
 
 import streamlit as st
 
