@@ -29,19 +29,16 @@ def restart() -> None:
     st.session_state["minibatch.k"] = 0
 
 
-DATA_KEYS = ("dataset", "n", "seed", "w1", "w2", "b")  # what the comparison below reads too
-both = share.rerun("minibatch.batch", "minibatch.comparison")
-
-
 def settings() -> TrainConfig:
-    """The data and starting weights chosen in the first section (read from the session by both)."""
-    v = {k: st.session_state[f"minibatch.{k}"] for k in (*DATA_KEYS, "batch_size")}
+    """The data, starting weights and batch size chosen in the first part (read from the session)."""
+    v = {
+        k: st.session_state[f"minibatch.{k}"] for k in ("dataset", "n", "seed", "w1", "w2", "b", "batch_size")
+    }
     return TrainConfig(**v | {"seed": int(v["seed"]), "test_ratio": 0.0})
 
 
-@share.section("minibatch")
 def batch() -> None:
-    """One mini-batch and its gradient against the full one: its own sliders rerun only this part."""
+    """One mini-batch and its gradient against the full one."""
     if share.hidden():
         left, (mid, right) = st.container(), st.columns(2, gap="medium")
     else:
@@ -52,16 +49,14 @@ def batch() -> None:
             DATASETS,
             format_func={d: ui.T(f"app.dataset.{d}") for d in DATASETS}.get,
             key="minibatch.dataset",
-            on_change=both,
         )
-        n = st.slider(ui.T("training.n"), 20, 1000, step=10, key="minibatch.n", on_change=both)
+        n = st.slider(ui.T("training.n"), 20, 1000, step=10, key="minibatch.n")
         st.number_input(
             ui.T("app.seed"),
             0,
             999_999,
             key="minibatch.seed",
             help=ui.T("minibatch.seed_help"),
-            on_change=both,
         )
         sizes = ui.batch_sizes(n)
         st.session_state["minibatch.batch_size"] = ui.nearest(st.session_state["minibatch.batch_size"], sizes)
@@ -76,9 +71,9 @@ def batch() -> None:
     c2.button(ui.T("minibatch.restart"), on_click=restart, width="stretch")
     with share.controls("minibatch_w", left):
         with st.expander(ui.T("minibatch.weights")):
-            st.slider("w₁", -5.0, 5.0, step=0.1, key="minibatch.w1", on_change=both)
-            st.slider("w₂", -5.0, 5.0, step=0.1, key="minibatch.w2", on_change=both)
-            st.slider(ui.T("perceptron.bias"), -10.0, 10.0, step=0.1, key="minibatch.b", on_change=both)
+            st.slider("w₁", -5.0, 5.0, step=0.1, key="minibatch.w1")
+            st.slider("w₂", -5.0, 5.0, step=0.1, key="minibatch.w2")
+            st.slider(ui.T("perceptron.bias"), -10.0, 10.0, step=0.1, key="minibatch.b")
 
     cfg = settings()
     w, bs, seed = (cfg.w1, cfg.w2, cfg.b), cfg.batch_size, cfg.seed
@@ -109,7 +104,6 @@ def batch() -> None:
     )
 
 
-@share.section("minibatch")
 def comparison() -> None:
     """The same training with batch size 1, a middle size and the full set."""
     st.subheader(ui.T("minibatch.compare_title"))
@@ -159,6 +153,14 @@ TEXT = ui.chart_text() | {
     key: ui.T(f"minibatch.{key}")
     for key in ("in_batch", "not_in_batch", "this_batch", "full_batch", "other_batches")
 }
-batch()
-comparison()
+
+
+@share.section("minibatch")
+def lesson() -> None:
+    """Everything under the title reruns alone (a fragment); the comparison's runs are cached."""
+    batch()
+    comparison()
+
+
+lesson()
 share.finish("minibatch")
