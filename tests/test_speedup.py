@@ -1,0 +1,78 @@
+"""core/altair_speedup.py: each shortcut leaves the charts exactly as Altair would make them."""
+
+from __future__ import annotations
+
+import io
+
+import altair as alt
+import pandas as pd
+import pyarrow as pa
+import pytest
+
+from conftest import chart_specs, no_errors, page_app
+from core import altair_speedup
+
+PAGES = [
+    "perceptron.py",
+    "activations.py",
+    "losses.py",
+    "training.py",
+    "backprop.py",
+    "minibatch.py",
+    "landscape.py",
+    "beyond.py",
+    "tasks.py",
+]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_layers_without_copies_draw_the_same_charts(page: str, monkeypatch) -> None:
+    """Every chart of every page, built with the copy-free layers and with Altair's own path."""
+    from altair.vegalite.v6 import api
+
+    assert altair_speedup.LAYERS_PATCHED
+    fast = page_app(page)
+    no_errors(fast)
+    for name in ("_remove_duplicate_params", "_combine_subchart_params"):
+        monkeypatch.setattr(api, name, getattr(api, name)._nnlab_original)
+    slow = page_app(page)
+    no_errors(slow)
+    assert chart_specs(fast) == chart_specs(slow) and len(chart_specs(fast)) >= 1
+
+
+def test_layers_with_a_selection_still_take_altairs_path() -> None:
+    df = pd.DataFrame({"a": [1.0, 2.0], "b": [3.0, 4.0]})
+    pick = alt.selection_point(fields=["a"])
+    points = alt.Chart(df).mark_point().encode(x="a:Q", y="b:Q").add_params(pick)
+    line = alt.Chart(df).mark_line().encode(x="a:Q", y="b:Q")
+    spec = alt.layer(points, line).to_dict()
+    assert [p["name"] for p in spec["params"]] == [pick.name]  # lifted to the top, as Altair does
+    assert "params" not in spec["layer"][0] and "params" not in spec["layer"][1]
+    plain = alt.layer(line, line.mark_point()).to_dict()
+    assert "params" not in plain and len(plain["layer"]) == 2
+
+
+def _table(raw: bytes) -> pd.DataFrame:
+    return pa.ipc.open_stream(io.BytesIO(raw)).read_all().to_pandas()
+
+
+def test_a_stable_spec_only_changes_in_its_data() -> None:
+    """Two charts that differ only in their data give the same spec apart from the datasets, which
+    carry exactly the data: the browser can swap the data without rebuilding the chart."""
+
+    def chart(k: float) -> alt.LayerChart:
+        pts = pd.DataFrame({"x": [0.0, 1.0, 2.0], "y": [k, 2 * k, 3 * k]})
+        line = pd.DataFrame({"x": [0.0, 2.0], "y": [0.0, k]})
+        return alt.layer(
+            alt.Chart(pts).mark_point().encode(x="x:Q", y="y:Q"),
+            alt.Chart(line).mark_line().encode(x="x:Q", y="y:Q"),
+        )
+
+    one, two = altair_speedup.stable_spec(chart(1.0)), altair_speedup.stable_spec(chart(5.0))
+    data_one, data_two = one.pop("datasets"), two.pop("datasets")
+    assert one == two and set(data_one) == set(data_two) == {"nnlab_data_0", "nnlab_data_1"}
+    assert _table(data_two["nnlab_data_0"])["y"].tolist() == [5.0, 10.0, 15.0]
+    assert _table(data_two["nnlab_data_1"])["y"].tolist() == [0.0, 5.0]
+    assert one["layer"][0]["data"] == {"name": "nnlab_data_0"}
+    reference = chart(1.0).to_dict()  # Altair's own spec: the same marks and encodings
+    assert [lay["encoding"] for lay in one["layer"]] == [lay["encoding"] for lay in reference["layer"]]
