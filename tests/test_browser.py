@@ -192,5 +192,16 @@ def test_a_fragment_rerun_keeps_the_link_and_the_downloads_current(browser, serv
         page.locator("[data-testid=stMain] [data-testid=stDownloadButton] button").nth(1).click()
     doc = dl.value.path().read_text()
     assert '"w1": 0.8' in doc.replace("0.7999999999999999", "0.8"), doc[:200]
+    # every file is made on the click (deferred), from the settings shown now
+    files = page.locator("[data-testid=stMain] [data-testid=stDownloadButton] button")
+    with page.expect_download(timeout=30_000) as dl:
+        files.nth(0).click()
+    assert dl.value.suggested_filename == "perceptron-data.csv"
+    rows = dl.value.path().read_text().splitlines()
+    assert rows[0].startswith("x1,x2,label") and len(rows) == 201, rows[:2]
+    with page.expect_download(timeout=30_000) as dl:
+        files.nth(2).click()
+    script = dl.value.path().read_text()
+    assert "nn.Linear" in script and "0.8" in script, script[:300]
     assert page.locator("[data-testid=stException]").count() == 0
     page.close()

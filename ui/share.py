@@ -387,19 +387,27 @@ def downloads(
     epoch: int = 0,
     hist: History | None = None,
 ) -> None:
-    """Download buttons: the data, the history, the weights and a PyTorch script reproducing `cfg`'s run."""
+    """Download buttons: the data, the history, the weights and a PyTorch script reproducing `cfg`'s run.
+
+    Each file is made when its button is clicked (a callable `data`), not on every slider move."""
     source = "my data" if choice == MY_DATA else cfg.dataset
-    code = export.script(cfg, own_points(choice))
+    points = own_points(choice)
     with st.expander(ui.T("share.take_home")):
         st.caption(ui.T("share.take_home_intro"))
         cols = st.columns(4)
         files = [
-            ("dl_data", export.dataset_csv(*split_data), f"{page}-data.csv", "text/csv"),
-            ("dl_weights", export.weights_json(cfg, w, epoch, source), f"{page}-weights.json", "text/json"),
-            ("dl_script", code, f"{page}_run.py", "text/x-python"),
+            ("dl_data", functools.partial(export.dataset_csv, *split_data), f"{page}-data.csv", "text/csv"),
+            (
+                "dl_weights",
+                functools.partial(export.weights_json, cfg, w, epoch, source),
+                f"{page}-weights.json",
+                "text/json",
+            ),
+            ("dl_script", functools.partial(export.script, cfg, points), f"{page}_run.py", "text/x-python"),
         ]
         if hist is not None:
-            files.insert(1, ("dl_history", export.history_csv(hist), f"{page}-history.csv", "text/csv"))
+            history = functools.partial(export.history_csv, hist)
+            files.insert(1, ("dl_history", history, f"{page}-history.csv", "text/csv"))
         for col, (label, body, fname, mime) in zip(cols, files):
             col.download_button(
                 ui.T(f"share.{label}"),
@@ -411,4 +419,4 @@ def downloads(
                 width="stretch",
             )
         if st.toggle(ui.T("share.script_preview"), key=f"preview_{page}"):
-            st.code(code, language="python")
+            st.code(export.script(cfg, points), language="python")
