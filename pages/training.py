@@ -1,8 +1,4 @@
-"""Training: mini-batch gradient descent on synthetic data, watched epoch by epoch.
-
-Unlike the other pages, this one is not a `share.section` (fragment): a click inside a fragment waits
-for that fragment's run to end instead of interrupting it, so Stop could not stop a long training run.
-"""
+"""Training: mini-batch gradient descent on synthetic data, watched epoch by epoch."""
 
 import streamlit as st
 
@@ -17,99 +13,122 @@ ui.lesson("training")
 share.start("training")
 share.uploader("training")
 S = share.scale()
+GO = "_training_go"
 
-c_data, c_train = st.columns(2, gap="large")
-with share.controls("data", c_data, border=True):
-    st.markdown(ui.T("training.data"))
-    name = st.selectbox(
-        ui.T("app.dataset.label"),
-        share.dataset_options(),
-        format_func=share.dataset_label,
-        key="training.dataset",
+
+def request_training() -> None:
+    """Train runs in a full-page run (st.rerun from a callback), not in the section's own rerun: a click
+    inside a fragment waits for that fragment's run to end, so Stop could not interrupt it."""
+    st.session_state[GO] = True
+    st.rerun()
+
+
+@share.section("training")
+def lesson() -> None:
+    """Everything under the title: data, settings, the run and its replay (reruns alone)."""
+    go = st.session_state.pop(GO, False) and not ui.fragment_rerun()
+    c_data, c_train = st.columns(2, gap="large")
+    with share.controls("data", c_data, border=True):
+        st.markdown(ui.T("training.data"))
+        name = st.selectbox(
+            ui.T("app.dataset.label"),
+            share.dataset_options(),
+            format_func=share.dataset_label,
+            key="training.dataset",
+        )
+        mine = name == share.MY_DATA
+        n = st.slider(ui.T("training.n"), 20, 2000, step=10, key="training.n", disabled=mine)
+        noise = st.slider(ui.T("training.noise"), 0.0, 3.0, step=0.1, key="training.noise", disabled=mine)
+        test_ratio = st.slider(ui.T("training.test_ratio"), 0.0, 0.5, step=0.05, key="training.test_ratio")
+        seed = st.number_input(ui.T("app.seed"), 0, 999_999, key="training.seed", help=ui.T("app.seed_help"))
+    base = TrainConfig(
+        dataset="toy" if mine else name, n=n, noise=noise, test_ratio=test_ratio, seed=int(seed)
     )
-    mine = name == share.MY_DATA
-    n = st.slider(ui.T("training.n"), 20, 2000, step=10, key="training.n", disabled=mine)
-    noise = st.slider(ui.T("training.noise"), 0.0, 3.0, step=0.1, key="training.noise", disabled=mine)
-    test_ratio = st.slider(ui.T("training.test_ratio"), 0.0, 0.5, step=0.05, key="training.test_ratio")
-    seed = st.number_input(ui.T("app.seed"), 0, 999_999, key="training.seed", help=ui.T("app.seed_help"))
-base = TrainConfig(dataset="toy" if mine else name, n=n, noise=noise, test_ratio=test_ratio, seed=int(seed))
-data = share.data(base, name)
-n_train = len(data[0])
-with share.controls("train", c_train, border=True):
-    st.markdown(ui.T("training.settings"))
-    lr = st.select_slider(ui.T("training.lr"), ui.LR_STEPS, key="training.lr", help=ui.T("training.lr_help"))
-    sizes = ui.batch_sizes(n_train)
-    st.session_state["training.batch_size"] = ui.nearest(st.session_state["training.batch_size"], sizes)
-    batch_size = st.select_slider(
-        ui.T("training.batch_size"),
-        sizes,
-        key="training.batch_size",
-        help=ui.T("training.batch_help", n=n_train),
-    )
-    epochs = st.slider(ui.T("training.epochs"), 1, 500, key="training.epochs")
-    optimizer = st.segmented_control(
-        ui.T("training.optimizer"),
-        OPTIMIZERS,
-        key="training.optimizer",
-        format_func=lambda o: ui.T(f"training.opt.{o}"),
-    )
-    with st.expander(ui.T("training.init")):
-        w1 = st.slider("w₁", -5.0, 5.0, step=0.1, key="training.w1")
-        w2 = st.slider("w₂", -5.0, 5.0, step=0.1, key="training.w2")
-        b = st.slider(ui.T("perceptron.bias"), -10.0, 10.0, step=0.1, key="training.b")
+    data = share.data(base, name)
+    n_train = len(data[0])
+    with share.controls("train", c_train, border=True):
+        st.markdown(ui.T("training.settings"))
+        lr = st.select_slider(
+            ui.T("training.lr"), ui.LR_STEPS, key="training.lr", help=ui.T("training.lr_help")
+        )
+        sizes = ui.batch_sizes(n_train)
+        st.session_state["training.batch_size"] = ui.nearest(st.session_state["training.batch_size"], sizes)
+        batch_size = st.select_slider(
+            ui.T("training.batch_size"),
+            sizes,
+            key="training.batch_size",
+            help=ui.T("training.batch_help", n=n_train),
+        )
+        epochs = st.slider(ui.T("training.epochs"), 1, 500, key="training.epochs")
+        optimizer = st.segmented_control(
+            ui.T("training.optimizer"),
+            OPTIMIZERS,
+            key="training.optimizer",
+            format_func=lambda o: ui.T(f"training.opt.{o}"),
+        )
+        with st.expander(ui.T("training.init")):
+            w1 = st.slider("w₁", -5.0, 5.0, step=0.1, key="training.w1")
+            w2 = st.slider("w₂", -5.0, 5.0, step=0.1, key="training.w2")
+            b = st.slider(ui.T("perceptron.bias"), -10.0, 10.0, step=0.1, key="training.b")
 
-settings = {"w1": w1, "w2": w2, "b": b, "lr": lr, "batch_size": batch_size, "epochs": epochs}
-cfg = TrainConfig(**base.to_dict() | settings | {"optimizer": optimizer or "sgd"})
-X, y, box, text = data[0].X, data[0].y, bounds(data[0].X), ui.chart_text()
+    settings = {"w1": w1, "w2": w2, "b": b, "lr": lr, "batch_size": batch_size, "epochs": epochs}
+    cfg = TrainConfig(**base.to_dict() | settings | {"optimizer": optimizer or "sgd"})
+    X, y, box, text = data[0].X, data[0].y, bounds(data[0].X), ui.chart_text()
 
-b1, b2 = st.columns([1, 5])
-go = b1.button(ui.T("training.train"), type="primary", width="stretch")
-status = b2.empty()
-chart_slot = st.empty()
-run = st.session_state.get("_training_run")
-if go:
-    b2.button(ui.T("training.stop"), key="training_stop")
-    bar = status.progress(0.0, ui.T("training.progress", e=0, total=epochs))
-    shown = set(ui.frames(epochs))
+    b1, b2 = st.columns([1, 5])
+    b1.button(ui.T("training.train"), type="primary", width="stretch", on_click=request_training)
+    status = b2.empty()
+    chart_slot = st.empty()
+    run = st.session_state.get("_training_run")
+    if go:
+        bar = status.progress(0.0, ui.T("training.progress", e=0, total=epochs))
+        shown = set(ui.frames(epochs))
 
-    def on_epoch(e: int, h) -> None:
-        st.session_state["_training_run"] = (cfg, h)  # a Stop click reruns the page and keeps this
-        if e in shown:
-            bar.progress(e / epochs, ui.T("training.progress", e=e, total=epochs))
-            ui.chart(chart_slot, perceptron_chart(h.weights(e), X, y, box, text, scale=S), width="stretch")
+        def on_epoch(e: int, h) -> None:
+            st.session_state["_training_run"] = (cfg, h)  # a Stop click reruns the page and keeps this
+            if e in shown:
+                bar.progress(e / epochs, ui.T("training.progress", e=e, total=epochs))
+                ui.chart(
+                    chart_slot, perceptron_chart(h.weights(e), X, y, box, text, scale=S), width="stretch"
+                )
 
-    hist = train(cfg, on_epoch=on_epoch, data=data)
-    st.session_state["_training_run"] = (cfg, hist)
-    status.empty()
-elif run is not None and run[0] == cfg:
-    hist = run[1]
-elif ui.cheap(cfg, n_train):
-    hist = share.trained(cfg, name)
-else:
-    hist = None
-    status.info(ui.T("training.press_train", updates=epochs * -(-n_train // batch_size)))
+        hist = train(cfg, on_epoch=on_epoch, data=data)
+        st.session_state["_training_run"] = (cfg, hist)
+        status.empty()
+    elif run is not None and run[0] == cfg:
+        hist = run[1]
+    elif ui.cheap(cfg, n_train):
+        hist = share.trained(cfg, name)
+    else:
+        hist = None
+        status.info(ui.T("training.press_train", updates=epochs * -(-n_train // batch_size)))
 
-if hist is not None:
-    last = hist.epochs_run
-    if hist.diverged_at is not None:
-        st.error(ui.T("training.diverged", epoch=hist.diverged_at, lr=lr), icon="💥")
-    elif last < cfg.epochs:
-        st.warning(ui.T("training.stopped", epoch=last, total=cfg.epochs))
-    epoch = ui.replay_slider(
-        ui.T("training.epoch"), last, f"_epoch_{hash(cfg)}_{last}", ui.T("training.epoch_help")
-    )
-    ui.chart(chart_slot, perceptron_chart(hist.weights(epoch), X, y, box, text, scale=S), width="stretch")
-    m = st.columns(4)
-    m[0].metric(ui.T("training.train_loss"), ui.fmt(hist.train_loss[epoch], 4))
-    m[1].metric(ui.T("training.test_loss"), ui.fmt(hist.test_loss[epoch], 4))
-    m[2].metric(ui.T("training.train_acc"), ui.pct(hist.train_acc[epoch]))
-    m[3].metric(ui.T("training.test_acc"), ui.pct(hist.test_acc[epoch]))
-    f1, f2, f3 = hist.weights(epoch)
-    st.markdown(ui.T("training.weights_at", e=epoch, w1=f"{f1:.3f}", w2=f"{f2:.3f}", b=f"{f3:.3f}"))
-    for col, chart in zip(st.columns(2), history_charts(hist, epoch, text, scale=S)):
-        ui.chart(col, chart, width="stretch")
-    st.markdown(ui.T("training.update_rule", lr=lr))
-    for line in steps.latex(steps.gd_step((f1, f2, f3), X, y, lr)):
-        st.latex(line)
-    share.downloads("training", cfg, name, data, (f1, f2, f3), epoch, hist)
+    if hist is not None:
+        last = hist.epochs_run
+        if hist.diverged_at is not None:
+            st.error(ui.T("training.diverged", epoch=hist.diverged_at, lr=lr), icon="💥")
+        elif last < cfg.epochs:
+            st.warning(ui.T("training.stopped", epoch=last, total=cfg.epochs))
+        epoch = ui.replay_slider(
+            ui.T("training.epoch"), last, f"_epoch_{hash(cfg)}_{last}", ui.T("training.epoch_help")
+        )
+        ui.chart(chart_slot, perceptron_chart(hist.weights(epoch), X, y, box, text, scale=S), width="stretch")
+        m = st.columns(4)
+        m[0].metric(ui.T("training.train_loss"), ui.fmt(hist.train_loss[epoch], 4))
+        m[1].metric(ui.T("training.test_loss"), ui.fmt(hist.test_loss[epoch], 4))
+        m[2].metric(ui.T("training.train_acc"), ui.pct(hist.train_acc[epoch]))
+        m[3].metric(ui.T("training.test_acc"), ui.pct(hist.test_acc[epoch]))
+        f1, f2, f3 = hist.weights(epoch)
+        st.markdown(ui.T("training.weights_at", e=epoch, w1=f"{f1:.3f}", w2=f"{f2:.3f}", b=f"{f3:.3f}"))
+        for col, chart in zip(st.columns(2), history_charts(hist, epoch, text, scale=S)):
+            ui.chart(col, chart, width="stretch")
+        st.markdown(ui.T("training.update_rule", lr=lr))
+        for line in steps.latex(steps.gd_step((f1, f2, f3), X, y, lr)):
+            st.latex(line)
+        share.downloads("training", cfg, name, data, (f1, f2, f3), epoch, hist)
+
+
+if st.session_state.get(GO):  # outside the section, so that its click interrupts the run
+    st.bottom.button(ui.T("training.stop"), key="training_stop")
+lesson()
 share.finish("training")
