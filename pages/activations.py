@@ -124,7 +124,7 @@ def dying() -> None:
 def softmax() -> None:
     st.header(ui.T("activations.soft_title"))
     st.markdown(ui.T("activations.soft_intro"))
-    left, right = (st.container(), st.container()) if share.hidden() else st.columns([2, 3], gap="large")
+    left, right = share.side_by_side((2, 3))
     with share.controls("softmax", left):
         k = st.slider(ui.T("activations.k"), 2, 6, key="activations.k")
         z = [st.slider(f"z{i + 1}", -5.0, 5.0, step=0.1, key=f"activations.z{i}") for i in range(k)]

@@ -23,7 +23,7 @@ for key, src, value in zip(W, ("perceptron.w1", "perceptron.w2", "perceptron.b")
 @share.section("backprop")
 def lesson() -> None:
     """Everything under the title: one example's forward pass, chain rule, update and autograd check."""
-    left, right = (st.container(), st.container()) if share.hidden() else st.columns([1, 2], gap="large")
+    left, right = share.side_by_side()
     controls = share.controls("backprop", left)
     with controls:
         name = st.selectbox(

@@ -50,7 +50,7 @@ def lesson() -> None:
         for col, name in zip(st.columns(len(PRESETS)), PRESETS):
             col.button(ui.T(f"beyond.preset.{name}"), on_click=use_preset, args=(name,), width="stretch")
 
-    left, right = (st.container(), st.container()) if share.hidden() else st.columns([1, 2], gap="large")
+    left, right = share.side_by_side()
     settings = nets.controls(P, left, 250, DATASETS)
 
     cfg = NetConfig(n=500, **settings)

@@ -33,7 +33,7 @@ def use_weights(w: tuple[float, float, float]) -> None:
 @share.section("perceptron")
 def lab() -> tuple:
     """The hand-set perceptron: its sliders rerun only this section (a fragment), not the whole page."""
-    left, right = (st.container(), st.container()) if share.hidden() else st.columns([1, 2], gap="large")
+    left, right = share.side_by_side()
     controls = share.controls("perceptron", left)
     with controls:
         name = st.selectbox(

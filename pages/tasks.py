@@ -16,15 +16,11 @@ text = nets.chart_text()
 tab_c, tab_r = st.tabs([ui.T("tasks.classes_tab"), ui.T("tasks.regression_tab")])
 
 
-def columns() -> tuple:
-    return (st.container(), st.container()) if share.hidden() else st.columns([1, 2], gap="large")
-
-
 @share.section("tasks")
 def classes() -> None:
     P = "tasks.classes"
     st.markdown(ui.T("tasks.classes_intro"))
-    left, right = columns()
+    left, right = share.side_by_side()
     cfg = NetConfig(dataset="kblobs", n=500, **nets.controls(P, left, 250, k=True))
     k, hidden, act = cfg.classes, cfg.hidden, cfg.activation
     data = nets.dataset(cfg)
@@ -58,7 +54,7 @@ def classes() -> None:
 def regression() -> None:
     P = "tasks.regression"
     st.markdown(ui.T("tasks.regression_intro"))
-    left, right = columns()
+    left, right = share.side_by_side()
     cfg = NetConfig(n=300, **nets.controls(P, left, 150, REGRESSION_SETS, names="tasks.dataset"))
     dim, act = input_dim(cfg.dataset), cfg.activation
     data = nets.dataset(cfg)

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT, chart_specs, no_errors, shown_text
+from conftest import ROOT, chart_specs, no_errors, page_app, shown_text
 from core import csvdata, export, urlstate
 from core.data import make_dataset, split
 from core.presets import BY_ID, PRESETS
@@ -864,3 +864,16 @@ def test_no_nan_sneaks_into_specs() -> None:
         for spec in specs.values():
             for v in (spec.lo, spec.hi):
                 assert v is None or math.isfinite(v)
+
+
+@pytest.mark.parametrize("page", ["perceptron", "activations", "backprop", "beyond", "tasks"])
+def test_hidden_controls_give_the_picture_the_whole_width(page: str) -> None:
+    """share.side_by_side: controls beside the picture, stacked (no columns) when the teacher hides them."""
+    shown = page_app(f"{page}.py")
+    at = AppTest.from_file(str(ROOT / "pages" / f"{page}.py"), default_timeout=60)
+    at.session_state["lang"] = "en"
+    at.session_state["app.hide"] = True
+    at.run()
+    no_errors(at)
+    assert len(at.columns) < len(shown.columns)
+    assert len(chart_specs(at)) == len(chart_specs(shown))

@@ -157,6 +157,13 @@ def style() -> None:
         st.html("<style>" + "".join(css) + "</style>")
 
 
+def side_by_side(widths: tuple[float, float] = (1, 2)) -> tuple[Any, Any]:
+    """(controls column, picture column); stacked when the controls are hidden: the picture gets the width."""
+    if hidden():
+        return st.container(), st.container()
+    return tuple(st.columns(list(widths), gap="large"))
+
+
 def controls(name: str, where: Any = st, **kw: Any) -> Any:
     """A container for settings widgets; 'Hide the controls' hides it (the widgets keep their values)."""
     return where.container(key=f"nnlab_controls_{name}", **kw)
