@@ -215,6 +215,17 @@ class Optimizer:
 EpochCallback = Callable[[int, History], bool | None]
 
 
+def _batch_losses(Xp: torch.Tensor, yp: torch.Tensor, thetas: torch.Tensor, bs: int) -> list[float]:
+    """Each update's mini-batch loss at the weights it started from, for one epoch in one pass: batch j
+    is rows j*bs..j*bs+bs-1 of the shuffled data and thetas[j] the weights before its update (one
+    BCE call per update was a third of the time of a recorded run)."""
+    batch = torch.arange(Xp.shape[0]) // bs
+    z = (Xp * thetas[batch]).sum(1)
+    rows = F.binary_cross_entropy_with_logits(z, yp, reduction="none")
+    sums = torch.zeros(thetas.shape[0], dtype=rows.dtype).index_add_(0, batch, rows)
+    return (sums / torch.bincount(batch, minlength=thetas.shape[0])).tolist()
+
+
 def train(
     cfg: TrainConfig,
     on_epoch: EpochCallback | None = None,
@@ -263,10 +274,11 @@ def train(
             torch.empty((), dtype=torch.int64).random_(generator=gen)
             order = torch.randperm(n, generator=gen)
             Xp, yp = (Xa, y) if full else (Xa[order], y[order])
+            before: list[torch.Tensor] = []  # theta before each update (record_updates)
             for s in range(0, n, bs):
                 xb, yb = Xp[s : s + bs], yp[s : s + bs]
                 if record_updates:
-                    hist.update_loss.append(F.binary_cross_entropy_with_logits(xb @ theta, yb).item())
+                    before.append(theta.clone())
                 g = (torch.sigmoid(xb @ theta) - yb) @ xb
                 if sgd:
                     theta.add_(g, alpha=-cfg.lr / xb.shape[0])
@@ -274,6 +286,8 @@ def train(
                     opt.step([theta], [g.div_(xb.shape[0])])
                 if record_updates:
                     hist.update_theta.append(theta.tolist())
+            if record_updates:
+                hist.update_loss.extend(_batch_losses(Xp, yp, torch.stack(before), bs))
             torch.randperm(n, generator=gen)  # the sampler's closing draw
             loss, finite = record()
             if not (math.isfinite(loss) and finite) or loss > limit:

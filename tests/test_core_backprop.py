@@ -99,16 +99,19 @@ def test_record_updates_changes_nothing_else(optimizer: str) -> None:
     assert rec.update_theta[plain.updates_per_epoch - 1] == rec.theta[1]  # last update of epoch 1
 
 
-def test_batch_indices_are_the_trainers_batches() -> None:
-    cfg = _cfg(batch_size=10)
+@pytest.mark.parametrize("bs", [1, 7, 10])  # 7: a smaller last batch
+def test_batch_indices_are_the_trainers_batches(bs: int) -> None:
+    """The recorded update losses (computed for a whole epoch at once) are each batch's own BCE."""
+    cfg = _cfg(batch_size=bs)
     tr, _ = data_for(cfg)
     h = train(cfg, record_updates=True)
     Xa = augment(tr.X)
     theta = torch.tensor(h.theta[0])
     for k in range(len(h.update_theta)):
         idx, _, _ = minibatch.batch_indices(len(tr), cfg.batch_size, cfg.seed, k)
+        start = torch.tensor(h.update_theta[k - 1] if k else h.theta[0])  # the trainer's own weights
         assert h.update_loss[k] == pytest.approx(
-            F.binary_cross_entropy_with_logits(Xa[idx] @ theta, tr.y[idx]).item(), rel=1e-5
+            F.binary_cross_entropy_with_logits(Xa[idx] @ start, tr.y[idx]).item(), rel=1e-5, abs=1e-7
         )
         theta = theta - cfg.lr * bce_grad(theta, Xa[idx], tr.y[idx])
         assert torch.allclose(theta, torch.tensor(h.update_theta[k]), atol=1e-5), k
