@@ -72,10 +72,8 @@ def depth() -> None:
         key="activations.scale",
         help=ui.T("activations.scale_help"),
     )
-    seed = c4.number_input(
-        ui.T("app.seed"), 0, 999_999, key="activations.depth_seed", help=ui.T("app.seed_help")
-    )
-    g = A.depth_grads(name, n, scale, int(seed))
+    seed = ui.seed_input("activations.depth_seed", c4)
+    g = A.depth_grads(name, n, scale, seed)
     left, right = st.columns([3, 2], gap="large")
     ui.chart(
         left,
@@ -101,11 +99,9 @@ def dying() -> None:
     w1, w2, w3 = share.controls("dead").columns(3)
     shift = w1.slider(ui.T("activations.shift"), 0.0, 3.0, step=0.1, key="activations.shift")
     lr = w2.select_slider(ui.T("activations.lr"), A.DEAD_LRS, key="activations.lr")
-    seed = w3.number_input(
-        ui.T("app.seed"), 0, 999_999, key="activations.dead_seed", help=ui.T("app.seed_help")
-    )
+    seed = ui.seed_input("activations.dead_seed", w3)
     c1, c2, c3 = st.columns(3)
-    d = A.dying_relu(shift, lr, int(seed), st.session_state["activations.slope"] or 0.01)
+    d = A.dying_relu(shift, lr, seed, st.session_state["activations.slope"] or 0.01)
     text = {k: ui.T(f"activations.{k}") for k in ("dead", "alive", "units", "share")}
     for col, key, active, dead in (
         (c1, "before", d.active_before, d.dead_before),

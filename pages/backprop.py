@@ -32,8 +32,8 @@ def lesson() -> None:
             format_func={d: ui.T(f"app.dataset.{d}") for d in DATASETS}.get,
             key="backprop.dataset",
         )
-        seed = st.number_input(ui.T("app.seed"), 0, 999_999, key="backprop.seed", help=ui.T("app.seed_help"))
-    data = ui.dataset(TrainConfig(dataset=name, n=200, seed=int(seed), test_ratio=0.0))
+        seed = ui.seed_input("backprop.seed")
+    data = ui.dataset(TrainConfig(dataset=name, n=200, seed=seed, test_ratio=0.0))
     X, Y = data[0].X, data[0].y
     n = len(Y)
     box, text = bounds(X), ui.chart_text()

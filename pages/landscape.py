@@ -42,9 +42,7 @@ def lesson() -> None:
         format_func={d: ui.T(f"app.dataset.{d}") for d in DATASETS}.get,
         key="landscape.dataset",
     )
-    seed = row1[1].number_input(
-        ui.T("app.seed"), 0, 999_999, key="landscape.seed", help=ui.T("app.seed_help")
-    )
+    seed = ui.seed_input("landscape.seed", row1[1])
     lr = row1[2].select_slider(
         ui.T("training.lr"), ui.LR_STEPS, key="landscape.lr", help=ui.T("training.lr_help")
     )
@@ -74,7 +72,7 @@ def lesson() -> None:
         dataset=name,
         n=N,
         test_ratio=0.0,
-        seed=int(seed),
+        seed=seed,
         w1=w1,
         w2=w2,
         b=b,
@@ -94,7 +92,7 @@ def lesson() -> None:
     lead = paths[0]
     b_here = float(lead.at(k)[2]) if lead.left_at is None or k < lead.left_at else float(b)
     b_here = b_here if abs(b_here) < 1e6 else float(b)  # NaN or runaway bias: slice at the starting b
-    loss = surface(TrainConfig(dataset=name, n=N, test_ratio=0.0, seed=int(seed)), round(b_here, 3), box)
+    loss = surface(TrainConfig(dataset=name, n=N, test_ratio=0.0, seed=seed), round(b_here, 3), box)
     text = ui.chart_text() | {f"opt_{o}": ui.T(f"training.opt.{o}") for o in OPTIMIZERS}
     text |= {"optimizer": ui.T("training.optimizer")}
     drawn = {p.optimizer: p.thetas[landscape.drawable(p), :2] for p in paths}

@@ -107,12 +107,12 @@ def multiclass() -> None:
     st.header(ui.T("losses.ce_title"))
     st.markdown(ui.T("losses.ce_intro"))
     box = share.controls("ce").columns(4)[0]
-    seed = box.number_input(ui.T("app.seed"), 0, 999_999, key="losses.seed", help=ui.T("app.seed_help"))
+    seed = ui.seed_input("losses.seed", box)
     cls = [f"c{i}" for i in range(L.N_CLASSES)]
     names = {c: ui.T("losses.class", i=i) for i, c in enumerate(cls)} | {"target": ui.T("losses.target")}
     config = {c: st.column_config.NumberColumn(names[c], format="%.4f") for c in cls}
     config["target"] = st.column_config.NumberColumn(names["target"], min_value=0, max_value=4, step=1)
-    table = pd.DataFrame(L.seed_logits(int(seed)).numpy(), columns=cls)
+    table = pd.DataFrame(L.seed_logits(seed).numpy(), columns=cls)
     table["target"] = list(L.SEED_CLASSES)
     edited = st.data_editor(table, key=f"ce_table_{seed}", column_config=config, width="stretch")
     try:
@@ -132,7 +132,7 @@ def multiclass() -> None:
     st.markdown(ui.T("losses.per_intro"))
     st.dataframe(per, width="stretch")
     with st.expander(ui.T("losses.ce_code")):
-        code = L.CE_CODE.format(seed=int(seed))
+        code = L.CE_CODE.format(seed=seed)
         st.code(code, language="python")
         st.code(snippets.run(code), language="text")
 

@@ -29,38 +29,24 @@ def restart() -> None:
     st.session_state["minibatch.k"] = 0
 
 
-def settings() -> TrainConfig:
-    """The data, starting weights and batch size chosen in the first part (read from the session)."""
-    v = {
-        k: st.session_state[f"minibatch.{k}"] for k in ("dataset", "n", "seed", "w1", "w2", "b", "batch_size")
-    }
-    return TrainConfig(**v | {"seed": int(v["seed"]), "test_ratio": 0.0})
-
-
-def batch() -> None:
-    """One mini-batch and its gradient against the full one."""
+def batch() -> TrainConfig:
+    """One mini-batch and its gradient against the full one; returns the data and weights chosen."""
     if share.hidden():
         left, (mid, right) = st.container(), st.columns(2, gap="medium")
     else:
         left, mid, right = st.columns([1, 1.4, 1.4], gap="medium")
     with share.controls("minibatch", left):
-        st.selectbox(
+        name = st.selectbox(
             ui.T("app.dataset.label"),
             DATASETS,
             format_func={d: ui.T(f"app.dataset.{d}") for d in DATASETS}.get,
             key="minibatch.dataset",
         )
         n = st.slider(ui.T("training.n"), 20, 1000, step=10, key="minibatch.n")
-        st.number_input(
-            ui.T("app.seed"),
-            0,
-            999_999,
-            key="minibatch.seed",
-            help=ui.T("minibatch.seed_help"),
-        )
+        seed = ui.seed_input("minibatch.seed", help_key="minibatch.seed_help")
         sizes = ui.batch_sizes(n)
         st.session_state["minibatch.batch_size"] = ui.nearest(st.session_state["minibatch.batch_size"], sizes)
-        st.select_slider(
+        bs = st.select_slider(
             ui.T("training.batch_size"),
             sizes,
             key="minibatch.batch_size",
@@ -71,12 +57,12 @@ def batch() -> None:
     c2.button(ui.T("minibatch.restart"), on_click=restart, width="stretch")
     with share.controls("minibatch_w", left):
         with st.expander(ui.T("minibatch.weights")):
-            st.slider("w₁", -5.0, 5.0, step=0.1, key="minibatch.w1")
-            st.slider("w₂", -5.0, 5.0, step=0.1, key="minibatch.w2")
-            st.slider(ui.T("perceptron.bias"), -10.0, 10.0, step=0.1, key="minibatch.b")
+            w1 = st.slider("w₁", -5.0, 5.0, step=0.1, key="minibatch.w1")
+            w2 = st.slider("w₂", -5.0, 5.0, step=0.1, key="minibatch.w2")
+            b = st.slider(ui.T("perceptron.bias"), -10.0, 10.0, step=0.1, key="minibatch.b")
 
-    cfg = settings()
-    w, bs, seed = (cfg.w1, cfg.w2, cfg.b), cfg.batch_size, cfg.seed
+    w = (w1, w2, b)
+    cfg = TrainConfig(dataset=name, n=n, seed=seed, test_ratio=0.0, w1=w1, w2=w2, b=b, batch_size=bs)
     ds = ui.dataset(cfg)[0]
     k = int(st.session_state["minibatch.k"])
     idx, epoch, j = minibatch.batch_indices(n, bs, seed, k)
@@ -102,16 +88,16 @@ def batch() -> None:
         + ", ".join(f"{v:.4f}" for v in g.full)
         + ")"
     )
+    return cfg
 
 
-def comparison() -> None:
-    """The same training with batch size 1, a middle size and the full set."""
+def comparison(cfg: TrainConfig) -> None:
+    """The same training from `cfg`'s data and weights with batch size 1, a middle size and the full set."""
     st.subheader(ui.T("minibatch.compare_title"))
     st.markdown(ui.T("minibatch.compare_intro"))
     t1, t2 = (share.controls(f"minibatch_{i}", c) for i, c in enumerate(st.columns(2)))
     lr = t1.select_slider(ui.T("training.lr"), ui.LR_STEPS, key="minibatch.lr", help=ui.T("training.lr_help"))
     epochs = t2.slider(ui.T("training.epochs"), 1, 50, key="minibatch.epochs")
-    cfg = settings()
     n, seed = cfg.n, cfg.seed
     middle = minibatch.middle_size(n)
     run_sizes = (1, middle, n)
@@ -146,7 +132,7 @@ def comparison() -> None:
             ],
         }
     )
-    st.caption(ui.T("minibatch.compare_caption", epochs=epochs, lr=lr, seed=int(seed)))
+    st.caption(ui.T("minibatch.compare_caption", epochs=epochs, lr=lr, seed=seed))
 
 
 TEXT = ui.chart_text() | {
@@ -158,8 +144,7 @@ TEXT = ui.chart_text() | {
 @share.section("minibatch")
 def lesson() -> None:
     """Everything under the title reruns alone (a fragment); the comparison's runs are cached."""
-    batch()
-    comparison()
+    comparison(batch())
 
 
 lesson()

@@ -42,9 +42,7 @@ def lab() -> tuple:
             format_func=share.dataset_label,
             key="perceptron.dataset",
         )
-        seed = st.number_input(
-            ui.T("app.seed"), 0, 999_999, key="perceptron.seed", help=ui.T("app.seed_help")
-        )
+        seed = ui.seed_input("perceptron.seed")
         st.markdown(ui.T("perceptron.weights"))
         w1 = st.slider("w₁", -10.0, 10.0, step=0.1, key=W)
         w2 = st.slider("w₂", -10.0, 10.0, step=0.1, key="perceptron.w2")
@@ -53,9 +51,7 @@ def lab() -> tuple:
         c1.button(ui.T("perceptron.sharpen"), on_click=scale_weights, args=(2.0,), width="stretch")
         c2.button(ui.T("perceptron.soften"), on_click=scale_weights, args=(0.5,), width="stretch")
 
-    base = TrainConfig(
-        dataset=name if name != share.MY_DATA else "toy", n=200, seed=int(seed), test_ratio=0.0
-    )
+    base = TrainConfig(dataset=name if name != share.MY_DATA else "toy", n=200, seed=seed, test_ratio=0.0)
     data = share.data(base, name)
     X, y = data[0].X, data[0].y
     box, text = bounds(X), ui.chart_text()

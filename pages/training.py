@@ -26,7 +26,7 @@ def request_training() -> None:
 @share.section("training")
 def lesson() -> None:
     """Everything under the title: data, settings, the run and its replay (reruns alone)."""
-    go = st.session_state.pop(GO, False) and not ui.fragment_rerun()
+    go = st.session_state.pop(GO, False)
     c_data, c_train = st.columns(2, gap="large")
     with share.controls("data", c_data, border=True):
         st.markdown(ui.T("training.data"))
@@ -40,10 +40,8 @@ def lesson() -> None:
         n = st.slider(ui.T("training.n"), 20, 2000, step=10, key="training.n", disabled=mine)
         noise = st.slider(ui.T("training.noise"), 0.0, 3.0, step=0.1, key="training.noise", disabled=mine)
         test_ratio = st.slider(ui.T("training.test_ratio"), 0.0, 0.5, step=0.05, key="training.test_ratio")
-        seed = st.number_input(ui.T("app.seed"), 0, 999_999, key="training.seed", help=ui.T("app.seed_help"))
-    base = TrainConfig(
-        dataset="toy" if mine else name, n=n, noise=noise, test_ratio=test_ratio, seed=int(seed)
-    )
+        seed = ui.seed_input("training.seed")
+    base = TrainConfig(dataset="toy" if mine else name, n=n, noise=noise, test_ratio=test_ratio, seed=seed)
     data = share.data(base, name)
     n_train = len(data[0])
     with share.controls("train", c_train, border=True):

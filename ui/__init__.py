@@ -128,6 +128,11 @@ def fragment_rerun() -> bool:
     return bool(ctx is not None and ctx.fragment_ids_this_run)
 
 
+def seed_input(key: str, where: Any = st, help_key: str = "app.seed_help") -> int:
+    """The random seed a section uses, shown as a number input (0..999,999) so a run can be repeated."""
+    return int(where.number_input(T("app.seed"), 0, 999_999, key=key, help=T(help_key)))
+
+
 def replay_slider(label: str, last: int, key: str, help: str) -> int:
     """A slider over a finished run's epochs (or steps) 0..last, starting at the end. The key names the
     run, so a new run gets a new slider that starts at its own end."""

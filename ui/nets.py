@@ -84,8 +84,7 @@ def controls(
                 if len(kept) < len(st.session_state[f"{p}.features"]):  # a 1-D dataset has no x2
                     st.session_state[f"{p}.features"] = kept or list(available[:1])
             out["noise"] = st.slider(ui.T("training.noise"), 0.0, 3.0, step=0.1, key=f"{p}.noise")
-            seed = st.number_input(ui.T("app.seed"), 0, 999_999, key=f"{p}.seed", help=ui.T("app.seed_help"))
-            out["seed"] = int(seed)
+            out["seed"] = ui.seed_input(f"{p}.seed")
             if datasets:
                 out["features"] = features(p, available)
             out["hidden"], out["activation"] = layers(p)

@@ -239,17 +239,11 @@ def finish(page: str) -> None:
     except Exception:  # no browser context (AppTest)
         base = ""
     base = base if base.rstrip("/").endswith(page) else base.rstrip("/") + f"/{page}"
-    with _slot().container(), st.expander(ui.T("share.link"), expanded=False):
+    with st.session_state[_SLOT].container(), st.expander(ui.T("share.link"), expanded=False):
         st.code(f"{base}?{urlencode(q)}", language=None, wrap_lines=True)
         st.caption(ui.T("share.link_help"))
         if MY_DATA in q.values():
             st.caption(ui.T("share.link_own_data"))
-
-
-def _slot() -> Any:
-    if _SLOT not in st.session_state:  # a page that did not call start()
-        st.session_state[_SLOT] = st.sidebar.empty()
-    return st.session_state[_SLOT]
 
 
 def section(page: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -267,7 +261,7 @@ def section(page: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
                 if ui.fragment_rerun():
                     finish(page)
                 else:  # a fragment may refill an outside container only if it wrote there in the full run
-                    _slot().container()
+                    st.session_state[_SLOT].container()
 
         return run
 
