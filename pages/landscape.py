@@ -46,11 +46,7 @@ def lesson() -> None:
     lr = row1[2].select_slider(
         ui.T("training.lr"), ui.LR_STEPS, key="landscape.lr", help=ui.T("training.lr_help")
     )
-    sizes = ui.batch_sizes(N)
-    st.session_state["landscape.batch_size"] = ui.nearest(st.session_state["landscape.batch_size"], sizes)
-    bs = row1[3].select_slider(
-        ui.T("training.batch_size"), sizes, key="landscape.batch_size", help=ui.T("training.batch_help", n=N)
-    )
+    bs = ui.batch_size_slider("landscape.batch_size", N, row1[3])
     epochs = row2[0].slider(ui.T("training.epochs"), 1, 30, key="landscape.epochs")
     chosen = row2[1].pills(
         ui.T("training.optimizer"),

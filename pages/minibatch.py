@@ -44,14 +44,7 @@ def batch() -> TrainConfig:
         )
         n = st.slider(ui.T("training.n"), 20, 1000, step=10, key="minibatch.n")
         seed = ui.seed_input("minibatch.seed", help_key="minibatch.seed_help")
-        sizes = ui.batch_sizes(n)
-        st.session_state["minibatch.batch_size"] = ui.nearest(st.session_state["minibatch.batch_size"], sizes)
-        bs = st.select_slider(
-            ui.T("training.batch_size"),
-            sizes,
-            key="minibatch.batch_size",
-            help=ui.T("training.batch_help", n=n),
-        )
+        bs = ui.batch_size_slider("minibatch.batch_size", n)
     c1, c2 = left.columns(2)
     c1.button(ui.T("minibatch.next"), on_click=next_batch, type="primary", width="stretch")
     c2.button(ui.T("minibatch.restart"), on_click=restart, width="stretch")

@@ -49,14 +49,7 @@ def lesson() -> None:
         lr = st.select_slider(
             ui.T("training.lr"), ui.LR_STEPS, key="training.lr", help=ui.T("training.lr_help")
         )
-        sizes = ui.batch_sizes(n_train)
-        st.session_state["training.batch_size"] = ui.nearest(st.session_state["training.batch_size"], sizes)
-        batch_size = st.select_slider(
-            ui.T("training.batch_size"),
-            sizes,
-            key="training.batch_size",
-            help=ui.T("training.batch_help", n=n_train),
-        )
+        batch_size = ui.batch_size_slider("training.batch_size", n_train)
         epochs = st.slider(ui.T("training.epochs"), 1, 500, key="training.epochs")
         optimizer = st.segmented_control(
             ui.T("training.optimizer"),

@@ -227,6 +227,16 @@ def nearest(value: int, options: list[int]) -> int:
     return min(options, key=lambda o: (abs(o - value), o))
 
 
+def batch_size_slider(key: str, n_train: int, where: Any = st, sizes: list[int] | None = None) -> int:
+    """The batch-size slider (choices: `sizes`, by default batch_sizes(n_train)); a kept value moves to
+    the nearest choice when the data size changes."""
+    sizes = sizes or batch_sizes(n_train)
+    st.session_state[key] = nearest(st.session_state[key], sizes)
+    return where.select_slider(
+        T("training.batch_size"), sizes, key=key, help=T("training.batch_help", n=n_train)
+    )
+
+
 def cheap(cfg: TrainConfig, n_train: int) -> bool:
     """Whether a run is quick enough (about 0.1 s) to train as soon as the settings change."""
     return cfg.epochs * -(-n_train // min(cfg.batch_size, n_train)) <= 4000

@@ -134,11 +134,7 @@ def training(p: str, n_train: int, decay: bool = True) -> dict[str, Any]:
     """Learning rate, batch size, epochs, optimizer, L2 weight decay."""
     out: dict[str, Any] = {}
     out["lr"] = st.select_slider(ui.T("training.lr"), LR_STEPS, key=f"{p}.lr", help=ui.T("training.lr_help"))
-    sizes = batch_sizes(n_train)
-    st.session_state[f"{p}.batch_size"] = ui.nearest(st.session_state[f"{p}.batch_size"], sizes)
-    out["batch_size"] = st.select_slider(
-        ui.T("training.batch_size"), sizes, key=f"{p}.batch_size", help=ui.T("training.batch_help", n=n_train)
-    )
+    out["batch_size"] = ui.batch_size_slider(f"{p}.batch_size", n_train, sizes=batch_sizes(n_train))
     out["epochs"] = st.slider(ui.T("training.epochs"), 1, 1000, key=f"{p}.epochs")
     out["optimizer"] = (
         st.segmented_control(
