@@ -181,35 +181,43 @@ def evaluate(theta: torch.Tensor, Xa: torch.Tensor, y: torch.Tensor) -> tuple[fl
 
 
 class Optimizer:
-    """SGD, SGD with momentum and Adam, with torch.optim's exact update formulas (and weight_decay)."""
+    """SGD, SGD with momentum and Adam, with torch.optim's update formulas (and weight_decay).
 
-    def __init__(self, kind: str, lr: float, params: list[torch.Tensor], weight_decay: float = 0.0):
+    It updates torch tensors (under no_grad) or numpy arrays in place: only in-place operators, `** 0.5`
+    and item assignment, which both understand (core.nets' hand-derived MLP steps numpy views of its
+    parameters).
+    """
+
+    def __init__(self, kind: str, lr: float, params: list, weight_decay: float = 0.0):
         self.kind, self.lr, self.t = kind, lr, 0
         self.weight_decay = weight_decay  # L2 as torch.optim adds it: g <- g + weight_decay * p
-        self.m = [torch.zeros_like(p) for p in params]
-        self.v = [torch.zeros_like(p) for p in params]
+        zeros = np.zeros_like if params and isinstance(params[0], np.ndarray) else torch.zeros_like
+        self.m = [zeros(p) for p in params]
+        self.v = [zeros(p) for p in params]
 
-    def step(self, params: list[torch.Tensor], grads: list[torch.Tensor]) -> None:
+    def step(self, params: list, grads: list) -> None:
         """Apply one update in place."""
         self.t += 1
         for p, g, m, v in zip(params, grads, self.m, self.v):
             if self.weight_decay:
-                g = g.add(p, alpha=self.weight_decay)
+                g = g + self.weight_decay * p
             if self.kind == "sgd":
-                p.add_(g, alpha=-self.lr)
+                p -= self.lr * g
             elif self.kind == "momentum":
                 if self.t == 1:
-                    m.copy_(g)
+                    m[...] = g
                 else:
-                    m.mul_(MOMENTUM).add_(g)
-                p.add_(m, alpha=-self.lr)
+                    m *= MOMENTUM
+                    m += g
+                p -= self.lr * m
             else:
                 b1, b2 = ADAM_BETAS
-                m.lerp_(g, 1 - b1)
-                v.mul_(b2).addcmul_(g, g, value=1 - b2)
+                m += (1 - b1) * (g - m)
+                v *= b2
+                v += (1 - b2) * g * g
                 step_size = self.lr / (1 - b1**self.t)
-                denom = (v.sqrt() / math.sqrt(1 - b2**self.t)).add_(ADAM_EPS)
-                p.addcdiv_(m, denom, value=-step_size)
+                denom = v**0.5 / math.sqrt(1 - b2**self.t) + ADAM_EPS
+                p -= step_size * (m / denom)
 
 
 EpochCallback = Callable[[int, History], bool | None]
