@@ -88,20 +88,18 @@ def updates_only(batch_size: int, epochs: int) -> int:
     tr, _ = data_for(cfg)
     Xa, y = augment(tr.X), tr.y
     n, bs = Xa.shape[0], min(batch_size, Xa.shape[0])
-    theta = torch.tensor([cfg.w1, cfg.w2, cfg.b])
+    th, Xn, yn = torch.tensor([cfg.w1, cfg.w2, cfg.b]).numpy(), Xa.numpy(), y.numpy()
     gen = torch.Generator().manual_seed(cfg.seed)
     updates = 0
-    with torch.no_grad():
-        for _ in range(epochs):
-            torch.empty((), dtype=torch.int64).random_(generator=gen)
-            order = torch.randperm(n, generator=gen)
-            Xp, yp = Xa[order], y[order]
-            for s in range(0, n, bs):
-                xb, yb = Xp[s : s + bs], yp[s : s + bs]
-                g = (torch.sigmoid(xb @ theta) - yb) @ xb
-                theta.add_(g, alpha=-cfg.lr / xb.shape[0])
-                updates += 1
-            torch.randperm(n, generator=gen)
+    for _ in range(epochs):
+        torch.empty((), dtype=torch.int64).random_(generator=gen)
+        order = torch.randperm(n, generator=gen).numpy()
+        Xp, yp = Xn[order], yn[order]
+        for s in range(0, n, bs):
+            xb, yb = Xp[s : s + bs], yp[s : s + bs]
+            th -= (cfg.lr / xb.shape[0]) * ((0.5 + 0.5 * np.tanh(0.5 * (xb @ th)) - yb) @ xb)
+            updates += 1
+        torch.randperm(n, generator=gen)
     return updates
 
 

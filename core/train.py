@@ -1,7 +1,7 @@
 """Training a perceptron with mini-batch gradient descent: one frozen config, one lean trainer.
 
-The hot loop uses the hand-derived gradient of BCE through a sigmoid, (p - y)·x, on torch
-tensors, and consumes its `torch.Generator` exactly as `DataLoader(shuffle=True)` does, so it
+The hot loop uses the hand-derived gradient of BCE through a sigmoid, (p - y)·x, on numpy views
+of the weight tensor, and consumes its `torch.Generator` exactly as `DataLoader(shuffle=True)` does, so it
 lands on the same weights as the book-style loop (`nn.Module` + `torch.optim` + `DataLoader`).
 """
 
@@ -252,7 +252,6 @@ def train(
     yall_bool = (torch.cat([y, te.y]) if n_te else y) > 0.5
     bs = min(cfg.batch_size, n)
     theta = torch.tensor([cfg.w1, cfg.w2, cfg.b], dtype=torch.float32)
-    opt = Optimizer(cfg.optimizer, cfg.lr, [theta])
     gen = torch.Generator().manual_seed(cfg.seed)
     hist = History(updates_per_epoch=math.ceil(n / bs))
 
@@ -276,26 +275,31 @@ def train(
     limit = DIVERGENCE_FACTOR * max(record()[0], math.log(2))
     sgd = cfg.optimizer == "sgd"
     full = bs >= n  # one update over all points: their order does not change the mean gradient
-    with torch.no_grad():
+    # the hot loop runs on numpy views (no per-op dispatch: about 2x faster for 3 weights); theta is one
+    th, Xn, yn = theta.numpy(), Xa.numpy(), y.numpy()
+    opt = Optimizer(cfg.optimizer, cfg.lr, [th])
+    steps = hist.updates_per_epoch
+    before = np.empty((steps, 3), np.float32)  # theta before each update of the epoch (record_updates)
+    with np.errstate(all="ignore"):  # overflow is divergence, caught after the epoch
         for epoch in range(1, cfg.epochs + 1):
             # the draws DataLoader(shuffle=True, generator=gen) makes for one epoch
             torch.empty((), dtype=torch.int64).random_(generator=gen)
             order = torch.randperm(n, generator=gen)
-            Xp, yp = (Xa, y) if full else (Xa[order], y[order])
-            before: list[torch.Tensor] = []  # theta before each update (record_updates)
-            for s in range(0, n, bs):
+            Xp, yp = (Xn, yn) if full else (Xn[order.numpy()], yn[order.numpy()])
+            for j, s in enumerate(range(0, n, bs)):
                 xb, yb = Xp[s : s + bs], yp[s : s + bs]
                 if record_updates:
-                    before.append(theta.clone())
-                g = (torch.sigmoid(xb @ theta) - yb) @ xb
+                    before[j] = th
+                g = (0.5 + 0.5 * np.tanh(0.5 * (xb @ th)) - yb) @ xb  # σ(z) − y, times x
                 if sgd:
-                    theta.add_(g, alpha=-cfg.lr / xb.shape[0])
+                    th -= (cfg.lr / xb.shape[0]) * g
                 else:
-                    opt.step([theta], [g.div_(xb.shape[0])])
-                if record_updates:
-                    hist.update_theta.append(theta.tolist())
+                    opt.step([th], [g / xb.shape[0]])
             if record_updates:
-                hist.update_loss.extend(_batch_losses(Xp, yp, torch.stack(before), bs))
+                hist.update_theta.extend(np.vstack([before[1:], th]).tolist())
+                hist.update_loss.extend(
+                    _batch_losses(torch.from_numpy(Xp), torch.from_numpy(yp), torch.from_numpy(before), bs)
+                )
             torch.randperm(n, generator=gen)  # the sampler's closing draw
             loss, finite = record()
             if not (math.isfinite(loss) and finite) or loss > limit:
