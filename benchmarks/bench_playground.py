@@ -12,8 +12,10 @@ process, it also times the trainer alone to the Playground's finish line (test l
 Reference (not from this run; /work/shared/DESIGN.md): TF Playground, circle and XOR with hidden
 layers 4,2, reaches test loss < 0.05 in 1.2-1.3 s (~54 epochs/s, one epoch per frame).
 
-Adding an MLP later (core/nets.py, branch issue5) = one more `Case`: its page, the selectbox
-choices that set it up, its Train button's label, and a `trainer` callable for the in-process part.
+The Playground's own task runs on the Beyond page: circle and XOR without noise, hidden layers 4, 2
+with tanh, lr 0.03, batch 10, 250 training points (n = 500, half held out), set by the page's link.
+Its epochs are the first epoch at which the trainer alone reaches test loss < 0.05, so the press
+trains exactly as far as the Playground has to get; the shown test loss is checked below 0.05.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from browser import (  # noqa: E402
     summary,
 )
 
+from core.nets import NetConfig, epochs_to_loss  # noqa: E402
 from core.train import TrainConfig, train  # noqa: E402
 
 torch.set_num_threads(1)
@@ -66,6 +69,40 @@ class Case:
     choose: dict[str, str] = field(default_factory=dict)  # selectbox key -> option label to pick
     button: str = "Train"
     trainer: Callable[[], tuple[int | None, float, int]] | None = None
+    query: Callable[[], str] | None = None  # link settings, made when the run starts
+
+
+def playground_cfg(dataset: str) -> NetConfig:
+    """TF Playground's defaults on `dataset` (see the module docstring)."""
+    return NetConfig(
+        dataset=dataset,
+        n=500,
+        test_ratio=0.5,
+        noise=0.0,
+        seed=0,
+        hidden=(4, 2),
+        activation="tanh",
+        lr=0.03,
+        batch_size=10,
+        epochs=1000,
+    )
+
+
+def mlp_to_finish(dataset: str) -> tuple[int | None, float, int]:
+    """Train the Playground's MLP in process until test loss < FINISH_LOSS: (epoch or None, s, epochs)."""
+    t0 = time.perf_counter()
+    h = epochs_to_loss(playground_cfg(dataset), FINISH_LOSS)
+    sec = time.perf_counter() - t0
+    return (h.epochs_run if h.test_loss[-1] < FINISH_LOSS else None), sec, h.epochs_run
+
+
+def mlp_query(dataset: str) -> str:
+    """The Beyond page's link for the Playground's MLP, trained for exactly the epochs it needs."""
+    epoch, _, run = mlp_to_finish(dataset)
+    return (
+        f"dataset={dataset}&noise=0&seed=0&layers=2&h1=4&h2=2&activation=tanh&lr=0.03"
+        f"&batch_size=10&epochs={epoch or run}"
+    )
 
 
 CASES = [
@@ -75,7 +112,15 @@ CASES = [
         {"training.dataset": "Separable blobs"},
         trainer=lambda: perceptron_to_finish(TrainConfig(dataset="blobs", epochs=500, lr=0.1)),
     ),
-    # MLP on circle / XOR: add a Case here once core/nets.py (issue5) and its page are merged.
+    *(
+        Case(
+            f"MLP 4-2 tanh / {name}",
+            "beyond",
+            trainer=lambda name=name: mlp_to_finish(name),
+            query=lambda name=name: mlp_query(name),
+        )
+        for name in ("circle", "xor")
+    ),
 ]
 
 
@@ -95,7 +140,8 @@ def main(quick: bool = False, presses: int | None = None, env: tuple | None = No
     rows = []
     with lab_and_bare(env) as (br, bare_url, lab_url):
         bare = goto(br, bare_url)
-        tabs = [(case, goto(br, f"{lab_url}/{case.page}?lang=en")) for case in CASES]
+        urls = [f"{lab_url}/{c.page}?lang=en" + (f"&{c.query()}" if c.query else "") for c in CASES]
+        tabs = [(case, goto(br, url)) for case, url in zip(CASES, urls)]
         bare_slider = first_slider(ready(bare))
         buttons = []
         for case, tab in tabs:
@@ -109,7 +155,10 @@ def main(quick: bool = False, presses: int | None = None, env: tuple | None = No
         lab: dict[str, list[float]] = {c.name: [] for c in CASES}
         for _ in range(presses):
             base.append(press_to_pixels(bare, bare_slider).total)
-            for (case, tab), sel in zip(tabs, buttons):
+            for (case, tab), sel, url in zip(tabs, buttons, urls):
+                if case.query:  # a network page keeps its trained picture: each press starts untrained
+                    tab.goto(url, wait_until="commit")
+                    ready(tab)
                 lab[case.name].append(press_to_pixels(tab, sel, key="Enter").total)
         b50, _ = summary(base)
         for case, tab in tabs:

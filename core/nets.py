@@ -179,15 +179,40 @@ class HandMLP:
         self.params = [p.detach().numpy() for p in model.parameters()]  # W₀, b₀, W₁, b₁, ...
         self.W, self.act, self.task = self.params[0::2], activation, task
 
-    def grads(self, x: np.ndarray, y: np.ndarray) -> list[np.ndarray]:
-        """∂(mean loss)/∂ each parameter on the batch (x = crossed inputs), in `params` order."""
+    def forward(self, x: np.ndarray) -> tuple[np.ndarray, list[np.ndarray], list[np.ndarray]]:
+        """(outputs o, every layer's input h₀ … h_L, every hidden pre-activation z₀ … z_L−1)."""
         hs, zs, h = [x], [], x
         for W, b in zip(self.params[0:-2:2], self.params[1:-2:2]):
             z = h @ W.T + b
             h = _np_act(self.act, z)
             zs.append(z)
             hs.append(h)
-        o = h @ self.params[-2].T + self.params[-1]
+        return h @ self.params[-2].T + self.params[-1], hs, zs
+
+    def evaluate(self, x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+        """(mean loss, accuracy) on crossed inputs x, as `evaluate` computes them with torch (NaN when
+        empty): BCE with logits max(o, 0) − o·y + log(1 + e^−|o|), cross-entropy logsumexp(o) − o_y, MSE."""
+        if y.shape[0] == 0:
+            return (math.nan, math.nan)
+        o = self.forward(x)[0]
+        if self.task == "binary":
+            z = o[:, 0]
+            loss = np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))
+            return (float(loss.mean()), float(((z > 0) == (y > 0.5)).mean()))
+        if self.task == "classes":
+            top = o.max(1)
+            lse = top + np.log(np.exp(o - top[:, None]).sum(1))
+            loss = lse - o[np.arange(len(y)), y]
+            return (float(loss.mean()), float((o.argmax(1) == y).mean()))
+        return (float(((o[:, 0] - y) ** 2).mean()), math.nan)
+
+    def theta(self) -> list[float]:
+        """Every parameter as one flat list (the order of parameters_to_vector)."""
+        return np.concatenate([p.ravel() for p in self.params]).tolist()
+
+    def grads(self, x: np.ndarray, y: np.ndarray) -> list[np.ndarray]:
+        """∂(mean loss)/∂ each parameter on the batch (x = crossed inputs), in `params` order."""
+        o, hs, zs = self.forward(x)
         n = x.shape[0]
         if self.task == "binary":
             d = (_np_sigmoid(o) - y[:, None]) / n
@@ -354,10 +379,14 @@ def fit(
     gen = torch.Generator().manual_seed(cfg.seed)
     hist = History(updates_per_epoch=math.ceil(n / bs))
 
+    Xc, ynp = cross(X, model.features).numpy(), y.numpy()  # the crosses are computed once
+    Xte, yte = cross(te.X, model.features).numpy(), te.y.numpy()
+
     def record() -> float:
-        loss, acc = evaluate(model, task, X, y)
-        te_loss, te_acc = evaluate(model, task, te.X, te.y)
-        hist.theta.append(parameters_to_vector(model.parameters()).tolist())
+        with np.errstate(all="ignore"):
+            loss, acc = hand.evaluate(Xc, ynp)
+            te_loss, te_acc = hand.evaluate(Xte, yte)
+        hist.theta.append(hand.theta())
         hist.train_loss.append(loss)
         hist.test_loss.append(te_loss)
         hist.train_acc.append(acc)
@@ -365,7 +394,6 @@ def fit(
         return loss
 
     limit = DIVERGENCE_FACTOR * max(record(), baseline(task, cfg, y))
-    Xc, ynp = cross(X, model.features).numpy(), y.numpy()  # the crosses are computed once
     for epoch in range(1, cfg.epochs + 1):
         # the draws DataLoader(shuffle=True, generator=gen) makes for one epoch
         torch.empty((), dtype=torch.int64).random_(generator=gen)

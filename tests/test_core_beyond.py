@@ -31,6 +31,7 @@ from core.nets import (
     NetConfig,
     build,
     cross,
+    evaluate,
     feature_weights,
     fit,
     grid_maps,
@@ -212,6 +213,23 @@ def test_hand_derived_gradients_are_autograds(task: str, activation: str, hidden
     for g, w in zip(got, want):
         assert np.allclose(g, w.numpy(), atol=1e-6, rtol=1e-4)
     assert any(np.abs(w.numpy()).max() > 1e-3 for w in want)  # not a vacuous comparison of zeros
+
+
+@pytest.mark.parametrize("task", ["binary", "classes", "regression"])
+@pytest.mark.parametrize("scale", [1.0, 300.0])  # 300: logits far beyond where exp overflows float32
+def test_hand_evaluation_is_torchs_loss_and_accuracy(task: str, scale: float) -> None:
+    """The per-epoch loss and accuracy the trainer records (numpy) equal evaluate() (torch.nn.functional)."""
+    dataset = {"binary": "moons", "classes": "kblobs", "regression": "wave"}[task]
+    cfg = NetConfig(dataset=dataset, n=60, seed=2, hidden=(5,), classes=3)
+    model = build(cfg)
+    with torch.no_grad():
+        model.layers[-1].weight.mul_(scale)
+    tr, _ = net_data(cfg)
+    want = evaluate(model, task, tr.X, tr.y)
+    got = HandMLP(model, cfg.activation, task).evaluate(cross(tr.X, model.features).numpy(), tr.y.numpy())
+    assert math.isfinite(got[0]) and got[0] == pytest.approx(want[0], rel=1e-5)
+    assert got[1] == pytest.approx(want[1], nan_ok=True)
+    assert HandMLP(model, cfg.activation, task).theta() == parameters_to_vector(model.parameters()).tolist()
 
 
 def test_hand_derived_training_updates_the_torch_model_in_place() -> None:

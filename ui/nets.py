@@ -8,6 +8,7 @@ format_func uses dict lookups, not lambdas calling ui.T (AppTest runs format_fun
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from typing import Any
 
@@ -35,6 +36,7 @@ from core.nets import (
 from core.train import OPTIMIZERS, History
 from ui import share
 
+PROGRESS_SECONDS = 0.2  # the progress bar moves at most this often
 CHEAP_UPDATES = 800  # about 0.2 s of updates for a small MLP: beyond that, wait for the Train button
 CHART_KEYS = ("class_i", "probability", "weight", "inputs", "hidden_i", "output", "fitted", "truth")
 
@@ -185,10 +187,12 @@ def run(p: str, cfg: NetConfig, data: tuple[Dataset, Dataset]) -> History | None
     status = b2.empty()
     if go:
         bar = status.progress(0.0, ui.T("training.progress", e=0, total=cfg.epochs))
-        step = max(1, cfg.epochs // 50)
+        shown = [time.perf_counter()]  # when the bar last moved
 
         def on_epoch(e: int, h: History) -> None:
-            if e % step == 0:
+            # every bar update is a message the browser redraws: a few per second is progress enough
+            if time.perf_counter() - shown[-1] >= PROGRESS_SECONDS:
+                shown.append(time.perf_counter())
                 bar.progress(e / cfg.epochs, ui.T("training.progress", e=e, total=cfg.epochs))
 
         hist = trained(cfg, fit(cfg, on_epoch=on_epoch, data=data))
