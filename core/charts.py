@@ -14,9 +14,9 @@ from core.grid import (
     CLASS_COLORS,
     Bounds,
     boundary_segment,
-    perceptron_probs,
     png_data_url,
     probs_to_png,
+    sigmoid_gradient,
 )
 from core.train import History
 
@@ -59,6 +59,33 @@ def image_layer(png: bytes, bounds: Bounds) -> alt.Chart:
             y=alt.Y("y:Q", scale=sy, title="x₂"),
             y2="y2:Q",
             url="url:N",
+        )
+    )
+
+
+def sigmoid_layer(w: tuple[float, float, float], bounds: Bounds) -> alt.Chart:
+    """σ(w·x + b) over the window as one rect filled with a linear gradient (core.grid.sigmoid_gradient).
+
+    The gradient is the layer's data (one row) read by a Vega expression, so a weight change swaps data
+    and leaves the spec as it was; no picture to encode or decode (the image layer's PNG loads after
+    the data swap, and the chart is painted twice)."""
+    g = sigmoid_gradient(*w, bounds)
+    x0, x1, y0, y1 = bounds
+    sx, sy = _axes(bounds)
+    row = {"x": x0, "x2": x1, "y": y1, "y2": y0, **{f"g{k}": g[k] for k in ("x1", "y1", "x2", "y2")}}
+    for i, stop in enumerate(g["stops"]):
+        row[f"o{i}"], row[f"c{i}"] = stop["offset"], stop["color"]
+    stops = ", ".join(f"{{offset: datum.o{i}, color: datum.c{i}}}" for i in range(len(g["stops"])))
+    ends = "x1: datum.gx1, y1: datum.gy1, x2: datum.gx2, y2: datum.gy2"
+    fill = f"{{gradient: 'linear', {ends}, stops: [{stops}]}}"
+    return (
+        alt.Chart(pd.DataFrame([row]))
+        .mark_rect(color=alt.ExprRef(fill))
+        .encode(
+            x=alt.X("x:Q", scale=sx, title="x₁"),
+            x2="x2:Q",
+            y=alt.Y("y:Q", scale=sy, title="x₂"),
+            y2="y2:Q",
         )
     )
 
@@ -143,7 +170,7 @@ def decision_chart(
     X: np.ndarray,
     y: np.ndarray,
     pred: np.ndarray | None,
-    probs: np.ndarray,
+    heat: alt.Chart,
     segment: Sequence[tuple[float, float]],
     bounds: Bounds,
     text: Mapping[str, str],
@@ -151,8 +178,8 @@ def decision_chart(
     height: int = HEIGHT,
     scale: float = 1.0,
 ) -> alt.LayerChart:
-    """Heatmap of p(class 1) + boundary line + points (+ optional probe point)."""
-    layers = [heatmap_layer(probs, bounds), line_layer(segment, bounds, scale)]
+    """Heatmap of p(class 1) (the layer `heat`) + boundary line + points (+ optional probe point)."""
+    layers = [heat, line_layer(segment, bounds, scale)]
     layers.append(points_layer(X, y, pred, bounds, text, scale))
     if probe is not None:
         layers.append(probe_layer(probe, bounds, scale))
@@ -227,7 +254,7 @@ def perceptron_chart(
         X.numpy(),
         y.numpy(),
         pred,
-        perceptron_probs(w1, w2, b, bounds),
+        sigmoid_layer((w1, w2, b), bounds),
         boundary_segment(w1, w2, b, bounds),
         bounds,
         text,

@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 import altair as alt
+import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
@@ -16,7 +17,16 @@ from conftest import ROOT
 from core import perceptron
 from core.charts import history_charts, perceptron_chart
 from core.data import DATASETS, bounds, make_dataset, split
-from core.grid import boundary_segment, grid_points, perceptron_probs, probs_to_png
+from core.grid import (
+    GRADIENT_STEPS,
+    boundary_segment,
+    gradient_color_at,
+    grid_points,
+    perceptron_probs,
+    prob_rgb,
+    probs_to_png,
+    sigmoid_gradient,
+)
 from core.models import perceptron_from
 from core.reference import book_style_train
 from core.text import LANGS, strings, t
@@ -173,6 +183,43 @@ def test_grid_probs_match_the_module_in_one_batch() -> None:
     assert probs_to_png(probs)[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+@pytest.mark.parametrize(
+    "w",
+    [
+        (1.2, -0.4, 0.3),
+        (10.0, 10.0, -20.0),
+        (0.0, 2.0, -1.0),
+        (3.0, 0.0, 1.5),
+        (0.0, 0.0, 2.0),
+        (1e6, 1.0, 0.0),
+    ],
+)
+def test_sigmoid_gradient_colours_every_point_as_its_probability(w: tuple[float, float, float]) -> None:
+    """The gradient layer's colour at each point of the window (interpolated between its stops, as a
+    browser does) is the lab's colour of torch.sigmoid(w·x + b) there, within 4 levels of 255."""
+    box = (-3.0, 5.0, -2.0, 4.0)
+    g = sigmoid_gradient(*w, box)
+    offsets = [s["offset"] for s in g["stops"]]
+    assert (
+        len(offsets) == GRADIENT_STEPS + 1
+        and offsets == sorted(offsets)
+        and 0 <= offsets[0] <= offsets[-1] <= 1
+    )
+    u, v = np.meshgrid(np.linspace(0, 1, 33), np.linspace(0, 1, 33))
+    x = torch.tensor(box[0] + u * (box[1] - box[0]), dtype=torch.float64)
+    y = torch.tensor(box[3] - v * (box[3] - box[2]), dtype=torch.float64)
+    want = prob_rgb(torch.sigmoid(w[0] * x + w[1] * y + w[2]).numpy())
+    got = np.array([[gradient_color_at(g, a, b) for a, b in zip(ur, vr)] for ur, vr in zip(u, v)])
+    assert np.abs(got - want).max() <= 4
+
+
+def test_sigmoid_gradient_of_bad_weights_is_one_finite_colour() -> None:
+    for w in [(math.nan, 1.0, 0.0), (math.inf, 0.0, 0.0), (0.0, 0.0, math.nan)]:
+        g = sigmoid_gradient(*w, (-1.0, 1.0, -1.0, 1.0))
+        assert len({s["color"] for s in g["stops"]}) == 1
+        assert all(math.isfinite(g[k]) for k in ("x1", "y1", "x2", "y2"))
+
+
 @pytest.mark.parametrize("w", [(1.0, 1.0, 0.0), (0.0, 2.0, -1.0), (3.0, 0.0, 1.5), (0.5, -2.0, 7.0)])
 def test_boundary_segment_lies_on_the_line(w: tuple[float, float, float]) -> None:
     box = (-5.0, 5.0, -5.0, 5.0)
@@ -197,7 +244,9 @@ def test_chart_builders_return_altair_charts() -> None:
     chart = perceptron_chart((1.0, -1.0, 0.5), ds.X, ds.y, bounds(ds.X), text, probe=(1.0, 1.0))
     assert isinstance(chart, alt.LayerChart)
     spec = chart.to_dict()
-    assert any(layer["mark"]["type"] == "image" for layer in spec["layer"])
+    assert any(
+        layer["mark"]["type"] == "rect" and "expr" in layer["mark"]["color"] for layer in spec["layer"]
+    )
     loss, acc = history_charts(train(TrainConfig(epochs=3)), 2, text)
     assert isinstance(loss, alt.LayerChart) and isinstance(acc, alt.LayerChart)
 

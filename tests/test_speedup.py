@@ -11,6 +11,10 @@ import pytest
 
 from conftest import chart_specs, no_errors, page_app
 from core import altair_speedup
+from core.charts import perceptron_chart
+from core.data import bounds, make_dataset
+from core.grid import GRADIENT_STEPS
+from ui import CHART_KEYS
 
 PAGES = [
     "perceptron.py",
@@ -76,3 +80,16 @@ def test_a_stable_spec_only_changes_in_its_data() -> None:
     assert one["layer"][0]["data"] == {"name": "nnlab_data_0"}
     reference = chart(1.0).to_dict()  # Altair's own spec: the same marks and encodings
     assert [lay["encoding"] for lay in one["layer"]] == [lay["encoding"] for lay in reference["layer"]]
+
+
+def test_moving_the_weights_keeps_the_perceptron_charts_spec() -> None:
+    """The perceptron's picture (gradient heatmap, line, points) has one spec for all weights: a slider
+    move only swaps data, and the gradient's stops travel in the data."""
+    ds = make_dataset("toy", 40, 1.0, 0)
+    box, text = bounds(ds.X), {k: k for k in CHART_KEYS}
+    one = altair_speedup.stable_spec(perceptron_chart((0.5, 0.5, 0.0), ds.X, ds.y, box, text))
+    two = altair_speedup.stable_spec(perceptron_chart((-3.0, 1.2, 2.0), ds.X, ds.y, box, text))
+    data_one, data_two = one.pop("datasets"), two.pop("datasets")
+    assert one == two and data_one != data_two
+    heat = _table(data_two[one["layer"][0]["data"]["name"]]).iloc[0]
+    assert heat["c0"] != heat[f"c{GRADIENT_STEPS}"]  # the two ends of the window differ in colour

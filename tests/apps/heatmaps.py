@@ -1,0 +1,20 @@
+"""Test app: one perceptron's heatmap drawn twice, as the gradient layer and as the 64x64 PNG it replaced.
+
+Weights come from the URL (?w=1.2,-0.8,1.5); tests/test_charts_browser.py compares the two pictures.
+"""
+
+import altair as alt
+import streamlit as st
+
+from core.charts import heatmap_layer, sigmoid_layer
+from core.grid import perceptron_probs
+
+st.title("Heatmaps")
+w1, w2, b = (float(v) for v in st.query_params.get("w", "1.2,-0.8,1.5").split(","))
+box = (-3.0, 5.0, -2.0, 4.0)
+for key, layer in (
+    ("gradient", sigmoid_layer((w1, w2, b), box)),
+    ("png", heatmap_layer(perceptron_probs(w1, w2, b, box, res=256), box)),
+):
+    with st.container(key=key):
+        st.altair_chart(alt.layer(layer).properties(width=400, height=300), width="content")
