@@ -12,6 +12,7 @@ import torch
 from core import altair_speedup  # noqa: F401  (cheap string shorthands; see the module)
 from core.grid import (
     CLASS_COLORS,
+    GRADIENT_STOPS,
     Bounds,
     boundary_segment,
     png_data_url,
@@ -63,29 +64,31 @@ def image_layer(png: bytes, bounds: Bounds) -> alt.Chart:
     )
 
 
+# the Vega expression of a `core.grid.sigmoid_gradient` row: its ends from the data, its stops fixed
+GRADIENT_EXPR = (
+    "{gradient: 'linear', x1: datum.x1, y1: datum.y1, x2: datum.x2, y2: datum.y2, stops: ["
+    + ", ".join(f"{{offset: {s['offset']}, color: '{s['color']}'}}" for s in GRADIENT_STOPS)
+    + "]}"
+)
+
+
 def sigmoid_layer(w: tuple[float, float, float], bounds: Bounds) -> alt.Chart:
     """σ(w·x + b) over the window as one rect filled with a linear gradient (core.grid.sigmoid_gradient).
 
-    The gradient is the layer's data (one row) read by a Vega expression, so a weight change swaps data
-    and leaves the spec as it was; no picture to encode or decode (the image layer's PNG loads after
-    the data swap, and the chart is painted twice)."""
-    g = sigmoid_gradient(*w, bounds)
+    The gradient's ends are the layer's data (one row) and its stops are fixed, so a weight change
+    swaps data and leaves the spec as it was; no picture to encode or decode."""
     x0, x1, y0, y1 = bounds
     sx, sy = _axes(bounds)
-    row = {"x": x0, "x2": x1, "y": y1, "y2": y0, **{f"g{k}": g[k] for k in ("x1", "y1", "x2", "y2")}}
-    for i, stop in enumerate(g["stops"]):
-        row[f"o{i}"], row[f"c{i}"] = stop["offset"], stop["color"]
-    stops = ", ".join(f"{{offset: datum.o{i}, color: datum.c{i}}}" for i in range(len(g["stops"])))
-    ends = "x1: datum.gx1, y1: datum.gy1, x2: datum.gx2, y2: datum.gy2"
-    fill = f"{{gradient: 'linear', {ends}, stops: [{stops}]}}"
+    g = {f"g_{k}": v for k, v in sigmoid_gradient(*w, bounds).items()}
+    row = {"left": x0, "right": x1, "top": y1, "bottom": y0, **g}
     return (
         alt.Chart(pd.DataFrame([row]))
-        .mark_rect(color=alt.ExprRef(fill))
+        .mark_rect(color=alt.ExprRef(GRADIENT_EXPR.replace("datum.", "datum.g_")))
         .encode(
-            x=alt.X("x:Q", scale=sx, title="x₁"),
-            x2="x2:Q",
-            y=alt.Y("y:Q", scale=sy, title="x₂"),
-            y2="y2:Q",
+            x=alt.X("left:Q", scale=sx, title="x₁"),
+            x2="right:Q",
+            y=alt.Y("top:Q", scale=sy, title="x₂"),
+            y2="bottom:Q",
         )
     )
 

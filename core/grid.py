@@ -47,58 +47,58 @@ def probs_to_png(probs: np.ndarray) -> bytes:
 
 
 GRADIENT_STEPS = 64  # colour stops where p crosses k/64: between them the colour is off by < 1/64
+GRADIENT_REACH = 8.0  # the gradient runs from z = -8 to z = 8; beyond, σ is within 0.0004 of 0 or 1
 
 
-def sigmoid_gradient(w1: float, w2: float, b: float, bounds: Bounds) -> dict:
-    """σ(w·x + b) over the window as one linear colour gradient (a Vega gradient: x1, y1, x2, y2 in
-    the unit box of the mark, left to right and top to bottom, and GRADIENT_STEPS + 1 colour stops).
+def _gradient_stops() -> tuple[dict, ...]:
+    k = np.arange(1, GRADIENT_STEPS)
+    z = np.concatenate([[-GRADIENT_REACH], np.log(k / (GRADIENT_STEPS - k)), [GRADIENT_REACH]])
+    rgb = prob_rgb(0.5 * (1.0 + np.tanh(0.5 * z))).round().astype(int)
+    offsets = ((z + GRADIENT_REACH) / (2 * GRADIENT_REACH)).round(6)
+    return tuple(
+        {"offset": float(t), "color": f"#{r:02x}{g:02x}{b:02x}"} for t, (r, g, b) in zip(offsets, rgb)
+    )
+
+
+GRADIENT_STOPS = _gradient_stops()  # the same for every perceptron: only the gradient's ends move
+
+
+def sigmoid_gradient(w1: float, w2: float, b: float, bounds: Bounds) -> dict[str, float]:
+    """σ(w·x + b) over the window as a linear colour gradient with the fixed GRADIENT_STOPS: its ends
+    x1, y1 (where z = -8) and x2, y2 (where z = 8), in the unit box of the mark (left to right, top
+    to bottom).
 
     A perceptron's probability depends on z = w·x + b alone, so its colour changes only across the
     boundary: a linear gradient along w, with stops where z = logit(k/64), is the heatmap without a
     picture. Vega maps the unit box onto the mark by an affine stretch, and so does the data window,
-    so the stops land on the same points whatever size the chart is drawn at. Stops beyond the
-    window's range of z sit at its ends (offset 0 or 1) with the end's colour, so there are always
-    GRADIENT_STEPS + 1 of them (a chart spec with a fixed shape).
+    so the stops land on the same points whatever size the chart is drawn at.
     """
     x0, x1, y0, y1 = bounds
     au, av = w1 * (x1 - x0), -w2 * (y1 - y0)  # z = c + au·u + av·v, u rightwards, v downwards
     c = w1 * x0 + w2 * y1 + b
-    corners = (c, c + au, c + av, c + au + av)
-    z_lo, z_hi, norm = min(corners), max(corners), au * au + av * av
-    if not (np.isfinite([z_lo, z_hi, norm]).all() and z_hi - z_lo > 1e-9 and norm > 0):
-        z = c if np.isfinite(c) else 0.0  # no direction (or no numbers): one colour
-        flat = _stops([(0.0, z)] * (GRADIENT_STEPS + 1))
-        return {"x1": 0.0, "y1": 0.0, "x2": 1.0, "y2": 0.0, "stops": flat}
-    k = np.arange(1, GRADIENT_STEPS)
-    zs = np.clip(np.log(k / (GRADIENT_STEPS - k)), z_lo, z_hi)  # logit(k/64), kept inside the window
-    span = z_hi - z_lo
-    ends = [((z - c) * au / norm, (z - c) * av / norm) for z in (z_lo, z_hi)]
+    norm = au * au + av * av
+    r = GRADIENT_REACH
+    if not (np.isfinite([c, au, av, norm]).all() and norm > 1e-18):
+        # one colour, σ(c): a gradient 1000 boxes long, the whole window within 0.001 of c's offset
+        t = min(1.0, max(0.0, (c + r) / (2 * r))) if np.isfinite(c) else 0.5
+        return {"x1": -t * 1e3, "y1": 0.0, "x2": (1 - t) * 1e3, "y2": 0.0}
     return {
-        "x1": ends[0][0],
-        "y1": ends[0][1],
-        "x2": ends[1][0],
-        "y2": ends[1][1],
-        "stops": _stops([((z - z_lo) / span, z) for z in (z_lo, *zs, z_hi)]),
+        "x1": (-r - c) * au / norm,
+        "y1": (-r - c) * av / norm,
+        "x2": (r - c) * au / norm,
+        "y2": (r - c) * av / norm,
     }
 
 
-def _stops(points: list[tuple[float, float]]) -> list[dict]:
-    """Vega colour stops from (offset, z): the colour is σ(z)'s."""
-    z = np.array([z for _, z in points], dtype=np.float64)
-    rgb = prob_rgb(0.5 * (1.0 + np.tanh(0.5 * z))).round().astype(int)
-    return [
-        {"offset": float(t), "color": f"#{r:02x}{g:02x}{b:02x}"} for (t, _), (r, g, b) in zip(points, rgb)
-    ]
-
-
 def gradient_color_at(gradient: dict, u: float, v: float) -> np.ndarray:
-    """The RGB colour a linear gradient gives the point (u, v) of the unit box, interpolated between
-    its stops as a canvas does (for the tests: the gradient against σ on a grid)."""
+    """The RGB colour a `sigmoid_gradient` gives the point (u, v) of the unit box, interpolated between
+    GRADIENT_STOPS as a browser does (for the tests: the gradient against σ on a grid)."""
     du, dv = gradient["x2"] - gradient["x1"], gradient["y2"] - gradient["y1"]
     d2 = du * du + dv * dv
     t = 0.0 if d2 == 0 else ((u - gradient["x1"]) * du + (v - gradient["y1"]) * dv) / d2
-    offsets = [s["offset"] for s in gradient["stops"]]
-    cols = np.array([[int(s["color"][i : i + 2], 16) for i in (1, 3, 5)] for s in gradient["stops"]], float)
+    stops = GRADIENT_STOPS
+    offsets = [s["offset"] for s in stops]
+    cols = np.array([[int(s["color"][i : i + 2], 16) for i in (1, 3, 5)] for s in stops], float)
     return np.array([np.interp(min(1.0, max(0.0, t)), offsets, cols[:, i]) for i in range(3)])
 
 

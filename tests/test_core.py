@@ -19,6 +19,7 @@ from core.charts import history_charts, perceptron_chart
 from core.data import DATASETS, bounds, make_dataset, split
 from core.grid import (
     GRADIENT_STEPS,
+    GRADIENT_STOPS,
     boundary_segment,
     gradient_color_at,
     grid_points,
@@ -199,12 +200,6 @@ def test_sigmoid_gradient_colours_every_point_as_its_probability(w: tuple[float,
     browser does) is the lab's colour of torch.sigmoid(w·x + b) there, within 4 levels of 255."""
     box = (-3.0, 5.0, -2.0, 4.0)
     g = sigmoid_gradient(*w, box)
-    offsets = [s["offset"] for s in g["stops"]]
-    assert (
-        len(offsets) == GRADIENT_STEPS + 1
-        and offsets == sorted(offsets)
-        and 0 <= offsets[0] <= offsets[-1] <= 1
-    )
     u, v = np.meshgrid(np.linspace(0, 1, 33), np.linspace(0, 1, 33))
     x = torch.tensor(box[0] + u * (box[1] - box[0]), dtype=torch.float64)
     y = torch.tensor(box[3] - v * (box[3] - box[2]), dtype=torch.float64)
@@ -213,11 +208,27 @@ def test_sigmoid_gradient_colours_every_point_as_its_probability(w: tuple[float,
     assert np.abs(got - want).max() <= 4
 
 
+def test_the_gradient_stops_are_sigmoid_at_their_place() -> None:
+    """Stop k sits where z = logit(k/64), coloured as p = k/64; the ends at z = ±8."""
+    offsets = [s["offset"] for s in GRADIENT_STOPS]
+    assert (
+        len(offsets) == GRADIENT_STEPS + 1
+        and offsets == sorted(offsets)
+        and (offsets[0], offsets[-1]) == (0, 1)
+    )
+    for k in (1, 16, 32, 48, 63):
+        z = 16 * GRADIENT_STOPS[k]["offset"] - 8
+        assert torch.sigmoid(torch.tensor(z, dtype=torch.float64)).item() == pytest.approx(k / 64, abs=1e-5)
+        rgb = [int(GRADIENT_STOPS[k]["color"][i : i + 2], 16) for i in (1, 3, 5)]
+        assert np.abs(np.array(rgb) - prob_rgb(np.array(k / 64))).max() <= 0.5
+
+
 def test_sigmoid_gradient_of_bad_weights_is_one_finite_colour() -> None:
-    for w in [(math.nan, 1.0, 0.0), (math.inf, 0.0, 0.0), (0.0, 0.0, math.nan)]:
+    for w, p in [((math.nan, 1.0, 0.0), 0.5), ((math.inf, 0.0, 0.0), 0.5), ((0.0, 0.0, 2.0), 0.8808)]:
         g = sigmoid_gradient(*w, (-1.0, 1.0, -1.0, 1.0))
-        assert len({s["color"] for s in g["stops"]}) == 1
         assert all(math.isfinite(g[k]) for k in ("x1", "y1", "x2", "y2"))
+        corners = [gradient_color_at(g, u, v) for u in (0, 1) for v in (0, 1)]
+        assert np.abs(np.array(corners) - prob_rgb(np.array(p))).max() <= 4
 
 
 @pytest.mark.parametrize("w", [(1.0, 1.0, 0.0), (0.0, 2.0, -1.0), (3.0, 0.0, 1.5), (0.5, -2.0, 7.0)])

@@ -13,7 +13,6 @@ from conftest import chart_specs, no_errors, page_app
 from core import altair_speedup
 from core.charts import perceptron_chart
 from core.data import bounds, make_dataset
-from core.grid import GRADIENT_STEPS
 from ui import CHART_KEYS
 
 PAGES = [
@@ -91,5 +90,6 @@ def test_moving_the_weights_keeps_the_perceptron_charts_spec() -> None:
     two = altair_speedup.stable_spec(perceptron_chart((-3.0, 1.2, 2.0), ds.X, ds.y, box, text))
     data_one, data_two = one.pop("datasets"), two.pop("datasets")
     assert one == two and data_one != data_two
-    heat = _table(data_two[one["layer"][0]["data"]["name"]]).iloc[0]
-    assert heat["c0"] != heat[f"c{GRADIENT_STEPS}"]  # the two ends of the window differ in colour
+    name = one["layer"][0]["data"]["name"]
+    ends = [_table(d[name]).iloc[0][["g_x1", "g_y1", "g_x2", "g_y2"]].tolist() for d in (data_one, data_two)]
+    assert ends[0] != ends[1]  # the gradient's ends travel in the data
