@@ -183,19 +183,17 @@ def evaluate(theta: torch.Tensor, Xa: torch.Tensor, y: torch.Tensor) -> tuple[fl
 class Optimizer:
     """SGD, SGD with momentum and Adam, with torch.optim's update formulas (and weight_decay).
 
-    It updates torch tensors (under no_grad) or numpy arrays in place: only in-place operators, `** 0.5`
-    and item assignment, which both understand (core.nets' hand-derived MLP steps numpy views of its
-    parameters).
+    It updates numpy arrays in place: the trainers pass numpy views of their weight tensors, so the
+    tensors (and the models holding them) follow.
     """
 
-    def __init__(self, kind: str, lr: float, params: list, weight_decay: float = 0.0):
+    def __init__(self, kind: str, lr: float, params: list[np.ndarray], weight_decay: float = 0.0):
         self.kind, self.lr, self.t = kind, lr, 0
         self.weight_decay = weight_decay  # L2 as torch.optim adds it: g <- g + weight_decay * p
-        zeros = np.zeros_like if params and isinstance(params[0], np.ndarray) else torch.zeros_like
-        self.m = [zeros(p) for p in params]
-        self.v = [zeros(p) for p in params]
+        self.m = [np.zeros_like(p) for p in params]
+        self.v = [np.zeros_like(p) for p in params]
 
-    def step(self, params: list, grads: list) -> None:
+    def step(self, params: list[np.ndarray], grads: list[np.ndarray]) -> None:
         """Apply one update in place."""
         self.t += 1
         for p, g, m, v in zip(params, grads, self.m, self.v):
