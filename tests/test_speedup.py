@@ -93,3 +93,33 @@ def test_moving_the_weights_keeps_the_perceptron_charts_spec() -> None:
     name = one["layer"][0]["data"]["name"]
     ends = [_table(d[name]).iloc[0][["g_x1", "g_y1", "g_x2", "g_y2"]].tolist() for d in (data_one, data_two)]
     assert ends[0] != ends[1]  # the gradient's ends travel in the data
+
+
+@pytest.mark.parametrize("page", ["training.py", "activations.py", "beyond.py"])
+def test_remembered_schema_matches_draw_the_same_charts(page: str, monkeypatch) -> None:
+    """Every chart of a page, built with remembered schema matches and with Altair's own checks."""
+    from altair.utils import schemapi
+
+    assert altair_speedup.MATCH_MEMO
+    memo = schemapi.validate_jsonschema._nnlab_memo
+    fast = page_app(page)
+    no_errors(fast)
+    assert memo  # the page's charts did go through the memo
+    monkeypatch.setattr(schemapi, "validate_jsonschema", schemapi.validate_jsonschema._nnlab_original)
+    slow = page_app(page)
+    no_errors(slow)
+    assert chart_specs(fast) == chart_specs(slow) and len(chart_specs(fast)) >= 1
+
+
+def test_an_invalid_chart_still_raises_altairs_error_every_time() -> None:
+    """A remembered failure is raised again (without a growing traceback), with Altair's message."""
+    bad = alt.Chart(pd.DataFrame({"a": [1]})).mark_point().encode(x=alt.X("a:Q", axis={"orient": 7}))
+    messages = []
+    for _ in range(3):
+        with pytest.raises(Exception) as err:
+            bad.to_dict(validate=True)
+        messages.append(str(err.value))
+    assert len(set(messages)) == 1 and "orient" in messages[0]
+    good = alt.condition(alt.datum.a > 0, alt.value("black"), alt.value("white"))
+    chart = alt.Chart(pd.DataFrame({"a": [1]})).mark_point().encode(stroke=good)
+    assert chart.to_dict(validate=True)["encoding"]["stroke"]["value"] == "white"
