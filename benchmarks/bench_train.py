@@ -30,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from core.data import make_dataset  # noqa: E402
+from core.grid import np_sigmoid  # noqa: E402
 from core.models import Perceptron  # noqa: E402
 from core.train import TrainConfig, augment, data_for, train  # noqa: E402
 
@@ -97,7 +98,7 @@ def updates_only(batch_size: int, epochs: int) -> int:
         Xp, yp = Xn[order], yn[order]
         for s in range(0, n, bs):
             xb, yb = Xp[s : s + bs], yp[s : s + bs]
-            th -= (cfg.lr / xb.shape[0]) * ((0.5 + 0.5 * np.tanh(0.5 * (xb @ th)) - yb) @ xb)
+            th -= (cfg.lr / xb.shape[0]) * ((np_sigmoid(xb @ th) - yb) @ xb)
             updates += 1
         torch.randperm(n, generator=gen)
     return updates

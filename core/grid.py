@@ -32,6 +32,11 @@ def perceptron_probs(w1: float, w2: float, b: float, bounds: Bounds, res: int = 
     return torch.sigmoid(z).view(res, res).numpy()
 
 
+def np_sigmoid(z: np.ndarray) -> np.ndarray:
+    """The logistic function on numpy values, as 0.5·(1 + tanh(z/2)): no overflow for large |z|."""
+    return 0.5 * (1.0 + np.tanh(0.5 * z))
+
+
 def prob_rgb(probs: np.ndarray) -> np.ndarray:
     """The lab's colour of each probability (orange 0 - white 0.5 - blue 1), RGB floats [..., 3]."""
     p = np.nan_to_num(np.clip(probs, 0.0, 1.0), nan=0.5)[..., None]
@@ -53,7 +58,7 @@ GRADIENT_REACH = 8.0  # the gradient runs from z = -8 to z = 8; beyond, σ is wi
 def _gradient_stops() -> tuple[dict, ...]:
     k = np.arange(1, GRADIENT_STEPS)
     z = np.concatenate([[-GRADIENT_REACH], np.log(k / (GRADIENT_STEPS - k)), [GRADIENT_REACH]])
-    rgb = prob_rgb(0.5 * (1.0 + np.tanh(0.5 * z))).round().astype(int)
+    rgb = prob_rgb(np_sigmoid(z)).round().astype(int)
     offsets = ((z + GRADIENT_REACH) / (2 * GRADIENT_REACH)).round(6)
     return tuple(
         {"offset": float(t), "color": f"#{r:02x}{g:02x}{b:02x}"} for t, (r, g, b) in zip(offsets, rgb)
@@ -88,18 +93,6 @@ def sigmoid_gradient(w1: float, w2: float, b: float, bounds: Bounds) -> dict[str
         "x2": (r - c) * au / norm,
         "y2": (r - c) * av / norm,
     }
-
-
-def gradient_color_at(gradient: dict, u: float, v: float) -> np.ndarray:
-    """The RGB colour a `sigmoid_gradient` gives the point (u, v) of the unit box, interpolated between
-    GRADIENT_STOPS as a browser does (for the tests: the gradient against σ on a grid)."""
-    du, dv = gradient["x2"] - gradient["x1"], gradient["y2"] - gradient["y1"]
-    d2 = du * du + dv * dv
-    t = 0.0 if d2 == 0 else ((u - gradient["x1"]) * du + (v - gradient["y1"]) * dv) / d2
-    stops = GRADIENT_STOPS
-    offsets = [s["offset"] for s in stops]
-    cols = np.array([[int(s["color"][i : i + 2], 16) for i in (1, 3, 5)] for s in stops], float)
-    return np.array([np.interp(min(1.0, max(0.0, t)), offsets, cols[:, i]) for i in range(3)])
 
 
 def png_data_url(png: bytes) -> str:

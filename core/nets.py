@@ -22,7 +22,7 @@ from torch.nn.utils import parameters_to_vector, vector_to_parameters
 
 from core.data import Dataset
 from core.data_more import ALL_DATASETS, any_split, input_dim, task_of
-from core.grid import Bounds, grid_points
+from core.grid import Bounds, grid_points, np_sigmoid
 from core.train import (
     DIVERGENCE_FACTOR,
     SPECS,
@@ -141,15 +141,11 @@ class MLP(nn.Module):
 LEAKY_SLOPE = 0.01  # nn.LeakyReLU's default negative slope
 
 
-def _np_sigmoid(z: np.ndarray) -> np.ndarray:
-    return 0.5 * (1.0 + np.tanh(0.5 * z))  # the logistic function, without exp overflow
-
-
 def _np_act(name: str, z: np.ndarray) -> np.ndarray:
     if name == "tanh":
         return np.tanh(z)
     if name == "sigmoid":
-        return _np_sigmoid(z)
+        return np_sigmoid(z)
     if name == "relu":
         return np.maximum(z, 0)
     return np.where(z > 0, z, LEAKY_SLOPE * z)
@@ -177,7 +173,7 @@ class HandMLP:
 
     def __init__(self, model: MLP, activation: str, task: str):
         self.params = [p.detach().numpy() for p in model.parameters()]  # W₀, b₀, W₁, b₁, ...
-        self.W, self.act, self.task = self.params[0::2], activation, task
+        self.act, self.task = activation, task
 
     def forward(self, x: np.ndarray) -> tuple[np.ndarray, list[np.ndarray], list[np.ndarray]]:
         """(outputs o, every layer's input h₀ … h_L, every hidden pre-activation z₀ … z_L−1)."""
@@ -215,7 +211,7 @@ class HandMLP:
         o, hs, zs = self.forward(x)
         n = x.shape[0]
         if self.task == "binary":
-            d = (_np_sigmoid(o) - y[:, None]) / n
+            d = (np_sigmoid(o) - y[:, None]) / n
         elif self.task == "classes":
             e = np.exp(o - o.max(1, keepdims=True))
             d = e / e.sum(1, keepdims=True)
@@ -224,10 +220,10 @@ class HandMLP:
         else:
             d = 2 * (o - y[:, None]) / n
         out: list[np.ndarray] = []
-        for i in range(len(self.W) - 1, -1, -1):
+        for i in range(len(self.params) // 2 - 1, -1, -1):
             out += [d.sum(0), d.T @ hs[i]]
             if i:
-                d = (d @ self.W[i]) * _np_act_grad(self.act, zs[i - 1], hs[i])
+                d = (d @ self.params[2 * i]) * _np_act_grad(self.act, zs[i - 1], hs[i])
         return out[::-1]
 
 

@@ -17,6 +17,7 @@ import torch
 import torch.nn.functional as F
 
 from core.data import DATASETS, Dataset, make_dataset, split
+from core.grid import np_sigmoid
 
 OPTIMIZERS: tuple[str, ...] = ("sgd", "momentum", "adam")
 MOMENTUM = 0.9
@@ -288,7 +289,7 @@ def train(
                 xb, yb = Xp[s : s + bs], yp[s : s + bs]
                 if record_updates:
                     before[j] = th
-                g = (0.5 + 0.5 * np.tanh(0.5 * (xb @ th)) - yb) @ xb  # σ(z) − y, times x
+                g = (np_sigmoid(xb @ th) - yb) @ xb  # σ(z) − y, times x
                 if sgd:
                     th -= (cfg.lr / xb.shape[0]) * g
                 else:

@@ -21,7 +21,6 @@ from core.grid import (
     GRADIENT_STEPS,
     GRADIENT_STOPS,
     boundary_segment,
-    gradient_color_at,
     grid_points,
     perceptron_probs,
     prob_rgb,
@@ -182,6 +181,17 @@ def test_grid_probs_match_the_module_in_one_batch() -> None:
     want = perceptron_from(*w)(grid_points(box, 16)).view(16, 16).detach().numpy()
     assert probs.shape == (16, 16) and abs(probs - want).max() < 1e-6
     assert probs_to_png(probs)[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def gradient_color_at(gradient: dict, u: float, v: float) -> np.ndarray:
+    """The RGB colour a `sigmoid_gradient` gives the point (u, v) of the unit box, interpolated between
+    GRADIENT_STOPS as a browser does (the gradient against σ on a grid)."""
+    du, dv = gradient["x2"] - gradient["x1"], gradient["y2"] - gradient["y1"]
+    d2 = du * du + dv * dv
+    t = 0.0 if d2 == 0 else ((u - gradient["x1"]) * du + (v - gradient["y1"]) * dv) / d2
+    offsets = [s["offset"] for s in GRADIENT_STOPS]
+    cols = np.array([[int(s["color"][i : i + 2], 16) for i in (1, 3, 5)] for s in GRADIENT_STOPS], float)
+    return np.array([np.interp(min(1.0, max(0.0, t)), offsets, cols[:, i]) for i in range(3)])
 
 
 @pytest.mark.parametrize(

@@ -187,12 +187,13 @@ def run(p: str, cfg: NetConfig, data: tuple[Dataset, Dataset]) -> History | None
     status = b2.empty()
     if go:
         bar = status.progress(0.0, ui.T("training.progress", e=0, total=cfg.epochs))
-        shown = [time.perf_counter()]  # when the bar last moved
+        moved = [time.perf_counter()]  # when the bar last moved
 
         def on_epoch(e: int, h: History) -> None:
             # every bar update is a message the browser redraws: a few per second is progress enough
-            if time.perf_counter() - shown[-1] >= PROGRESS_SECONDS:
-                shown.append(time.perf_counter())
+            now = time.perf_counter()
+            if now - moved[0] >= PROGRESS_SECONDS:
+                moved[0] = now
                 bar.progress(e / cfg.epochs, ui.T("training.progress", e=e, total=cfg.epochs))
 
         hist = trained(cfg, fit(cfg, on_epoch=on_epoch, data=data))
