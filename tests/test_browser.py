@@ -13,6 +13,7 @@ pytestmark = pytest.mark.browser
 if not chromium_path() and os.environ.get("CI") != "true":
     pytest.skip("Chromium is not installed (CI installs it and never skips)", allow_module_level=True)
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 PAGES = {"": "Neural Net Basics Lab", "perceptron": "Perceptron", "training": "Training"}
@@ -38,6 +39,28 @@ def open_page(browser, url: str):
     page.wait_for_selector("[data-testid=stSidebarNav]", timeout=60_000)
     wait_idle(page)
     return page
+
+
+def clicked_file(page, button, name: str) -> str:
+    """Click a deferred download button; return the text of the file `name` the server made for that click.
+
+    One click in a few dozen gets no answer at all in Chromium (no request reaches the server and the
+    app shows no error; seen once locally in ~25 runs and once in CI). A student clicks again, and so
+    does this helper, once; the failure message says what the page showed."""
+    for attempt in (1, 2):
+        try:
+            with page.expect_response(
+                lambda r: "/media/" in r.url and name in r.headers.get("content-disposition", ""),
+                timeout=15_000,
+            ) as answer:
+                button.click()
+            break
+        except PlaywrightTimeout:
+            errors = page.locator("[data-testid=stDownloadButtonError]").all_inner_texts()
+            assert attempt == 1 and not errors, f"no {name} after {attempt} clicks; the page shows {errors}"
+    response = answer.value
+    assert response.status == 200, (response.status, response.url)
+    return response.text()
 
 
 def assert_full_app(page) -> None:
@@ -188,20 +211,19 @@ def test_a_fragment_rerun_keeps_the_link_and_the_downloads_current(browser, serv
     box.wait_for(timeout=30_000)
     assert "w1=0.8" in box.inner_text() and "w1=0.5" not in box.inner_text()
     page.locator("[data-testid=stMain] [data-testid=stExpander]", has_text="Take").first.click()
-    with page.expect_download(timeout=30_000) as dl:
-        page.locator("[data-testid=stMain] [data-testid=stDownloadButton] button").nth(1).click()
+    files = page.locator("[data-testid=stMain] [data-testid=stDownloadButton] button")
+    with page.expect_download(timeout=30_000) as dl:  # one real download: Chromium saves the file
+        files.nth(1).click()
+    assert dl.value.suggested_filename == "perceptron-weights.json"
     doc = dl.value.path().read_text()
     assert '"w1": 0.8' in doc.replace("0.7999999999999999", "0.8"), doc[:200]
-    # every file is made on the click (deferred), from the settings shown now
-    files = page.locator("[data-testid=stMain] [data-testid=stDownloadButton] button")
-    with page.expect_download(timeout=30_000) as dl:
-        files.nth(0).click()
-    assert dl.value.suggested_filename == "perceptron-data.csv"
-    rows = dl.value.path().read_text().splitlines()
-    assert rows[0].startswith("x1,x2,label") and len(rows) == 201, rows[:2]
-    with page.expect_download(timeout=30_000) as dl:
-        files.nth(2).click()
-    script = dl.value.path().read_text()
+    # every file is made on the click (deferred), from the settings shown now. The others are read
+    # from the app's own fetch of the file it was given: Chromium drops some repeated downloads from
+    # one tab (1 in 11 in a loop of clicks on one page, with no error in the app), so only the first
+    # file goes through the download machinery.
+    rows = clicked_file(page, files.nth(0), "perceptron-data.csv")
+    assert rows.splitlines()[0].startswith("x1,x2,label") and len(rows.splitlines()) == 201, rows[:80]
+    script = clicked_file(page, files.nth(2), "perceptron_run.py")
     assert "nn.Linear" in script and "0.8" in script, script[:300]
     assert page.locator("[data-testid=stException]").count() == 0
     page.close()
