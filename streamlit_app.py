@@ -11,3 +11,4 @@ page = ui.navigation()
 ui.language_switch()
 share.sidebar()
 page.run()
+ui.settle_heap()  # after the page's imports: keeps Streamlit's GC after each rerun cheap
