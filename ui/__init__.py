@@ -189,6 +189,7 @@ def default(key: str, value: Any, lo: float | None = None, hi: float | None = No
 LR_STEPS = (1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0)
 FRAME_SECONDS = 0.03  # pause between animation frames, so the eye can follow the boundary
 MAX_FRAMES = 10
+LIVE_FRAME_SECONDS = 0.1  # during a run, a new picture at most this often (a quick run shows start and end)
 
 
 def frames(epochs: int) -> list[int]:
