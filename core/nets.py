@@ -113,7 +113,11 @@ class MLP(nn.Module):
         super().__init__()
         self.features = tuple(features)
         dims = [len(self.features), *hidden, out_dim]
-        self.layers = nn.ModuleList(nn.utils.skip_init(nn.Linear, a, b) for a, b in zip(dims, dims[1:]))
+        # nn.Linear draws its own init from the global RNG: fork_rng puts that state back afterwards
+        # (nn.utils.skip_init would avoid the draw, but its first call imports sympy: 0.76 s on the
+        # first page load that builds a network)
+        with torch.random.fork_rng(devices=[]):
+            self.layers = nn.ModuleList(nn.Linear(a, b) for a, b in zip(dims, dims[1:]))
         self.acts = nn.ModuleList(activation_module(activation) for _ in hidden)
         gen = torch.Generator().manual_seed(int(seed))
         with torch.no_grad():
