@@ -44,9 +44,9 @@ def open_page(browser, url: str):
 def clicked_file(page, button, name: str) -> str:
     """Click a deferred download button; return the text of the file `name` the server made for that click.
 
-    One click in a few dozen gets no answer at all in Chromium (no request reaches the server and the
-    app shows no error; seen once locally in ~25 runs and once in CI). A student clicks again, and so
-    does this helper, once; the failure message says what the page showed."""
+    Rarely a click gets no file back at all (no /media/ response, and the app shows no error; seen once
+    in ~25 local runs, and once in CI as a lost download). A student clicks again, and so does this
+    helper, once; the failure message says what the page showed."""
     for attempt in (1, 2):
         try:
             with page.expect_response(

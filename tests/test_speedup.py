@@ -141,7 +141,7 @@ def test_settle_heap_freezes_what_the_imports_built_and_refreezes_after_new_impo
         assert ui._settled_modules == len(sys.modules)
         frozen = gc.get_freeze_count()
         young = {id(o) for o in gc.get_objects()}
-        assert frozen > 10 * len(young) or frozen > 100_000, (frozen, len(young))
+        assert frozen > 100_000, frozen  # torch alone holds ~165,000 tracked objects
         assert id(torch.nn.Linear) not in young and id(torch.nn.Linear.forward) not in young
         junk = [[i] for i in range(1000)]  # lists are always tracked by the collector
         ui.settle_heap()  # no new module: nothing more is frozen
