@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from live import CHROMIUM_ARGS, chromium_path, streamlit_server, wait_idle
+from live import CHROMIUM_ARGS, chromium_path, streamlit_server, wait_count, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -25,11 +25,12 @@ def browser_page():
         browser.close()
 
 
-def _charts(page) -> int:
+def _charts(page, at_least: int) -> int:
+    """How many charts the page shows, once at least `at_least` are there (a loaded machine paints late)."""
     page.wait_for_selector(
         "[data-testid=stVegaLiteChart] canvas, [data-testid=stVegaLiteChart] svg", timeout=30_000
     )
-    return page.locator("[data-testid=stVegaLiteChart]").count()
+    return wait_count(page, "[data-testid=stVegaLiteChart]", at_least)
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
@@ -39,8 +40,8 @@ def test_beyond_page_renders_and_trains(browser_page, lang: str) -> None:
     page.wait_for_selector("[data-testid=stSidebarNav]", timeout=30_000)
     wait_idle(page)
     assert page.locator("[data-testid=stException]").count() == 0
-    assert _charts(page) >= 4  # decision picture, network, feature weights, curves
-    assert page.locator("[data-testid=stMetric]").count() == 4
+    assert _charts(page, 4) >= 4  # decision picture, network, feature weights, curves
+    assert wait_count(page, "[data-testid=stMetric]", 4) == 4
     title = "은닉층" if lang == "ko" else "hidden layers"
     assert title in page.locator("h1").first.inner_text()
     preset = "XOR + 은닉층 4, 2" if lang == "ko" else "XOR with hidden layers 4, 2"
@@ -49,7 +50,7 @@ def test_beyond_page_renders_and_trains(browser_page, lang: str) -> None:
     page.get_by_role("button", name="훈련" if lang == "ko" else "Train").first.click()
     wait_idle(page, 120_000)
     assert page.locator("[data-testid=stException]").count() == 0
-    assert _charts(page) >= 3
+    assert _charts(page, 3) >= 3
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
@@ -59,10 +60,14 @@ def test_tasks_page_renders_both_tabs(browser_page, lang: str) -> None:
     page.wait_for_selector("[data-testid=stSidebarNav]", timeout=30_000)
     wait_idle(page)
     assert page.locator("[data-testid=stException]").count() == 0
-    assert _charts(page) >= 4
+    assert _charts(page, 4) >= 4
     tab = "회귀 (평균 제곱 오차)" if lang == "ko" else "Regression (MSE)"
     page.get_by_role("tab", name=tab).click()
     wait_idle(page)
-    visible = page.locator("[data-testid=stVegaLiteChart]:visible")
-    assert visible.count() >= 3
+    page.wait_for_function(  # the regression tab's charts are shown (a loaded machine paints late)
+        "() => [...document.querySelectorAll('[data-testid=stVegaLiteChart]')]"
+        ".filter(e => e.offsetParent !== null).length >= 3",
+        timeout=30_000,
+    )
+    assert page.locator("[data-testid=stVegaLiteChart]:visible").count() >= 3
     assert page.locator("[data-testid=stException]").count() == 0
