@@ -64,9 +64,10 @@ def image_layer(png: bytes, bounds: Bounds) -> alt.Chart:
     )
 
 
-# the Vega expression of a `core.grid.sigmoid_gradient` row: its ends from the data, its stops fixed
+# the Vega expression of a `core.grid.sigmoid_gradient` row (columns g_x1 ...): its ends from the data,
+# its stops fixed
 GRADIENT_EXPR = (
-    "{gradient: 'linear', x1: datum.x1, y1: datum.y1, x2: datum.x2, y2: datum.y2, stops: ["
+    "{gradient: 'linear', x1: datum.g_x1, y1: datum.g_y1, x2: datum.g_x2, y2: datum.g_y2, stops: ["
     + ", ".join(f"{{offset: {s['offset']}, color: '{s['color']}'}}" for s in GRADIENT_STOPS)
     + "]}"
 )
@@ -83,7 +84,7 @@ def sigmoid_layer(w: tuple[float, float, float], bounds: Bounds) -> alt.Chart:
     row = {"left": x0, "right": x1, "top": y1, "bottom": y0, **g}
     return (
         alt.Chart(pd.DataFrame([row]))
-        .mark_rect(color=alt.ExprRef(GRADIENT_EXPR.replace("datum.", "datum.g_")))
+        .mark_rect(color=alt.ExprRef(GRADIENT_EXPR))
         .encode(
             x=alt.X("left:Q", scale=sx, title="x₁"),
             x2="right:Q",

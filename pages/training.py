@@ -1,7 +1,5 @@
 """Training: mini-batch gradient descent on synthetic data, watched epoch by epoch."""
 
-import time
-
 import streamlit as st
 
 import ui
@@ -75,15 +73,13 @@ def lesson() -> None:
     run = st.session_state.get("_training_run")
     if go:
         bar = status.progress(0.0, ui.T("training.progress", e=0, total=epochs))
-        shown, drawn = set(ui.frames(epochs)), [-1.0]  # when the last live picture was drawn
+        shown, due = set(ui.frames(epochs)), ui.pacer(ui.LIVE_FRAME_SECONDS)
 
         def on_epoch(e: int, h) -> None:
             # a picture is a chart the browser redraws; a quick run (the default takes ~7 ms) would send
             # ten of them faster than anyone sees, so live pictures come at most every LIVE_FRAME_SECONDS
             st.session_state["_training_run"] = (cfg, h)  # a Stop click reruns the page and keeps this
-            now = time.perf_counter()
-            if e in shown and e < epochs and now - drawn[0] >= ui.LIVE_FRAME_SECONDS:
-                drawn[0] = now
+            if e in shown and e < epochs and due():
                 bar.progress(e / epochs, ui.T("training.progress", e=e, total=epochs))
                 ui.chart(
                     chart_slot, perceptron_chart(h.weights(e), X, y, box, text, scale=S), width="stretch"

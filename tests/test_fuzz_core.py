@@ -504,3 +504,16 @@ def test_fuzz(case: Case) -> None:
     )(given(case.strategy)(one))()
     TRIED[case.name] = tried[0]
     figure(f"fuzz {case.name}", examples=tried[0], total_so_far=sum(TRIED.values()))
+
+
+def test_pacer_says_yes_at_most_every_interval() -> None:
+    import time
+
+    due = ui.pacer(0.05)
+    assert due() and not due() and not due()  # the first call, then nothing within the interval
+    time.sleep(0.06)
+    assert due() and not due()
+    later = ui.pacer(0.05, start_now=True)
+    assert not later()
+    time.sleep(0.06)
+    assert later()

@@ -6,7 +6,10 @@ The maths lives in `core/`; this package only reads widgets and shows what core 
 from __future__ import annotations
 
 import gc
+import math
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -191,6 +194,22 @@ LR_STEPS = (1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5,
 FRAME_SECONDS = 0.03  # pause between animation frames, so the eye can follow the boundary
 MAX_FRAMES = 10
 LIVE_FRAME_SECONDS = 0.1  # during a run, a new picture at most this often (a quick run shows start and end)
+
+
+def pacer(seconds: float, start_now: bool = False) -> Callable[[], bool]:
+    """A check that says yes at most every `seconds` (live pictures and progress bars are messages the
+    browser redraws); with start_now, the first yes comes only `seconds` after this call."""
+    last = time.perf_counter() if start_now else -math.inf
+
+    def due() -> bool:
+        nonlocal last
+        now = time.perf_counter()
+        if now - last < seconds:
+            return False
+        last = now
+        return True
+
+    return due
 
 
 def frames(epochs: int) -> list[int]:

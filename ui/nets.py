@@ -8,7 +8,6 @@ format_func uses dict lookups, not lambdas calling ui.T (AppTest runs format_fun
 
 from __future__ import annotations
 
-import time
 from dataclasses import replace
 from typing import Any
 
@@ -187,13 +186,11 @@ def run(p: str, cfg: NetConfig, data: tuple[Dataset, Dataset]) -> History | None
     status = b2.empty()
     if go:
         bar = status.progress(0.0, ui.T("training.progress", e=0, total=cfg.epochs))
-        moved = [time.perf_counter()]  # when the bar last moved
+        due = ui.pacer(PROGRESS_SECONDS, start_now=True)
 
         def on_epoch(e: int, h: History) -> None:
             # every bar update is a message the browser redraws: a few per second is progress enough
-            now = time.perf_counter()
-            if now - moved[0] >= PROGRESS_SECONDS:
-                moved[0] = now
+            if due():
                 bar.progress(e / cfg.epochs, ui.T("training.progress", e=e, total=cfg.epochs))
 
         hist = trained(cfg, fit(cfg, on_epoch=on_epoch, data=data))
