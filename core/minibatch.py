@@ -75,13 +75,17 @@ def middle_size(n: int) -> int:
     return max(2, min(n - 1, 1 << round(math.log2(max(math.sqrt(n), 2)))))
 
 
+DRAWN = 400  # at most this many updates of a run are drawn, evenly spaced
+
+
 @dataclass(frozen=True)
 class Run:
-    """One training run of a batch-size comparison: per-epoch and per-update full-set loss."""
+    """One training run of a batch-size comparison: per-epoch loss, and full-set loss at drawn updates."""
 
     batch_size: int
     hist: History
-    update_loss: np.ndarray  # full training-set loss after each update (index 0: before any)
+    steps: np.ndarray  # the updates drawn (0: before any; always the first and the last), at most DRAWN
+    update_loss: np.ndarray  # full training-set loss after each of those updates
 
 
 def compare(cfg: TrainConfig, data: tuple[Dataset, Dataset], sizes: list[int]) -> list[Run]:
@@ -89,14 +93,15 @@ def compare(cfg: TrainConfig, data: tuple[Dataset, Dataset], sizes: list[int]) -
     runs = []
     for bs in sizes:
         h = train(replace(cfg, batch_size=bs), data=data, record_updates=True)
-        thetas = np.array([h.theta[0]] + h.update_theta, dtype=np.float32)
+        steps = thin(len(h.update_theta) + 1)
+        thetas = np.array([h.theta[0]] + h.update_theta, dtype=np.float32)[steps]
         with np.errstate(all="ignore"):
-            runs.append(Run(bs, h, loss_at(thetas, data[0])))
+            runs.append(Run(bs, h, steps, loss_at(thetas, data[0])))
     return runs
 
 
-def thin(x: np.ndarray, most: int = 400) -> np.ndarray:
-    """At most `most` evenly spaced indices into x (always the first and the last), for drawing."""
-    if len(x) <= most:
-        return np.arange(len(x))
-    return np.unique(np.linspace(0, len(x) - 1, most).round().astype(int))
+def thin(count: int, most: int = DRAWN) -> np.ndarray:
+    """At most `most` evenly spaced indices into range(count) (always the first and the last), for drawing."""
+    if count <= most:
+        return np.arange(count)
+    return np.unique(np.linspace(0, count - 1, most).round().astype(int))

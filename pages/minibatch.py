@@ -103,10 +103,7 @@ def comparison(cfg: TrainConfig) -> None:
     per_epoch_series = {
         label[r.batch_size]: (np.arange(len(r.hist.train_loss)), np.array(r.hist.train_loss)) for r in runs
     }
-    per_update_series = {}
-    for r in runs:
-        keep = minibatch.thin(r.update_loss)
-        per_update_series[label[r.batch_size]] = (keep.astype(float), r.update_loss[keep])
+    per_update_series = {label[r.batch_size]: (r.steps.astype(float), r.update_loss) for r in runs}
     c_epoch, c_update = st.columns(2)
     ui.chart(c_epoch, curves(per_epoch_series, TEXT["epoch"], TEXT["loss"], scale=S), width="stretch")
     ui.chart(

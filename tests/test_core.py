@@ -111,6 +111,48 @@ def test_trainer_lands_on_the_book_style_loops_weights(optimizer: str, batch_siz
     assert got == pytest.approx(want, abs=1e-4)
 
 
+@pytest.mark.parametrize("batch_size", [1, 5, 16])  # 5: a smaller last batch; 16: the largest scalar size
+def test_the_python_float_loop_matches_the_numpy_loop(batch_size: int, monkeypatch) -> None:
+    """Small SGD batches run in Python floats (train.sgd_epoch); the numpy loop must land on the same run."""
+    import core.train as train_mod
+
+    cfg = TrainConfig(dataset="moons", n=203, batch_size=batch_size, epochs=15, lr=0.3, seed=3)
+    assert batch_size <= train_mod.SCALAR_MAX_BATCH
+    scalar = train(cfg, record_updates=True)
+    monkeypatch.setattr(train_mod, "SCALAR_MAX_BATCH", 0)
+    numpy_loop = train(cfg, record_updates=True)
+    assert np.allclose(scalar.theta, numpy_loop.theta, atol=1e-5)
+    assert np.allclose(scalar.update_theta, numpy_loop.update_theta, atol=1e-5)
+    assert scalar.train_loss == pytest.approx(numpy_loop.train_loss, rel=1e-5)
+
+
+def test_the_python_float_loop_takes_autograds_steps() -> None:
+    """One epoch of sgd_epoch equals the same updates made with torch.autograd (batches of 3, then 2)."""
+    from core.train import sgd_epoch
+
+    ds = make_dataset("gaussians", 11, 1.0, 4)
+    Xa, y = augment(ds.X), ds.y
+    th = np.array([0.4, -1.2, 0.3], np.float32)
+    before = np.empty((4, 3), np.float32)
+    sgd_epoch(th, Xa.numpy(), y.numpy(), 3, 0.5, before)
+    w = torch.tensor([0.4, -1.2, 0.3], requires_grad=True)
+    for j, s in enumerate(range(0, 11, 3)):
+        assert np.allclose(before[j], w.detach().numpy(), atol=1e-6)
+        F.binary_cross_entropy(torch.sigmoid(Xa[s : s + 3] @ w), y[s : s + 3]).backward()
+        with torch.no_grad():
+            w -= 0.5 * w.grad
+        w.grad = None
+    assert np.allclose(th, w.detach().numpy(), atol=1e-6)
+
+
+def test_the_python_float_loop_overflows_quietly() -> None:
+    """Huge weights and rate at batch size 1: inf/NaN end the run as divergence, never an exception."""
+    hist = train(TrainConfig(dataset="toy", lr=100.0, batch_size=1, w1=1e6, w2=-1e6, b=1e6, epochs=5))
+    assert hist.diverged_at is not None or all(math.isfinite(v) for v in hist.train_loss)
+    hist = train(TrainConfig(dataset="xor", lr=100.0, batch_size=1, epochs=50))
+    assert hist.diverged_at is not None and hist.epochs_run == hist.diverged_at
+
+
 @pytest.mark.parametrize("dataset", ["blobs", "toy"])
 def test_defaults_reach_98_percent(dataset: str) -> None:
     hist = train(TrainConfig(dataset=dataset))
