@@ -5,8 +5,10 @@
 Altair (6.x) turns a string channel such as ``x2="x2:Q"`` or a tooltip ``"series:N"`` into an object via
 ``SchemaBase.from_dict``, and every such call re-hashes the JSON schema of ~700 wrapper classes (about
 4 ms each; a decision chart made 40 of them). The table depends only on the set of classes, so we keep
-the first one per set. Specs come out identical (tests/test_core.py checks); if Altair's internals ever
-change shape, this does nothing.
+the first one per set. Finding that set walks the ~580 classes again on each call (0.2 ms; 36 calls,
+8% of a Many classes rerun), so the walk is kept too, until the next import: Altair's classes are all
+defined when its modules load. Specs come out identical (tests/test_core.py checks); if Altair's
+internals ever change shape, this does nothing.
 
 2. Validation. ``st.altair_chart`` calls ``chart.to_dict()``, which checks the whole spec against the
 Vega-Lite JSON schema: about half of a chart-heavy page's server time (measured: 95 of 195 ms per
@@ -22,8 +24,11 @@ with ``validate=True``; an explicit argument always wins. Altair's
 the top (``_remove_duplicate_params``, ``_combine_subchart_params``), even when no layer has one: about
 a third of the Altair time of a chart-heavy rerun (measured on the Beyond page: 64 of ~120 ms). The
 lab's layers are plain charts without parameters, for which both steps change nothing; they are then
-skipped. Anything else (a selection, a nested layer) takes Altair's own path. Specs come out identical
-(tests/test_core.py builds every chart both ways).
+skipped. Moving the layers' shared data to the top (``_combine_subchart_data``) also hashes each layer
+with its whole DataFrame printed as text (``Chart._compute_hash``), to name the view a selection would
+need: 7% of a Many classes rerun. Plain layers skip the hash. Anything else (a selection, a nested
+layer) takes Altair's own path. Specs come out identical (tests/test_speedup.py builds every page's
+charts both ways).
 
 5. Remembered schema matches. A channel given as a dict (``alt.condition(...)``, ``alt.value(...)``) is
 turned into an object by trying each ``anyOf`` branch of its schema with ``validate_jsonschema`` until
@@ -38,6 +43,7 @@ from __future__ import annotations
 
 import functools
 import os
+import sys
 from typing import Any
 
 VALIDATE = os.environ.get("NNLAB_VALIDATE_CHARTS") == "1"
@@ -67,7 +73,31 @@ def install() -> bool:
 
     cls.__init__ = __init__
     cls._nnlab_memo = memo
+    _remember_walks(schemapi.SchemaBase)
     return True
+
+
+def _remember_walks(base: Any) -> None:
+    """Keep the class walk of every ``_default_wrapper_classes`` until a module is imported (see 1.)."""
+    todo, owners = [base], []
+    while todo:
+        cls = todo.pop()
+        todo.extend(cls.__subclasses__())
+        if "_default_wrapper_classes" in cls.__dict__:
+            owners.append(cls)
+    for owner in owners:
+        walk = owner.__dict__["_default_wrapper_classes"].__func__
+        kept: dict[int, tuple[type, ...]] = {}
+
+        def classes(cls: Any, walk: Any = walk, kept: dict[int, tuple[type, ...]] = kept) -> Any:
+            modules = len(sys.modules)  # Altair's classes are made by imports; the lab makes none later
+            if modules not in kept:
+                kept.clear()
+                kept[modules] = tuple(walk(cls))
+            return kept[modules]
+
+        classes._nnlab_original = walk  # type: ignore[attr-defined]
+        owner._default_wrapper_classes = classmethod(classes)
 
 
 def _default_validation(fn: Any) -> Any:
@@ -106,6 +136,17 @@ def _plain(charts: Any) -> bool:
     return all(type(c) is alt.Chart and is_undefined(c.params) for c in charts)
 
 
+def _without_data(chart: Any) -> Any:
+    """A copy of the chart with its data left out (Altair's remove_data, less the hash)."""
+    from altair.utils.schemapi import Undefined
+
+    if chart.data is Undefined:
+        return chart
+    chart = chart.copy()
+    chart.data = Undefined
+    return chart
+
+
 def install_layers() -> bool:
     """Skip the parameter-lifting copies of layered/concatenated charts made of plain charts."""
     try:
@@ -125,10 +166,26 @@ def install_layers() -> bool:
             return api.Undefined, list(subcharts)
         return combine(params, subcharts)
 
-    remove_duplicate_params._nnlab_original = dedupe  # type: ignore[attr-defined]
-    combine_subchart_params._nnlab_original = combine  # type: ignore[attr-defined]
-    api._remove_duplicate_params = remove_duplicate_params
-    api._combine_subchart_params = combine_subchart_params
+    def combine_subchart_data(data: Any, subcharts: Any) -> Any:
+        """Altair's hoisting of the layers' shared data, without the hash that names a selection's view."""
+        if not subcharts or not _plain(subcharts):
+            return hoist(data, subcharts)
+        if is_undefined(data):  # all layers must share one data object, which moves up
+            data = subcharts[0].data
+            if is_undefined(data) or not all(c.data is data for c in subcharts):
+                return api.Undefined, subcharts
+        elif not all(is_undefined(c.data) or c.data is data for c in subcharts):
+            return data, subcharts
+        return data, [_without_data(c) for c in subcharts]
+
+    hoist = api._combine_subchart_data
+    for name, fn, original in (
+        ("_remove_duplicate_params", remove_duplicate_params, dedupe),
+        ("_combine_subchart_params", combine_subchart_params, combine),
+        ("_combine_subchart_data", combine_subchart_data, hoist),
+    ):
+        fn._nnlab_original = original  # type: ignore[attr-defined]
+        setattr(api, name, fn)
     return True
 
 

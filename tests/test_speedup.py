@@ -36,7 +36,7 @@ def test_layers_without_copies_draw_the_same_charts(page: str, monkeypatch) -> N
     assert altair_speedup.LAYERS_PATCHED
     fast = page_app(page)
     no_errors(fast)
-    for name in ("_remove_duplicate_params", "_combine_subchart_params"):
+    for name in ("_remove_duplicate_params", "_combine_subchart_params", "_combine_subchart_data"):
         monkeypatch.setattr(api, name, getattr(api, name)._nnlab_original)
     slow = page_app(page)
     no_errors(slow)
@@ -57,6 +57,46 @@ def test_layers_with_a_selection_still_take_altairs_path() -> None:
 
 def _table(raw: bytes) -> pd.DataFrame:
     return pa.ipc.open_stream(io.BytesIO(raw)).read_all().to_pandas()
+
+
+def test_shared_layer_data_moves_up_as_altair_moves_it() -> None:
+    """Plain layers' shared data goes to the top without the naming hash; other cases as Altair has them."""
+    from altair.vegalite.v6 import api
+
+    df, other = pd.DataFrame({"a": [1.0, 2.0]}), pd.DataFrame({"a": [3.0]})
+    line = alt.Chart(df).mark_line().encode(x="a:Q")
+    cases = [
+        (alt.Undefined, [line, line.mark_point()]),  # shared: moves up
+        (alt.Undefined, [line, alt.Chart(other).mark_point().encode(x="a:Q")]),  # different: stays
+        (df, [line, alt.Chart().mark_rule().encode(x="a:Q")]),  # top level's own, plus none
+        (other, [line]),  # top level differs: stays
+    ]
+    fast, slow = api._combine_subchart_data, api._combine_subchart_data._nnlab_original
+    for data, layers in cases:
+        got, want = fast(data, list(layers)), slow(data, [c.copy() for c in layers])
+        assert got[0] is want[0]
+        assert [c.to_dict(validate=False) for c in got[1]] == [c.to_dict(validate=False) for c in want[1]]
+    moved = fast(alt.Undefined, [line, line.mark_point()])[1]
+    assert "_cached_hash" not in moved[0]._kwds and line.data is df  # no hash; the original keeps its data
+
+
+def test_the_kept_class_walk_is_altairs_and_sees_a_newly_imported_class() -> None:
+    import sys
+    import types
+
+    from altair.utils import schemapi
+
+    for root in (schemapi.SchemaBase, alt.VegaLiteSchema):
+        assert root._default_wrapper_classes() == tuple(schemapi._subclasses(root))
+    before = alt.VegaLiteSchema._default_wrapper_classes()
+    module = types.ModuleType("nnlab_test_new_schema")
+    extra = type("Extra", (alt.VegaLiteSchema,), {"_schema": None, "__module__": module.__name__})
+    sys.modules[module.__name__] = module  # a module import is what adds Altair classes
+    try:
+        after = alt.VegaLiteSchema._default_wrapper_classes()
+        assert extra not in before and extra in after and len(after) == len(before) + 1
+    finally:
+        del sys.modules[module.__name__]
 
 
 def test_a_stable_spec_only_changes_in_its_data() -> None:
