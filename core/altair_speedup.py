@@ -37,6 +37,13 @@ dicts every rerun). The check is a pure function of (value, schema, root schema)
 remembered for values up to 2,000 characters of JSON (the matching, not whole charts, which keep
 Altair's own check). Specs come out identical (tests/test_speedup.py builds every page both ways), and
 an invalid chart still raises Altair's own error.
+
+6. Plain leaves. ``to_dict`` walks the spec with ``schemapi._todict``, which asks of every string and
+number whether it is a numpy value, a schema object, a list, a dict, and then whether it satisfies the
+``SchemaLike`` protocol, a runtime protocol check: 6 µs per leaf, about 7% of a Many classes rerun.
+An exact ``str``, ``int``, ``float``, ``bool`` or ``None`` falls through every one of those tests and
+comes back unchanged, so it now comes back at once (numpy scalars, subclasses and the rest still take
+Altair's path). Specs come out identical (tests/test_speedup.py).
 """
 
 from __future__ import annotations
@@ -189,6 +196,28 @@ def install_layers() -> bool:
     return True
 
 
+_LEAVES = (str, int, float, bool, type(None))
+
+
+def install_plain_leaves() -> bool:
+    """Let schemapi._todict hand back plain JSON values at once (see 6. above)."""
+    try:
+        from altair.utils import schemapi
+
+        original = schemapi._todict
+    except (ImportError, AttributeError):  # pragma: no cover - another Altair
+        return False
+    if getattr(original, "_nnlab_original", None) is not None:
+        return True
+
+    def _todict(obj: Any, *args: Any, **kwargs: Any) -> Any:
+        return obj if type(obj) in _LEAVES else original(obj, *args, **kwargs)
+
+    _todict._nnlab_original = original  # type: ignore[attr-defined]
+    schemapi._todict = _todict  # the recursion looks the name up in the module: every level gets it
+    return True
+
+
 MATCH_MEMO_CHARS = 2000  # longer values (whole charts) are checked every time
 MATCH_MEMO_SIZE = 4096
 
@@ -238,6 +267,7 @@ ACTIVE = install()
 VALIDATION_PATCHED = install_validation()
 LAYERS_PATCHED = install_layers()
 MATCH_MEMO = install_matching_memo()
+PLAIN_LEAVES = install_plain_leaves()
 
 
 # ---- 3. stable specs: new data without a new chart ----------------------------------------------------

@@ -29,15 +29,21 @@ PAGES = [
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_layers_without_copies_draw_the_same_charts(page: str, monkeypatch) -> None:
-    """Every chart of every page, built with the copy-free layers and with Altair's own path."""
+def test_layers_and_leaves_draw_the_same_charts_as_altairs_own_path(page: str, monkeypatch) -> None:
+    """Every chart of every page, built with the copy-free layers, the plain leaves and the kept class
+    walk, and with Altair's own code for all three."""
+    from altair.utils import schemapi
     from altair.vegalite.v6 import api
 
-    assert altair_speedup.LAYERS_PATCHED
+    assert altair_speedup.LAYERS_PATCHED and altair_speedup.PLAIN_LEAVES
     fast = page_app(page)
     no_errors(fast)
     for name in ("_remove_duplicate_params", "_combine_subchart_params", "_combine_subchart_data"):
         monkeypatch.setattr(api, name, getattr(api, name)._nnlab_original)
+    monkeypatch.setattr(schemapi, "_todict", schemapi._todict._nnlab_original)
+    for owner in (schemapi.SchemaBase, alt.VegaLiteSchema):
+        walk = owner.__dict__["_default_wrapper_classes"].__func__._nnlab_original
+        monkeypatch.setattr(owner, "_default_wrapper_classes", classmethod(walk))
     slow = page_app(page)
     no_errors(slow)
     assert chart_specs(fast) == chart_specs(slow) and len(chart_specs(fast)) >= 1
