@@ -75,7 +75,7 @@ def middle_size(n: int) -> int:
     return max(2, min(n - 1, 1 << round(math.log2(max(math.sqrt(n), 2)))))
 
 
-DRAWN = 400  # at most this many updates of a run are drawn, evenly spaced
+DRAWN = 200  # at most this many updates of a run are drawn, evenly spaced on the log axis they are drawn on
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,7 @@ class Run:
 
     batch_size: int
     hist: History
-    steps: np.ndarray  # the updates drawn (0: before any; always the first and the last), at most DRAWN
+    steps: np.ndarray  # the updates drawn (0: before any; every early one, then log-spaced), at most DRAWN
     update_loss: np.ndarray  # full training-set loss after each of those updates
 
 
@@ -101,7 +101,11 @@ def compare(cfg: TrainConfig, data: tuple[Dataset, Dataset], sizes: list[int]) -
 
 
 def thin(count: int, most: int = DRAWN) -> np.ndarray:
-    """At most `most` evenly spaced indices into range(count) (always the first and the last), for drawing."""
+    """At most `most` indices into range(count) for a log-x chart: 0, then evenly spaced in log(index).
+
+    Every one of the first few updates is kept (where a large batch's curve does all its moving) and the
+    last one always; evenly spaced indices would leave the first decade of a 4,000-update run empty.
+    """
     if count <= most:
         return np.arange(count)
-    return np.unique(np.linspace(0, count - 1, most).round().astype(int))
+    return np.unique(np.r_[0, np.geomspace(1, count - 1, most - 1).round().astype(int)])

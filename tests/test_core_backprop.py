@@ -132,23 +132,27 @@ def test_compare_runs_share_seed_and_start() -> None:
     runs = minibatch.compare(cfg, data_for(cfg), [1, minibatch.middle_size(120), 120])
     assert [r.batch_size for r in runs] == [1, 8, 120]
     assert len({tuple(r.hist.theta[0]) for r in runs}) == 1
-    assert [len(r.update_loss) for r in runs] == [361, 46, 4]  # every update, plus the start
+    assert [len(r.hist.update_theta) for r in runs] == [360, 45, 3]
+    assert [len(r.update_loss) for r in runs[1:]] == [46, 4]  # every update, plus the start
+    assert len(runs[0].update_loss) <= minibatch.DRAWN < 361  # more than drawn: thinned
     for r in runs:
         assert r.update_loss[-1] == pytest.approx(r.hist.train_loss[-1], rel=1e-5)
-        assert list(r.steps) == list(range(len(r.update_loss)))
+        assert r.steps[-1] == len(r.hist.update_theta)
 
 
-def test_compare_draws_at_most_400_updates_with_their_full_set_loss() -> None:
-    """Batch size 1 for 10 epochs is 1,200 updates: 400 are drawn, evenly, first and last included, each
-    with the BCE of the whole training set at the weights recorded after that update."""
+def test_compare_draws_every_early_update_then_log_spaced_ones_with_their_full_set_loss() -> None:
+    """Batch size 1 for 10 epochs is 1,200 updates, drawn on a log axis: every one of the first updates,
+    then evenly spaced in log(update), the last included; each with the BCE of the whole training set at
+    the weights recorded after that update."""
     cfg = _cfg(epochs=10)
     tr = data_for(cfg)[0]
     (run,) = minibatch.compare(cfg, (tr, tr), [1])
     thetas = [run.hist.theta[0]] + run.hist.update_theta
-    assert len(thetas) == 1201 and len(run.steps) == len(run.update_loss) == minibatch.DRAWN
-    assert run.steps[0] == 0 and run.steps[-1] == 1200 and (np.diff(run.steps) > 0).all()
-    assert np.diff(run.steps).max() - np.diff(run.steps).min() <= 1  # evenly spaced
-    for step, loss in zip(run.steps[::37], run.update_loss[::37]):
+    assert len(thetas) == 1201 and len(run.steps) == len(run.update_loss) <= minibatch.DRAWN
+    assert list(run.steps[:21]) == list(range(21)) and run.steps[-1] == 1200
+    gaps, ratios = np.diff(run.steps[1:]), run.steps[2:] / run.steps[1:-1]
+    assert ((gaps == 1) | (ratios < 1.1)).all()  # the next update, or at most 10% further on
+    for step, loss in zip(run.steps[::13], run.update_loss[::13]):
         z = augment(tr.X) @ torch.tensor(thetas[step])
         assert loss == pytest.approx(F.binary_cross_entropy_with_logits(z, tr.y).item(), rel=1e-5)
 
