@@ -176,7 +176,19 @@ class HandMLP:
     """
 
     def __init__(self, model: MLP, activation: str, task: str):
-        self.params = [p.detach().numpy() for p in model.parameters()]  # W₀, b₀, W₁, b₁, ...
+        params = list(model.parameters())
+        # one flat vector holds every parameter (the model's now view it), and one its gradient: an
+        # optimizer step is then one array operation instead of one per parameter (8.5 -> 1.5 µs)
+        flat = torch.cat([p.detach().reshape(-1) for p in params])
+        self.flat, self.grad = flat.numpy(), np.zeros(flat.numel(), np.float32)
+        self.params, self.grad_views = [], []  # W₀, b₀, W₁, b₁, ... and their gradients
+        start = 0
+        for p in params:
+            end = start + p.numel()
+            p.data = flat[start:end].view_as(p)
+            self.params.append(self.flat[start:end].reshape(p.shape))
+            self.grad_views.append(self.grad[start:end].reshape(p.shape))
+            start = end
         self.act, self.task = activation, task
 
     def forward(self, x: np.ndarray) -> tuple[np.ndarray, list[np.ndarray], list[np.ndarray]]:
@@ -208,10 +220,14 @@ class HandMLP:
 
     def theta(self) -> list[float]:
         """Every parameter as one flat list (the order of parameters_to_vector)."""
-        return np.concatenate([p.ravel() for p in self.params]).tolist()
+        return self.flat.tolist()
 
     def grads(self, x: np.ndarray, y: np.ndarray) -> list[np.ndarray]:
-        """∂(mean loss)/∂ each parameter on the batch (x = crossed inputs), in `params` order."""
+        """∂(mean loss)/∂ each parameter on the batch (x = crossed inputs), in `params` order.
+
+        They are written into `grad` (flat, the order of `flat`); the arrays returned are views of it,
+        overwritten by the next call.
+        """
         o, hs, zs = self.forward(x)
         n = x.shape[0]
         if self.task == "binary":
@@ -223,12 +239,13 @@ class HandMLP:
             d /= n
         else:
             d = 2 * (o - y[:, None]) / n
-        out: list[np.ndarray] = []
+        g = self.grad_views
         for i in range(len(self.params) // 2 - 1, -1, -1):
-            out += [d.sum(0), d.T @ hs[i]]
+            np.matmul(d.T, hs[i], out=g[2 * i])
+            np.add.reduce(d, axis=0, out=g[2 * i + 1])  # d.sum(0), without the wrapper
             if i:
                 d = (d @ self.params[2 * i]) * _np_act_grad(self.act, zs[i - 1], hs[i])
-        return out[::-1]
+        return g
 
 
 def _check_tuple(name: str, value: Any, allowed: Sequence[Any] | None, lo: int, hi: int) -> tuple:
@@ -374,7 +391,7 @@ def fit(
     task, X, y, n = cfg.task, tr.X, tr.y, len(tr)
     bs = min(cfg.batch_size, n)
     hand = HandMLP(model, cfg.activation, task)
-    params = hand.params  # numpy views: the optimizer's in-place steps update the model
+    params, grad = [hand.flat], [hand.grad]  # the model views `flat`: in-place steps update it
     opt = Optimizer(cfg.optimizer, cfg.lr, params, weight_decay=cfg.weight_decay)
     gen = torch.Generator().manual_seed(cfg.seed)
     hist = History(updates_per_epoch=math.ceil(n / bs))
@@ -402,7 +419,8 @@ def fit(
         Xp, yp = Xc[idx], ynp[idx]
         with np.errstate(all="ignore"):  # overflow is divergence, caught below
             for s in range(0, n, bs):
-                opt.step(params, hand.grads(Xp[s : s + bs], yp[s : s + bs]))
+                hand.grads(Xp[s : s + bs], yp[s : s + bs])
+                opt.step(params, grad)
         torch.randperm(n, generator=gen)  # the sampler's closing draw
         loss = record()
         if not (math.isfinite(loss) and np.isfinite(hist.theta[-1]).all()) or loss > limit:
