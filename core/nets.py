@@ -384,8 +384,12 @@ def fit(
     on_epoch: EpochCallback | None = None,
     data: tuple[Dataset, Dataset] | None = None,
     model: MLP | None = None,
+    epochs: int | None = None,
 ) -> History:
-    """Train the config's network; on_epoch(epoch, history) may return False to stop."""
+    """Train the config's network; on_epoch(epoch, history) may return False to stop.
+
+    `epochs` overrides cfg.epochs; 0 gives only the first row, the starting network's losses.
+    """
     tr, te = data if data is not None else net_data(cfg)
     model = model if model is not None else build(cfg)
     task, X, y, n = cfg.task, tr.X, tr.y, len(tr)
@@ -411,7 +415,7 @@ def fit(
         return loss
 
     limit = DIVERGENCE_FACTOR * max(record(), baseline(task, cfg, y))
-    for epoch in range(1, cfg.epochs + 1):
+    for epoch in range(1, (cfg.epochs if epochs is None else epochs) + 1):
         # the draws DataLoader(shuffle=True, generator=gen) makes for one epoch
         torch.empty((), dtype=torch.int64).random_(generator=gen)
         order = torch.randperm(n, generator=gen)

@@ -67,7 +67,7 @@ def lesson() -> None:
         nets.metrics(hist, epoch)
         st.caption(ui.T("beyond.norm", norm=f"{weight_norm(model):.3f}", wd=cfg.weight_decay))
         twin = replace(cfg, weight_decay=0.0)
-        base = nets.finished(twin) if cfg.weight_decay > 0 and hist is not None else None
+        base = nets.finished(twin) if cfg.weight_decay > 0 and hist.epochs_run else None
         if base is not None:
             st.markdown(ui.T("beyond.compare", wd=cfg.weight_decay))
             for col, c, h in zip(st.columns(2), (cfg, twin), (hist, base)):

@@ -105,6 +105,33 @@ def test_beyond_presets_and_train_button() -> None:
         no_errors(at)
 
 
+def test_a_waiting_run_shows_the_untrained_network_and_train_keeps_the_elements() -> None:
+    """Before Train: epoch 0, with the starting network's losses (checked with torch); after it, the same
+    charts, metrics and sliders (the browser swaps their data instead of building new charts)."""
+    import torch.nn.functional as F
+
+    from core.nets import NetConfig, build, cross, net_data
+
+    at = page_app("beyond.py")
+    _button(at, "XOR with hidden layers 4, 2").click().run()
+    assert at.info and "Train" in at.info[-1].value
+    shape = [len(at.metric), len(chart_specs(at)), [s.label for s in at.slider]]
+    replay = next(s for s in at.slider if s.label == "Show the model after epoch")
+    assert replay.value == 0 and replay.disabled
+    shown = {m.label: float(m.value.rstrip("%")) for m in at.metric}
+    cfg = NetConfig(n=500, dataset="xor", noise=at.session_state["beyond.noise"], hidden=(4, 2), epochs=150)
+    model, (tr, te) = build(cfg), net_data(cfg)
+    for label, ds in (("Train loss", tr), ("Test loss", te)):
+        logits = model(cross(ds.X, model.features))[:, 0]
+        want = F.binary_cross_entropy_with_logits(logits, ds.y).item()
+        assert shown[label] == pytest.approx(want, abs=6e-5), label
+    _button(at, "Train").click().run()
+    no_errors(at)
+    assert [len(at.metric), len(chart_specs(at)), [s.label for s in at.slider]] == shape
+    replay = next(s for s in at.slider if s.label == "Show the model after epoch")
+    assert replay.value == 150 and not replay.disabled
+
+
 def test_beyond_reports_divergence() -> None:
     at = page_app("beyond.py")
     _widget(at, "beyond.lr").set_value(10.0).run()

@@ -28,7 +28,6 @@ from core.nets import (
     WD_STEPS,
     NetConfig,
     available_features,
-    build,
     fit,
     model_at,
 )
@@ -174,8 +173,16 @@ def trained(cfg: NetConfig, _hist: History | None = None) -> History:
     return _hist if _hist is not None else fit(cfg)
 
 
-def run(p: str, cfg: NetConfig, data: tuple[Dataset, Dataset]) -> History | None:
-    """Train on the button (with progress), or right away when the run is cheap; None while waiting."""
+@st.cache_data(max_entries=128, show_spinner=False)
+def untrained(cfg: NetConfig) -> History:
+    """The run before its first update (one row: the starting network's losses), cached by config."""
+    return fit(cfg, epochs=0)
+
+
+def run(p: str, cfg: NetConfig, data: tuple[Dataset, Dataset]) -> History:
+    """Train on the button (with progress), or right away when the run is cheap. While it waits for the
+    button, the untrained run (epoch 0 only): the page then has the same elements before and after
+    training, and Train only swaps their data (no chart is built anew in the browser)."""
     n_train = len(data[0])
     updates = cfg.epochs * -(-n_train // min(cfg.batch_size, n_train))
     done = st.session_state.setdefault("_nets_done", set())
@@ -204,7 +211,7 @@ def run(p: str, cfg: NetConfig, data: tuple[Dataset, Dataset]) -> History | None
     if cfg in done or updates <= CHEAP_UPDATES:
         return trained(cfg)
     status.info(ui.T("beyond.press_train", updates=updates))
-    return None
+    return untrained(cfg)
 
 
 def finished(cfg: NetConfig) -> History | None:
@@ -216,10 +223,8 @@ def finished(cfg: NetConfig) -> History | None:
     return None
 
 
-def model_for(p: str, cfg: NetConfig, hist: History | None):
-    """(model, epoch shown): the model after the chosen epoch of the run, or the untrained one."""
-    if hist is None:
-        return build(cfg), 0
+def model_for(p: str, cfg: NetConfig, hist: History):
+    """(model, epoch shown): the model after the epoch chosen on the run's replay slider."""
     last = hist.epochs_run
     if hist.diverged_at is not None:
         st.error(ui.T("training.diverged", epoch=hist.diverged_at, lr=cfg.lr), icon="💥")
@@ -229,10 +234,8 @@ def model_for(p: str, cfg: NetConfig, hist: History | None):
     return model_at(cfg, hist, epoch), epoch
 
 
-def metrics(hist: History | None, epoch: int, with_acc: bool = True) -> None:
+def metrics(hist: History, epoch: int, with_acc: bool = True) -> None:
     """Train/test loss (and accuracy) at the shown epoch."""
-    if hist is None:
-        return
     m = st.columns(4 if with_acc else 2)
     m[0].metric(ui.T("training.train_loss"), ui.fmt(hist.train_loss[epoch], 4))
     m[1].metric(ui.T("training.test_loss"), ui.fmt(hist.test_loss[epoch], 4))
@@ -242,11 +245,9 @@ def metrics(hist: History | None, epoch: int, with_acc: bool = True) -> None:
 
 
 def curves(
-    hist: History | None, epoch: int, text: dict[str, str], with_acc: bool = True, scale: float = 1.0
+    hist: History, epoch: int, text: dict[str, str], with_acc: bool = True, scale: float = 1.0
 ) -> None:
     """Loss (and accuracy) curves of the run."""
-    if hist is None:
-        return
     e = np.arange(hist.epochs_run + 1)
     tr, te = text["train"], text["test"]
     charts = [
