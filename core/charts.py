@@ -200,8 +200,13 @@ def curves_chart(
     y_domain: tuple[float, float] | None = None,
     height: int = 220,
     scale: float = 1.0,
+    x_max: int | None = None,
 ) -> alt.LayerChart:
-    """Line chart of several per-epoch series (dashed vs solid, not only colour), with an epoch marker."""
+    """Line chart of several per-epoch series (dashed vs solid, not only colour), with an epoch marker.
+
+    x_max fixes the epoch axis at 0..x_max (the planned run): a run not yet trained (epoch 0 only, drawn
+    as a point) shows the empty axis it will fill, with the same spec it will have when trained.
+    """
     rows = [
         {"epoch": int(e), "value": float(v), "series": name}
         for name, vals in series.items()
@@ -215,17 +220,16 @@ def curves_chart(
         title=title,
         scale=alt.Scale(domain=list(y_domain)) if y_domain else alt.Scale(zero=False),
     )
+    x_scale = alt.Scale(domain=[0, x_max], nice=False) if x_max else alt.Undefined
+    x_enc = alt.X("epoch:Q", title=x_title, scale=x_scale)
+    colours = alt.Scale(domain=names, range=["#0072B2", "#D55E00", "#009E73"][: len(names)])
     lines = (
         alt.Chart(df)
         .mark_line(strokeWidth=2.5 * scale)
         .encode(
-            x=alt.X("epoch:Q", title=x_title),
+            x=x_enc,
             y=y_enc,
-            color=alt.Color(
-                "series:N",
-                scale=alt.Scale(domain=names, range=["#0072B2", "#D55E00", "#009E73"][: len(names)]),
-                legend=alt.Legend(title=None, orient="top"),
-            ),
+            color=alt.Color("series:N", scale=colours, legend=alt.Legend(title=None, orient="top")),
             strokeDash=alt.StrokeDash(
                 "series:N",
                 scale=alt.Scale(domain=names, range=[[1, 0], [6, 3], [2, 2]][: len(names)]),
@@ -235,6 +239,9 @@ def curves_chart(
         )
     )
     layers = [lines]
+    if x_max:  # the starting values as points: a line needs two epochs to show
+        dots = alt.Chart(df[df["epoch"] == 0]).mark_point(filled=True, size=40 * scale**2, opacity=1)
+        layers.append(dots.encode(x=x_enc, y=y_enc, color=alt.Color("series:N", scale=colours, legend=None)))
     if marker is not None:
         rule = alt.Chart(pd.DataFrame({"epoch": [marker]})).mark_rule(color="#555", strokeDash=[3, 3])
         layers.append(rule.encode(x="epoch:Q"))

@@ -88,7 +88,7 @@ def lesson() -> None:
         weights = feature_weights(model)
         ui.chart(st, feature_weights_chart(weights, text), width="stretch")
         st.caption(", ".join(f"{k} = {v:+.3f}" for k, v in weights.items()))
-    nets.curves(hist, epoch, text, scale=S)
+    nets.curves(hist, epoch, text, cfg.epochs, scale=S)
 
 
 lesson()

@@ -47,7 +47,7 @@ def classes() -> None:
         st.caption(ui.T("tasks.probe_sum", s=f"{sum(probs):.4f}", cls=max(range(k), key=probs.__getitem__)))
     st.markdown(f"**{ui.T('beyond.network')}**")
     ui.chart(st, network_chart(model, maps, act, "classes", text), width="content")
-    nets.curves(hist, epoch, text, scale=S)
+    nets.curves(hist, epoch, text, cfg.epochs, scale=S)
 
 
 @share.section("tasks")
@@ -72,7 +72,7 @@ def regression() -> None:
         st.caption(ui.T("tasks.baseline", var=f"{float(y.var(unbiased=False)):.4f}"))
     st.markdown(f"**{ui.T('beyond.network')}**")
     ui.chart(st, network_chart(model, maps, act, "regression", text, out_range=(lo, hi)), width="content")
-    nets.curves(hist, epoch, text, with_acc=False, scale=S)
+    nets.curves(hist, epoch, text, cfg.epochs, with_acc=False, scale=S)
 
 
 with tab_c:

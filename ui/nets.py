@@ -245,9 +245,14 @@ def metrics(hist: History, epoch: int, with_acc: bool = True) -> None:
 
 
 def curves(
-    hist: History, epoch: int, text: dict[str, str], with_acc: bool = True, scale: float = 1.0
+    hist: History,
+    epoch: int,
+    text: dict[str, str],
+    planned: int,
+    with_acc: bool = True,
+    scale: float = 1.0,
 ) -> None:
-    """Loss (and accuracy) curves of the run."""
+    """Loss (and accuracy) curves of the run, on an epoch axis as long as the `planned` run."""
     e = np.arange(hist.epochs_run + 1)
     tr, te = text["train"], text["test"]
     charts = [
@@ -258,12 +263,15 @@ def curves(
             epoch,
             text["epoch"],
             scale=scale,
+            x_max=planned,
         )
     ]
     if with_acc:
         acc = {tr: np.array(hist.train_acc), te: np.array(hist.test_acc)}
         charts.append(
-            curves_chart(e, acc, text["accuracy"], epoch, text["epoch"], y_domain=(0.0, 1.0), scale=scale)
+            curves_chart(
+                e, acc, text["accuracy"], epoch, text["epoch"], (0.0, 1.0), scale=scale, x_max=planned
+            )
         )
     for col, chart in zip(st.columns(len(charts)), charts):
         ui.chart(col, chart, width="stretch")
