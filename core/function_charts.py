@@ -8,7 +8,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from core.charts import scaled
+from core.charts import long_frame, scaled
 
 COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
 DASHES = ([1, 0], [6, 3], [2, 2], [8, 2, 2, 2])
@@ -42,13 +42,9 @@ def series_chart(
 ) -> alt.LayerChart:
     """Several curves over one x (solid, dashed, dotted: not only colour), optional points at x_mark."""
     xs = _np(x)
-    rows = [
-        (float(a), float(b), name)
-        for name, vals in series.items()
-        for a, b in zip(xs, _np(vals))
-        if np.isfinite(b) and (not log or b > 0)
-    ]
-    df = pd.DataFrame(rows, columns=["x", "y", "series"])
+    df = long_frame(
+        {name: (xs, _np(vals)) for name, vals in series.items()}, keep=(lambda a, b: b > 0) if log else None
+    )
     names = list(series)
     color = alt.Color(
         "series:N",

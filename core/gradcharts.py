@@ -11,7 +11,7 @@ import pandas as pd
 import torch
 
 from core.backprop import Node
-from core.charts import class_color, line_layer, perceptron_chart, points_layer, scaled
+from core.charts import class_color, line_layer, long_frame, perceptron_chart, points_layer, scaled
 from core.grid import Bounds, boundary_segment, png_data_url
 from core.landscape import LOSS_STOPS, loss_png
 
@@ -283,14 +283,8 @@ def curves(
     scale: float = 1.0,
 ) -> alt.Chart:
     """Overlaid curves {name: (x, y)}; colour and dash tell them apart; log x for update counts."""
-    rows = [
-        {"x": float(a), "y": float(b), "series": name}
-        for name, (xs, ys) in series.items()
-        for a, b in zip(xs, ys)
-        if math.isfinite(b) and (a > 0 or not log_x)
-    ]
     names = list(series)
-    df = pd.DataFrame(rows, columns=["x", "y", "series"])
+    df = long_frame(series, keep=(lambda xs, ys: xs > 0) if log_x else None)
     chart = (
         alt.Chart(df)
         .mark_line(strokeWidth=2.2 * scale)
