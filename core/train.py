@@ -1,8 +1,9 @@
 """Training a perceptron with mini-batch gradient descent: one frozen config, one lean trainer.
 
 The hot loop uses the hand-derived gradient of BCE through a sigmoid, (p - y)·x, on numpy views
-of the weight tensor, and consumes its `torch.Generator` exactly as `DataLoader(shuffle=True)` does, so it
-lands on the same weights as the book-style loop (`nn.Module` + `torch.optim` + `DataLoader`).
+of the weight tensor (plain SGD on small batches: in Python floats, `sgd_epoch`), and consumes its
+`torch.Generator` exactly as `DataLoader(shuffle=True)` does, so it lands on the same weights as the
+book-style loop (`nn.Module` + `torch.optim` + `DataLoader`).
 """
 
 from __future__ import annotations
