@@ -5,7 +5,7 @@
 Altair (6.x) turns a string channel such as ``x2="x2:Q"`` or a tooltip ``"series:N"`` into an object via
 ``SchemaBase.from_dict``, and every such call re-hashes the JSON schema of ~700 wrapper classes (about
 4 ms each; a decision chart made 40 of them). The table depends only on the set of classes, so we keep
-the first one per set. Finding that set walks the ~580 classes again on each call (0.2 ms; 36 calls,
+the first one per set. Finding that set walks the ~570 classes again on each call (0.2 ms; 36 calls,
 8% of a Many classes rerun), so the walk is kept too, until the next import: Altair's classes are all
 defined when its modules load. Specs come out identical (tests/test_core.py checks); if Altair's
 internals ever change shape, this does nothing.
