@@ -21,6 +21,7 @@ trains exactly as far as the Playground has to get; the shown test loss is check
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 import time
 from collections.abc import Callable
@@ -186,4 +187,6 @@ if __name__ == "__main__":
     ap.add_argument("--quick", action="store_true", help="smoke run")
     ap.add_argument("--presses", type=int, default=None)
     a = ap.parse_args()
+    gc.collect()
+    gc.freeze()  # as the server does (ui.settle_heap): "trainer alone" then skips collections of torch
     main(a.quick, a.presses)
