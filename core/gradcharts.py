@@ -285,21 +285,16 @@ def curves(
     """Overlaid curves {name: (x, y)}; colour and dash tell them apart; log x for update counts."""
     names = list(series)
     df = long_frame(series, keep=(lambda xs, ys: xs > 0) if log_x else None)
-    x = alt.X("x:Q", title=x_title)
+    x_scale, x_axis = alt.Scale(), alt.Undefined
     if log_x:  # grid lines at 1, 10, 100, ... only (Vega's default draws one at every 1-9 of each decade)
         top = max(float(df["x"].max()) if len(df) else 1.0, 10.0)
         decades = [10**k for k in range(math.ceil(math.log10(top)) + 1)]
-        x = alt.X(
-            "x:Q",
-            title=x_title,
-            scale=alt.Scale(type="log", domain=[1, decades[-1]]),
-            axis=alt.Axis(values=decades),
-        )
+        x_scale, x_axis = alt.Scale(type="log", domain=[1, decades[-1]]), alt.Axis(values=decades)
     chart = (
         alt.Chart(df)
         .mark_line(strokeWidth=2.2 * scale)
         .encode(
-            x=x,
+            x=alt.X("x:Q", title=x_title, scale=x_scale, axis=x_axis),
             y=alt.Y("y:Q", title=y_title, scale=alt.Scale(zero=False)),
             color=alt.Color(
                 "series:N",

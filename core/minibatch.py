@@ -94,7 +94,8 @@ def compare(cfg: TrainConfig, data: tuple[Dataset, Dataset], sizes: list[int]) -
     for bs in sizes:
         h = train(replace(cfg, batch_size=bs), data=data, record_updates=True)
         steps = thin(len(h.update_theta) + 1)
-        thetas = np.array([h.theta[0]] + h.update_theta, dtype=np.float32)[steps]
+        path = [h.theta[0]] + h.update_theta  # step 0 is the start
+        thetas = np.array([path[i] for i in steps], dtype=np.float32)
         with np.errstate(all="ignore"):
             runs.append(Run(bs, h, steps, loss_at(thetas, data[0])))
     return runs

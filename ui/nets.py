@@ -174,9 +174,10 @@ def trained(cfg: NetConfig, _hist: History | None = None) -> History:
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
-def untrained(cfg: NetConfig) -> History:
-    """The run before its first update (one row: the starting network's losses), cached by config."""
-    return fit(cfg, epochs=0)
+def untrained(cfg: NetConfig, _data: tuple[Dataset, Dataset]) -> History:
+    """The run before its first update (one row: the starting network's losses), cached by config
+    (_data, the config's own points, is not part of the key)."""
+    return fit(cfg, data=_data, epochs=0)
 
 
 def run(p: str, cfg: NetConfig, data: tuple[Dataset, Dataset]) -> History:
@@ -211,7 +212,7 @@ def run(p: str, cfg: NetConfig, data: tuple[Dataset, Dataset]) -> History:
     if cfg in done or updates <= CHEAP_UPDATES:
         return trained(cfg)
     status.info(ui.T("beyond.press_train", updates=updates))
-    return untrained(cfg)
+    return untrained(cfg, data)
 
 
 def finished(cfg: NetConfig) -> History | None:
