@@ -274,10 +274,13 @@ PLAIN_LEAVES = install_plain_leaves()
 
 
 def _arrow(df: Any) -> bytes:
-    """A DataFrame as Arrow IPC stream bytes (what Streamlit sends for chart data)."""
+    """A DataFrame as Arrow IPC stream bytes (what Streamlit sends for chart data).
+
+    One thread: left to choose, pyarrow converts a frame of more than 100 rows per column on a new
+    thread pool per call (2,000 rows: 0.9 ms instead of 0.24 ms, and more on a busy server)."""
     import pyarrow as pa
 
-    table = pa.Table.from_pandas(df)
+    table = pa.Table.from_pandas(df, nthreads=1)
     sink = pa.BufferOutputStream()
     with pa.ipc.new_stream(sink, table.schema) as writer:
         writer.write_table(table)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import altair as alt
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest
@@ -125,6 +126,25 @@ def test_a_stable_spec_only_changes_in_its_data() -> None:
     assert one["layer"][0]["data"] == {"name": "nnlab_data_0"}
     reference = chart(1.0).to_dict()  # Altair's own spec: the same marks and encodings
     assert [lay["encoding"] for lay in one["layer"]] == [lay["encoding"] for lay in reference["layer"]]
+
+
+def test_chart_data_goes_as_the_same_arrow_bytes_streamlit_would_send() -> None:
+    """One-thread conversion gives exactly Streamlit's own bytes, also for a frame big enough that
+    pyarrow would have used a thread pool (more than 100 rows per column)."""
+    from streamlit import dataframe_util
+
+    rng = np.random.default_rng(0)
+    for rows in (3, 2_000):
+        df = pd.DataFrame(
+            {
+                "x": rng.normal(size=rows),
+                "cls": rng.choice(["class 1", "클래스 2"], rows),
+                "k": np.arange(rows),
+            }
+        )
+        sent = altair_speedup._arrow(df)
+        assert sent == dataframe_util.convert_anything_to_arrow_bytes(df)
+        assert _table(sent)["cls"].tolist() == df["cls"].tolist()
 
 
 def test_moving_the_weights_keeps_the_perceptron_charts_spec() -> None:
