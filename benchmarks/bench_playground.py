@@ -3,11 +3,12 @@
     python benchmarks/bench_playground.py            # full run: 5 presses per case
     python benchmarks/bench_playground.py --quick    # smoke run: 1 press
 
-For each case in CASES, in headless Chromium: open the case's page, choose its settings with the
-page's own widgets, then press its Train button (Enter on the focused button) and time keydown ->
-the run has finished and the decision chart shows the trained boundary (benchmarks/browser.py's
-"pixels"). The same run times a key press on the bare app's slider, the ratio's baseline. In
-process, it also times the trainer alone to the Playground's finish line (test loss < 0.05).
+For each case in CASES, in headless Chromium, before every press: load the case's page afresh (a new,
+untrained session) and choose its settings with the page's own widgets. Then press its Train button
+(Enter on the focused button) and time keydown -> the run has finished and the decision chart shows
+the trained boundary (benchmarks/browser.py's "pixels"). The same run times a key press on the bare
+app's slider, the ratio's baseline. In process, it also times the trainer alone to the Playground's
+finish line (test loss < 0.05).
 
 Reference (not from this run; /work/shared/DESIGN.md): TF Playground, circle and XOR with hidden
 layers 4,2, reaches test loss < 0.05 in 1.2-1.3 s (~54 epochs/s, one epoch per frame).
@@ -157,9 +158,12 @@ def main(quick: bool = False, presses: int | None = None, env: tuple | None = No
         for _ in range(presses):
             base.append(press_to_pixels(bare, bare_slider).total)
             for (case, tab), sel, url in zip(tabs, buttons, urls):
-                if case.query:  # a network page keeps its trained picture: each press starts untrained
-                    tab.goto(url, wait_until="commit")
-                    ready(tab)
+                # each press starts from a freshly loaded, untrained page: a page keeps its trained picture,
+                # and a second Train press that ends on the same picture leaves nothing new to paint
+                tab.goto(url, wait_until="commit")
+                ready(tab)
+                for key, label in case.choose.items():
+                    choose(tab, key, label)
                 lab[case.name].append(press_to_pixels(tab, sel, key="Enter").total)
         b50, _ = summary(base)
         for case, tab in tabs:
