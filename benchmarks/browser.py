@@ -74,13 +74,15 @@ def have_chromium() -> bool:
     return chromium_path() is not None
 
 
-def start_server(script: str = "streamlit_app.py", *extra: str) -> tuple[str, subprocess.Popen]:
-    """Start `streamlit run script` on a free port (not waiting for it); (base URL, process)."""
+def start_server(
+    script: str = "streamlit_app.py", *extra: str, cwd: Path = ROOT
+) -> tuple[str, subprocess.Popen]:
+    """Start `streamlit run script` in `cwd` on a free port (not waiting for it); (base URL, process)."""
     port = free_port()
     cmd = [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port)]
     cmd += ["--server.address", "127.0.0.1", "--server.headless", "true", *extra]
     proc = subprocess.Popen(
-        cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+        cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
     )
     return f"http://127.0.0.1:{port}", proc
 

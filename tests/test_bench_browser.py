@@ -21,6 +21,7 @@ if not chromium_path() and os.environ.get("CI") != "true":
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+import bench_ab  # noqa: E402
 import bench_cold  # noqa: E402
 import bench_playground  # noqa: E402
 import bench_slider  # noqa: E402
@@ -57,3 +58,20 @@ def test_cold_start_smoke(env, capsys) -> None:
     figures = bench_cold.main(quick=True, browser=env[0])
     assert "cold start" in capsys.readouterr().out
     assert figures["lab home/bare+torch"] > 0
+
+
+def test_ab_smoke_interleaves_two_servers(capsys) -> None:
+    figures = bench_ab.main(quick=True)
+    out = capsys.readouterr().out
+    assert "A = ., B = ." in out and "perceptron" in out
+    assert figures["perceptron/A@p50_ms"] > 0 and figures["perceptron/B@p50_ms"] > 0
+    assert figures["perceptron/B÷A@p50"] > 0 and figures["perceptron/A÷A@p50"] > 0
+
+
+def test_ab_checks_out_a_revision_and_removes_it_after() -> None:
+    with bench_ab.checkout("HEAD") as tree:
+        assert tree != ROOT and (tree / "streamlit_app.py").exists()
+        assert (tree / ".streamlit" / "config.toml").exists()
+    assert not tree.exists()
+    with bench_ab.checkout(".") as tree:
+        assert tree == ROOT
