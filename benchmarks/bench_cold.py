@@ -36,7 +36,7 @@ PAINTED = """([charts]) => {
   if (!app || app.getAttribute('data-test-script-state') === 'running') return false;
   const main = document.querySelector('[data-testid=stMain]');
   if (!main || !main.querySelector('h1')) return false;
-  return main.querySelectorAll('[data-testid=stVegaLiteChart] svg.marks').length >= charts;
+  return main.querySelectorAll('[data-testid=stVegaLiteChart] :is(canvas, svg.marks)').length >= charts;
 }"""
 
 # (label, script, path, charts that must be painted)

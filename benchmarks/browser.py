@@ -1,11 +1,12 @@
 """Shared pieces of the browser benchmarks: the lab's pages, servers, Chromium, and "slider -> pixels".
 
 "Pixels" is measured inside the page. Before a key press on a slider, `BENCH_JS` records a
-fingerprint of every chart in the main area (SVG markup hash for Vega's SVG renderer, a downsampled
-pixel hash for a <canvas>, the `src` of an <img>) and watches the app's
-`data-test-script-state` and the charts' DOM with MutationObservers. The press is timed by the
-keydown event's own timestamp. On every animation frame it checks: the script run that the press
-started has finished, the charts' fingerprint differs from before the press, and no chart mutated
+fingerprint of every chart in the main area (SVG markup hash for Vega's SVG renderer, a hash of a
+64x64 downsample for a <canvas>, the `src` of an <img>) and watches the app's
+`data-test-script-state` and the charts' DOM with MutationObservers; a canvas redraw, which changes
+no DOM, is seen through `clearRect` (Vega starts every canvas redraw with it). The press is timed by
+the keydown event's own timestamp. On every animation frame it checks: the script run that the press
+started has finished, the charts' fingerprint differs from before the press, and no chart changed
 since the previous frame. The first frame where all three hold is "painted"; its rAF timestamp
 minus the keydown timestamp is the latency. `run_start` (keydown -> the app shows "running") is
 reported too: it is Streamlit's slider debounce plus the round trip, the same for every page.

@@ -3,15 +3,31 @@
   const main = document.querySelector('[data-testid=stMain]') || document.body;
   const app = document.querySelector('[data-testid=stApp]');
   const hash = (s) => { let h = 2166136261; for (let i = 0; i < s.length; i++) { h ^= s.charCodeAt(i); h = Math.imul(h, 16777619); } return h >>> 0; };
-  const small = document.createElement('canvas'); small.width = small.height = 16;
+  // a canvas is compared through a 64x64 downsample (averaging: a mark that moves a pixel still shows)
+  const S = 64, small = document.createElement('canvas'); small.width = small.height = S;
   const sctx = small.getContext('2d', {willReadFrequently: true});
+  // Vega's canvas renderer changes no DOM when it redraws; it starts every redraw with clearRect, which
+  // is patched (once) to count as a chart mutation, so "quiet" waits for canvases as it does for SVG
+  const proto = CanvasRenderingContext2D.prototype;
+  if (!proto.__benchClear) {
+    proto.__benchClear = proto.clearRect;
+    proto.clearRect = function (...args) {
+      if (this.canvas !== small && window.__bench && window.__bench.drew) window.__bench.drew(this.canvas);
+      return proto.__benchClear.apply(this, args);
+    };
+  }
   const charts = () => main.querySelectorAll('[data-testid=stVegaLiteChart], [data-testid=stImage], [data-testid=stPlotlyChart], [data-testid=stArrowVegaLiteChart]');
   const fingerprint = () => {
     const parts = [];
     for (const c of charts()) {
       for (const svg of c.querySelectorAll('svg.marks')) parts.push(hash(svg.innerHTML));
       for (const cv of c.querySelectorAll('canvas')) {
-        try { sctx.clearRect(0, 0, 16, 16); sctx.drawImage(cv, 0, 0, 16, 16); parts.push(hash(String(sctx.getImageData(0, 0, 16, 16).data))); }
+        try {
+          sctx.clearRect(0, 0, S, S); sctx.drawImage(cv, 0, 0, S, S);
+          const d = sctx.getImageData(0, 0, S, S).data; let h = 2166136261;
+          for (let i = 0; i < d.length; i++) { h ^= d[i]; h = Math.imul(h, 16777619); }
+          parts.push(h >>> 0);
+        }
         catch (e) { parts.push(cv.width * 7 + cv.height); }
       }
       for (const img of c.querySelectorAll('img')) parts.push(hash(img.src));
@@ -32,6 +48,11 @@
         }
       });
       mo.observe(main, {subtree: true, childList: true, attributes: true, characterData: true});
+      window.__bench.drew = (cv) => {
+        if (!cv.closest || !cv.closest(CHART)) return;
+        st.lastMut = performance.now();
+        if (st.press !== null) st.chartMut = true;
+      };
       const so = new MutationObserver((records) => {
         if (st.press === null) return;
         const now = performance.now();
@@ -49,7 +70,9 @@
         const finished = st.runEnd !== null || (idle && st.chartMut && st.press !== null);
         if (finished && !document.querySelector('[data-stale=true]')) {
           const quiet = st.lastMut === prevMut;
-          if (quiet && (sameOk ? st.chartMut : fingerprint() !== st.before)) {
+          // a Train press may end on the picture it started from: then a chart's DOM must have changed
+          // (a canvas redraw changes no DOM, but it changes the picture when there is a new one)
+          if (quiet && (fingerprint() !== st.before || (sameOk && st.chartMut))) {
             st.done = now; mo.disconnect(); so.disconnect(); return;
           }
         }

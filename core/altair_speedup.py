@@ -287,8 +287,9 @@ def _arrow(df: Any) -> bytes:
     return sink.getvalue().to_pybytes()
 
 
-def _named(chart: Any, datasets: dict[str, bytes]) -> Any:
-    """A shallow copy of `chart` whose DataFrames are replaced by datasets named by position."""
+def _named(chart: Any, datasets: dict[str, bytes], rows: list[int] | None = None) -> Any:
+    """A shallow copy of `chart` whose DataFrames are replaced by datasets named by position (their
+    lengths are appended to `rows`)."""
     import altair as alt
     import pandas as pd
 
@@ -296,16 +297,37 @@ def _named(chart: Any, datasets: dict[str, bytes]) -> Any:
     for part in ("layer", "hconcat", "vconcat", "concat"):
         children = getattr(out, part, alt.Undefined)
         if isinstance(children, list):
-            setattr(out, part, [_named(c, datasets) for c in children])
+            setattr(out, part, [_named(c, datasets, rows) for c in children])
     inner = getattr(out, "spec", alt.Undefined)
     if isinstance(inner, alt.TopLevelMixin):
-        out.spec = _named(inner, datasets)
+        out.spec = _named(inner, datasets, rows)
     data = getattr(out, "data", alt.Undefined)
     if isinstance(data, pd.DataFrame):
         name = f"nnlab_data_{len(datasets)}"
         datasets[name] = _arrow(data)
         out.data = alt.NamedData(name=name)
+        if rows is not None:
+            rows.append(len(data))
     return out
+
+
+# A chart with more data rows than this is drawn on a canvas, without a description per mark.
+DENSE_ROWS = 100
+
+
+def dense(spec: dict[str, Any]) -> dict[str, Any]:
+    """Ask the browser to draw `spec` on a canvas, without an ARIA description per mark (in place).
+
+    Streamlit's frontend draws with Vega's SVG renderer, which keeps a DOM node per mark, and builds
+    an `aria-label` for every mark through Vega's CSP-safe expression interpreter. It switches to a
+    canvas itself only above 2,000 marks (and drops per-mark ARIA above 5,000). The lab's scatter
+    plots and curves have a few hundred marks and redraw on every slider move; measured with
+    benchmarks/bench_ab.py, canvas and no per-mark ARIA together made slider -> pixels 5-15% faster
+    on Training, Mini-batches, Beyond and Many classes. Axes and legends keep their ARIA; settings
+    already in the spec win."""
+    spec.setdefault("usermeta", {}).setdefault("embedOptions", {}).setdefault("renderer", "canvas")
+    spec.setdefault("config", {}).setdefault("mark", {}).setdefault("aria", False)
+    return spec
 
 
 def stable_spec(chart: Any) -> dict[str, Any]:
@@ -316,15 +338,16 @@ def stable_spec(chart: Any) -> dict[str, Any]:
     slider move. With names that depend only on the chart's structure, the spec stays the same while
     only data moves, and Streamlit's frontend just swaps the datasets in the existing view. The data
     goes as Arrow bytes under ``datasets``, which ``st.vega_lite_chart`` passes on as is. Without a
-    theme, like Streamlit's own conversion.
+    theme, like Streamlit's own conversion. A chart of more than `DENSE_ROWS` data rows is `dense`.
     """
     import altair as alt
 
     datasets: dict[str, bytes] = {}
+    rows: list[int] = []
     # not "top level": Altair then adds neither its default theme (Streamlit draws with none) nor
     # a dataset of its own; the schema URL is all that is left to add
-    spec = _named(chart, datasets).to_dict(context={"top_level": False})
+    spec = _named(chart, datasets, rows).to_dict(context={"top_level": False})
     spec["$schema"] = alt.SCHEMA_URL
     if datasets:
         spec["datasets"] = {**spec.get("datasets", {}), **datasets}
-    return spec
+    return dense(spec) if sum(rows) > DENSE_ROWS else spec

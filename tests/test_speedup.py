@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 
 import altair as alt
 import numpy as np
@@ -145,6 +146,35 @@ def test_chart_data_goes_as_the_same_arrow_bytes_streamlit_would_send() -> None:
         sent = altair_speedup._arrow(df)
         assert sent == dataframe_util.convert_anything_to_arrow_bytes(df)
         assert _table(sent)["cls"].tolist() == df["cls"].tolist()
+
+
+def test_a_chart_of_many_rows_is_drawn_on_a_canvas_without_a_label_per_mark() -> None:
+    """Above DENSE_ROWS data rows (summed over the layers) a chart asks for Vega's canvas renderer and
+    no ARIA description per mark; at or below it, Streamlit's defaults (SVG, per-mark ARIA) stay."""
+
+    def chart(rows: int, **config) -> alt.LayerChart:
+        pts = pd.DataFrame({"x": np.arange(rows - 2, dtype=float), "y": 0.0})
+        line = pd.DataFrame({"x": [0.0, 1.0], "y": [0.0, 1.0]})
+        layered = alt.layer(alt.Chart(pts).mark_point().encode(x="x:Q", y="y:Q"), alt.Chart(line).mark_line())
+        return layered.configure_mark(**config) if config else layered
+
+    limit = altair_speedup.DENSE_ROWS
+    small, big = altair_speedup.stable_spec(chart(limit)), altair_speedup.stable_spec(chart(limit + 1))
+    assert "usermeta" not in small and "mark" not in small.get("config", {})
+    assert big["usermeta"] == {"embedOptions": {"renderer": "canvas"}}
+    assert big["config"]["mark"] == {"aria": False}
+    # the chart's own mark settings are kept, and an explicit choice wins
+    own = altair_speedup.stable_spec(chart(limit + 1, color="red", aria=True))
+    assert own["config"]["mark"] == {"color": "red", "aria": True}
+
+
+def test_the_dense_pictures_of_the_slow_pages_go_to_a_canvas() -> None:
+    """The scatter plots that redraw on every slider move are dense at the pages' defaults."""
+    at = page_app("minibatch.py")
+    specs = [json.loads(el.proto.spec) for el in at.get("vega_lite_chart")]
+    renderers = [s.get("usermeta", {}).get("embedOptions", {}).get("renderer") for s in specs]
+    assert renderers[0] == "canvas"  # the mini-batch over the data set's points
+    assert "svg" not in renderers and None in renderers  # a small chart keeps Streamlit's default
 
 
 def test_moving_the_weights_keeps_the_perceptron_charts_spec() -> None:
