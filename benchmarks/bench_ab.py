@@ -22,7 +22,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -64,8 +64,10 @@ def main(
     pages: list[str] | None = None,
     presses: int | None = None,
     quick: bool = False,
+    browser: object | None = None,
 ) -> dict[str, float]:
-    """Measure; print a table; return {"<page>/A@p50_ms": ..., "<page>/B÷A@p50": ..., ...}."""
+    """Measure; print a table; return {"<page>/A@p50_ms": ..., "<page>/B÷A@p50": ..., ...}. `browser`: a
+    Playwright browser to reuse (one is started and closed here if None)."""
     presses = presses or (2 if quick else 30)
     pages = pages or (["perceptron"] if quick else SLOW_PAGES)
     res: dict[str, float] = {}
@@ -74,7 +76,7 @@ def main(
         try:
             for url, proc in started:
                 wait_healthy(url, proc)
-            with chromium() as br:
+            with nullcontext(browser) if browser is not None else chromium() as br:
                 rows = []
                 for page in pages:
                     tabs = [goto(br, f"{url}/{page}?lang=en") for url, _ in started]

@@ -60,8 +60,8 @@ def test_cold_start_smoke(env, capsys) -> None:
     assert figures["lab home/bare+torch"] > 0
 
 
-def test_ab_smoke_interleaves_two_servers(capsys) -> None:
-    figures = bench_ab.main(quick=True)
+def test_ab_smoke_interleaves_two_servers(env, capsys) -> None:
+    figures = bench_ab.main(quick=True, browser=env[0])
     out = capsys.readouterr().out
     assert "A = ., B = ." in out and "perceptron" in out
     assert figures["perceptron/A@p50_ms"] > 0 and figures["perceptron/B@p50_ms"] > 0
