@@ -83,6 +83,8 @@ def main(
                     sels = [first_slider(ready(t)) for t in tabs]
                     if None in sels:
                         print(f"{page}: no slider, skipped")
+                        for t in tabs:
+                            t.close()
                         continue
                     for _ in range(1 if quick else 3):  # warm-up, unmeasured
                         for t, s in zip(tabs, sels):

@@ -70,8 +70,7 @@
         const finished = st.runEnd !== null || (idle && st.chartMut && st.press !== null);
         if (finished && !document.querySelector('[data-stale=true]')) {
           const quiet = st.lastMut === prevMut;
-          // a Train press may end on the picture it started from: then a chart's DOM must have changed
-          // (a canvas redraw changes no DOM, but it changes the picture when there is a new one)
+          // a Train press may end on the picture it started from: then it is enough that a chart redrew
           if (quiet && (fingerprint() !== st.before || (sameOk && st.chartMut))) {
             st.done = now; mo.disconnect(); so.disconnect(); return;
           }

@@ -322,9 +322,9 @@ def dense(spec: dict[str, Any]) -> dict[str, Any]:
     an `aria-label` for every mark through Vega's CSP-safe expression interpreter. It switches to a
     canvas itself only above 2,000 marks (and drops per-mark ARIA above 5,000). The lab's scatter
     plots and curves have a few hundred marks and redraw on every slider move; measured with
-    benchmarks/bench_ab.py, canvas and no per-mark ARIA together made slider -> pixels 5-15% faster
-    on Training, Mini-batches, Beyond and Many classes. Axes and legends keep their ARIA; settings
-    already in the spec win."""
+    benchmarks/bench_ab.py, canvas and no per-mark ARIA together made slider -> pixels 1-15% faster
+    on Training, Mini-batches, Beyond and Many classes (six of eight page runs by 5% or more). Small
+    charts keep Streamlit's defaults; settings already in the spec win."""
     spec.setdefault("usermeta", {}).setdefault("embedOptions", {}).setdefault("renderer", "canvas")
     spec.setdefault("config", {}).setdefault("mark", {}).setdefault("aria", False)
     return spec
