@@ -287,7 +287,7 @@ def _arrow(df: Any) -> bytes:
     return sink.getvalue().to_pybytes()
 
 
-def _named(chart: Any, datasets: dict[str, bytes], rows: list[int] | None = None) -> Any:
+def _named(chart: Any, datasets: dict[str, bytes], rows: list[int]) -> Any:
     """A shallow copy of `chart` whose DataFrames are replaced by datasets named by position (their
     lengths are appended to `rows`)."""
     import altair as alt
@@ -306,8 +306,7 @@ def _named(chart: Any, datasets: dict[str, bytes], rows: list[int] | None = None
         name = f"nnlab_data_{len(datasets)}"
         datasets[name] = _arrow(data)
         out.data = alt.NamedData(name=name)
-        if rows is not None:
-            rows.append(len(data))
+        rows.append(len(data))
     return out
 
 
