@@ -287,9 +287,9 @@ def _arrow(df: Any) -> bytes:
     return sink.getvalue().to_pybytes()
 
 
-def _named(chart: Any, datasets: dict[str, bytes], rows: list[int]) -> Any:
-    """A shallow copy of `chart` whose DataFrames are replaced by datasets named by position (their
-    lengths are appended to `rows`)."""
+def _named(chart: Any, frames: dict[str, Any], rows: list[int]) -> Any:
+    """A shallow copy of `chart` whose DataFrames are replaced by datasets named by position (the frames
+    are put in `frames` under those names, and their lengths appended to `rows`)."""
     import altair as alt
     import pandas as pd
 
@@ -297,14 +297,14 @@ def _named(chart: Any, datasets: dict[str, bytes], rows: list[int]) -> Any:
     for part in ("layer", "hconcat", "vconcat", "concat"):
         children = getattr(out, part, alt.Undefined)
         if isinstance(children, list):
-            setattr(out, part, [_named(c, datasets, rows) for c in children])
+            setattr(out, part, [_named(c, frames, rows) for c in children])
     inner = getattr(out, "spec", alt.Undefined)
     if isinstance(inner, alt.TopLevelMixin):
-        out.spec = _named(inner, datasets, rows)
+        out.spec = _named(inner, frames, rows)
     data = getattr(out, "data", alt.Undefined)
     if isinstance(data, pd.DataFrame):
-        name = f"nnlab_data_{len(datasets)}"
-        datasets[name] = _arrow(data)
+        name = f"nnlab_data_{len(frames)}"
+        frames[name] = data
         out.data = alt.NamedData(name=name)
         rows.append(len(data))
     return out
@@ -329,7 +329,87 @@ def dense(spec: dict[str, Any]) -> dict[str, Any]:
     return spec
 
 
-def stable_spec(chart: Any) -> dict[str, Any]:
+def always_dense(chart: Any) -> Any:
+    """`chart`, asking to be drawn as `dense` whatever its number of rows: for a chart that grows (a
+    run's curves: one point at epoch 0, hundreds when trained), so that crossing `DENSE_ROWS` in the
+    middle of a run does not change its spec, which would make the browser build a new view."""
+    return chart.properties(usermeta={"embedOptions": {"renderer": "canvas"}}).configure_mark(aria=False)
+
+
+# ---- scale domains that travel in the data ----------------------------------------------------------
+
+_SEP = "\u241f"  # joins a list of names into one cell (a character no label uses)
+_PREFIX = "nnlab_"  # the columns that carry the domains
+
+
+def _domain_cells(channel: str, values: Any, cells: dict[Any, tuple[str, list[Any]]]) -> str | None:
+    """The cells (columns of the carrier's first row) that hold a list of numbers or of names, kept in
+    `cells`; returns the key the list is kept under (None: a list this does not lift)."""
+    if not isinstance(values, list) or not values:
+        return None
+    if all(type(v) in (int, float) for v in values):
+        key: Any = (channel, tuple(float(v) for v in values))
+    elif all(type(v) is str and _SEP not in v for v in values):
+        key = (channel, _SEP.join(values))
+    else:
+        return None
+    if key not in cells:
+        i = len(cells)
+        if isinstance(key[1], tuple):
+            cells[key] = ("n", [(f"{_PREFIX}n{i}_{j}", v) for j, v in enumerate(key[1])])
+        else:
+            cells[key] = ("s", [(f"{_PREFIX}s{i}", key[1])])
+    return key
+
+
+def _views(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    """The spec and every view layered inside it."""
+    out = [spec]
+    for view in spec.get("layer", []):
+        out += _views(view)
+    return out
+
+
+def lift_domains(spec: dict[str, Any], frames: dict[str, Any]) -> dict[str, Any]:
+    """Move the scale domains (a plotting window, a list of class names) out of `spec` into the first
+    row of one of its datasets, which the spec then reads with Vega expressions; in place, returns spec.
+
+    A slider that moves the data usually moves the domains too: a wider window for more points, a
+    legend entry "full batch (220)" instead of "(210)". Written in the spec, that is a new spec, and
+    Streamlit's frontend builds a whole new Vega view for it (compile, parse, dataflow, layout) instead
+    of swapping the data in the view it has. Read from the data, the domains change like any other
+    data (Vega re-evaluates an expression that reads ``data(...)`` when that data changes) and the
+    spec text stays the same. The carrier is the chart's first dataset with a row, which gets one
+    column per number or list of names; the picture is the same (tests/test_charts_browser.py).
+    Measured with benchmarks/bench_ab.py on Mini-batches, whose every chart had a moving domain:
+    slider -> pixels p50 0.71-0.74 of before. Lists of numbers or of names are lifted, each (channel,
+    value) once, so that layers sharing a scale share one expression. Charts with parameters or
+    concatenations, and charts without a row of data, keep their domains."""
+    if "params" in spec or any(k in spec for k in ("hconcat", "vconcat", "concat", "facet", "repeat")):
+        return spec
+    carrier = next((name for name, df in frames.items() if len(df)), None)
+    if carrier is None:
+        return spec
+    cells: dict[Any, tuple[str, list[Any]]] = {}
+    lifted = []
+    for view in _views(spec):
+        for channel, enc in view.get("encoding", {}).items():
+            scale = enc.get("scale") if isinstance(enc, dict) else None
+            if isinstance(scale, dict) and (key := _domain_cells(channel, scale.get("domain"), cells)):
+                lifted.append((scale, key))
+    if not lifted:
+        return spec
+    for scale, key in lifted:
+        kind, cols = cells[key]
+        reads = [f"data('{carrier}')[0].{col}" for col, _ in cols]
+        scale["domain"] = {"expr": f"[{', '.join(reads)}]" if kind == "n" else f"split({reads[0]}, '{_SEP}')"}
+    df = frames[carrier]
+    pad = [None] * (len(df) - 1)
+    frames[carrier] = df.assign(**{col: [v, *pad] for _, cols in cells.values() for col, v in cols})
+    return spec
+
+
+def stable_spec(chart: Any, lift: bool = True) -> dict[str, Any]:
     """The chart's Vega-Lite spec, with its data as datasets named by their place in the chart.
 
     Streamlit names a chart's datasets by a hash of their content, so the spec text changes whenever
@@ -337,16 +417,19 @@ def stable_spec(chart: Any) -> dict[str, Any]:
     slider move. With names that depend only on the chart's structure, the spec stays the same while
     only data moves, and Streamlit's frontend just swaps the datasets in the existing view. The data
     goes as Arrow bytes under ``datasets``, which ``st.vega_lite_chart`` passes on as is. Without a
-    theme, like Streamlit's own conversion. A chart of more than `DENSE_ROWS` data rows is `dense`.
+    theme, like Streamlit's own conversion. Scale domains travel in the data too (`lift_domains`;
+    `lift=False` leaves them in the spec). A chart of more than `DENSE_ROWS` data rows is `dense`.
     """
     import altair as alt
 
-    datasets: dict[str, bytes] = {}
+    frames: dict[str, Any] = {}
     rows: list[int] = []
     # not "top level": Altair then adds neither its default theme (Streamlit draws with none) nor
     # a dataset of its own; the schema URL is all that is left to add
-    spec = _named(chart, datasets, rows).to_dict(context={"top_level": False})
+    spec = _named(chart, frames, rows).to_dict(context={"top_level": False})
     spec["$schema"] = alt.SCHEMA_URL
-    if datasets:
-        spec["datasets"] = {**spec.get("datasets", {}), **datasets}
+    if lift:
+        lift_domains(spec, frames)
+    if frames:
+        spec["datasets"] = {**spec.get("datasets", {}), **{name: _arrow(df) for name, df in frames.items()}}
     return dense(spec) if sum(rows) > DENSE_ROWS else spec

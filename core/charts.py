@@ -11,6 +11,7 @@ import pandas as pd
 import torch
 
 from core import altair_speedup  # noqa: F401  (cheap string shorthands; see the module)
+from core.altair_speedup import always_dense
 from core.grid import (
     CLASS_COLORS,
     GRADIENT_STOPS,
@@ -60,7 +61,7 @@ def class_color(names: Sequence[str], title: str, colors: Sequence[str] = CLASS_
     """The points' colour by class (field "cls"): one lab colour per class, legend below the chart."""
     return alt.Color(
         "cls:N",
-        scale=alt.Scale(domain=list(names), range=list(colors[: len(names)])),
+        scale=alt.Scale(domain=list(names), range=list(colors)),
         legend=alt.Legend(title=title, orient="bottom"),
     )
 
@@ -235,7 +236,7 @@ def curves_chart(
     )
     x_scale = alt.Scale(domain=[0, x_max], nice=False) if x_max else alt.Undefined
     x_enc = alt.X("epoch:Q", title=x_title, scale=x_scale)
-    colours = alt.Scale(domain=names, range=["#0072B2", "#D55E00", "#009E73"][: len(names)])
+    colours = alt.Scale(domain=names, range=["#0072B2", "#D55E00", "#009E73"])
     lines = (
         alt.Chart(df)
         .mark_line(strokeWidth=2.5 * scale)
@@ -245,7 +246,7 @@ def curves_chart(
             color=alt.Color("series:N", scale=colours, legend=alt.Legend(title=None, orient="top")),
             strokeDash=alt.StrokeDash(
                 "series:N",
-                scale=alt.Scale(domain=names, range=[[1, 0], [6, 3], [2, 2]][: len(names)]),
+                scale=alt.Scale(domain=names, range=[[1, 0], [6, 3], [2, 2]]),
                 legend=None,
             ),
             tooltip=["series:N", "epoch:Q", alt.Tooltip("value:Q", format=".4f")],
@@ -258,7 +259,7 @@ def curves_chart(
     if marker is not None:
         rule = alt.Chart(pd.DataFrame({"epoch": [marker]})).mark_rule(color="#555", strokeDash=[3, 3])
         layers.append(rule.encode(x="epoch:Q"))
-    return scaled(alt.layer(*layers).properties(height=int(height * scale)), scale)
+    return scaled(always_dense(alt.layer(*layers).properties(height=int(height * scale))), scale)
 
 
 def perceptron_chart(

@@ -48,7 +48,7 @@ def series_chart(
     names = list(series)
     color = alt.Color(
         "series:N",
-        scale=alt.Scale(domain=names, range=list(COLORS[: len(names)])),
+        scale=alt.Scale(domain=names, range=list(COLORS)),
         legend=alt.Legend(title=None, orient="top"),
     )
     y_scale = alt.Scale(type="log") if log else alt.Scale(zero=False)
@@ -60,7 +60,7 @@ def series_chart(
             y=alt.Y("y:Q", title=y_title, scale=y_scale),
             color=color,
             strokeDash=alt.StrokeDash(
-                "series:N", scale=alt.Scale(domain=names, range=list(DASHES[: len(names)])), legend=None
+                "series:N", scale=alt.Scale(domain=names, range=list(DASHES)), legend=None
             ),
             tooltip=["series:N", alt.Tooltip("x:Q", format=".3f"), alt.Tooltip("y:Q", format=".4g")],
         )
@@ -196,11 +196,11 @@ def regression_chart(
             y=alt.Y("y:Q", title="y"),
             color=alt.Color(
                 "line:N",
-                scale=alt.Scale(domain=names, range=list(COLORS[: len(names)])),
+                scale=alt.Scale(domain=names, range=list(COLORS)),
                 legend=alt.Legend(title=None, orient="top"),
             ),
             strokeDash=alt.StrokeDash(
-                "line:N", scale=alt.Scale(domain=names, range=list(DASHES[: len(names)])), legend=None
+                "line:N", scale=alt.Scale(domain=names, range=list(DASHES)), legend=None
             ),
         )
     )

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import torch
 
+from core.altair_speedup import always_dense
 from core.backprop import Node
 from core.charts import class_color, line_layer, long_frame, perceptron_chart, points_layer, scaled
 from core.grid import Bounds, boundary_segment, png_data_url
@@ -18,6 +19,7 @@ from core.landscape import LOSS_STOPS, loss_png
 OPT_COLORS = {"sgd": "#D55E00", "momentum": "#CC79A7", "adam": "#000000"}
 SERIES_COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7"]
 SERIES_DASHES = [[1, 0], [6, 3], [2, 2], [8, 2, 2, 2]]
+DECADES = [10**k for k in range(10)]  # tick values of a log axis of update counts
 
 
 def _scales(bounds: Bounds) -> tuple[alt.Scale, alt.Scale]:
@@ -288,8 +290,11 @@ def curves(
     x_scale, x_axis = alt.Scale(), alt.Undefined
     if log_x:  # grid lines at 1, 10, 100, ... only (Vega's default draws one at every 1-9 of each decade)
         top = max(float(df["x"].max()) if len(df) else 1.0, 10.0)
-        decades = [10**k for k in range(math.ceil(math.log10(top)) + 1)]
-        x_scale, x_axis = alt.Scale(type="log", domain=[1, decades[-1]]), alt.Axis(values=decades)
+        # the same tick list whatever the run's length (Vega draws only those inside the domain)
+        x_scale, x_axis = (
+            alt.Scale(type="log", domain=[1, 10 ** math.ceil(math.log10(top))]),
+            alt.Axis(values=DECADES),
+        )
     chart = (
         alt.Chart(df)
         .mark_line(strokeWidth=2.2 * scale)
@@ -298,17 +303,17 @@ def curves(
             y=alt.Y("y:Q", title=y_title, scale=alt.Scale(zero=False)),
             color=alt.Color(
                 "series:N",
-                scale=alt.Scale(domain=names, range=SERIES_COLORS[: len(names)]),
+                scale=alt.Scale(domain=names, range=SERIES_COLORS),
                 legend=alt.Legend(title=None, orient="top"),
             ),
             strokeDash=alt.StrokeDash(
-                "series:N", scale=alt.Scale(domain=names, range=SERIES_DASHES[: len(names)]), legend=None
+                "series:N", scale=alt.Scale(domain=names, range=SERIES_DASHES), legend=None
             ),
             tooltip=["series:N", alt.Tooltip("x:Q", title=x_title), alt.Tooltip("y:Q", format=".4f")],
         )
         .properties(height=int(height * scale))
     )
-    return scaled(chart, scale)
+    return scaled(always_dense(chart), scale)
 
 
 def landscape_chart(

@@ -67,7 +67,6 @@ def class_points(
             "ok": [text["right"] if int(p) == int(t) else text["wrong"] for p, t in zip(pred, y)],
         }
     )
-    k = len(names)
     return (
         alt.Chart(df)
         .mark_point(filled=True, size=55 * scale**2, opacity=0.95)
@@ -75,9 +74,7 @@ def class_points(
             x=alt.X("x1:Q", scale=sx, title="x₁"),
             y=alt.Y("x2:Q", scale=sy, title="x₂"),
             color=class_color(names, text["class"], PALETTE),
-            shape=alt.Shape(
-                "cls:N", scale=alt.Scale(domain=list(names), range=list(SHAPES[:k])), legend=None
-            ),
+            shape=alt.Shape("cls:N", scale=alt.Scale(domain=list(names), range=list(SHAPES)), legend=None),
             stroke=alt.condition(alt.datum.ok == text["wrong"], alt.value("black"), alt.value("white")),
             strokeWidth=alt.condition(alt.datum.ok == text["wrong"], alt.value(2.0), alt.value(0.8)),
             tooltip=[alt.Tooltip("x1:Q", format=".2f"), alt.Tooltip("x2:Q", format=".2f"), "cls:N", "ok:N"],
@@ -116,13 +113,11 @@ def softmax_bars(probs: Sequence[float], text: Mapping[str, str], scale: float =
     names = [text["class_i"].format(i=i) for i in range(len(probs))]
     df = pd.DataFrame({"cls": names, "p": list(probs), "label": [f"{p:.3f}" for p in probs]})
     base = alt.Chart(df).encode(
-        x=alt.X("cls:N", title=None, sort=names, axis=alt.Axis(labelAngle=0)),
+        x=alt.X("cls:N", title=None, scale=alt.Scale(domain=names), axis=alt.Axis(labelAngle=0)),
         y=alt.Y("p:Q", title=text["probability"], scale=alt.Scale(domain=[0, 1])),
     )
     bars = base.mark_bar().encode(
-        color=alt.Color(
-            "cls:N", scale=alt.Scale(domain=names, range=list(PALETTE[: len(names)])), legend=None
-        )
+        color=alt.Color("cls:N", scale=alt.Scale(domain=names, range=list(PALETTE)), legend=None)
     )
     labels = base.mark_text(dy=-8 * scale, fontSize=11 * scale).encode(text="label:N")
     return scaled(alt.layer(bars, labels).properties(height=int(220 * scale)), scale)

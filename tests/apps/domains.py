@@ -1,0 +1,37 @@
+"""Test app: two lab charts whose scale domains move with a slider, drawn twice: with the domains read
+from the data (`ui.chart`'s stable spec) and with them written in the spec (a new Vega view each move).
+
+tests/test_charts_browser.py moves the slider and compares the two pictures.
+"""
+
+import numpy as np
+import streamlit as st
+import torch
+
+from core import altair_speedup
+from core.gradcharts import batch_chart, curves
+
+st.title("Domains")
+k = st.slider("k", 1, 10, 1, key="k")
+rng = np.random.default_rng(0)
+X = torch.tensor(rng.normal(size=(30, 2)) * k, dtype=torch.float32)
+y = torch.tensor(rng.integers(0, 2, 30), dtype=torch.float32)
+box = (float(X[:, 0].min()) - 1, float(X[:, 0].max()) + 1, float(X[:, 1].min()) - 1, float(X[:, 1].max()) + 1)
+text = {
+    "class0": "class 0",
+    "class1": "class 1",
+    "class": "class",
+    "in_batch": "in",
+    "not_in_batch": "out",
+}
+steps = np.arange(1, 4 * 10**k // 10 + 2, dtype=float)[:: max(1, 10 ** (k - 2))][:40]
+charts = [
+    batch_chart(X, y, torch.arange(5), (1.0, -0.5, 0.2), box, text).properties(width=360),
+    curves(
+        {f"batch {k}": (steps, 1 / steps), "full": (steps, 2 / steps)}, "update", "loss", log_x=True
+    ).properties(width=360),
+]
+for key, lift in (("lifted", True), ("literal", False)):
+    with st.container(key=key):
+        for c in charts:
+            st.vega_lite_chart(altair_speedup.stable_spec(c, lift=lift), width="content")
