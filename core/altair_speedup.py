@@ -273,14 +273,34 @@ PLAIN_LEAVES = install_plain_leaves()
 # ---- 3. stable specs: new data without a new chart ----------------------------------------------------
 
 
-def _arrow(df: Any) -> bytes:
-    """A DataFrame as Arrow IPC stream bytes (what Streamlit sends for chart data).
+def _arrow(df: Any, extra: dict[str, Any] | None = None) -> bytes:
+    """A DataFrame as Arrow IPC stream bytes (what Streamlit sends for chart data); `extra`: columns
+    {name: first row's value (a float or a str)} added with the other rows empty, as if the frame had
+    had them (the same bytes, tested), without pandas' cost of adding columns to a frame.
 
     One thread: left to choose, pyarrow converts a frame of more than 100 rows per column on a new
     thread pool per call (2,000 rows: 0.9 ms instead of 0.24 ms, and more on a busy server)."""
+    import json
+
     import pyarrow as pa
 
     table = pa.Table.from_pandas(df, nthreads=1)
+    if extra:
+        pandas_meta = json.loads(table.schema.metadata[b"pandas"])
+        for name, value in extra.items():
+            kind = pa.float64() if isinstance(value, float) else pa.large_string()
+            table = table.append_column(name, pa.array([value] + [None] * (len(df) - 1), type=kind))
+            types = ("float64", "float64") if isinstance(value, float) else ("object", "str")
+            pandas_meta["columns"].append(
+                {
+                    "name": name,
+                    "field_name": name,
+                    "pandas_type": types[0],
+                    "numpy_type": types[1],
+                    "metadata": None,
+                }
+            )
+        table = table.replace_schema_metadata({b"pandas": json.dumps(pandas_meta).encode()})
     sink = pa.BufferOutputStream()
     with pa.ipc.new_stream(sink, table.schema) as writer:
         writer.write_table(table)
@@ -370,26 +390,29 @@ def _views(spec: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
-def lift_domains(spec: dict[str, Any], frames: dict[str, Any]) -> dict[str, Any]:
+def lift_domains(spec: dict[str, Any], frames: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """Move the scale domains (a plotting window, a list of class names) out of `spec` into the first
-    row of one of its datasets, which the spec then reads with Vega expressions; in place, returns spec.
+    row of one of its datasets, which the spec then reads with Vega expressions. Changes `spec` in place;
+    returns the columns to add: {dataset name: {column: first row's value}} (`_arrow`'s `extra`).
 
     A slider that moves the data usually moves the domains too: a wider window for more points, a
     legend entry "full batch (220)" instead of "(210)". Written in the spec, that is a new spec, and
     Streamlit's frontend builds a whole new Vega view for it (compile, parse, dataflow, layout) instead
     of swapping the data in the view it has. Read from the data, the domains change like any other
     data (Vega re-evaluates an expression that reads ``data(...)`` when that data changes) and the
-    spec text stays the same. The carrier is the chart's first dataset with a row, which gets one
-    column per number or list of names; the picture is the same (tests/test_charts_browser.py).
+    spec text stays the same. The carrier is the chart's smallest dataset with a row (the first of
+    those if several), which gets one column per number or list of names, filled in its first row
+    only; the picture is the same (tests/test_charts_browser.py).
     Measured with benchmarks/bench_ab.py on Mini-batches, whose every chart had a moving domain:
     slider -> pixels p50 0.71-0.74 of before. Lists of numbers or of names are lifted, each (channel,
     value) once, so that layers sharing a scale share one expression. Charts with parameters or
     concatenations, and charts without a row of data, keep their domains."""
     if "params" in spec or any(k in spec for k in ("hconcat", "vconcat", "concat", "facet", "repeat")):
-        return spec
-    carrier = next((name for name, df in frames.items() if len(df)), None)
-    if carrier is None:
-        return spec
+        return {}
+    sizes = {name: len(df) for name, df in frames.items() if len(df)}
+    if not sizes:
+        return {}
+    carrier = min(sizes, key=sizes.__getitem__)  # the smallest: the cheapest to add columns to
     cells: dict[Any, tuple[str, list[Any]]] = {}
     lifted = []
     for view in _views(spec):
@@ -398,15 +421,12 @@ def lift_domains(spec: dict[str, Any], frames: dict[str, Any]) -> dict[str, Any]
             if isinstance(scale, dict) and (key := _domain_cells(channel, scale.get("domain"), cells)):
                 lifted.append((scale, key))
     if not lifted:
-        return spec
+        return {}
     for scale, key in lifted:
         kind, cols = cells[key]
         reads = [f"data('{carrier}')[0].{col}" for col, _ in cols]
         scale["domain"] = {"expr": f"[{', '.join(reads)}]" if kind == "n" else f"split({reads[0]}, '{_SEP}')"}
-    df = frames[carrier]
-    pad = [None] * (len(df) - 1)
-    frames[carrier] = df.assign(**{col: [v, *pad] for _, cols in cells.values() for col, v in cols})
-    return spec
+    return {carrier: {col: v for _, cols in cells.values() for col, v in cols}}
 
 
 def stable_spec(chart: Any, lift: bool = True) -> dict[str, Any]:
@@ -428,8 +448,8 @@ def stable_spec(chart: Any, lift: bool = True) -> dict[str, Any]:
     # a dataset of its own; the schema URL is all that is left to add
     spec = _named(chart, frames, rows).to_dict(context={"top_level": False})
     spec["$schema"] = alt.SCHEMA_URL
-    if lift:
-        lift_domains(spec, frames)
+    extra = lift_domains(spec, frames) if lift else {}
     if frames:
-        spec["datasets"] = {**spec.get("datasets", {}), **{name: _arrow(df) for name, df in frames.items()}}
+        sent = {name: _arrow(df, extra.get(name)) for name, df in frames.items()}
+        spec["datasets"] = {**spec.get("datasets", {}), **sent}
     return dense(spec) if sum(rows) > DENSE_ROWS else spec

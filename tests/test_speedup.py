@@ -251,6 +251,21 @@ def test_chart_data_goes_as_the_same_arrow_bytes_streamlit_would_send() -> None:
         assert _table(sent)["cls"].tolist() == df["cls"].tolist()
 
 
+def test_columns_added_in_arrow_read_back_as_if_the_frame_had_them() -> None:
+    """The domain columns are appended to the Arrow table (pandas would take ~0.4 ms per chart to add
+    them to the frame): the table read back, pandas metadata included, is the one pandas would give."""
+    for rows in (1, 3, 500):
+        df = pd.DataFrame({"x": np.arange(rows, dtype=float), "cls": (["a", "클래스 1"] * rows)[:rows]})
+        extra = {"nnlab_n0_0": -1.5, "nnlab_n0_1": 2.0, "nnlab_s1": "batch 1\u241ffull batch (7)"}
+        via_pandas = df.assign(**{k: [v] + [None] * (rows - 1) for k, v in extra.items()})
+        ours, theirs = (
+            pa.ipc.open_stream(io.BytesIO(b)).read_all()
+            for b in (altair_speedup._arrow(df, extra), altair_speedup._arrow(via_pandas))
+        )
+        assert ours.equals(theirs) and ours.schema.metadata == theirs.schema.metadata
+        assert ours.to_pandas().equals(via_pandas)
+
+
 def test_a_chart_of_many_rows_is_drawn_on_a_canvas_without_a_label_per_mark() -> None:
     """Above DENSE_ROWS data rows (summed over the layers) a chart asks for Vega's canvas renderer and
     no ARIA description per mark; at or below it, Streamlit's defaults (SVG, per-mark ARIA) stay."""
