@@ -111,9 +111,11 @@ def classifier_chart(
 def softmax_bars(probs: Sequence[float], text: Mapping[str, str], scale: float = 1.0) -> alt.LayerChart:
     """The probe point's softmax probabilities, one bar per class, in the class colours (they sum to 1)."""
     names = [text["class_i"].format(i=i) for i in range(len(probs))]
-    df = pd.DataFrame({"cls": names, "p": list(probs), "label": [f"{p:.3f}" for p in probs]})
-    base = alt.Chart(df).encode(
-        x=alt.X("cls:N", title=None, scale=alt.Scale(domain=names), axis=alt.Axis(labelAngle=0)),
+    df = pd.DataFrame(
+        {"i": range(len(probs)), "cls": names, "p": list(probs), "label": [f"{p:.3f}" for p in probs]}
+    )
+    base = alt.Chart(df).encode(  # numbered under a "class" title: "class 0" ... "class 5" would not fit
+        x=alt.X("i:O", title=text["class"], axis=alt.Axis(labelAngle=0)),
         y=alt.Y("p:Q", title=text["probability"], scale=alt.Scale(domain=[0, 1])),
     )
     bars = base.mark_bar().encode(
