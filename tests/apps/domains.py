@@ -24,7 +24,7 @@ text = {
     "in_batch": "in",
     "not_in_batch": "out",
 }
-steps = np.arange(1, 4 * 10**k // 10 + 2, dtype=float)[:: max(1, 10 ** (k - 2))][:40]
+steps = np.unique(np.geomspace(1, 4 * 10**k, 40).round())  # the log axis' domain grows with k
 charts = [
     batch_chart(X, y, torch.arange(5), (1.0, -0.5, 0.2), box, text).properties(width=360),
     curves(
