@@ -363,9 +363,12 @@ _SEP = "\u241f"  # joins a list of names into one cell (a character no label use
 _PREFIX = "nnlab_"  # the columns that carry the domains
 
 
-def _domain_cells(channel: str, values: Any, cells: dict[Any, tuple[str, list[Any]]]) -> Any | None:
-    """The cells (columns of the carrier's first row) that hold a list of numbers or of names, kept in
-    `cells`; returns the key the list is kept under (None: a list this does not lift)."""
+def _domain_expr(
+    channel: str, values: Any, carrier: str, cells: dict[Any, tuple[str, dict[str, Any]]]
+) -> str | None:
+    """A Vega expression reading the domain `values` (numbers or names) back from the first row of the
+    dataset `carrier`; the columns it needs are kept in `cells`, once per (channel, values). None: a
+    domain this does not lift."""
     if not isinstance(values, list) or not values:
         return None
     if all(type(v) in (int, float) for v in values):
@@ -375,12 +378,13 @@ def _domain_cells(channel: str, values: Any, cells: dict[Any, tuple[str, list[An
     else:
         return None
     if key not in cells:
-        i = len(cells)
+        i, row = len(cells), f"data('{carrier}')[0]"
         if isinstance(key[1], tuple):
-            cells[key] = ("n", [(f"{_PREFIX}n{i}_{j}", v) for j, v in enumerate(key[1])])
+            cols = {f"{_PREFIX}n{i}_{j}": v for j, v in enumerate(key[1])}
+            cells[key] = ("[" + ", ".join(f"{row}.{c}" for c in cols) + "]", cols)
         else:
-            cells[key] = ("s", [(f"{_PREFIX}s{i}", key[1])])
-    return key
+            cells[key] = (f"split({row}.{_PREFIX}s{i}, '{_SEP}')", {f"{_PREFIX}s{i}": key[1]})
+    return cells[key][0]
 
 
 def _views(spec: dict[str, Any]) -> list[dict[str, Any]]:
@@ -414,20 +418,15 @@ def lift_domains(spec: dict[str, Any], frames: dict[str, Any]) -> dict[str, dict
     if not sizes:
         return {}
     carrier = min(sizes, key=sizes.__getitem__)  # the smallest: the cheapest to add columns to
-    cells: dict[Any, tuple[str, list[Any]]] = {}
-    lifted = []
+    cells: dict[Any, tuple[str, dict[str, Any]]] = {}
     for view in _views(spec):
         for channel, enc in view.get("encoding", {}).items():
             scale = enc.get("scale") if isinstance(enc, dict) else None
-            if isinstance(scale, dict) and (key := _domain_cells(channel, scale.get("domain"), cells)):
-                lifted.append((scale, key))
-    if not lifted:
-        return {}
-    for scale, key in lifted:
-        kind, cols = cells[key]
-        reads = [f"data('{carrier}')[0].{col}" for col, _ in cols]
-        scale["domain"] = {"expr": f"[{', '.join(reads)}]" if kind == "n" else f"split({reads[0]}, '{_SEP}')"}
-    return {carrier: {col: v for _, cols in cells.values() for col, v in cols}}
+            if isinstance(scale, dict) and (
+                expr := _domain_expr(channel, scale.get("domain"), carrier, cells)
+            ):
+                scale["domain"] = {"expr": expr}
+    return {carrier: {c: v for _, cols in cells.values() for c, v in cols.items()}} if cells else {}
 
 
 def stable_spec(chart: Any, lift: bool = True) -> dict[str, Any]:

@@ -19,9 +19,9 @@ if not chromium_path() and os.environ.get("CI") != "true":
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 
-def _pixels(page, key: str) -> np.ndarray:
-    """The pixels of one chart (its axes are the same in both; only the heatmap can differ)."""
-    png = page.locator(f".st-key-{key} .vega-embed").first.screenshot()
+def _pixels(page, selector: str) -> np.ndarray:
+    """The pixels of the first element matching `selector`."""
+    png = page.locator(selector).first.screenshot()
     return np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
 
 
@@ -54,7 +54,8 @@ def test_the_gradient_layer_paints_the_same_colours_as_the_png_heatmap(heatmaps,
         wait_idle(page)
         page.wait_for_selector(".st-key-png .vega-embed", timeout=30_000)
         page.wait_for_timeout(500)  # the PNG layer loads its image after the first paint
-        grad, png = _pixels(page, "gradient"), _pixels(page, "png")
+        # one chart each: their axes are the same; only the heatmap can differ
+        grad, png = (_pixels(page, f".st-key-{k} .vega-embed") for k in ("gradient", "png"))
     finally:
         page.close()
     assert grad.shape == png.shape
@@ -63,12 +64,6 @@ def test_the_gradient_layer_paints_the_same_colours_as_the_png_heatmap(heatmaps,
     # not two blank pictures: the heatmap has colour (or, for w = 0, the one colour of σ(b))
     assert grad[grad.shape[0] // 2, :, :].std() > 0 or w == "0,0,2"
     assert (np.abs(grad - 255).max(2) > 20).mean() > 0.3
-
-
-def _box_pixels(page, key: str) -> np.ndarray:
-    """The pixels of everything in the container with key `key`."""
-    png = page.locator(f".st-key-{key}").screenshot()
-    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
 
 
 VIEWS = ".vega-embed :is(canvas, svg.marks)"  # the element each Vega view draws in
@@ -88,7 +83,7 @@ def test_domains_read_from_the_data_draw_what_domains_in_the_spec_draw(chromium)
             page.goto(url)
             page.wait_for_selector(f".st-key-literal {VIEWS}", timeout=60_000)
             wait_idle(page)
-            before = [_box_pixels(page, "lifted"), _box_pixels(page, "literal")]
+            before = [_pixels(page, ".st-key-lifted"), _pixels(page, ".st-key-literal")]
             page.evaluate(MARK_VIEWS)
             page.locator(".st-key-k input[type=range]").focus()
             for _ in range(3):
@@ -98,7 +93,7 @@ def test_domains_read_from_the_data_draw_what_domains_in_the_spec_draw(chromium)
             wait_idle(page)
             page.wait_for_timeout(500)
             kept = {k: page.evaluate(VIEWS_KEPT, k) for k in ("lifted", "literal")}
-            after = [_box_pixels(page, "lifted"), _box_pixels(page, "literal")]
+            after = [_pixels(page, ".st-key-lifted"), _pixels(page, ".st-key-literal")]
         finally:
             page.close()
     assert kept == {"lifted": [True, True], "literal": [False, False]}
