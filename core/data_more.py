@@ -10,7 +10,7 @@ import math
 
 import torch
 
-from core.data import DATASETS, Dataset, make_dataset, split
+from core.data import DATASETS, Dataset, bounds, make_dataset, split
 
 CLASS_SETS: tuple[str, ...] = ("kblobs",)
 REGRESSION_SETS: tuple[str, ...] = ("wave", "bumps")
@@ -56,6 +56,20 @@ def make_kblobs(k: int, n: int, noise: float = 1.0, seed: int = 0) -> Dataset:
     X = centres + torch.randn(n, 2, generator=g) * KBLOB_SPREAD * float(noise)
     order = torch.randperm(n, generator=g)
     return Dataset(X[order].float().contiguous(), y[order].long().contiguous())
+
+
+def kblobs_window(noise: float, X: torch.Tensor | None = None) -> tuple[float, float, float, float]:
+    """The plotting window of the k blobs: a square that depends on the noise only, wide enough for
+    4 standard deviations around the circle of centres (and grown to any point of X outside it).
+
+    Changing k or the seed keeps the picture's frame, so the blobs keep their size on screen, and the
+    probe's sliders keep their range (the browser then moves them instead of building new ones).
+    """
+    h = float(math.ceil(KBLOB_RADIUS + 4 * KBLOB_SPREAD * float(noise) + 0.75))
+    if X is None or X.numel() == 0:
+        return (-h, h, -h, h)
+    b = bounds(X)
+    return (min(-h, b[0]), max(h, b[1]), min(-h, b[2]), max(h, b[3]))
 
 
 def make_regression(name: str, n: int, noise: float = 1.0, seed: int = 0) -> Dataset:

@@ -82,7 +82,8 @@ def lesson() -> None:
     k = ui.replay_slider(
         ui.T("landscape.step"),
         most,
-        f"_landscape_step_{hash((cfg, opts))}",
+        "_landscape_step",
+        hash((cfg, opts)),
         ui.T("landscape.step_help", per_epoch=-(-N // bs)),
     )
     lead = paths[0]

@@ -4,7 +4,7 @@ import streamlit as st
 
 import ui
 from core.data import bounds
-from core.data_more import REGRESSION_SETS, input_dim, wave
+from core.data_more import REGRESSION_SETS, input_dim, kblobs_window, wave
 from core.net_charts import classifier_chart, network_chart, regression_chart, softmax_bars
 from core.nets import NetConfig, grid_maps, predict, probe_probs
 from ui import nets, share
@@ -25,7 +25,7 @@ def classes() -> None:
     k, hidden, act = cfg.classes, cfg.hidden, cfg.activation
     data = nets.dataset(cfg)
     X, y = data[0].X, data[0].y
-    box = bounds(X)
+    box = kblobs_window(cfg.noise, X)
     with right:
         st.caption(ui.T("tasks.model_softmax") if not hidden else ui.T("tasks.model_mlp"))
         hist = nets.run(P, cfg, data)

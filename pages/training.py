@@ -103,7 +103,7 @@ def lesson() -> None:
         elif last < cfg.epochs:
             st.warning(ui.T("training.stopped", epoch=last, total=cfg.epochs))
         epoch = ui.replay_slider(
-            ui.T("training.epoch"), last, f"_epoch_{hash(cfg)}_{last}", ui.T("training.epoch_help")
+            ui.T("training.epoch"), last, "_training_epoch", (hash(cfg), last), ui.T("training.epoch_help")
         )
         ui.chart(chart_slot, perceptron_chart(hist.weights(epoch), X, y, box, text, scale=S), width="stretch")
         m = st.columns(4)

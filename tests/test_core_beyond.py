@@ -14,7 +14,7 @@ from torch.nn.utils import parameters_to_vector
 from torch.utils.data import DataLoader, TensorDataset
 
 from core.data import bounds
-from core.data_more import make_kblobs, make_regression, task_of, wave
+from core.data_more import kblobs_window, make_kblobs, make_regression, task_of, wave
 from core.grid import grid_points
 from core.net_charts import (
     classifier_chart,
@@ -363,6 +363,20 @@ def test_k_class_and_regression_data() -> None:
     assert w.X.shape == (400, 1) and torch.allclose(w.y, wave(w.X[:, 0]))
     assert make_regression("bumps", 50, 1.0, 1).X.shape == (50, 2)
     assert [task_of(d) for d in ("xor", "kblobs", "wave")] == ["binary", "classes", "regression"]
+
+
+@pytest.mark.parametrize("noise", [0.0, 0.5, 1.0, 2.0, 3.0])
+def test_kblobs_window_depends_on_the_noise_only_and_holds_every_point(noise: float) -> None:
+    """The same square for every k and seed (the picture keeps its frame), with every point inside it."""
+    window = kblobs_window(noise)
+    assert -window[0] == window[1] == -window[2] == window[3] > 0
+    for k in range(3, 7):
+        for seed in range(8):
+            X = make_kblobs(k, 500, noise, seed).X
+            assert kblobs_window(noise, X) == window, (k, seed)
+            assert (X[:, 0] > window[0]).all() and (X[:, 1] < window[3]).all()
+    far = torch.tensor([[0.0, 0.0], [window[1] + 3.2, 0.0]])  # a point outside still gets a window around it
+    assert kblobs_window(noise, far)[1] >= window[1] + 3.2 + 0.75
 
 
 def test_net_charts_return_altair_charts_with_image_layers() -> None:

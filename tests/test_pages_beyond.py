@@ -193,6 +193,30 @@ def test_classes_softmax_probe_and_accuracy() -> None:
     _changes(at, "tasks.classes.activation", "tanh")
 
 
+def test_k_keeps_the_probe_and_replay_sliders_and_a_new_run_starts_at_its_end() -> None:
+    """Changing k keeps the probe's ranges and the replay slider's key (the browser moves those sliders
+    instead of building new ones); the replay slider still starts at the end of each new run."""
+    at = page_app("tasks.py")
+
+    def sliders():
+        return {s.key: (s.min, s.max) for s in at.slider if s.key.startswith(("tasks.classes.p", "_tasks.classes"))}
+
+    before = sliders()
+    assert len(before) == 3 and "_tasks.classes_epoch" in before
+    replay = at.slider(key="_tasks.classes_epoch")
+    last = replay.value
+    assert last == replay.max > 0
+    replay.set_value(3).run()
+    assert at.slider(key="_tasks.classes_epoch").value == 3  # the same run keeps the chosen epoch
+    for k in (5, 3, 6):
+        _widget(at, "tasks.classes.k").set_value(k).run()
+        no_errors(at)
+        assert sliders() == before, k
+        assert at.slider(key="_tasks.classes_epoch").value == last, k  # a new run: at its end
+    _widget(at, "tasks.classes.noise").set_value(2.0).run()
+    assert sliders()["tasks.classes.px"][1] > before["tasks.classes.px"][1]  # more noise, a wider window
+
+
 def test_regression_mse_and_both_datasets() -> None:
     at = page_app("tasks.py")
     losses = [m.value for m in at.metric if m.label == "Test loss"]

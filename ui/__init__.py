@@ -159,10 +159,19 @@ def seed_input(key: str, where: Any = st, help_key: str = "app.seed_help") -> in
     return int(where.number_input(T("app.seed"), 0, 999_999, key=key, help=T(help_key)))
 
 
-def replay_slider(label: str, last: int, key: str, help: str) -> int:
-    """A slider over a finished run's epochs (or steps) 0..last, starting at the end. The key names the
-    run, so a new run gets a new slider that starts at its own end."""
-    return st.slider(label, 0, max(last, 1), value=last, key=key, disabled=last == 0, help=help)
+def replay_slider(label: str, last: int, key: str, run: Any, help: str) -> int:
+    """A slider over a finished run's epochs (or steps) 0..last that starts at the end of each new run.
+
+    `run` names the run (a hash of its settings). The key stays the same from run to run: the browser
+    then keeps its slider and only moves it (a new key, or a new range, makes it build a new one).
+    """
+    mark = f"{key}.run"
+    if st.session_state.get(mark) != run or key not in st.session_state:
+        st.session_state[mark] = run
+        st.session_state[key] = last
+    elif not 0 <= st.session_state[key] <= max(last, 1):  # the same run: keep the epoch chosen
+        st.session_state[key] = last
+    return st.slider(label, 0, max(last, 1), key=key, disabled=last == 0, help=help)
 
 
 def chart(where: Any, c: Any, width: str | int = "stretch") -> None:

@@ -230,7 +230,7 @@ def model_for(p: str, cfg: NetConfig, hist: History):
     if hist.diverged_at is not None:
         st.error(ui.T("training.diverged", epoch=hist.diverged_at, lr=cfg.lr), icon="💥")
     epoch = ui.replay_slider(
-        ui.T("training.epoch"), last, f"_{p}_epoch_{hash(cfg)}_{last}", ui.T("training.epoch_help")
+        ui.T("training.epoch"), last, f"_{p}_epoch", (hash(cfg), last), ui.T("training.epoch_help")
     )
     return model_at(cfg, hist, epoch), epoch
 
