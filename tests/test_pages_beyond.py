@@ -199,7 +199,11 @@ def test_k_keeps_the_probe_and_replay_sliders_and_a_new_run_starts_at_its_end() 
     at = page_app("tasks.py")
 
     def sliders():
-        return {s.key: (s.min, s.max) for s in at.slider if s.key.startswith(("tasks.classes.p", "_tasks.classes"))}
+        return {
+            s.key: (s.min, s.max)
+            for s in at.slider
+            if s.key.startswith(("tasks.classes.p", "_tasks.classes"))
+        }
 
     before = sliders()
     assert len(before) == 3 and "_tasks.classes_epoch" in before
