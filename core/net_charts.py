@@ -14,7 +14,7 @@ from PIL import Image
 
 from core.charts import HEIGHT, _axes, class_color, heatmap_layer, image_layer, probe_layer, scaled
 from core.grid import CLASS_COLORS, Bounds, png_data_url, probs_to_png
-from core.nets import FEATURE_LABELS, MLP, GridMaps
+from core.nets import FEATURE_LABELS, MLP, NET_SPECS, GridMaps
 
 # Okabe-Ito: class 0 orange and class 1 blue as everywhere in the lab, then four more colour-blind safe hues.
 PALETTE = (*CLASS_COLORS, "#009E73", "#D55E00", "#CC79A7", "#56B4E9")
@@ -165,7 +165,12 @@ def network_chart(
         *[text["hidden_i"].format(i=i + 1) for i in range(len(maps.hidden))],
         text["output"],
     ]
-    pos = [[(c, (len(col) - 1) / 2 - j) for j in range(len(col))] for c, col in enumerate(cols)]
+    used = max(len(col) for col in cols)
+    rows = used
+    if task == "classes":  # room for the most classes (below the nodes): the size stays as k moves
+        rows = max(used, int(NET_SPECS["classes"].hi))
+    top = (rows - used) / 2  # columns centred on each other, the tallest at the top
+    pos = [[(c, (len(col) - 1) / 2 - j + top) for j in range(len(col))] for c, col in enumerate(cols)]
     col_px, row_px = 140, 58
     hy = 0.4
     hx = hy * row_px / col_px  # square thumbnails
@@ -202,7 +207,6 @@ def network_chart(
                         "sign": "+" if w >= 0 else "−",
                     }
                 )
-    rows = max(len(col) for col in cols)
     xs = alt.Scale(domain=[-0.5, len(cols) - 0.5], nice=False)
     ys = alt.Scale(domain=[-rows / 2 - 0.1, rows / 2 + 0.6], nice=False)
     no_axis = {"axis": None}

@@ -193,17 +193,17 @@ def test_a_chart_with_a_selection_keeps_its_domains() -> None:
 
 
 FIRST_SLIDERS = [
-    ("minibatch.py", "minibatch.n", 0),
-    ("training.py", "training.n", 0),
-    ("beyond.py", "beyond.noise", 0),
-    ("tasks.py", "tasks.classes.k", 1),  # the network gains an output unit: that picture is redrawn
+    ("minibatch.py", "minibatch.n"),
+    ("training.py", "training.n"),
+    ("beyond.py", "beyond.noise"),
+    ("tasks.py", "tasks.classes.k"),  # k output units: the network picture has room for the most
 ]
 
 
-@pytest.mark.parametrize(("page", "key", "rebuilt"), FIRST_SLIDERS)
-def test_the_first_slider_of_a_slow_page_only_moves_data(page: str, key: str, rebuilt: int) -> None:
-    """Moving the slider that bench_slider.py presses keeps the spec text of (nearly) every chart: the
-    browser swaps their data in the views it has, windows and legend names included."""
+@pytest.mark.parametrize(("page", "key"), FIRST_SLIDERS)
+def test_the_first_slider_of_a_slow_page_only_moves_data(page: str, key: str) -> None:
+    """Moving the slider that bench_slider.py presses keeps the spec text of every chart: the browser
+    swaps their data in the views it has, windows and legend names included."""
     at = page_app(page)
     no_errors(at)
 
@@ -222,7 +222,7 @@ def test_the_first_slider_of_a_slow_page_only_moves_data(page: str, key: str, re
     no_errors(at)
     after = specs()
     assert len(after) == len(before) >= 3
-    assert sum(a != b for a, b in zip(before, after)) == rebuilt
+    assert after == before
     assert chart_specs(at) != data_before  # the data did move
 
 
