@@ -58,11 +58,14 @@ def _axes(bounds: Bounds) -> tuple[alt.Scale, alt.Scale]:
 
 
 def class_color(names: Sequence[str], title: str, colors: Sequence[str] = CLASS_COLORS) -> alt.Color:
-    """The points' colour by class (field "cls"): one lab colour per class, legend below the chart."""
+    """The points' colour by class (field "cls"): one lab colour per class, legend below the chart.
+
+    The legend's symbols have no outline: the points' white outline made a small triangle or diamond
+    there almost invisible."""
     return alt.Color(
         "cls:N",
         scale=alt.Scale(domain=list(names), range=list(colors)),
-        legend=alt.Legend(title=title, orient="bottom"),
+        legend=alt.Legend(title=title, orient="bottom", symbolStrokeWidth=0),
     )
 
 

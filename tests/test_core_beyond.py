@@ -390,6 +390,8 @@ def test_net_charts_return_altair_charts_with_image_layers() -> None:
     edges, nodes = net["layer"][0], net["layer"][1]
     assert nodes["mark"]["type"] == "image" and len(net["datasets"][nodes["data"]["name"]]) == 2 + 4 + 3 + 3
     assert len(net["datasets"][edges["data"]["name"]]) == 2 * 4 + 4 * 3 + 3 * 3
+    points = next(layer for layer in chart.to_dict()["layer"] if layer["mark"]["type"] == "point")
+    assert points["encoding"]["color"]["legend"]["symbolStrokeWidth"] == 0  # no white outline in the legend
     assert isinstance(softmax_bars([0.2, 0.5, 0.3], TEXT), alt.LayerChart)
     assert isinstance(
         feature_weights_chart(feature_weights(build(NetConfig(hidden=()))), TEXT), alt.LayerChart
@@ -400,6 +402,25 @@ def test_net_charts_return_altair_charts_with_image_layers() -> None:
     rbox = (-4.5, 4.5, -3.0, 3.0)
     rmaps = grid_maps(rmodel, "regression", rbox, res=8, dim=1)
     assert isinstance(regression_chart(rtr.X, rtr.y, rmodel, rmaps, rbox, TEXT, truth=wave), alt.LayerChart)
+
+
+def _k_class_network(k: int) -> dict:
+    cfg = NetConfig(dataset="kblobs", classes=k, hidden=())
+    model = build(cfg)
+    maps = grid_maps(model, "classes", bounds(net_data(cfg)[0].X), res=8)
+    return network_chart(model, maps, "tanh", "classes", TEXT).to_dict()
+
+
+@pytest.mark.parametrize("k", [3, 4, 5])
+def test_the_k_class_network_keeps_its_size_with_the_nodes_at_the_top(k: int) -> None:
+    """Room for six outputs whatever k (a k press then only swaps data): same height, nodes from the top."""
+    spec = _k_class_network(k)
+    assert spec["height"] == _k_class_network(6)["height"]
+    nodes = spec["datasets"][spec["layer"][1]["data"]["name"]]
+    top = max(n["y"] for n in nodes)
+    outputs = [round(n["y"], 6) for n in nodes[-k:]]
+    assert outputs == [round(top - j, 6) for j in range(k)]  # one per row, from the top down
+    assert spec["layer"][1]["encoding"]["y"]["scale"]["domain"][1] - top < 1.0  # no empty row above them
 
 
 def test_regions_are_coloured_by_argmax() -> None:
