@@ -65,11 +65,8 @@ def lab() -> tuple:
     result = perceptron.fit(w1, w2, b, X, y)
     pr = perceptron.probe(w1, w2, b, px, py)
     with right:
-        chart_slot = st.empty()
-        ui.chart(
-            chart_slot,
-            perceptron_chart((w1, w2, b), X, y, box, text, probe=(px, py), scale=S),
-            width="stretch",
+        chart_slot = ui.chart(  # the training animation below draws its frames into this slot
+            st, perceptron_chart((w1, w2, b), X, y, box, text, probe=(px, py), scale=S), width="stretch"
         )
         m1, m2 = st.columns(2)
         m1.metric(ui.T("perceptron.loss"), ui.fmt(result.loss, 4))

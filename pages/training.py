@@ -69,7 +69,8 @@ def lesson() -> None:
     b1, b2 = st.columns([1, 5])
     b1.button(ui.T("training.train"), type="primary", width="stretch", on_click=request_training)
     status = b2.empty()
-    chart_slot = st.empty()
+    chart_box = st.container()  # the picture's place (not st.empty(): see ui.chart)
+    frame = chart_box  # where the next picture goes: after the first, that picture's own slot
     run = st.session_state.get("_training_run")
     if go:
         bar = status.progress(0.0, ui.T("training.progress", e=0, total=epochs))
@@ -81,8 +82,9 @@ def lesson() -> None:
             st.session_state["_training_run"] = (cfg, h)  # a Stop click reruns the page and keeps this
             if e in shown and e < epochs and due():
                 bar.progress(e / epochs, ui.T("training.progress", e=e, total=epochs))
-                ui.chart(
-                    chart_slot, perceptron_chart(h.weights(e), X, y, box, text, scale=S), width="stretch"
+                nonlocal frame
+                frame = ui.chart(
+                    frame, perceptron_chart(h.weights(e), X, y, box, text, scale=S), width="stretch"
                 )
 
         hist = train(cfg, on_epoch=on_epoch, data=data)
@@ -105,7 +107,7 @@ def lesson() -> None:
         epoch = ui.replay_slider(
             ui.T("training.epoch"), last, "_training_epoch", (hash(cfg), last), ui.T("training.epoch_help")
         )
-        ui.chart(chart_slot, perceptron_chart(hist.weights(epoch), X, y, box, text, scale=S), width="stretch")
+        ui.chart(frame, perceptron_chart(hist.weights(epoch), X, y, box, text, scale=S), width="stretch")
         m = st.columns(4)
         m[0].metric(ui.T("training.train_loss"), ui.fmt(hist.train_loss[epoch], 4))
         m[1].metric(ui.T("training.test_loss"), ui.fmt(hist.test_loss[epoch], 4))

@@ -102,3 +102,61 @@ def test_domains_read_from_the_data_draw_what_domains_in_the_spec_draw(chromium)
     # reach the picture moves every axis label and mark)
     assert after[0].shape == after[1].shape and (np.abs(after[0] - after[1]).max(2) > 8).mean() < 0.002
     assert before[0].shape != after[0].shape or np.abs(before[0] - after[0]).max() > 100  # the picture moved
+
+
+BOXES = "[data-testid=stMain] :is([data-testid=stElementContainer], [data-testid=stVerticalBlock])"
+MARK_BOXES = f"() => document.querySelectorAll('{BOXES}').forEach(el => {{ el.__nnlab_old = true; }})"
+NEW_BOXES = f"""() => [...document.querySelectorAll('{BOXES}')].filter(el => !el.__nnlab_old)
+    .map(el => [...el.classList].find(c => c.startsWith('st-key-')) || el.dataset.testid)"""
+MAIN_VIEWS_KEPT = (
+    f"() => [...document.querySelectorAll('[data-testid=stMain] {VIEWS}')].map(el => !!el.__nnlab_old)"
+)
+FIRST_SLIDERS = [
+    ("perceptron", "perceptron-w1"),
+    ("training", "training-n"),
+    ("minibatch", "minibatch-n"),
+    ("beyond", "beyond-noise"),
+    ("tasks", "tasks-classes-k"),
+]
+
+
+@pytest.fixture(scope="module")
+def lab(chromium):
+    """(browser, URL of the lab): one server for every case."""
+    with streamlit_server() as (url, _proc):
+        yield chromium, url
+
+
+@pytest.mark.timeout(300)
+@pytest.mark.parametrize(("path", "key"), FIRST_SLIDERS)
+def test_the_first_slider_keeps_every_view_and_element_in_the_browser(lab, path: str, key: str) -> None:
+    """The slider bench_slider.py presses on a page, moved twice with the arrow keys: every Vega view is
+    the same view afterwards (only its data was swapped) and no element was built anew. The replay
+    slider and Many classes' probe sliders used to be (their keys or ranges changed with the run), and
+    so did the charts drawn into an st.empty() first (the empty element replaced them for a moment)."""
+    chromium, url = lab
+    page = chromium.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto(f"{url}/{path}?lang=en")
+        page.wait_for_selector(f".st-key-{key} input[type=range]", timeout=60_000)
+        wait_idle(page)
+        page.wait_for_timeout(500)
+        views = page.locator(f"[data-testid=stMain] {VIEWS}").count()
+        page.evaluate(MARK_VIEWS)
+        page.evaluate(MARK_BOXES)
+        shown = page.locator(f".st-key-{key}").inner_text()
+        for press in ("ArrowRight", "ArrowLeft"):
+            page.locator(f".st-key-{key} input[type=range]").focus()
+            page.keyboard.press(press)
+            page.wait_for_function(
+                "([k, s]) => document.querySelector('.st-key-' + k).innerText !== s", arg=[key, shown]
+            )
+            wait_idle(page)
+            shown = page.locator(f".st-key-{key}").inner_text()
+        page.wait_for_timeout(500)
+        kept = page.evaluate(MAIN_VIEWS_KEPT)
+        new = page.evaluate(NEW_BOXES)
+    finally:
+        page.close()
+    assert views >= 1 and kept == [True] * views, kept
+    assert new == [], new

@@ -174,10 +174,15 @@ def replay_slider(label: str, last: int, key: str, run: Any, help: str) -> int:
     return st.slider(label, 0, max(last, 1), key=key, disabled=last == 0, help=help)
 
 
-def chart(where: Any, c: Any, width: str | int = "stretch") -> None:
+def chart(where: Any, c: Any, width: str | int = "stretch") -> Any:
     """Draw an Altair chart in `where` (st, a column, a placeholder) with a spec that stays the same
-    while only its data changes: the browser then swaps the data instead of rebuilding the view."""
-    where.vega_lite_chart(altair_speedup.stable_spec(c), width=width)
+    while only its data changes: the browser then swaps the data instead of rebuilding the view.
+
+    Returns the chart's slot: drawing into it replaces the chart in place (animation frames). Use it
+    rather than an `st.empty()` drawn first: a rerun would send the empty element before the chart,
+    and the browser would drop the chart's view and build a new one (a flash) instead of swapping data.
+    """
+    return where.vega_lite_chart(altair_speedup.stable_spec(c), width=width)
 
 
 def lesson(ns: str) -> None:
