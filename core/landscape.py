@@ -42,13 +42,19 @@ def loss_grid(ds: Dataset, b: float, window: Bounds, res: int = 100) -> np.ndarr
     return loss_at(thetas, ds).reshape(res, res)
 
 
+def reference(cfg: TrainConfig, n: int) -> TrainConfig:
+    """The calm run that sets the window (full batch of n points, Adam, lr 0.05, 150 epochs): `cfg` without
+    the learning rate, batch size, epochs and optimizer being studied."""
+    return replace(cfg, batch_size=n, optimizer="adam", lr=0.05, epochs=150)
+
+
 def window(ds: Dataset, cfg: TrainConfig) -> Bounds:
-    """A square (w1, w2) window around the start and where a calm full-batch descent (Adam, lr 0.05) goes.
+    """A square (w1, w2) window around the start and where the `reference` descent goes.
 
     It does not depend on the learning rate, batch size or optimizer being studied, so a path that
-    oscillates or diverges visibly leaves it.
+    oscillates or diverges visibly leaves it (and a cache keyed by `reference(cfg, n)` serves them all).
     """
-    ref = train(replace(cfg, batch_size=len(ds), optimizer="adam", lr=0.05, epochs=150), data=(ds, ds))
+    ref = train(reference(cfg, len(ds)), data=(ds, ds))
     pts = np.array(ref.theta)[:, :2]
     pts = pts[np.isfinite(pts).all(1)]
     lo, hi = pts.min(0), pts.max(0)

@@ -18,10 +18,16 @@ RES = 100  # the landscape grid is RES x RES
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
+def window(cfg: TrainConfig) -> tuple:
+    """The plotting window (cached by what it depends on: the data and the starting weights)."""
+    return landscape.window(ui.dataset(cfg)[0], cfg)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
 def runs(cfg: TrainConfig, optimizers: tuple[str, ...]) -> tuple[tuple, list[landscape.Path]]:
     """The plotting window and each optimizer's recorded path (pure: cached by config)."""
     ds = ui.dataset(cfg)[0]
-    box = landscape.window(ds, cfg)
+    box = window(landscape.reference(cfg, len(ds)))  # one window for every learning rate, batch, optimizer
     return box, landscape.paths(cfg, ds, list(optimizers), box)
 
 
