@@ -77,12 +77,12 @@ def lesson() -> None:
         shown, due = set(ui.frames(epochs)), ui.pacer(ui.LIVE_FRAME_SECONDS)
 
         def on_epoch(e: int, h) -> None:
+            nonlocal frame
             # a picture is a chart the browser redraws; a quick run (the default takes ~7 ms) would send
             # ten of them faster than anyone sees, so live pictures come at most every LIVE_FRAME_SECONDS
             st.session_state["_training_run"] = (cfg, h)  # a Stop click reruns the page and keeps this
             if e in shown and e < epochs and due():
                 bar.progress(e / epochs, ui.T("training.progress", e=e, total=epochs))
-                nonlocal frame
                 frame = ui.chart(
                     frame, perceptron_chart(h.weights(e), X, y, box, text, scale=S), width="stretch"
                 )

@@ -67,8 +67,11 @@ def test_the_gradient_layer_paints_the_same_colours_as_the_png_heatmap(heatmaps,
 
 
 VIEWS = ".vega-embed :is(canvas, svg.marks)"  # the element each Vega view draws in
-MARK_VIEWS = f"() => document.querySelectorAll('{VIEWS}').forEach(el => {{ el.__nnlab_old = true; }})"
-VIEWS_KEPT = f"k => [...document.querySelectorAll(`.st-key-${{k}} {VIEWS}`)].map(el => !!el.__nnlab_old)"
+BOXES = "[data-testid=stMain] :is([data-testid=stElementContainer], [data-testid=stVerticalBlock])"
+MARK_OLD = f"() => document.querySelectorAll('{VIEWS}, {BOXES}').forEach(el => {{ el.__nnlab_old = true; }})"
+VIEWS_KEPT = f"scope => [...document.querySelectorAll(`${{scope}} {VIEWS}`)].map(el => !!el.__nnlab_old)"
+NEW_BOXES = f"""() => [...document.querySelectorAll('{BOXES}')].filter(el => !el.__nnlab_old)
+    .map(el => [...el.classList].find(c => c.startsWith('st-key-')) || el.dataset.testid)"""
 
 
 @pytest.mark.timeout(300)
@@ -84,7 +87,7 @@ def test_domains_read_from_the_data_draw_what_domains_in_the_spec_draw(chromium)
             page.wait_for_selector(f".st-key-literal {VIEWS}", timeout=60_000)
             wait_idle(page)
             before = [_pixels(page, ".st-key-lifted"), _pixels(page, ".st-key-literal")]
-            page.evaluate(MARK_VIEWS)
+            page.evaluate(MARK_OLD)
             page.locator(".st-key-k input[type=range]").focus()
             for _ in range(3):
                 page.keyboard.press("ArrowRight")
@@ -92,7 +95,7 @@ def test_domains_read_from_the_data_draw_what_domains_in_the_spec_draw(chromium)
             page.wait_for_function("() => document.querySelector('.st-key-k').innerText.includes('4')")
             wait_idle(page)
             page.wait_for_timeout(500)
-            kept = {k: page.evaluate(VIEWS_KEPT, k) for k in ("lifted", "literal")}
+            kept = {k: page.evaluate(VIEWS_KEPT, f".st-key-{k}") for k in ("lifted", "literal")}
             after = [_pixels(page, ".st-key-lifted"), _pixels(page, ".st-key-literal")]
         finally:
             page.close()
@@ -104,13 +107,6 @@ def test_domains_read_from_the_data_draw_what_domains_in_the_spec_draw(chromium)
     assert before[0].shape != after[0].shape or np.abs(before[0] - after[0]).max() > 100  # the picture moved
 
 
-BOXES = "[data-testid=stMain] :is([data-testid=stElementContainer], [data-testid=stVerticalBlock])"
-MARK_BOXES = f"() => document.querySelectorAll('{BOXES}').forEach(el => {{ el.__nnlab_old = true; }})"
-NEW_BOXES = f"""() => [...document.querySelectorAll('{BOXES}')].filter(el => !el.__nnlab_old)
-    .map(el => [...el.classList].find(c => c.startsWith('st-key-')) || el.dataset.testid)"""
-MAIN_VIEWS_KEPT = (
-    f"() => [...document.querySelectorAll('[data-testid=stMain] {VIEWS}')].map(el => !!el.__nnlab_old)"
-)
 FIRST_SLIDERS = [
     ("perceptron", "perceptron-w1"),
     ("training", "training-n"),
@@ -142,8 +138,7 @@ def test_the_first_slider_keeps_every_view_and_element_in_the_browser(lab, path:
         wait_idle(page)
         page.wait_for_timeout(500)
         views = page.locator(f"[data-testid=stMain] {VIEWS}").count()
-        page.evaluate(MARK_VIEWS)
-        page.evaluate(MARK_BOXES)
+        page.evaluate(MARK_OLD)
         shown = page.locator(f".st-key-{key}").inner_text()
         for press in ("ArrowRight", "ArrowLeft"):
             page.locator(f".st-key-{key} input[type=range]").focus()
@@ -154,7 +149,7 @@ def test_the_first_slider_keeps_every_view_and_element_in_the_browser(lab, path:
             wait_idle(page)
             shown = page.locator(f".st-key-{key}").inner_text()
         page.wait_for_timeout(500)
-        kept = page.evaluate(MAIN_VIEWS_KEPT)
+        kept = page.evaluate(VIEWS_KEPT, "[data-testid=stMain]")
         new = page.evaluate(NEW_BOXES)
     finally:
         page.close()

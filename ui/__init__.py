@@ -166,10 +166,8 @@ def replay_slider(label: str, last: int, key: str, run: Any, help: str) -> int:
     then keeps its slider and only moves it (a new key, or a new range, makes it build a new one).
     """
     mark = f"{key}.run"
-    if st.session_state.get(mark) != run or key not in st.session_state:
+    if st.session_state.get(mark) != run or key not in st.session_state:  # same run: keep the epoch chosen
         st.session_state[mark] = run
-        st.session_state[key] = last
-    elif not 0 <= st.session_state[key] <= max(last, 1):  # the same run: keep the epoch chosen
         st.session_state[key] = last
     return st.slider(label, 0, max(last, 1), key=key, disabled=last == 0, help=help)
 
