@@ -6,7 +6,6 @@ import ui
 from ui import share
 
 st.set_page_config(page_title="Neural Net Basics Lab", page_icon="🧠", layout="wide")
-ui.keep_widget_state()
 page = ui.navigation()
 ui.language_switch()
 share.sidebar()

@@ -31,6 +31,7 @@ def lesson() -> None:
             DATASETS,
             format_func={d: ui.T(f"app.dataset.{d}") for d in DATASETS}.get,
             key="backprop.dataset",
+            persist_state="session",
         )
         seed = ui.seed_input("backprop.seed")
     data = ui.dataset(TrainConfig(dataset=name, n=200, seed=seed, test_ratio=0.0))
@@ -55,21 +56,31 @@ def lesson() -> None:
     with controls:
         st.session_state["backprop.i"] = min(int(st.session_state["backprop.i"]), n - 1)
         i = st.slider(
-            ui.T("backprop.example"), 0, n - 1, key="backprop.i", help=ui.T("backprop.example_help")
+            ui.T("backprop.example"),
+            0,
+            n - 1,
+            key="backprop.i",
+            help=ui.T("backprop.example_help"),
+            persist_state="session",
         )
         st.markdown(ui.T("perceptron.weights"))
-        w1 = st.slider("w₁", -10.0, 10.0, step=0.01, key=W[0])
-        w2 = st.slider("w₂", -10.0, 10.0, step=0.01, key=W[1])
-        b = st.slider(ui.T("perceptron.bias"), -20.0, 20.0, step=0.01, key=W[2])
+        w1 = st.slider("w₁", -10.0, 10.0, step=0.01, key=W[0], persist_state="session")
+        w2 = st.slider("w₂", -10.0, 10.0, step=0.01, key=W[1], persist_state="session")
+        b = st.slider(ui.T("perceptron.bias"), -20.0, 20.0, step=0.01, key=W[2], persist_state="session")
         loss = st.radio(
             ui.T("backprop.loss"),
             backprop.LOSSES,
             format_func={k: ui.T(f"backprop.loss_{k}") for k in backprop.LOSSES}.get,
             key="backprop.loss",
             horizontal=True,
+            persist_state="session",
         )
         lr = st.select_slider(
-            ui.T("training.lr"), ui.LR_STEPS, key="backprop.lr", help=ui.T("training.lr_help")
+            ui.T("training.lr"),
+            ui.LR_STEPS,
+            key="backprop.lr",
+            help=ui.T("training.lr_help"),
+            persist_state="session",
         )
         c1, c2 = st.columns(2)
         c1.button(ui.T("backprop.step"), on_click=take_step, args=(lr, loss), type="primary", width="stretch")

@@ -47,24 +47,32 @@ def lesson() -> None:
         DATASETS,
         format_func={d: ui.T(f"app.dataset.{d}") for d in DATASETS}.get,
         key="landscape.dataset",
+        persist_state="session",
     )
     seed = ui.seed_input("landscape.seed", row1[1])
     lr = row1[2].select_slider(
-        ui.T("training.lr"), ui.LR_STEPS, key="landscape.lr", help=ui.T("training.lr_help")
+        ui.T("training.lr"),
+        ui.LR_STEPS,
+        key="landscape.lr",
+        help=ui.T("training.lr_help"),
+        persist_state="session",
     )
     bs = ui.batch_size_slider("landscape.batch_size", N, row1[3])
-    epochs = row2[0].slider(ui.T("training.epochs"), 1, 30, key="landscape.epochs")
+    epochs = row2[0].slider(ui.T("training.epochs"), 1, 30, key="landscape.epochs", persist_state="session")
     chosen = row2[1].pills(
         ui.T("training.optimizer"),
         OPTIMIZERS,
         selection_mode="multi",
         key="landscape.optimizers",
         format_func={o: ui.T(f"training.opt.{o}") for o in OPTIMIZERS}.get,
+        persist_state="session",
     )
     with row2[2].expander(ui.T("training.init")):
-        w1 = st.slider("w₁", -5.0, 5.0, step=0.1, key="landscape.w1")
-        w2 = st.slider("w₂", -5.0, 5.0, step=0.1, key="landscape.w2")
-        b = st.slider(ui.T("perceptron.bias"), -5.0, 5.0, step=0.1, key="landscape.b")
+        w1 = st.slider("w₁", -5.0, 5.0, step=0.1, key="landscape.w1", persist_state="session")
+        w2 = st.slider("w₂", -5.0, 5.0, step=0.1, key="landscape.w2", persist_state="session")
+        b = st.slider(
+            ui.T("perceptron.bias"), -5.0, 5.0, step=0.1, key="landscape.b", persist_state="session"
+        )
 
     opts = tuple(o for o in OPTIMIZERS if o in (chosen or []))
     if not opts:

@@ -41,12 +41,13 @@ def lab() -> tuple:
             share.dataset_options(),
             format_func=share.dataset_label,
             key="perceptron.dataset",
+            persist_state="session",
         )
         seed = ui.seed_input("perceptron.seed")
         st.markdown(ui.T("perceptron.weights"))
-        w1 = st.slider("w₁", -10.0, 10.0, step=0.1, key=W)
-        w2 = st.slider("w₂", -10.0, 10.0, step=0.1, key="perceptron.w2")
-        b = st.slider(ui.T("perceptron.bias"), -20.0, 20.0, step=0.1, key=B)
+        w1 = st.slider("w₁", -10.0, 10.0, step=0.1, key=W, persist_state="session")
+        w2 = st.slider("w₂", -10.0, 10.0, step=0.1, key="perceptron.w2", persist_state="session")
+        b = st.slider(ui.T("perceptron.bias"), -20.0, 20.0, step=0.1, key=B, persist_state="session")
         c1, c2 = st.columns(2)
         c1.button(ui.T("perceptron.sharpen"), on_click=scale_weights, args=(2.0,), width="stretch")
         c2.button(ui.T("perceptron.soften"), on_click=scale_weights, args=(0.5,), width="stretch")
@@ -59,8 +60,12 @@ def lab() -> tuple:
         st.markdown(ui.T("perceptron.probe"))
         ui.default("perceptron.px", round((box[0] + box[1]) / 2, 1), box[0], box[1])
         ui.default("perceptron.py", round((box[2] + box[3]) / 2, 1), box[2], box[3])
-        px = st.slider("x₁", float(box[0]), float(box[1]), step=0.1, key="perceptron.px")
-        py = st.slider("x₂", float(box[2]), float(box[3]), step=0.1, key="perceptron.py")
+        px = st.slider(
+            "x₁", float(box[0]), float(box[1]), step=0.1, key="perceptron.px", persist_state="session"
+        )
+        py = st.slider(
+            "x₂", float(box[2]), float(box[3]), step=0.1, key="perceptron.py", persist_state="session"
+        )
 
     result = perceptron.fit(w1, w2, b, X, y)
     pr = perceptron.probe(w1, w2, b, px, py)
@@ -93,8 +98,10 @@ X, y = data[0].X, data[0].y
 st.subheader(ui.T("perceptron.train_title"))
 st.markdown(ui.T("perceptron.train_intro"))
 t1, t2, t3 = st.columns([2, 2, 1])
-t1.select_slider(ui.T("training.lr"), ui.LR_STEPS, key="perceptron.lr")  # read by lab() (the session)
-t2.slider(ui.T("training.epochs"), 1, 200, key="perceptron.epochs")
+t1.select_slider(
+    ui.T("training.lr"), ui.LR_STEPS, key="perceptron.lr", persist_state="session"
+)  # read by lab() (the session)
+t2.slider(ui.T("training.epochs"), 1, 200, key="perceptron.epochs", persist_state="session")
 if t3.button(ui.T("perceptron.train_button"), type="primary", width="stretch"):
     hist = train(cfg, data=data)
     for e in ui.frames(hist.epochs_run):

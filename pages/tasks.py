@@ -40,8 +40,12 @@ def classes() -> None:
     with left.container(border=True):
         st.markdown(ui.T("tasks.probe"))
         with share.controls("tasks_probe"):
-            px = st.slider("x₁", float(box[0]), float(box[1]), step=0.1, key=f"{P}.px")
-            py = st.slider("x₂", float(box[2]), float(box[3]), step=0.1, key=f"{P}.py")
+            px = st.slider(
+                "x₁", float(box[0]), float(box[1]), step=0.1, key=f"{P}.px", persist_state="session"
+            )
+            py = st.slider(
+                "x₂", float(box[2]), float(box[3]), step=0.1, key=f"{P}.py", persist_state="session"
+            )
         probs = probe_probs(model, (px, py))
         ui.chart(st, softmax_bars(probs, text, scale=S), width="stretch")
         st.caption(ui.T("tasks.probe_sum", s=f"{sum(probs):.4f}", cls=max(range(k), key=probs.__getitem__)))

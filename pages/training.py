@@ -35,11 +35,29 @@ def lesson() -> None:
             share.dataset_options(),
             format_func=share.dataset_label,
             key="training.dataset",
+            persist_state="session",
         )
         mine = name == share.MY_DATA
-        n = st.slider(ui.T("training.n"), 20, 2000, step=10, key="training.n", disabled=mine)
-        noise = st.slider(ui.T("training.noise"), 0.0, 3.0, step=0.1, key="training.noise", disabled=mine)
-        test_ratio = st.slider(ui.T("training.test_ratio"), 0.0, 0.5, step=0.05, key="training.test_ratio")
+        n = st.slider(
+            ui.T("training.n"), 20, 2000, step=10, key="training.n", disabled=mine, persist_state="session"
+        )
+        noise = st.slider(
+            ui.T("training.noise"),
+            0.0,
+            3.0,
+            step=0.1,
+            key="training.noise",
+            disabled=mine,
+            persist_state="session",
+        )
+        test_ratio = st.slider(
+            ui.T("training.test_ratio"),
+            0.0,
+            0.5,
+            step=0.05,
+            key="training.test_ratio",
+            persist_state="session",
+        )
         seed = ui.seed_input("training.seed")
     base = TrainConfig(dataset="toy" if mine else name, n=n, noise=noise, test_ratio=test_ratio, seed=seed)
     data = share.data(base, name)
@@ -47,20 +65,27 @@ def lesson() -> None:
     with share.controls("train", c_train, border=True):
         st.markdown(ui.T("training.settings"))
         lr = st.select_slider(
-            ui.T("training.lr"), ui.LR_STEPS, key="training.lr", help=ui.T("training.lr_help")
+            ui.T("training.lr"),
+            ui.LR_STEPS,
+            key="training.lr",
+            help=ui.T("training.lr_help"),
+            persist_state="session",
         )
         batch_size = ui.batch_size_slider("training.batch_size", n_train)
-        epochs = st.slider(ui.T("training.epochs"), 1, 500, key="training.epochs")
+        epochs = st.slider(ui.T("training.epochs"), 1, 500, key="training.epochs", persist_state="session")
         optimizer = st.segmented_control(
             ui.T("training.optimizer"),
             OPTIMIZERS,
             key="training.optimizer",
             format_func=lambda o: ui.T(f"training.opt.{o}"),
+            persist_state="session",
         )
         with st.expander(ui.T("training.init")):
-            w1 = st.slider("w₁", -5.0, 5.0, step=0.1, key="training.w1")
-            w2 = st.slider("w₂", -5.0, 5.0, step=0.1, key="training.w2")
-            b = st.slider(ui.T("perceptron.bias"), -10.0, 10.0, step=0.1, key="training.b")
+            w1 = st.slider("w₁", -5.0, 5.0, step=0.1, key="training.w1", persist_state="session")
+            w2 = st.slider("w₂", -5.0, 5.0, step=0.1, key="training.w2", persist_state="session")
+            b = st.slider(
+                ui.T("perceptron.bias"), -10.0, 10.0, step=0.1, key="training.b", persist_state="session"
+            )
 
     settings = {"w1": w1, "w2": w2, "b": b, "lr": lr, "batch_size": batch_size, "epochs": epochs}
     cfg = TrainConfig(**base.to_dict() | settings | {"optimizer": optimizer or "sgd"})

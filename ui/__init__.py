@@ -81,18 +81,16 @@ def T(key: str, **values: Any) -> str:
     return t(key, lang(), **values)
 
 
-def keep_widget_state() -> None:
-    """Keep page widgets' values while the student visits other pages (keys with a dot are ours)."""
-    for k in list(st.session_state.keys()):
-        if isinstance(k, str) and "." in k and not k.startswith("_"):
-            st.session_state[k] = st.session_state[k]
-
-
 def language_switch() -> str:
     """The sidebar language switch; the choice is kept in the session and in ?lang=."""
     st.session_state.setdefault("lang", lang())
     choice = st.sidebar.radio(
-        "🌐 " + T("app.language"), LANGS, format_func=LANG_NAMES.get, key="lang", horizontal=True
+        "🌐 " + T("app.language"),
+        LANGS,
+        format_func=LANG_NAMES.get,
+        key="lang",
+        horizontal=True,
+        persist_state="session",
     )
     if st.query_params.get("lang") != choice:
         st.query_params["lang"] = choice
@@ -156,7 +154,9 @@ def fragment_rerun() -> bool:
 
 def seed_input(key: str, where: Any = st, help_key: str = "app.seed_help") -> int:
     """The random seed a section uses, shown as a number input (0..999,999) so a run can be repeated."""
-    return int(where.number_input(T("app.seed"), 0, 999_999, key=key, help=T(help_key)))
+    return int(
+        where.number_input(T("app.seed"), 0, 999_999, key=key, help=T(help_key), persist_state="session")
+    )
 
 
 def replay_slider(label: str, last: int, key: str, run: Any, help: str) -> int:
@@ -169,7 +169,7 @@ def replay_slider(label: str, last: int, key: str, run: Any, help: str) -> int:
     if st.session_state.get(mark) != run or key not in st.session_state:  # same run: keep the epoch chosen
         st.session_state[mark] = run
         st.session_state[key] = last
-    return st.slider(label, 0, max(last, 1), key=key, disabled=last == 0, help=help)
+    return st.slider(label, 0, max(last, 1), key=key, disabled=last == 0, help=help, persist_state="session")
 
 
 def chart(where: Any, c: Any, width: str | int = "stretch") -> Any:
@@ -288,7 +288,11 @@ def batch_size_slider(key: str, n_train: int, where: Any = st, sizes: list[int] 
     sizes = sizes or batch_sizes(n_train)
     st.session_state[key] = nearest(st.session_state[key], sizes)
     return where.select_slider(
-        T("training.batch_size"), sizes, key=key, help=T("training.batch_help", n=n_train)
+        T("training.batch_size"),
+        sizes,
+        key=key,
+        help=T("training.batch_help", n=n_train),
+        persist_state="session",
     )
 
 

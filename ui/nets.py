@@ -71,19 +71,25 @@ def controls(
     with share.controls(p.replace(".", "_"), where):
         with st.container(border=True):
             if k:
-                out["classes"] = st.slider(ui.T("tasks.k"), 3, 6, key=f"{p}.k")
+                out["classes"] = st.slider(ui.T("tasks.k"), 3, 6, key=f"{p}.k", persist_state="session")
             if datasets:
                 pick = st.selectbox if len(datasets) > 2 else st.segmented_control
                 fmt = labels(names, datasets)
                 out["dataset"] = pick(
-                    ui.T("app.dataset.label"), datasets, format_func=fmt, key=f"{p}.dataset"
+                    ui.T("app.dataset.label"),
+                    datasets,
+                    format_func=fmt,
+                    key=f"{p}.dataset",
+                    persist_state="session",
                 )
                 out["dataset"] = out["dataset"] or datasets[0]
                 available = available_features(input_dim(out["dataset"]))
                 kept = [f for f in st.session_state[f"{p}.features"] if f in available]
                 if len(kept) < len(st.session_state[f"{p}.features"]):  # a 1-D dataset has no x2
                     st.session_state[f"{p}.features"] = kept or list(available[:1])
-            out["noise"] = st.slider(ui.T("training.noise"), 0.0, 3.0, step=0.1, key=f"{p}.noise")
+            out["noise"] = st.slider(
+                ui.T("training.noise"), 0.0, 3.0, step=0.1, key=f"{p}.noise", persist_state="session"
+            )
             out["seed"] = ui.seed_input(f"{p}.seed")
             if datasets:
                 out["features"] = features(p, available)
@@ -102,6 +108,7 @@ def features(p: str, available: tuple[str, ...]) -> tuple[str, ...]:
         format_func=FEATURE_LABELS.get,
         key=f"{p}.features",
         help=ui.T("beyond.features_help"),
+        persist_state="session",
     )
     chosen = tuple(f for f in available if f in (chosen or ()))
     if not chosen:
@@ -113,19 +120,27 @@ def features(p: str, available: tuple[str, ...]) -> tuple[str, ...]:
 def layers(p: str) -> tuple[tuple[int, ...], str]:
     """Hidden layers (count, then neurons in each) and the activation."""
     n_layers = st.slider(
-        ui.T("beyond.layers"), 0, MAX_LAYERS, key=f"{p}.layers", help=ui.T("beyond.layers_help")
+        ui.T("beyond.layers"),
+        0,
+        MAX_LAYERS,
+        key=f"{p}.layers",
+        help=ui.T("beyond.layers_help"),
+        persist_state="session",
     )
     widths = []
     cols = st.columns(3)
     for i in range(n_layers):
         label = ui.T("beyond.neurons", i=i + 1)
-        widths.append(cols[i % 3].number_input(label, 1, MAX_WIDTH, key=f"{p}.h{i + 1}"))
+        widths.append(
+            cols[i % 3].number_input(label, 1, MAX_WIDTH, key=f"{p}.h{i + 1}", persist_state="session")
+        )
     act = st.segmented_control(
         ui.T("beyond.activation"),
         ACTIVATIONS,
         format_func=labels("beyond.act", ACTIVATIONS),
         key=f"{p}.activation",
         disabled=n_layers == 0,
+        persist_state="session",
     )
     return tuple(int(w) for w in widths), act or "tanh"
 
@@ -133,15 +148,18 @@ def layers(p: str) -> tuple[tuple[int, ...], str]:
 def training(p: str, n_train: int, decay: bool = True) -> dict[str, Any]:
     """Learning rate, batch size, epochs, optimizer, L2 weight decay."""
     out: dict[str, Any] = {}
-    out["lr"] = st.select_slider(ui.T("training.lr"), LR_STEPS, key=f"{p}.lr", help=ui.T("training.lr_help"))
+    out["lr"] = st.select_slider(
+        ui.T("training.lr"), LR_STEPS, key=f"{p}.lr", help=ui.T("training.lr_help"), persist_state="session"
+    )
     out["batch_size"] = ui.batch_size_slider(f"{p}.batch_size", n_train, sizes=batch_sizes(n_train))
-    out["epochs"] = st.slider(ui.T("training.epochs"), 1, 1000, key=f"{p}.epochs")
+    out["epochs"] = st.slider(ui.T("training.epochs"), 1, 1000, key=f"{p}.epochs", persist_state="session")
     out["optimizer"] = (
         st.segmented_control(
             ui.T("training.optimizer"),
             OPTIMIZERS,
             key=f"{p}.optimizer",
             format_func=labels("training.opt", OPTIMIZERS),
+            persist_state="session",
         )
         or "sgd"
     )
@@ -151,6 +169,7 @@ def training(p: str, n_train: int, decay: bool = True) -> dict[str, Any]:
             WD_STEPS,
             key=f"{p}.weight_decay",
             help=ui.T("beyond.weight_decay_help"),
+            persist_state="session",
         )
     return out
 

@@ -106,9 +106,10 @@ def sidebar() -> None:
         key="preset_menu",
         on_change=_choose_preset,
         help=ui.T("share.preset_help"),
+        persist_state="session",
     )
-    box.toggle(ui.T("share.present"), key=PRESENT, help=ui.T("share.present_help"))
-    box.toggle(ui.T("share.hide"), key=HIDE, help=ui.T("share.hide_help"))
+    box.toggle(ui.T("share.present"), key=PRESENT, help=ui.T("share.present_help"), persist_state="session")
+    box.toggle(ui.T("share.hide"), key=HIDE, help=ui.T("share.hide_help"), persist_state="session")
     style()
     _notice(problems)
     glob = _global_params()
@@ -419,5 +420,5 @@ def downloads(
                 key=f"download_{page}_{label}",
                 width="stretch",
             )
-        if st.toggle(ui.T("share.script_preview"), key=f"preview_{page}"):
+        if st.toggle(ui.T("share.script_preview"), key=f"preview_{page}", persist_state="session"):
             st.code(export.script(cfg, points), language="python")
