@@ -89,26 +89,47 @@ def curve(name: str, lo: float = -5.0, hi: float = 5.0, slope: float = 0.01) -> 
     return Curve(x.detach(), y.detach(), grads[0], pg)
 
 
+# name -> (the module as the shown code writes it, the same module built here); slope as the code shows it
+_SHOWN: dict[str, tuple[str, Callable[[float], Callable[[torch.Tensor], torch.Tensor]]]] = {
+    "sigmoid": ("nn.Sigmoid()", lambda a: nn.Sigmoid()),
+    "tanh": ("nn.Tanh()", lambda a: nn.Tanh()),
+    "relu": ("nn.ReLU()", lambda a: nn.ReLU()),
+    "leaky_relu": ("nn.LeakyReLU(negative_slope={a:g})", lambda a: nn.LeakyReLU(negative_slope=a)),
+    "prelu": ("nn.PReLU(init={a:g})  # a is a learned nn.Parameter", lambda a: nn.PReLU(init=a)),
+    "softmax": (
+        "lambda t: torch.softmax(torch.stack([t, torch.zeros_like(t)], dim=-1), dim=-1)[..., 0]",
+        lambda a: lambda t: torch.softmax(torch.stack([t, torch.zeros_like(t)], dim=-1), dim=-1)[..., 0],
+    ),
+}
+
+
 def shown_code(name: str, lo: float, hi: float, slope: float) -> str:
-    """Runnable code that prints what the chart draws (every 10th point)."""
-    make = {
-        "sigmoid": "nn.Sigmoid()",
-        "tanh": "nn.Tanh()",
-        "relu": "nn.ReLU()",
-        "leaky_relu": f"nn.LeakyReLU(negative_slope={slope:g})",
-        "prelu": f"nn.PReLU(init={slope:g})  # a is a learned nn.Parameter",
-        "softmax": "lambda t: torch.softmax(torch.stack([t, torch.zeros_like(t)], dim=-1), dim=-1)[..., 0]",
-    }[name]
+    """Runnable code that prints what the chart draws (every 10th point); `shown_output` is what it prints."""
     a, b = round(lo * 10), round(hi * 10)
     return (
         "import torch\nimport torch.nn as nn\n\n"
         f"x = (torch.arange({a}, {b + 1}) / 10).requires_grad_()  # {lo:g}, {lo + 0.1:g}, ..., {hi:g}\n"
         "# (the seed's torch.range(-5., 5., 0.1) is deprecated; arange stops before its end)\n"
-        f"f = {make}\n"
+        f"f = {_SHOWN[name][0].format(a=slope)}\n"
         "y = f(x)\n"
         "(dy,) = torch.autograd.grad(y.sum(), x)  # f'(x) from autograd\n"
         "print(x[::10].detach())\nprint(y[::10].detach())\nprint(dy[::10])\n"
     )
+
+
+def printed(*values: object) -> str:
+    """What `print(v)` for each value writes (a sample's output, computed here rather than by running it)."""
+    return "".join(str(v) + "\n" for v in values)  # str(), as print: a 0-d tensor's format() is its item's
+
+
+def shown_output(name: str, lo: float, hi: float, slope: float) -> str:
+    """What shown_code(name, lo, hi, slope) prints, from the same torch calls (the tests run the code itself
+    over a grid of settings and compare)."""
+    x = (torch.arange(round(lo * 10), round(hi * 10) + 1) / 10).requires_grad_()
+    f = _SHOWN[name][1](float(f"{slope:g}"))
+    y = f(x)
+    (dy,) = torch.autograd.grad(y.sum(), x)
+    return printed(x[::10].detach(), y[::10].detach(), dy[::10])
 
 
 # --- vanishing / exploding gradients -------------------------------------------------------------
@@ -275,6 +296,14 @@ print(y_output)
 print(torch.sum(y_output, dim=1))
 """
 
+
+def softmax_output() -> str:
+    """What SOFTMAX_CODE prints."""
+    x_input = torch.tensor([[-0.2528, -0.3826, -1.0988]])
+    y_output = nn.Softmax(dim=1)(x_input)
+    return printed(x_input, y_output, torch.sum(y_output, dim=1))
+
+
 DIM_CODE = """import torch
 
 x = torch.tensor([[1.0, 2.0, 3.0],
@@ -284,3 +313,9 @@ print(torch.softmax(x, dim=0))
 # dim=1: along each row, every row sums to 1
 print(torch.softmax(x, dim=1))
 """
+
+
+def dim_output() -> str:
+    """What DIM_CODE prints."""
+    x = torch.tensor(DIM_EXAMPLE)
+    return printed(torch.softmax(x, dim=0), torch.softmax(x, dim=1))

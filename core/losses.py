@@ -11,6 +11,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from core.activations import printed
+
 # --- regression: MSE, MAE, RMSE ------------------------------------------------------------------
 
 POINTS_X = (-2.0, -1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0)
@@ -189,6 +191,13 @@ print(loss)
 """
 
 
+def bce_output() -> str:
+    """What BCE_CODE prints."""
+    probabilities = torch.tensor(SEED_PROBS).view(4, 1)
+    targets = torch.tensor(SEED_TARGETS, dtype=torch.float32).view(4, 1)
+    return printed(probabilities, nn.BCELoss()(probabilities, targets))
+
+
 def seed_bce() -> float:
     """The seed's BCE example, reproduced."""
     p = torch.tensor(SEED_PROBS).view(4, 1)
@@ -273,6 +282,8 @@ CE_CODE = """import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from core.activations import printed
+
 torch.manual_seed({seed})
 outputs = torch.randn(3, 5, requires_grad=True)  # raw scores (logits): 3 samples x 5 classes
 targets = torch.tensor([1, 0, 3], dtype=torch.int64)  # the right class of each sample
@@ -282,3 +293,12 @@ print(ce)
 print(nll)
 print(torch.equal(ce, nll))
 """
+
+
+def ce_output(seed: int) -> str:
+    """What CE_CODE.format(seed=seed) prints (its global-generator draw made with an own generator)."""
+    outputs = seed_logits(seed).requires_grad_()
+    targets = torch.tensor(SEED_CLASSES, dtype=torch.int64)
+    ce = nn.CrossEntropyLoss()(outputs, targets)
+    nll = nn.NLLLoss()(F.log_softmax(outputs, dim=1), targets)
+    return printed(ce, nll, torch.equal(ce, nll))

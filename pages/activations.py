@@ -5,7 +5,6 @@ import streamlit as st
 
 import ui
 from core import activations as A
-from core import snippets
 from core.function_charts import bars_chart, layer_chart, series_chart, units_chart
 from ui import share
 
@@ -59,7 +58,7 @@ def shapes() -> None:
         code = A.shown_code(name, lo, hi, slope)
         st.code(code, language="python")
         st.caption(ui.T("activations.prints"))
-        st.code(snippets.run(code), language="text")
+        st.code(A.shown_output(name, lo, hi, slope), language="text")
 
 
 @share.section("activations")
@@ -160,11 +159,12 @@ def softmax() -> None:
     m2.metric(ui.T("activations.sum"), f"{float(p.sum()):.6f}")
     m1.metric(ui.T("activations.shift_diff"), f"{same:.1e}")
     right.markdown(ui.T("activations.soft_note", t=f"{temp:.1f}", c=f"{c:+.1f}"))
-    for col, part, code in zip(st.columns(2, gap="large"), ("dim", "seed"), (A.DIM_CODE, A.SOFTMAX_CODE)):
+    samples = ((A.DIM_CODE, A.dim_output()), (A.SOFTMAX_CODE, A.softmax_output()))
+    for col, part, (code, output) in zip(st.columns(2, gap="large"), ("dim", "seed"), samples):
         col.subheader(ui.T(f"activations.{part}_title"))
         col.markdown(ui.T(f"activations.{part}_intro"))
         col.code(code, language="python")
-        col.code(snippets.run(code), language="text")
+        col.code(output, language="text")
 
 
 shapes()

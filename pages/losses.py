@@ -5,7 +5,6 @@ import streamlit as st
 
 import ui
 from core import losses as L
-from core import snippets
 from core.function_charts import regression_chart, series_chart
 from ui import share
 
@@ -78,7 +77,7 @@ def binary() -> None:
     st.markdown(ui.T("losses.bin_note"))
     with st.expander(ui.T("losses.seed_bce")):
         st.code(L.BCE_CODE, language="python")
-        st.code(snippets.run(L.BCE_CODE), language="text")
+        st.code(L.bce_output(), language="text")
 
 
 @share.section("losses")
@@ -136,9 +135,8 @@ def multiclass() -> None:
     st.markdown(ui.T("losses.per_intro"))
     st.dataframe(per, width="stretch")
     with st.expander(ui.T("losses.ce_code")):
-        code = L.CE_CODE.format(seed=seed)
-        st.code(code, language="python")
-        st.code(snippets.run(code), language="text")
+        st.code(L.CE_CODE.format(seed=seed), language="python")
+        st.code(L.ce_output(seed), language="text")
 
 
 regression()

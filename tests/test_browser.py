@@ -87,7 +87,7 @@ def test_cold_deep_links_opened_together_all_show_the_full_app(browser) -> None:
     Without the per-run check in ui.leave_legacy_mode this failed 4 times in 4. It also found a
     server crash: the Losses page's code samples ran through contextlib.redirect_stdout, which swaps
     the one sys.stdout of the process; two sessions doing that at once killed the server with a
-    segfault in about 1 run in 5 (core/snippets.py now prints into its own buffer; 0 in 12 since)."""
+    segfault in about 1 run in 5 (the samples' outputs are now computed without running them)."""
     with streamlit_server() as (url, proc):
         tabs = {}
         for path in ("perceptron", "training", "activations", "losses"):

@@ -35,12 +35,6 @@ def test_server_config_is_hardened() -> None:
     assert CONFIG.get("browser", {}).get("gatherUsageStats") is False
 
 
-# The one reviewed exception: core/snippets.py runs the lab's own code samples (module constants in
-# core/activations.py and core/losses.py, formatted only with validated slider numbers) so that the output
-# shown under a sample is the sample's real output. No user text ever reaches it (see the test below).
-REVIEWED_EXEC = {("core/snippets.py", "exec"), ("core/snippets.py", "compile")}
-
-
 def test_ruff_security_rules_are_on_and_never_waived() -> None:
     lint = PYPROJECT["tool"]["ruff"]["lint"]
     assert "S" in lint["select"]
@@ -50,8 +44,7 @@ def test_ruff_security_rules_are_on_and_never_waived() -> None:
     for path in SOURCES:
         for line in path.read_text(encoding="utf-8").splitlines():
             m = re.search(r"noqa:([^#]*)", line)
-            reviewed = path.relative_to(ROOT).as_posix() == "core/snippets.py" and "S102" in line
-            assert reviewed or not (m and banned & {c.strip() for c in m.group(1).split(",")}), (path, line)
+            assert not (m and banned & {c.strip() for c in m.group(1).split(",")}), (path, line)
 
 
 def test_ruff_finds_no_eval_exec_or_pickle() -> None:
@@ -108,8 +101,6 @@ def test_no_eval_exec_or_unpickling_anywhere() -> None:
                 continue
             f = node.func
             if isinstance(f, ast.Name) and f.id in DANGEROUS_CALLS:
-                if (path.relative_to(ROOT).as_posix(), f.id) in REVIEWED_EXEC:
-                    continue
                 found.append(f"{path.relative_to(ROOT)}:{node.lineno} {f.id}(")
             if isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name):
                 if (f.value.id, f.attr) in DANGEROUS_ATTRS:
@@ -117,23 +108,6 @@ def test_no_eval_exec_or_unpickling_anywhere() -> None:
         for m in re.finditer(r"^\s*(import|from)\s+(pickle|cPickle|dill|marshal|shelve)\b", src, re.M):
             found.append(f"{path.relative_to(ROOT)}: {m.group(0).strip()}")
     assert not found, found
-
-
-def test_snippets_only_run_the_labs_own_samples() -> None:
-    """snippets.run only gets a module constant (*_CODE) or core's shown_code template, never user text."""
-    sources: list[str] = []
-    for page in ("activations.py", "losses.py"):
-        tree = ast.parse((ROOT / "pages" / page).read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Call) and ast.unparse(node.func) == "snippets.run":
-                sources.append(ast.unparse(node.args[0]))
-            if isinstance(node, ast.Assign) and any(ast.unparse(t) == "code" for t in node.targets):
-                sources.append(ast.unparse(node.value))
-            if isinstance(node, ast.For) and "code" in ast.unparse(node.target):
-                sources.append(ast.unparse(node.iter))
-    assert sources
-    for src in sources:
-        assert src == "code" or "_CODE" in src or "shown_code(" in src, src
 
 
 def test_the_translations_are_data_not_code() -> None:
