@@ -7,7 +7,8 @@ from ui import share
 
 st.set_page_config(page_title="Neural Net Basics Lab", page_icon="🧠", layout="wide")
 page = ui.navigation()
+ui.forward_deep_link()
 ui.language_switch()
 share.sidebar()
-page.run()
+ui.run_page(page)
 ui.settle_heap()  # after the page's imports: keeps Streamlit's GC after each rerun cheap

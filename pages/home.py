@@ -4,7 +4,7 @@ import streamlit as st
 
 import ui
 
-ui.leave_legacy_mode()
+ui.through_entry("pages/home.py")
 st.title("🧠 " + ui.T("app.name"))
 st.markdown(ui.T("home.intro"))
 st.subheader(ui.T("home.map"))

@@ -80,11 +80,23 @@ def test_cold_deep_link_shows_the_full_app(browser) -> None:
         page.close()
 
 
+def test_a_cold_deep_link_keeps_its_language_and_settings(browser) -> None:
+    """The lesson hands a cold deep link to the entry (ui.through_entry) with its whole query."""
+    with streamlit_server() as (url, _proc):
+        page = open_page(browser, url + "/perceptron?lang=ko&w1=1.5&b=-2")
+        assert_full_app(page)
+        assert "퍼셉트론" in page.locator("h1").first.inner_text()
+        assert page.locator(".st-key-perceptron-w1 input[type=range]").input_value() == "1.5"
+        assert page.locator(".st-key-perceptron-b input[type=range]").input_value() == "-2"
+        assert "/perceptron?" in page.url and "w1=1.5" in page.url
+        page.close()
+
+
 def test_cold_deep_links_opened_together_all_show_the_full_app(browser) -> None:
     """A class opening a shared link on a server that just woke up: the sessions race Streamlit's
     global switch out of folder-based navigation; every one of them must get the whole app.
 
-    Without the per-run check in ui.leave_legacy_mode this failed 4 times in 4. It also found a
+    Without a per-run check (today ui.through_entry) this failed 4 times in 4. It also found a
     server crash: the Losses page's code samples ran through contextlib.redirect_stdout, which swaps
     the one sys.stdout of the process; two sessions doing that at once killed the server with a
     segfault in about 1 run in 5 (the samples' outputs are now computed without running them)."""

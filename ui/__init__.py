@@ -122,28 +122,47 @@ def page_link(path: str, url: str, icon: str) -> None:
         st.markdown(f"{icon} **{label}**")
 
 
-def leave_legacy_mode() -> None:
-    """Rerun through the entry file if a cold deep link ran this page on its own.
+ENTRY = ROOT / "streamlit_app.py"
+_VIA_ENTRY = "_via_entry"  # set while the entry file runs the chosen page
+_FORWARD = "_forward_to"  # (page file, query) of a cold deep link, handed from the lesson to the entry
 
-    On a freshly started server, the first run of an app with a `pages/` folder goes through
-    Streamlit's old folder-based navigation until `st.navigation` has been called once, so a deep
-    link would show the bare page. The switch is global but the runs are not: when several students
-    open links at once, a run may have started in the old mode after another session already flipped
-    it. So the test is per run: the old mode lists the entry file itself as a page, ours never does.
-    Flip the switch and rerun; the entry file then draws the whole app.
-    """
+
+def run_page(page: Any) -> None:
+    """Entry: run the page chosen by st.navigation, marked as run through the entry (see `through_entry`)."""
+    st.session_state[_VIA_ENTRY] = True
     try:
-        from streamlit.runtime.pages_manager import PagesManager
-        from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
-    except ImportError:  # pragma: no cover - a future Streamlit without these
+        page.run()
+    finally:
+        st.session_state[_VIA_ENTRY] = False
+
+
+def forward_deep_link() -> None:
+    """Entry, after st.navigation: go on to the page a cold deep link asked for (see `through_entry`)."""
+    target = st.session_state.pop(_FORWARD, None)
+    if target is not None:
+        path, query = target
+        st.switch_page(str(ROOT / path), query_params=query)
+
+
+def through_entry(path: str) -> None:
+    """Top of every page: if Streamlit ran this page without the entry file, go through the entry.
+
+    On a freshly started server, Streamlit runs an app that has a `pages/` folder in its old folder-based
+    mode until some run has called st.navigation (`PagesManager.uses_pages_directory` in Streamlit's
+    runtime; st.navigation clears it for the whole process). A cold deep link therefore runs the lesson
+    alone, without the entry's navigation, language switch and classroom panel. The lesson notices (the
+    entry marks the runs it makes), keeps its name and query in the session and switches to the entry,
+    which forwards to it through st.navigation. Public calls only; a page run on its own where the entry
+    is no page (AppTest of one file, `streamlit run pages/x.py`) just goes on.
+    """
+    if st.session_state.get(_VIA_ENTRY):
         return
-    ctx = get_script_run_ctx()
-    pages = ctx.pages_manager.get_pages().values() if ctx is not None else ()
-    entry = ROOT / "streamlit_app.py"
-    legacy_run = any(Path(p.get("script_path", "")).resolve() == entry for p in pages if p.get("page_name"))
-    if PagesManager.uses_pages_directory or legacy_run:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
+    query = [(k, v) for k in st.query_params for v in st.query_params.get_all(k)]
+    try:
+        st.session_state[_FORWARD] = (path, query)
+        st.switch_page(str(ENTRY))
+    except StreamlitAPIException:  # the entry is not a page of this app: run the page alone
+        st.session_state.pop(_FORWARD, None)
 
 
 def fragment_rerun() -> bool:
@@ -185,7 +204,7 @@ def chart(where: Any, c: Any, width: str | int = "stretch") -> Any:
 
 def lesson(ns: str) -> None:
     """Page title and the short "what to look for" intro of page `ns`."""
-    leave_legacy_mode()
+    through_entry(f"pages/{ns}.py")
     st.title(T(f"{ns}.title"))
     st.markdown(T(f"{ns}.intro"))
     st.info(T(f"{ns}.look_for"), icon="👀")
