@@ -9,8 +9,7 @@ st.title("🧠 " + ui.T("app.name"))
 st.markdown(ui.T("home.intro"))
 st.subheader(ui.T("home.map"))
 for path, url, icon in ui.PAGES[1:]:
-    if (ui.ROOT / path).exists():
-        ui.page_link(path, url, icon)
-        st.caption(ui.T(f"home.pages.{url}"))
+    ui.page_link(path, url, icon)
+    st.caption(ui.T(f"home.pages.{url}"))
 st.divider()
 st.markdown(ui.T("home.source"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from conftest import LANGS, ROOT, chart_specs, entry_app, no_errors, page_app, shown_text
@@ -164,3 +166,13 @@ def test_large_runs_wait_for_the_train_button() -> None:
     at.select_slider(key="training.batch_size").set_value(1).run()
     no_errors(at)
     assert at.info and "Train" in at.info[-1].value
+
+
+def test_the_page_list_is_fixed_and_complete() -> None:
+    """ui.PAGES names every file in pages/ and nothing else: a deleted page fails here, never hides."""
+    import ui
+
+    listed = sorted(path for path, _url, _icon in ui.PAGES)
+    on_disk = sorted(f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py"))
+    assert listed == on_disk
+    assert [url for _p, url, _i in ui.PAGES] == [Path(p).stem for p, _u, _i in ui.PAGES]

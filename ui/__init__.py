@@ -48,7 +48,7 @@ def settle_heap() -> None:
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# Every concept page, in syllabus order: (file, url path, icon). A page shows up once its file exists.
+# Every page, in syllabus order: (file, url path, icon). A missing file is an error, not a hidden page.
 PAGES: tuple[tuple[str, str, str], ...] = (
     ("pages/home.py", "home", "🏠"),
     ("pages/perceptron.py", "perceptron", "➕"),
@@ -98,7 +98,7 @@ def language_switch() -> str:
 
 
 def navigation() -> Any:
-    """st.navigation over the pages that exist, with titles in the current language."""
+    """st.navigation over the pages, with titles in the current language."""
     pages = [
         st.Page(
             str(ROOT / path),
@@ -108,7 +108,6 @@ def navigation() -> Any:
             default=(url == "home"),
         )
         for path, url, icon in PAGES
-        if (ROOT / path).exists()
     ]
     return st.navigation(pages)
 

@@ -96,12 +96,11 @@ def _choose_preset() -> None:
 def sidebar() -> None:
     """The entry file's classroom panel: lesson presets, presentation mode, hidden controls (call once)."""
     problems = _apply_globals()
-    ready = [p for p in PRESETS if (ui.ROOT / "pages" / f"{p.page}.py").exists()]
     box = st.sidebar.container(border=True)
     box.markdown(f"**{ui.T('share.classroom')}**")
     box.selectbox(
         ui.T("share.preset_menu"),
-        ["", *(p.id for p in ready)],
+        ["", *(p.id for p in PRESETS)],
         format_func=lambda i: ui.T(f"share.preset.{i}.title") if i else ui.T("share.preset_none"),
         key="preset_menu",
         on_change=_choose_preset,
