@@ -82,6 +82,12 @@ class Path:
         return self.thetas[max(0, min(k, self.updates))]
 
 
+def epoch_of(update: int, per_epoch: int) -> int:
+    """The epoch an update belongs to: with k updates per epoch, update u >= 1 is in epoch (u - 1) // k + 1
+    (updates 1..k in epoch 1, k+1..2k in epoch 2, ...); update 0, the starting weights, is epoch 0."""
+    return 0 if update <= 0 else (update - 1) // max(1, per_epoch) + 1
+
+
 def leaves(thetas: np.ndarray, box: Bounds) -> int | None:
     """Index of the first row whose (w1, w2) is not finite or outside the box; None if it stays."""
     w = thetas[:, :2]

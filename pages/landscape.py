@@ -127,7 +127,7 @@ def lesson() -> None:
             st.warning(ui.T("landscape.left", opt=label, k=p.left_at), icon="↗️")
     for col, p in zip(st.columns(len(paths)), paths):
         t = p.at(k)
-        e = min(k, p.updates) // max(1, p.hist.updates_per_epoch)
+        e = landscape.epoch_of(min(k, p.updates), p.hist.updates_per_epoch)
         col.metric(
             text[f"opt_{p.optimizer}"],
             ui.fmt(float(landscape.loss_at(t, data)[0]), 4),

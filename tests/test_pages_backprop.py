@@ -28,7 +28,7 @@ def _button(at, label: str):
 
 BACKPROP_LABELS = {
     "en": ("Step", "Next example"),
-    "ko": ("한 걸음", "다음 샘플"),
+    "ko": ("한 단계", "다음 샘플"),
 }
 
 
