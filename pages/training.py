@@ -1,6 +1,7 @@
 """Training: mini-batch gradient descent on synthetic data, watched epoch by epoch."""
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 import ui
 from core import steps
@@ -24,8 +25,9 @@ def request_training() -> None:
 
 
 @share.section("training")
-def lesson() -> None:
-    """Everything under the title: data, settings, the run and its replay (reruns alone)."""
+def lesson(stop: DeltaGenerator) -> None:
+    """Everything under the title: data, settings, the run and its replay (reruns alone). `stop` is the
+    Stop button's place (outside the section), emptied when a run ends."""
     go = st.session_state.pop(GO, False)
     c_data, c_train = st.columns(2, gap="large")
     with share.controls("data", c_data, border=True):
@@ -97,6 +99,7 @@ def lesson() -> None:
     chart_box = st.container()  # the picture's place (not st.empty(): see ui.chart)
     frame = chart_box  # where the next picture goes: after the first, that picture's own slot
     run = st.session_state.get("_training_run")
+    waiting = False  # whether the page shows the untrained model until Train is pressed
     if go:
         bar = status.progress(0.0, ui.T("training.progress", e=0, total=epochs))
         shown, due = set(ui.frames(epochs)), ui.pacer(ui.LIVE_FRAME_SECONDS)
@@ -115,19 +118,22 @@ def lesson() -> None:
         hist = train(cfg, on_epoch=on_epoch, data=data)
         st.session_state["_training_run"] = (cfg, hist)
         status.empty()
+        # the run ends inside this page run, after Stop was drawn: nothing else would take Stop away
+        # (the section's own reruns do not redraw st.bottom)
+        stop.empty()
     elif run is not None and run[0] == cfg:
         hist = run[1]
     elif ui.cheap(cfg, n_train):
         hist = share.trained(cfg, name)
-    else:
-        hist = None
+    else:  # too long for every slider move: the untrained model (epoch 0) in the same elements
+        hist, waiting = ui.untrained(cfg, data), True
         status.info(ui.T("training.press_train", updates=epochs * -(-n_train // batch_size)))
 
     if hist is not None:
         last = hist.epochs_run
         if hist.diverged_at is not None:
             st.error(ui.T("training.diverged", epoch=hist.diverged_at, lr=lr), icon="💥")
-        elif last < cfg.epochs:
+        elif last < cfg.epochs and not waiting:
             st.warning(ui.T("training.stopped", epoch=last, total=cfg.epochs))
         epoch = ui.replay_slider(
             ui.T("training.epoch"), last, "_training_epoch", (hash(cfg), last), ui.T("training.epoch_help")
@@ -148,7 +154,9 @@ def lesson() -> None:
         share.downloads("training", cfg, name, data, (f1, f2, f3), epoch, hist)
 
 
-if st.session_state.get(GO):  # outside the section, so that its click interrupts the run
-    st.bottom.button(ui.T("training.stop"), key="training_stop")
-lesson()
+# Stop is outside the section, so that its click interrupts the run; shown only while a run is going
+stop_slot = st.bottom.empty()
+if st.session_state.get(GO):
+    stop_slot.button(ui.T("training.stop"), key="training_stop")
+lesson(stop_slot)
 share.finish("training")
