@@ -1,7 +1,6 @@
 """Training: mini-batch gradient descent on synthetic data, watched epoch by epoch."""
 
 import streamlit as st
-from streamlit.delta_generator import DeltaGenerator
 
 import ui
 from core import steps
@@ -25,9 +24,8 @@ def request_training() -> None:
 
 
 @share.section("training")
-def lesson(stop: DeltaGenerator) -> None:
-    """Everything under the title: data, settings, the run and its replay (reruns alone). `stop` is the
-    Stop button's place (outside the section), emptied when a run ends."""
+def lesson() -> None:
+    """Everything under the title: data, settings, the run and its replay (reruns alone)."""
     go = st.session_state.pop(GO, False)
     c_data, c_train = st.columns(2, gap="large")
     with share.controls("data", c_data, border=True):
@@ -100,6 +98,7 @@ def lesson(stop: DeltaGenerator) -> None:
     frame = chart_box  # where the next picture goes: after the first, that picture's own slot
     run = st.session_state.get("_training_run")
     waiting = False  # whether the page shows the untrained model until Train is pressed
+    per_epoch = -(-n_train // batch_size)
     if go:
         bar = status.progress(0.0, ui.T("training.progress", e=0, total=epochs))
         shown, due = set(ui.frames(epochs)), ui.pacer(ui.LIVE_FRAME_SECONDS)
@@ -117,17 +116,19 @@ def lesson(stop: DeltaGenerator) -> None:
 
         hist = train(cfg, on_epoch=on_epoch, data=data)
         st.session_state["_training_run"] = (cfg, hist)
-        status.empty()
-        # the run ends inside this page run, after Stop was drawn: nothing else would take Stop away
-        # (the section's own reruns do not redraw st.bottom)
-        stop.empty()
+        # Stop (st.bottom, drawn by this page run) would stay on screen until the next full-page run:
+        # the section's own reruns do not redraw st.bottom, and an emptied placeholder still leaves
+        # st.bottom's opaque band over the page. So a new page run, without Stop, shows the finished run.
+        st.rerun()
     elif run is not None and run[0] == cfg:
         hist = run[1]
     elif ui.cheap(cfg, n_train):
         hist = share.trained(cfg, name)
     else:  # too long for every slider move: the untrained model (epoch 0) in the same elements
         hist, waiting = ui.untrained(cfg, data), True
-        status.info(ui.T("training.press_train", updates=epochs * -(-n_train // batch_size)))
+        status.info(ui.T("training.press_train", updates=epochs * per_epoch))
+    if not waiting:  # a note as tall as "press Train", so the chart below stays where it is
+        status.info(ui.T("training.updates", epochs=epochs, per_epoch=per_epoch, updates=epochs * per_epoch))
 
     if hist is not None:
         last = hist.epochs_run
@@ -154,9 +155,7 @@ def lesson(stop: DeltaGenerator) -> None:
         share.downloads("training", cfg, name, data, (f1, f2, f3), epoch, hist)
 
 
-# Stop is outside the section, so that its click interrupts the run; shown only while a run is going
-stop_slot = st.bottom.empty()
-if st.session_state.get(GO):
-    stop_slot.button(ui.T("training.stop"), key="training_stop")
-lesson(stop_slot)
+if st.session_state.get(GO):  # outside the section, so that its click interrupts the run
+    st.bottom.button(ui.T("training.stop"), key="training_stop")
+lesson()
 share.finish("training")
