@@ -147,7 +147,7 @@ def lesson() -> None:
         m[3].metric(ui.T("training.test_acc"), ui.pct(hist.test_acc[epoch]))
         f1, f2, f3 = hist.weights(epoch)
         st.markdown(ui.T("training.weights_at", e=epoch, w1=f"{f1:.3f}", w2=f"{f2:.3f}", b=f"{f3:.3f}"))
-        for col, chart in zip(st.columns(2), history_charts(hist, epoch, text, scale=S)):
+        for col, chart in zip(st.columns(2), history_charts(hist, epoch, text, scale=S, x_max=cfg.epochs)):
             ui.chart(col, chart, width="stretch")
         st.markdown(ui.T("training.update_rule", lr=lr))
         for line in steps.latex(steps.gd_step((f1, f2, f3), X, y, lr)):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import pytest
@@ -25,6 +26,11 @@ def _torch_epoch0(cfg: TrainConfig) -> dict[str, float]:
         out[f"{part}_loss"] = F.binary_cross_entropy(p, d.y.double()).item()
         out[f"{part}_acc"] = ((p > 0.5).double() == d.y.double()).double().mean().item()
     return out
+
+
+def _specs(at) -> list[str]:
+    """The charts' Vega-Lite specs without their data (what the browser builds a view for)."""
+    return [el.proto.spec for el in at.get("vega_lite_chart")]
 
 
 @pytest.mark.parametrize(
@@ -60,8 +66,10 @@ def test_a_long_run_waiting_for_train_shows_the_untrained_model() -> None:
     """400 points at batch size 1 (15,000 updates): not trained on the move, but the chart, the four
     metrics (epoch 0 of the initial weights), the weights, the curves and the update rule stay."""
     at = page_app("training.py")
+    cheap_specs = _specs(at)
     at.select_slider(key="training.batch_size").set_value(1).run()
     no_errors(at)
+    assert _specs(at) == cheap_specs  # the same charts: the browser swaps their data, keeps its views
     assert at.info and "press **Train**" in at.info[-1].value and "15000 updates" in at.info[-1].value
     assert not at.warning and not at.error  # not "Stopped after epoch 0"
     assert len(chart_specs(at)) == 3  # the data with the initial line, and both curves (epoch 0)
@@ -78,10 +86,13 @@ def test_a_long_run_waiting_for_train_shows_the_untrained_model() -> None:
     assert at.latex  # the update rule from the initial weights
     epoch = next(s for s in at.slider if s.label.startswith("Show the model"))
     assert epoch.value == 0 and epoch.disabled
+    for spec in _specs(at)[1:]:  # the curves: epoch 0 as points (a line needs two epochs)
+        assert "point" in [layer["mark"]["type"] for layer in json.loads(spec)["layer"]]
     at.button[0].click().run()  # Train: the real run replaces epoch 0
     no_errors(at)
     epoch = next(s for s in at.slider if s.label.startswith("Show the model"))
     assert epoch.value == 50 and not [i for i in at.info if "press" in i.value]
+    assert _specs(at) == cheap_specs
     assert {m.label: m.value for m in at.metric} != metrics
 
 
