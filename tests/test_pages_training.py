@@ -66,6 +66,7 @@ def test_a_long_run_waiting_for_train_shows_the_untrained_model() -> None:
     """400 points at batch size 1 (15,000 updates): not trained on the move, but the chart, the four
     metrics (epoch 0 of the initial weights), the weights, the curves and the update rule stay."""
     at = page_app("training.py")
+    assert "This run: 50 epochs × 10 updates per epoch = 500 updates." in [i.value for i in at.info]
     cheap_specs = _specs(at)
     at.select_slider(key="training.batch_size").set_value(1).run()
     no_errors(at)
