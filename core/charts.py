@@ -292,9 +292,10 @@ def perceptron_chart(
 
 
 def history_charts(
-    hist: History, epoch: int, text: Mapping[str, str], scale: float = 1.0
+    hist: History, epoch: int, text: Mapping[str, str], scale: float = 1.0, x_max: int | None = None
 ) -> tuple[alt.LayerChart, alt.LayerChart]:
-    """Loss and accuracy curves (train and test) of a run, with a marker at `epoch`."""
+    """Loss and accuracy curves (train and test) of a run, with a marker at `epoch`; with x_max, on an
+    epoch axis 0..x_max (the planned run: see curves_chart)."""
     epochs = np.arange(hist.epochs_run + 1)
     tr, te = text["train"], text["test"]
     loss = curves_chart(
@@ -304,6 +305,7 @@ def history_charts(
         epoch,
         text["epoch"],
         scale=scale,
+        x_max=x_max,
     )
     acc = curves_chart(
         epochs,
@@ -313,5 +315,6 @@ def history_charts(
         text["epoch"],
         y_domain=(0.0, 1.0),
         scale=scale,
+        x_max=x_max,
     )
     return loss, acc

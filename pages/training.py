@@ -97,6 +97,8 @@ def lesson() -> None:
     chart_box = st.container()  # the picture's place (not st.empty(): see ui.chart)
     frame = chart_box  # where the next picture goes: after the first, that picture's own slot
     run = st.session_state.get("_training_run")
+    waiting = False  # whether the page shows the untrained model until Train is pressed
+    per_epoch = -(-n_train // batch_size)
     if go:
         bar = status.progress(0.0, ui.T("training.progress", e=0, total=epochs))
         shown, due = set(ui.frames(epochs)), ui.pacer(ui.LIVE_FRAME_SECONDS)
@@ -114,20 +116,25 @@ def lesson() -> None:
 
         hist = train(cfg, on_epoch=on_epoch, data=data)
         st.session_state["_training_run"] = (cfg, hist)
-        status.empty()
+        # Stop (st.bottom, drawn by this page run) would stay on screen until the next full-page run:
+        # the section's own reruns do not redraw st.bottom, and an emptied placeholder still leaves
+        # st.bottom's opaque band over the page. So a new page run, without Stop, shows the finished run.
+        st.rerun()
     elif run is not None and run[0] == cfg:
         hist = run[1]
     elif ui.cheap(cfg, n_train):
         hist = share.trained(cfg, name)
-    else:
-        hist = None
-        status.info(ui.T("training.press_train", updates=epochs * -(-n_train // batch_size)))
+    else:  # too long for every slider move: the untrained model (epoch 0) in the same elements
+        hist, waiting = ui.untrained(cfg, data), True
+        status.info(ui.T("training.press_train", updates=epochs * per_epoch))
+    if not waiting:  # a note as tall as "press Train", so the chart below stays where it is
+        status.info(ui.T("training.updates", epochs=epochs, per_epoch=per_epoch, updates=epochs * per_epoch))
 
     if hist is not None:
         last = hist.epochs_run
         if hist.diverged_at is not None:
             st.error(ui.T("training.diverged", epoch=hist.diverged_at, lr=lr), icon="💥")
-        elif last < cfg.epochs:
+        elif last < cfg.epochs and not waiting:
             st.warning(ui.T("training.stopped", epoch=last, total=cfg.epochs))
         epoch = ui.replay_slider(
             ui.T("training.epoch"), last, "_training_epoch", (hash(cfg), last), ui.T("training.epoch_help")
@@ -140,7 +147,7 @@ def lesson() -> None:
         m[3].metric(ui.T("training.test_acc"), ui.pct(hist.test_acc[epoch]))
         f1, f2, f3 = hist.weights(epoch)
         st.markdown(ui.T("training.weights_at", e=epoch, w1=f"{f1:.3f}", w2=f"{f2:.3f}", b=f"{f3:.3f}"))
-        for col, chart in zip(st.columns(2), history_charts(hist, epoch, text, scale=S)):
+        for col, chart in zip(st.columns(2), history_charts(hist, epoch, text, scale=S, x_max=cfg.epochs)):
             ui.chart(col, chart, width="stretch")
         st.markdown(ui.T("training.update_rule", lr=lr))
         for line in steps.latex(steps.gd_step((f1, f2, f3), X, y, lr)):

@@ -219,10 +219,17 @@ def test_hostile_clicks_double_train_stop_and_leave_mid_run() -> None:
             page.goto(f"{base}/training?lang=en")
             page.wait_for_selector("[data-testid=stSidebarNav]", timeout=60_000)
             wait_idle(page)
-            for key, press in (("training-batch_size", "Home"), ("training-epochs", "End")):
+            for key, press in (
+                ("training-n", "End"),
+                ("training-batch_size", "Home"),
+                ("training-epochs", "End"),
+            ):
                 page.locator(f".st-key-{key} input[type=range]").focus()
-                page.keyboard.press(press)  # batch 1, 500 epochs: a long run
+                page.keyboard.press(press)  # 2,000 points, batch 1, 500 epochs: a long run
                 wait_idle(page)
+            # Adam: about 13 s, so that Stop (shown only while the run goes) lands inside it
+            page.locator(".st-key-training-optimizer button", has_text="Adam").click()
+            wait_idle(page)
             assert "press" in page.locator("[data-testid=stMain]").inner_text().lower()
             train = page.get_by_role("button", name="Train", exact=True)
             train.dblclick(no_wait_after=True)

@@ -21,7 +21,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from core import altair_speedup
 from core.data import Dataset
 from core.text import LANG_NAMES, LANGS, normalize_lang, t
-from core.train import History, TrainConfig, data_for, train
+from core.train import History, TrainConfig, augment, data_for, evaluate, train
 
 torch.set_num_threads(1)  # many classroom sessions share two cores
 
@@ -262,6 +262,23 @@ def dataset(cfg: TrainConfig) -> tuple[Dataset, Dataset]:
 def trained(cfg: TrainConfig) -> History:
     """A finished training run, cached by its config (pure: same config, same result)."""
     return train(cfg)
+
+
+def untrained(cfg: TrainConfig, data: tuple[Dataset, Dataset]) -> History:
+    """The run before its first update: one row (epoch 0) with the initial weights' losses and accuracies
+    on `data` (train, test), as `train` records it. A page waiting for Train shows it in the same charts
+    and metrics as a finished run, so that the page keeps its layout."""
+    theta = torch.tensor([cfg.w1, cfg.w2, cfg.b], dtype=torch.float32)
+    (tr_loss, tr_acc), (te_loss, te_acc) = (evaluate(theta, augment(d.X), d.y) for d in data)
+    n_train = len(data[0])
+    return History(
+        theta=[theta.tolist()],
+        train_loss=[tr_loss],
+        test_loss=[te_loss],
+        train_acc=[tr_acc],
+        test_acc=[te_acc],
+        updates_per_epoch=-(-n_train // min(cfg.batch_size, n_train)),
+    )
 
 
 CHART_KEYS = (
