@@ -67,7 +67,9 @@ class Scaling:
 
 
 def grid_units(v: float, step: float = WEIGHT_STEP) -> int | None:
-    """v as a whole number of slider steps, or None when v is not on the grid."""
+    """v as a whole number of slider steps, or None when v is not on the grid (or not finite)."""
+    if not math.isfinite(v):
+        return None
     k = round(v / step)
     return k if math.isclose(k * step, v, rel_tol=0.0, abs_tol=1e-9) else None
 
