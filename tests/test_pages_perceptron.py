@@ -83,9 +83,9 @@ def test_after_train_every_number_describes_the_trained_model(downloads_seen) ->
     px, py = at.slider(key="perceptron.px").value, at.slider(key="perceptron.py").value
     z, p = probe_by_torch(w, (px, py))
     z_line, s_line = (str(e.value) for e in at.latex)
-    assert z_line.rstrip("$\n ").endswith(f"&= {z:.3f} \\end{{aligned}}")
+    assert z_line.rstrip("$\n ").endswith(f"&= {z:.3f} \\end{{aligned}}\\;")
     assert f"({w[0]:.4f})({px:.2f})" in z_line and f"({w[2]:.4f})" in z_line
-    assert s_line.rstrip("$\n ").endswith(f"&= {p:.4f} \\end{{aligned}}")
+    assert s_line.rstrip("$\n ").endswith(f"&= {p:.4f} \\end{{aligned}}\\;")
     # the page says which model it shows
     label = at.success[0].value
     assert label.startswith("**Trained weights (epoch 30)**")
