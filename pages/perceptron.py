@@ -76,8 +76,8 @@ def probe_latex(w: tuple[float, float, float], px: float, py: float, pr: percept
     w1, w2, b = w
     return (
         r"\begin{aligned} z &= w_1x_1 + w_2x_2 + b \\"
-        rf" &= ({w1:.{d}f})({px:.2f}) \\ &\phantom{{=}} + ({w2:.{d}f})({py:.2f}) \\"
-        rf" &\phantom{{=}} + ({b:.{d}f}) \\ &= {pr.z:.3f} \end{{aligned}}\;"
+        rf" &= ({w1:.{d}f})({px:.2f}) \\ &\phantom{{=}} {{}} + {{}} ({w2:.{d}f})({py:.2f}) \\"
+        rf" &\phantom{{=}} {{}} + {{}} ({b:.{d}f}) \\ &= {pr.z:.3f} \end{{aligned}}\;"
     )
 
 
@@ -148,7 +148,11 @@ def lab() -> None:
     )
     with right:
         views = {"hand": ui.T("perceptron.view_hand"), "trained": ui.T("perceptron.view_trained")}
-        view = st.segmented_control(
+        # the switch, the label of the model shown and (trained) its button: what the container holds
+        # varies with the view, while the chart after it keeps its place
+        head = st.container()
+        pick, use = head.columns(2, vertical_alignment="bottom")
+        view = pick.segmented_control(
             ui.T("perceptron.view"),
             tuple(views),
             required=True,
@@ -157,11 +161,26 @@ def lab() -> None:
             help=ui.T("perceptron.view_help"),
             persist_state="session",
         )
-        head = st.container()  # the label of what is shown (its contents vary; the chart keeps its place)
         # training is deterministic: the trained model follows from the settings (and so from the link)
         hist = share.trained(cfg, name) if view == "trained" else None
         epoch = last_good_epoch(hist) if hist is not None else 0
         w = hist.weights(epoch) if hist is not None else (w1, w2, b)
+        digits = 4 if hist is not None else 2
+        shown = {k: f"{v:.{digits}f}" for k, v in zip(("w1", "w2", "b"), w)}
+        if hist is None:
+            head.info(ui.T("perceptron.label_hand", **shown), icon="✋")
+        else:
+            use.button(
+                ui.T("perceptron.use_weights"),
+                key="perceptron_use",
+                on_click=use_weights,
+                args=(w,),
+                width="stretch",
+            )
+            label = ui.T("perceptron.label_trained", epoch=epoch, lr=f"{lr:g}", epochs=epochs, **shown)
+            if hist.diverged_at is not None:
+                label += " " + ui.T("perceptron.diverged", at=hist.diverged_at)
+            head.success(label, icon="🎯")
         animate = bool(st.session_state.pop(ANIMATE, False)) and hist is not None
         chart_slot = ui.chart(
             st,
@@ -174,21 +193,9 @@ def lab() -> None:
         m1.metric(ui.T("perceptron.loss"), ui.fmt(result.loss, 4))
         m2.metric(ui.T("perceptron.accuracy"), f"{result.accuracy:.1%}")
         st.markdown(ui.T("perceptron.probe_math"))
-        digits = 4 if hist is not None else 2
         st.latex(probe_latex(w, px, py, pr, digits))
         st.latex(sigmoid_latex(pr))
         st.markdown(ui.T("perceptron.probe_class", p=f"{pr.p:.4f}", cls=pr.cls))
-        shown = {k: f"{v:.{digits}f}" for k, v in zip(("w1", "w2", "b"), w)}
-        with head:
-            if hist is None:
-                st.info(ui.T("perceptron.label_hand", **shown), icon="✋")
-            else:
-                label = ui.T("perceptron.label_trained", epoch=epoch, lr=f"{lr:g}", epochs=epochs, **shown)
-                if hist.diverged_at is not None:
-                    label += " " + ui.T("perceptron.diverged", at=hist.diverged_at)
-                st.success(label, icon="🎯")
-                use = ui.T("perceptron.use_weights")
-                st.button(use, key="perceptron_use", on_click=use_weights, args=(w,))
         # the take-home files describe the model shown (the trained one: its run's history too)
         share.downloads("perceptron", cfg, name, data, w, epoch, hist)
         if animate:  # replay the run in the chart: its frames end with the model shown above

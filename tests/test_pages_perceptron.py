@@ -9,10 +9,12 @@ from fractions import Fraction
 import pytest
 import torch
 import torch.nn.functional as F
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT, no_errors, page_app, shown_text
-from core import altair_speedup, export
+from core import altair_speedup, export, perceptron
 from core.charts import perceptron_chart
 from core.data import bounds
 from core.text import t
@@ -21,8 +23,9 @@ from ui import CHART_KEYS, share
 
 KEYS = ("perceptron.w1", "perceptron.w2", "perceptron.b")
 # the page's defaults: toy data (200 points, seed 0), weights (0.5, 0.5, 0), lr 0.1, 30 epochs, batch 32
-START = TrainConfig(dataset="toy", n=200, seed=0, test_ratio=0.0, w1=0.5, w2=0.5, b=0.0, lr=0.1, epochs=30)
-START = TrainConfig(**START.to_dict() | {"batch_size": 32})
+START = TrainConfig(
+    dataset="toy", n=200, seed=0, test_ratio=0.0, w1=0.5, w2=0.5, b=0.0, lr=0.1, epochs=30, batch_size=32
+)
 
 
 def metrics(at: AppTest) -> dict[str, str]:
@@ -228,3 +231,22 @@ def test_the_issue_case_halves_exactly_and_the_default_halves_once() -> None:
     at.run()
     scale_button(at, "w, b ×½").click().run()
     assert tuple(at.slider(key=k).value for k in KEYS) == (0.0, -0.5, 0.25)  # the line stays at x2 = 0.5
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    k=st.tuples(st.integers(-200, 200), st.integers(-200, 200), st.integers(-400, 400)),
+    factor=st.sampled_from([Fraction(2), Fraction(1, 2)]),
+)
+def test_scaled_is_exact_or_refuses_with_the_reason(k, factor: Fraction) -> None:
+    """core.perceptron.scaled over the whole slider grid: the exact product, or why it does not fit."""
+    w = tuple(perceptron.on_grid(i) for i in k)
+    got = perceptron.scaled(w, float(factor))
+    exact = [factor * Fraction(repr(v)) for v in w]
+    if got.weights is not None:
+        assert _on_grid(got.weights) and _exactly_scaled(w, got.weights, factor)
+    else:
+        assert not _on_grid(exact)
+        i = perceptron.WEIGHT_NAMES.index(got.name)
+        assert not _on_grid([exact[j] if j == i else Fraction(0) for j in range(3)])  # the named one fails
+        assert got.code == ("grid" if (exact[i] * 20).denominator != 1 else "range")
