@@ -95,13 +95,15 @@ PAGE_SPECS: dict[str, dict[str, Param]] = {
     "perceptron": {
         "dataset": Param(str, "toy", choices=(*DATASETS, MY_DATA)),
         "seed": Param.of(SPECS["seed"]),
-        "w1": Param(float, 0.5, -10.0, 10.0, 0.1),
-        "w2": Param(float, 0.5, -10.0, 10.0, 0.1),
-        "b": Param(float, 0.0, -20.0, 20.0, 0.1),
+        "w1": Param(float, 0.5, -10.0, 10.0, 0.05),  # 0.05 steps: core.perceptron.WEIGHT_STEP
+        "w2": Param(float, 0.5, -10.0, 10.0, 0.05),
+        "b": Param(float, 0.0, -20.0, 20.0, 0.05),
         "px": Param(float, None, -100.0, 100.0, 0.1),  # default None: the page centres the probe on the data
         "py": Param(float, None, -100.0, 100.0, 0.1),
         "lr": Param(float, 0.1, choices=LR_STEPS),
         "epochs": Param(int, 30, 1, 200),
+        # the model shown: the sliders' weights, or where training from them ends (deterministic)
+        "view": Param(str, "hand", choices=("hand", "trained")),
     },
     "training": {
         "dataset": Param(str, "toy", choices=(*DATASETS, MY_DATA)),

@@ -218,7 +218,7 @@ def test_a_fragment_rerun_keeps_the_link_and_the_downloads_current(browser, serv
     assert "w1=0.5" in before
     thumb = page.locator(".st-key-perceptron-w1 input[type=range]")
     thumb.focus()
-    for _ in range(3):
+    for _ in range(6):  # 0.05 per press
         page.keyboard.press("ArrowRight")
     page.wait_for_function("() => location.search.includes('w1=0.8')", timeout=30_000)
     wait_idle(page)

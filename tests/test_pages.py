@@ -88,8 +88,8 @@ def test_perceptron_train_from_here_and_use_weights() -> None:
     train = next(b for b in at.button if b.label == "Train")
     train.click().run()
     no_errors(at)
-    assert at.success and "Learned" in at.success[0].value
-    use = next(b for b in at.button if b.label.startswith("Put the learned"))
+    assert at.success and "Trained weights" in at.success[0].value
+    use = next(b for b in at.button if b.label.startswith("Put the trained"))
     use.click().run()
     assert at.slider(key="perceptron.w2").value != 0.5
     acc = {m.label: m.value for m in at.metric}["Accuracy"]

@@ -189,13 +189,14 @@ OUT_OF_RANGE = {
     ],
     "perceptron": [
         ("w1", "10.5"),
-        ("w1", "-0.05"),
+        ("w1", "-0.025"),  # between two of the 0.05 steps
         ("w2", "11"),
         ("b", "20.1"),
         ("px", "1000"),
         ("py", "0.01"),
         ("epochs", "201"),
         ("epochs", "3.5"),
+        ("view", "trained_weights"),
         ("lr", "100"),
         ("seed", "1e7"),
         ("dataset", "iris"),
