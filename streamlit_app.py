@@ -8,6 +8,7 @@ from ui import share
 st.set_page_config(page_title="Neural Net Basics Lab", page_icon="🧠", layout="wide")
 page = ui.navigation()
 ui.language_switch()
+share.link_slot()  # "link to exactly this view": high in the sidebar, seen without scrolling
 share.sidebar()
 page.run()
 ui.settle_heap()  # after the page's imports: keeps Streamlit's GC after each rerun cheap
