@@ -219,7 +219,7 @@ def start(page: str) -> None:
     _notice(problems)
     st.session_state[_SHOWN] = {}  # a full run: every section draws its replay sliders anew
     if not st.session_state.pop(_SLOT_FRESH, False):  # the page runs on its own (no entry file): its own
-        st.session_state[_SLOT] = st.sidebar.empty()  # slot, filled by finish() (full run or section rerun)
+        st.session_state[_SLOT] = st.sidebar.container(key="share_link").empty()  # filled by finish()
     preset = BY_ID.get(st.session_state.get("_preset") or "")
     if preset is not None and preset.page == page:
         st.info(
@@ -232,7 +232,7 @@ def start(page: str) -> None:
 def link_slot() -> None:
     """The entry file, right under the language switch: the place of "link to exactly this view", so that
     it is seen without scrolling the sidebar (the page's `finish` fills it)."""
-    st.session_state[_SLOT] = st.sidebar.empty()
+    st.session_state[_SLOT] = st.sidebar.container(key="share_link").empty()
     st.session_state[_SLOT_FRESH] = True
 
 
@@ -283,7 +283,8 @@ def link(page: str) -> dict[str, str]:
 def finish(page: str) -> None:
     """End of a page: write its settings into the URL and show the link to this exact view."""
     q = link(page)
-    _forget_stale_pins(page, q)
+    if _forget_stale_pins(page, q):
+        q = link(page)
     if {k: [v] for k, v in q.items()} != _query():
         st.query_params.from_dict(q)
     st.session_state.setdefault(_WRITTEN, {})[page] = {k: [v] for k, v in q.items() if k not in GLOBAL}
@@ -293,27 +294,28 @@ def finish(page: str) -> None:
     except Exception:  # no browser context (AppTest)
         base = ""
     base = base if base.rstrip("/").endswith(page) else base.rstrip("/") + f"/{page}"
-    with st.session_state[_SLOT].container(key="share_link"):  # compact, open: seen without scrolling
+    with st.session_state[_SLOT].container():  # compact and open: seen without scrolling the sidebar
         st.markdown(f"**{ui.T('share.link')}**", help=ui.T("share.link_help"))
         st.code(f"{base}?{urlencode(q)}", language=None)  # one line; its copy button copies it all
         if MY_DATA in q.values():
             st.caption(ui.T("share.link_own_data"))
 
 
-def _forget_stale_pins(page: str, q: dict[str, str]) -> None:
+def _forget_stale_pins(page: str, q: dict[str, str]) -> bool:
     """A link's epoch waiting for its run (Train) is for the link's settings: once the student changes
-    one of them before the run is shown, it is dropped (the new run starts at its end)."""
+    one of them before the run is shown, it is dropped (the new run starts at its end). Whether any was."""
     pins = st.session_state.get(_PINS, {})
     mine = [k for k in pins if k.startswith(f"{page}.")]
-    if not mine:
-        return
     replays = {n for n, spec in PAGE_SPECS[page].items() if spec.replay}
     view = {k: v for k, v in q.items() if k not in GLOBAL and k not in replays}
+    dropped = False
     for key in mine:
         if pins[key]["view"] is None:
             pins[key]["view"] = view
         elif pins[key]["view"] != view:
             del pins[key]
+            dropped = True
+    return dropped
 
 
 def section(page: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
