@@ -653,6 +653,16 @@ def test_a_networks_link_epoch_waits_for_train_over_the_untrained_picture() -> N
     assert at.slider(key="beyond.epoch").value == 40 and at.query_params["epoch"] == "40"
 
 
+def test_a_preset_button_sends_the_replay_slider_to_the_runs_end() -> None:
+    """Beyond's scenario buttons reset every setting of its table to the default, the epoch's too (None:
+    the end of the run), even when the run stays the same."""
+    at = app("beyond")
+    at.slider(key="beyond.epoch").set_value(5).run()
+    next(b for b in at.button if b.label == "A line on XOR").click().run()  # the default settings
+    no_errors(at)
+    assert at.slider(key="beyond.epoch").value == 30 and at.query_params["epoch"] == "30"
+
+
 def test_the_exported_script_prints_the_weights_of_the_epoch_shown(tmp_path) -> None:
     """Epoch 55 of 60 on screen: the script (from the page's own preview) trains the run and its last
     line is epoch 55's weights, the numbers the page shows (weights JSON: the browser test)."""
