@@ -9,6 +9,7 @@ st.set_page_config(page_title="Neural Net Basics Lab", page_icon="🧠", layout=
 page = ui.navigation()
 ui.forward_deep_link()
 ui.language_switch()
+share.link_slot()  # "link to exactly this view": high in the sidebar, seen without scrolling
 share.sidebar()
 ui.run_page(page)
 ui.settle_heap()  # after the page's imports: keeps Streamlit's GC after each rerun cheap

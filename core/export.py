@@ -97,6 +97,20 @@ def main() -> None:
         generator=torch.Generator().manual_seed(SEED),
     )
 
+    def weights() -> dict[str, float]:
+        w = model.fc1.weight.view(-1).tolist()
+        return {{"w1": w[0], "w2": w[1], "b": model.fc1.bias.item()}}
+
+    def report(epoch: int) -> None:
+        with torch.no_grad():
+            p = model(train_set.X).view(-1)
+            acc = ((p > 0.5).float() == train_set.y).float().mean().item()
+            loss = loss_fn(p, train_set.y).item()
+            print(f"epoch {{epoch:4d}}  train loss {{loss:.4f}}  accuracy {{acc:.1%}}")
+
+    shown = weights()  # SHOWN_EPOCH 0: the starting weights
+    if SHOWN_EPOCH == 0:
+        report(0)
     for epoch in range(1, EPOCHS + 1):
         for x_batch, y_batch in loader:
             optimizer.zero_grad()
@@ -104,15 +118,15 @@ def main() -> None:
             loss = loss_fn(y_pred, y_batch)
             loss.backward()
             optimizer.step()
-        if epoch % max(1, EPOCHS // 10) == 0 or epoch == EPOCHS:
-            with torch.no_grad():
-                p = model(train_set.X).view(-1)
-                acc = ((p > 0.5).float() == train_set.y).float().mean().item()
-                loss = loss_fn(p, train_set.y).item()
-                print(f"epoch {{epoch:4d}}  train loss {{loss:.4f}}  accuracy {{acc:.1%}}")
+        if epoch == SHOWN_EPOCH:
+            shown = weights()
+        if epoch % max(1, EPOCHS // 10) == 0 or epoch in (SHOWN_EPOCH, EPOCHS):
+            report(epoch)
 
-    w = model.fc1.weight.view(-1).tolist()
-    print(json.dumps({{"w1": w[0], "w2": w[1], "b": model.fc1.bias.item()}}))
+    if SHOWN_EPOCH != EPOCHS:
+        print(f"weights after epoch {{EPOCHS}} (the end of the run): {{json.dumps(weights())}}")
+    # the last line: the weights after the epoch shown in the lab (the lab's weights JSON holds the same)
+    print(json.dumps({{"epoch": SHOWN_EPOCH, **shown}}))
 
 
 if __name__ == "__main__":
@@ -126,13 +140,20 @@ def source(obj: object) -> str:
     return inspect.getsource(obj)  # type: ignore[arg-type]
 
 
-def script(cfg: TrainConfig, own: Dataset | None = None) -> str:
-    """A runnable PyTorch script that reproduces the run of `cfg` (on `own` points if given)."""
+def script(cfg: TrainConfig, own: Dataset | None = None, epoch: int | None = None) -> str:
+    """A runnable PyTorch script that reproduces the run of `cfg` (on `own` points if given).
+
+    `epoch` is the epoch shown in the lab (the replay slider; default: the end of the run): the script
+    trains the whole run and its last line prints the weights after that epoch, as the weights JSON has them.
+    """
+    shown = cfg.epochs if epoch is None else max(0, min(int(epoch), cfg.epochs))
     head = [
         '"""Neural Net Basics Lab: one training run, reproduced with plain PyTorch.',
         "",
         "신경망 기초 실험실: 실험실의 훈련을 PyTorch로 그대로 재현하는 스크립트입니다.",
-        "Run it with `python this_file.py` (needs only torch); the last line prints the final weights.",
+        f"Run it with `python this_file.py` (needs only torch); the last line prints the weights after epoch "
+        f"{shown},",
+        f"the epoch shown in the lab. 마지막 줄은 실험실에 보이던 에포크 {shown} 뒤의 가중치를 출력합니다.",
         '"""',
         "",
         "from __future__ import annotations",
@@ -152,6 +173,7 @@ def script(cfg: TrainConfig, own: Dataset | None = None) -> str:
         f"W1, W2, B = {cfg.w1!r}, {cfg.w2!r}, {cfg.b!r}",
         f"BATCH_SIZE = {cfg.batch_size!r}",
         f"EPOCHS = {cfg.epochs!r}",
+        f"SHOWN_EPOCH = {shown!r}  # the epoch shown in the lab (its weights are the last line printed)",
         "",
     ]
     parts = ["\n".join(head)]

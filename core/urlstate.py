@@ -63,6 +63,10 @@ class Param:
     step: float | None = None
     choices: tuple[Any, ...] | None = None
     pair: bool = False  # a range slider: two values lo <= hi, written "lo~hi" (each checked like one value)
+    # a replay slider (the epoch or step of a finished run shown): its range is the run's, known only once
+    # the run is there, so a link's value waits for the run and is clamped to it (ui.share.replay);
+    # default None: the end of the run
+    replay: bool = False
 
     @classmethod
     def of(cls, spec: Spec, **narrow: Any) -> Param:
@@ -118,6 +122,7 @@ PAGE_SPECS: dict[str, dict[str, Param]] = {
         "w1": Param.of(SPECS["w1"], lo=-5.0, hi=5.0, step=0.1),
         "w2": Param.of(SPECS["w2"], lo=-5.0, hi=5.0, step=0.1),
         "b": Param.of(SPECS["b"], lo=-10.0, hi=10.0, step=0.1),
+        "epoch": Param(int, None, 0, 500, replay=True),  # the epoch shown (replay slider)
     },
     "activations": {
         "fn": Param(str, "sigmoid", choices=FUNCTIONS),
@@ -180,6 +185,7 @@ PAGE_SPECS: dict[str, dict[str, Param]] = {
         "w1": Param(float, -0.5, -5.0, 5.0, 0.1),
         "w2": Param(float, 2.0, -5.0, 5.0, 0.1),
         "b": Param(float, 0.0, -5.0, 5.0, 0.1),
+        "step": Param(int, None, 0, 30 * 300, replay=True),  # the update shown (30 epochs of 300 points)
     },
 }
 
@@ -206,6 +212,7 @@ def net_specs(names: str, **defaults: Any) -> dict[str, Param]:
         "weight_decay": Param(float, 0.0, choices=WD_STEPS),
         "px": Param(float, 0.0, -100.0, 100.0, 0.1),  # the softmax probe (k classes)
         "py": Param(float, 0.0, -100.0, 100.0, 0.1),
+        "epoch": Param(int, None, 0, 1000, replay=True),  # the epoch shown (replay slider)
     }
     hidden = " ".join(f"h{i}" for i in range(1, MAX_LAYERS + 1))
     out = {}
@@ -215,7 +222,7 @@ def net_specs(names: str, **defaults: Any) -> dict[str, Param]:
     return out
 
 
-_TRAINING = "activation lr batch_size epochs optimizer weight_decay"
+_TRAINING = "activation lr batch_size epochs optimizer weight_decay epoch"
 PAGE_SPECS["beyond"] = net_specs(f"dataset noise seed features layers hidden {_TRAINING}")
 # The tasks page has two playgrounds (tabs); their settings are "classes.<name>" and "regression.<name>".
 _CLASSES = net_specs(f"k noise seed layers hidden {_TRAINING} px py", noise=1.0, activation="relu")

@@ -93,10 +93,10 @@ def lesson() -> None:
     box, paths = runs(cfg, opts)
     most = max(p.updates for p in paths)
     pictures = st.container()
-    k = ui.replay_slider(
+    k = share.replay(
+        "landscape.step",
         ui.T("landscape.step"),
         most,
-        "_landscape_step",
         hash((cfg, opts)),
         ui.T("landscape.step_help", per_epoch=-(-N // bs)),
     )

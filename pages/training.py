@@ -136,8 +136,8 @@ def lesson() -> None:
             st.error(ui.T("training.diverged", epoch=hist.diverged_at, lr=lr), icon="💥")
         elif last < cfg.epochs and not waiting:
             st.warning(ui.T("training.stopped", epoch=last, total=cfg.epochs))
-        epoch = ui.replay_slider(
-            ui.T("training.epoch"), last, "_training_epoch", (hash(cfg), last), ui.T("training.epoch_help")
+        epoch = share.replay(
+            "training.epoch", ui.T("training.epoch"), last, (hash(cfg), last), ui.T("training.epoch_help")
         )
         ui.chart(frame, perceptron_chart(hist.weights(epoch), X, y, box, text, scale=S), width="stretch")
         m = st.columns(4)

@@ -137,8 +137,7 @@ def test_minibatch_next_batch_walks_through_epochs() -> None:
 def test_landscape_every_widget(lang: str) -> None:
     at = page_app("landscape.py", lang)
     no_errors(at)
-    step = next(s for s in at.slider if s.key.startswith("_landscape_step"))
-    _changes(at, step, 3)
+    _changes(at, at.slider(key="landscape.step"), 3)
     _changes(at, at.select_slider(key="landscape.lr"), 0.5)
     _changes(at, at.select_slider(key="landscape.batch_size"), 1)
     _changes(at, at.slider(key="landscape.epochs"), 3)
@@ -164,7 +163,7 @@ def test_landscape_large_learning_rate_leaves_the_plot_with_a_message() -> None:
 
 def test_landscape_step_slider_moves_the_boundary_and_the_dot() -> None:
     at = page_app("landscape.py")
-    step = next(s for s in at.slider if s.key.startswith("_landscape_step"))
+    step = at.slider(key="landscape.step")
     last = chart_specs(at)
     step.set_value(0).run()
     first = chart_specs(at)

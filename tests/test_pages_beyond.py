@@ -202,21 +202,21 @@ def test_k_keeps_the_probe_and_replay_sliders_and_a_new_run_starts_at_its_end() 
         return {
             s.key: (s.min, s.max)
             for s in at.slider
-            if s.key.startswith(("tasks.classes.p", "_tasks.classes"))
+            if s.key.startswith("tasks.classes.p") or s.key == "tasks.classes.epoch"
         }
 
     before = sliders()
-    assert len(before) == 3 and "_tasks.classes_epoch" in before
-    replay = at.slider(key="_tasks.classes_epoch")
+    assert len(before) == 3 and "tasks.classes.epoch" in before
+    replay = at.slider(key="tasks.classes.epoch")
     last = replay.value
     assert last == replay.max > 0
     replay.set_value(3).run()
-    assert at.slider(key="_tasks.classes_epoch").value == 3  # the same run keeps the chosen epoch
+    assert at.slider(key="tasks.classes.epoch").value == 3  # the same run keeps the chosen epoch
     for k in (5, 3, 6):
         _widget(at, "tasks.classes.k").set_value(k).run()
         no_errors(at)
         assert sliders() == before, k
-        assert at.slider(key="_tasks.classes_epoch").value == last, k  # a new run: at its end
+        assert at.slider(key="tasks.classes.epoch").value == last, k  # a new run: at its end
     _widget(at, "tasks.classes.noise").set_value(2.0).run()
     assert sliders()["tasks.classes.px"][1] > before["tasks.classes.px"][1]  # more noise, a wider window
 

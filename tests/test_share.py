@@ -547,6 +547,148 @@ def test_moving_a_slider_updates_the_link_and_keeps_the_value() -> None:
     assert at.query_params["epochs"] == "30" and value(at, "training.epochs") == 30
 
 
+# ---- the replayed epoch (issue 18): the run's epoch or step shown travels in the link --------------------
+
+EPOCH_LABEL = "Show the model after epoch"
+
+
+def replay_slider(at: AppTest, label: str = EPOCH_LABEL):
+    return next(s for s in at.slider if s.label == label)
+
+
+def test_the_replayed_epoch_travels_in_the_link() -> None:
+    """Epoch 55 of a 60-epoch run, shared: the link opens epoch 55 with its numbers (it opened 60)."""
+    at = app("training", {"epochs": "60"})
+    end = numbers(at)
+    replay_slider(at).set_value(55).run()
+    no_errors(at)
+    assert at.query_params["epoch"] == "55"
+    assert "epoch=55" in at.sidebar.code[0].value
+    fresh = app("training", dict(at.query_params))
+    no_errors(fresh)
+    assert not fresh.warning
+    assert replay_slider(fresh).value == 55
+    assert numbers(fresh) == numbers(at) != end
+    assert any("after epoch 55" in str(m.value) for m in fresh.markdown)
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_a_links_epoch_past_the_runs_end_is_clamped_with_the_notice(lang: str) -> None:
+    at = app("training", {"epochs": "40", "epoch": "55"}, lang=lang)
+    no_errors(at)
+    assert at.slider(key="training.epoch").value == 40  # the end of this shorter run
+    notice = [w.value for w in at.warning if "`epoch` = `55`" in w.value]
+    assert len(notice) == 1 and "0 … 40" in notice[0], [w.value for w in at.warning]
+    assert at.query_params["epoch"] == "40"
+    bad = app("training", {"epochs": "40", "epoch": "x"}, lang=lang)
+    assert bad.slider(key="training.epoch").value == 40 and any(
+        "`epoch` = `x`" in w.value for w in bad.warning
+    )
+
+
+def test_a_links_epoch_waits_for_train() -> None:
+    """A run too long to train on every move waits for Train: the link's epoch waits with it (and stays in
+    the address), then wins over "a new run starts at its end"; a setting changed first drops it."""
+    heavy = {"n": "200", "batch_size": "1", "epochs": "30", "epoch": "7"}  # 4,500 updates: waits for Train
+    at = app("training", heavy)
+    assert at.info and "Train" in at.info[-1].value and at.query_params["epoch"] == "7"
+    next(b for b in at.button if b.label == "Train").click().run()
+    no_errors(at)
+    assert replay_slider(at).value == 7 and at.query_params["epoch"] == "7"
+    hist = train(TrainConfig(n=200, batch_size=1, epochs=30))
+    assert metrics(at)["Train loss"] == f"{hist.train_loss[7]:.4f}"
+
+    changed = app("training", heavy)
+    changed.select_slider(key="training.lr").set_value(0.5).run()
+    assert "epoch" not in changed.query_params  # a new view: its run will start at its end
+    next(b for b in changed.button if b.label == "Train").click().run()
+    assert replay_slider(changed).value == 30
+
+
+def test_a_stale_epoch_leaves_the_link_while_the_page_waits_for_train() -> None:
+    at = app("training", {"n": "200", "epochs": "20"})
+    replay_slider(at).set_value(5).run()
+    assert at.query_params["epoch"] == "5"
+    at.select_slider(key="training.batch_size").set_value(1).run()  # 3,000 updates: cheap, a new run
+    assert replay_slider(at).value == 20 and at.query_params["epoch"] == "20"
+    at.slider(key="training.epochs").set_value(40).run()  # 6,000 updates: waits for Train
+    assert at.info and not [s for s in at.slider if s.label == EPOCH_LABEL]
+    assert "epoch" not in at.query_params and "epochs" in at.query_params
+
+
+REPLAYS = [  # (page, slider key, value, other settings of the link)
+    ("landscape", "landscape.step", 3, {"epochs": "2"}),
+    ("beyond", "beyond.epoch", 12, {}),
+    ("tasks", "tasks.classes.epoch", 4, {"classes.epochs": "10"}),
+    ("tasks", "tasks.regression.epoch", 9, {"regression.epochs": "20"}),
+]
+
+
+@pytest.mark.parametrize(("page", "key", "v", "params"), REPLAYS, ids=[r[1] for r in REPLAYS])
+def test_every_replay_slider_travels_in_the_link(page: str, key: str, v: int, params: dict) -> None:
+    at = app(page, params)
+    slider = at.slider(key=key)
+    assert slider.value == slider.max > v
+    end = shown(at)
+    slider.set_value(v).run()
+    no_errors(at)
+    name = key.split(".", 1)[1]
+    assert at.query_params[name] == str(v)
+    fresh = app(page, dict(at.query_params))
+    no_errors(fresh)
+    assert not fresh.warning
+    assert fresh.slider(key=key).value == v
+    assert shown(fresh) == shown(at) != end
+    assert dict(fresh.query_params) == dict(at.query_params)
+
+
+def test_a_networks_link_epoch_waits_for_train_over_the_untrained_picture() -> None:
+    """Beyond draws the untrained network (epoch 0) while a long run waits for Train; the link's epoch
+    is kept (not clamped to that 0) and shown once the run is there."""
+    at = app("beyond", {"epochs": "100", "epoch": "40"})  # 2,500 updates: waits for Train
+    assert at.info and "Train" in at.info[-1].value
+    assert at.slider(key="beyond.epoch").value == 0 and not at.warning
+    assert at.query_params["epoch"] == "40"
+    next(b for b in at.button if b.label == "Train").click().run()
+    no_errors(at)
+    assert at.slider(key="beyond.epoch").value == 40 and at.query_params["epoch"] == "40"
+
+
+def test_a_preset_button_sends_the_replay_slider_to_the_runs_end() -> None:
+    """Beyond's scenario buttons reset every setting of its table to the default, the epoch's too (None:
+    the end of the run), even when the run stays the same."""
+    at = app("beyond")
+    at.slider(key="beyond.epoch").set_value(5).run()
+    next(b for b in at.button if b.label == "A line on XOR").click().run()  # the default settings
+    no_errors(at)
+    assert at.slider(key="beyond.epoch").value == 30 and at.query_params["epoch"] == "30"
+
+
+def test_the_exported_script_prints_the_weights_of_the_epoch_shown(tmp_path) -> None:
+    """Epoch 55 of 60 on screen: the script (from the page's own preview) trains the run and its last
+    line is epoch 55's weights, the numbers the page shows (weights JSON: the browser test)."""
+    at = app("training", {"epochs": "60"})
+    replay_slider(at).set_value(55).run()
+    at.toggle(key="preview_training").set_value(True).run()
+    no_errors(at)
+    code = next(c.value for c in at.code if "import torch" in c.value)
+    assert "SHOWN_EPOCH = 55" in code and "EPOCHS = 60" in code
+    path = tmp_path / "training_run.py"
+    path.write_text(code, encoding="utf-8")
+    out = subprocess.run(
+        [sys.executable, str(path)], capture_output=True, text=True, timeout=300, cwd=tmp_path
+    )
+    assert out.returncode == 0, out.stderr
+    got = json.loads(out.stdout.strip().splitlines()[-1])
+    assert got["epoch"] == 55
+    hist = train(TrainConfig(epochs=60))
+    assert [got["w1"], got["w2"], got["b"]] == pytest.approx(hist.theta[55], abs=1e-4)
+    assert [got["w1"], got["w2"], got["b"]] != pytest.approx(hist.theta[60], abs=1e-4)
+    line = next(str(m.value) for m in at.markdown if "after epoch 55" in str(m.value))
+    for name, w in zip(("w₁", "w₂", "b"), (got["w1"], got["w2"], got["b"])):
+        assert f"{name} = {w:.3f}" in line, (name, w, line)
+
+
 # ---- presets -------------------------------------------------------------------------------------------
 
 

@@ -184,7 +184,8 @@ def replay_slider(label: str, last: int, key: str, run: Any, help: str) -> int:
     then keeps its slider and only moves it (a new key, or a new range, makes it build a new one).
     """
     mark = f"{key}.run"
-    if st.session_state.get(mark) != run or key not in st.session_state:  # same run: keep the epoch chosen
+    # same run: keep the epoch chosen; no value (None: a link's "the end of the run") starts at the end
+    if st.session_state.get(mark) != run or st.session_state.get(key) is None:
         st.session_state[mark] = run
         st.session_state[key] = last
     return st.slider(label, 0, max(last, 1), key=key, disabled=last == 0, help=help, persist_state="session")

@@ -248,8 +248,8 @@ def model_for(p: str, cfg: NetConfig, hist: History):
     last = hist.epochs_run
     if hist.diverged_at is not None:
         st.error(ui.T("training.diverged", epoch=hist.diverged_at, lr=cfg.lr), icon="💥")
-    epoch = ui.replay_slider(
-        ui.T("training.epoch"), last, f"_{p}_epoch", (hash(cfg), last), ui.T("training.epoch_help")
+    epoch = share.replay(
+        f"{p}.epoch", ui.T("training.epoch"), last, (hash(cfg), last), ui.T("training.epoch_help")
     )
     return model_at(cfg, hist, epoch), epoch
 

@@ -33,6 +33,10 @@ PRESENT_SCALE = 1.6
 _GLOBAL_WRITTEN = "_share_globals"
 _WRITTEN = "_share_written"
 _SLOT = "_share_link_slot"  # the sidebar placeholder of "link to exactly this view" (one per full run)
+_SLOT_FRESH = "_share_link_slot_fresh"  # the entry file made this run's slot (at the top of the sidebar)
+_PINS = "_share_pins"  # replay key -> {"value": a link's epoch/step, "view": the page's settings it is for}
+_SHOWN = "_share_shown"  # replay key -> (section, last) of the replay sliders on screen
+_SECTION = "_share_section"  # the section running now (its replay sliders are its own)
 
 
 def _query() -> dict[str, list[str]]:
@@ -140,8 +144,9 @@ def scale() -> float:
 
 
 def style() -> None:
-    """Inject the CSS of presentation mode and hidden controls."""
-    css = []
+    """Inject the CSS of the share link, presentation mode and hidden controls."""
+    # the share link's copy button is always shown (st.code shows its toolbar only on hover)
+    css = [".st-key-share_link [data-testid=stCode] > div:last-child{opacity:1;visibility:visible}"]
     if presenting():
         css.append(
             ".stMain [data-testid=stMarkdownContainer] p,.stMain [data-testid=stMarkdownContainer] li"
@@ -153,8 +158,7 @@ def style() -> None:
         )
     if hidden():
         css.append("div[class*='st-key-nnlab_controls']{display:none !important}")
-    if css:
-        st.html("<style>" + "".join(css) + "</style>")
+    st.html("<style>" + "".join(css) + "</style>")
 
 
 def side_by_side(widths: tuple[float, float] = (1, 2)) -> tuple[Any, Any]:
@@ -175,8 +179,13 @@ def controls(name: str, where: Any = st, **kw: Any) -> Any:
 def _apply(page: str, raw: dict[str, list[str]]) -> list[Problem]:
     values, problems = urlstate.parse(page, raw)
     problems = [p for p in problems if p.name not in GLOBAL]  # reported by sidebar()
+    pins = st.session_state.setdefault(_PINS, {})
     for name, spec in PAGE_SPECS[page].items():
         key = f"{page}.{name}"
+        if spec.replay:  # the run is not there yet: replay() applies the value once it is
+            pins.pop(key, None)
+            if name in values:
+                pins[key] = {"value": values[name], "view": None}
         value = values.get(name, urlstate.first_value(spec))
         if value == MY_DATA and own_data() is None:
             problems.append(Problem(name, MY_DATA, "unavailable"))
@@ -207,7 +216,9 @@ def start(page: str) -> None:
         if spec.default is not None:
             ui.default(key, urlstate.first_value(spec))
     _notice(problems)
-    st.session_state[_SLOT] = st.sidebar.empty()  # filled by finish(), after a full run or a section's rerun
+    st.session_state[_SHOWN] = {}  # a full run: every section draws its replay sliders anew
+    if not st.session_state.pop(_SLOT_FRESH, False):  # the page runs on its own (no entry file): its own
+        st.session_state[_SLOT] = st.sidebar.container(key="share_link").empty()  # filled by finish()
     preset = BY_ID.get(st.session_state.get("_preset") or "")
     if preset is not None and preset.page == page:
         st.info(
@@ -217,9 +228,50 @@ def start(page: str) -> None:
         )
 
 
+def link_slot() -> None:
+    """The entry file, right under the language switch: the place of "link to exactly this view", so that
+    it is seen without scrolling the sidebar (the page's `finish` fills it)."""
+    st.session_state[_SLOT] = st.sidebar.container(key="share_link").empty()
+    st.session_state[_SLOT_FRESH] = True
+
+
+def replay(key: str, label: str, last: int, run: Any, help: str) -> int:
+    """`ui.replay_slider` for a setting of the link (`key` = "<page>.<name>", a `replay` Param).
+
+    A just-opened link's value wins over "a new run starts at its end": it waits until a run is shown
+    (last > 0: not a run still waiting for Train), then is clamped to it, with the link notice if it was
+    past the run's end. The slider's value travels in the link while the slider is on screen.
+    """
+    pins = st.session_state.setdefault(_PINS, {})
+    if key in pins and last > 0:
+        want = pins.pop(key)["value"]
+        if want > last:
+            _notice([Problem(key.split(".", 1)[1], str(want), "range", {"lo": "0", "hi": str(last)})])
+        st.session_state[f"{key}.run"] = run  # replay_slider then keeps the value: the same run
+        st.session_state[key] = min(want, last)
+    value = ui.replay_slider(label, last, key, run, help)
+    st.session_state.setdefault(_SHOWN, {})[key] = (st.session_state.get(_SECTION), last)
+    return value
+
+
+def _replay_value(page: str, name: str) -> Any:
+    """A replay setting's link value: a link's value still waiting for its run, else the slider's while
+    it shows a run (not while the page waits for Train: then the link means "the end of the run")."""
+    key = f"{page}.{name}"
+    pin = st.session_state.get(_PINS, {}).get(key)
+    if pin is not None:
+        return pin["value"]
+    shown = st.session_state.get(_SHOWN, {}).get(key)
+    return st.session_state.get(key) if shown is not None and shown[1] > 0 else None
+
+
 def link(page: str) -> dict[str, str]:
     """The query parameters of the page's current view (global settings + the page's table)."""
-    values = {name: st.session_state.get(key) for name, key in urlstate.keys(page)}
+    specs = PAGE_SPECS.get(page, {})
+    values = {
+        name: _replay_value(page, name) if specs[name].replay else st.session_state.get(key)
+        for name, key in urlstate.keys(page)
+    }
     q = _global_params() | urlstate.encode(page, values)
     pid = st.session_state.get("_preset")
     if pid in BY_ID and BY_ID[pid].page == page:
@@ -230,6 +282,8 @@ def link(page: str) -> dict[str, str]:
 def finish(page: str) -> None:
     """End of a page: write its settings into the URL and show the link to this exact view."""
     q = link(page)
+    if _forget_stale_pins(page, q):
+        q = link(page)
     if {k: [v] for k, v in q.items()} != _query():
         st.query_params.from_dict(q)
     st.session_state.setdefault(_WRITTEN, {})[page] = {k: [v] for k, v in q.items() if k not in GLOBAL}
@@ -239,11 +293,28 @@ def finish(page: str) -> None:
     except Exception:  # no browser context (AppTest)
         base = ""
     base = base if base.rstrip("/").endswith(page) else base.rstrip("/") + f"/{page}"
-    with st.session_state[_SLOT].container(), st.expander(ui.T("share.link"), expanded=False):
-        st.code(f"{base}?{urlencode(q)}", language=None, wrap_lines=True)
-        st.caption(ui.T("share.link_help"))
+    with st.session_state[_SLOT].container():  # compact and open: seen without scrolling the sidebar
+        st.markdown(f"**{ui.T('share.link')}**", help=ui.T("share.link_help"))
+        st.code(f"{base}?{urlencode(q)}", language=None)  # one line; its copy button copies it all
         if MY_DATA in q.values():
             st.caption(ui.T("share.link_own_data"))
+
+
+def _forget_stale_pins(page: str, q: dict[str, str]) -> bool:
+    """A link's epoch waiting for its run (Train) is for the link's settings: once the student changes
+    one of them before the run is shown, it is dropped (the new run starts at its end). Whether any was."""
+    pins = st.session_state.get(_PINS, {})
+    mine = [k for k in pins if k.startswith(f"{page}.")]
+    replays = {n for n, spec in PAGE_SPECS[page].items() if spec.replay}
+    view = {k: v for k, v in q.items() if k not in GLOBAL and k not in replays}
+    dropped = False
+    for key in mine:
+        if pins[key]["view"] is None:
+            pins[key]["view"] = view
+        elif pins[key]["view"] != view:
+            del pins[key]
+            dropped = True
+    return dropped
 
 
 def section(page: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -255,9 +326,16 @@ def section(page: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         @st.fragment(key=f"{page}.{fn.__name__}")
         @functools.wraps(fn)
         def run(*args: Any, **kw: Any) -> Any:
+            name = f"{page}.{fn.__name__}"
+            if ui.fragment_rerun():  # this section draws its replay sliders anew (the others stay)
+                shown = st.session_state.get(_SHOWN, {})
+                for key in [k for k, (sec, _) in shown.items() if sec == name]:
+                    del shown[key]
+            st.session_state[_SECTION] = name
             try:
                 return fn(*args, **kw)
             finally:
+                st.session_state[_SECTION] = None
                 if ui.fragment_rerun():
                     finish(page)
                 else:  # a fragment may refill an outside container only if it wrote there in the full run
@@ -390,6 +468,9 @@ def downloads(
 ) -> None:
     """Download buttons: the data, the history, the weights and a PyTorch script reproducing `cfg`'s run.
 
+    Every file describes the view: `w` are the weights after the shown `epoch` (the replay slider), and
+    the script trains the run and prints the weights after that same epoch.
+
     Each file is made when its button is clicked (a callable `data`), not on every slider move."""
     source = "my data" if choice == MY_DATA else cfg.dataset
     points = own_points(choice)
@@ -404,7 +485,12 @@ def downloads(
                 f"{page}-weights.json",
                 "text/json",
             ),
-            ("dl_script", functools.partial(export.script, cfg, points), f"{page}_run.py", "text/x-python"),
+            (
+                "dl_script",
+                functools.partial(export.script, cfg, points, epoch),
+                f"{page}_run.py",
+                "text/x-python",
+            ),
         ]
         if hist is not None:
             history = functools.partial(export.history_csv, hist)
@@ -420,4 +506,4 @@ def downloads(
                 width="stretch",
             )
         if st.toggle(ui.T("share.script_preview"), key=f"preview_{page}", persist_state="session"):
-            st.code(export.script(cfg, points), language="python")
+            st.code(export.script(cfg, points, epoch), language="python")
