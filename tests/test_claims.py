@@ -275,8 +275,8 @@ def test_landscape_metric_names_the_epoch_of_the_update(lang: str) -> None:
     k = math.ceil(300 / at.select_slider(key="landscape.batch_size").value)  # N = 300 on this page
     assert k > 2
     for u, e in ((1, 1), (k - 1, 1), (k, 1), (k + 1, 2), (0, 0)):
-        at.slider(key="_landscape_step").set_value(u).run()
-        assert at.slider(key="_landscape_step").value == u
+        at.slider(key="landscape.step").set_value(u).run()
+        assert at.slider(key="landscape.step").value == u
         no_errors(at)
         label = f"update of epoch {e} (" if lang == "en" else f"에포크 {e}의 업데이트"
         helps = [m.help for m in at.metric]

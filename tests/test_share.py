@@ -612,7 +612,8 @@ def test_a_stale_epoch_leaves_the_link_while_the_page_waits_for_train() -> None:
     at.select_slider(key="training.batch_size").set_value(1).run()  # 3,000 updates: cheap, a new run
     assert replay_slider(at).value == 20 and at.query_params["epoch"] == "20"
     at.slider(key="training.epochs").set_value(40).run()  # 6,000 updates: waits for Train
-    assert at.info and not [s for s in at.slider if s.label == EPOCH_LABEL]
+    waiting = [s for s in at.slider if s.label == EPOCH_LABEL]  # the untrained model: epoch 0, disabled
+    assert at.info and len(waiting) == 1 and waiting[0].value == 0 and waiting[0].disabled
     assert "epoch" not in at.query_params and "epochs" in at.query_params
 
 
