@@ -31,8 +31,8 @@ from core.urlstate import GLOBAL, MY_DATA, PAGE_SPECS, Problem
 PRESENT, HIDE = "app.present", "app.hide"  # dotted keys: kept across pages
 OWN = "_own_data"  # (file name, CsvData) of the student's upload
 _OWN_SEEN = "_own_seen"  # file id of the last file read from the uploader
-_OWN_ERROR = "_own_error"  # (file id, file name, CsvError) of the last refused file
-_OWN_ROUND = "_own_round"  # bumped by "Forget my data": a new, empty uploader
+_OWN_ERROR = "_own_error"  # (file name, CsvError) of the last file read, if it was refused
+_OWN_ROUND = "_own_round"  # bumped per file read and by "Forget my data": a new, empty uploader
 _UPLOAD_SLOT = "_share_upload_slot"  # (page, sidebar placeholder) of the upload box's messages
 PRESENT_SCALE = 1.6
 _GLOBAL_WRITTEN = "_share_globals"
@@ -327,20 +327,25 @@ def dataset_label(name: str) -> str:
 
 
 def _upload_key() -> str:
-    """The uploader's key; a new one after "Forget my data", which empties the uploader."""
+    """The uploader's key: a new one after every file it hands over (and after "Forget my data")."""
     return f"own_csv{st.session_state.get(_OWN_ROUND, '')}"
 
 
-def _take(page: str, f: Any) -> None:
-    """Read the file the uploader holds, once per file (by its file id), in the script body: every new
-    file, the same bad file again or a bad one after a bad one, gets its own verdict. (An on_change
-    callback fires only when Streamlit sees the widget's value change.)"""
+def _take(page: str) -> None:
+    """Read the file the uploader holds (once per file id), then give the next run a fresh, empty uploader.
+
+    A browser sends nothing when a file input is given the file it already holds (the same bad file
+    again, even after its x): a fresh input per file makes every pick an upload, and the verdict on the
+    last file stays in the box (`upload_status`) instead of in the uploader. Called as the uploader's
+    on_change and again in the script body, so a file is read even if no callback ran."""
+    f = st.session_state.get(_upload_key())
     if f is None or st.session_state.get(_OWN_SEEN) == f.file_id:
         return
     st.session_state[_OWN_SEEN] = f.file_id
+    st.session_state[_OWN_ROUND] = int(st.session_state.get(_OWN_ROUND) or 0) + 1
     result = read_csv(f.getvalue())
     if isinstance(result, CsvError):
-        st.session_state[_OWN_ERROR] = (f.file_id, f.name, result)
+        st.session_state[_OWN_ERROR] = (f.name, result)
         return
     st.session_state[OWN] = (f.name, result)
     st.session_state.pop(_OWN_ERROR, None)
@@ -370,25 +375,26 @@ def uploader(page: str) -> None:
     What the upload box says depends on the page's dataset choice too, which a section's rerun can change:
     it is drawn into a slot that `finish` fills (`upload_status`) after full runs and section reruns."""
     with st.sidebar.expander(ui.T("share.upload"), expanded=own_data() is not None):
-        f = st.file_uploader(
+        st.file_uploader(
             ui.T("share.upload_label"),
             type=["csv", "txt", "tsv"],
             key=_upload_key(),
+            on_change=_take,
+            args=(page,),
             help=ui.T("share.upload_help"),
         )
-        _take(page, f)
+        _take(page)
         st.session_state[_UPLOAD_SLOT] = (page, st.empty())
         if own_data() is not None:
             st.button(ui.T("share.forget"), on_click=_forget, args=(page,))
 
 
 def upload_status(page: str) -> None:
-    """The upload box's messages: the verdict on the file the uploader holds, and which data is in use."""
-    f = st.session_state.get(_upload_key())
+    """The upload box's messages: the verdict on the last file read, and which data is in use."""
     bad = st.session_state.get(_OWN_ERROR)
-    refused = bad is not None and f is not None and bad[0] == f.file_id
+    refused = bad is not None
     if refused:
-        st.error(ui.T("share.upload_bad", name=bad[1], reason=csv_message(bad[2])), icon="📄")
+        st.error(ui.T("share.upload_bad", name=bad[0], reason=csv_message(bad[1])), icon="📄")
     chosen = st.session_state.get(f"{page}.dataset")
     own = own_data()
     if own is not None:
