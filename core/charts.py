@@ -24,6 +24,10 @@ from core.grid import (
 from core.train import History
 
 HEIGHT = 420
+# Vega's point shapes for right and wrong predictions, and how a text names each one: the prompts fill
+# `{right}` / `{wrong}` from SHAPE_GLYPHS[...], so the text and the marker are one choice ("cross" is a plus).
+RIGHT_SHAPE, WRONG_SHAPE = "circle", "cross"
+SHAPE_GLYPHS = {"circle": "●", "cross": "✚", "square": "■", "diamond": "◆", "triangle-up": "▲"}
 
 
 def long_frame(
@@ -130,7 +134,7 @@ def points_layer(
     text: Mapping[str, str],
     scale: float = 1.0,
 ) -> alt.Chart:
-    """Points coloured by class; wrongly predicted ones drawn as crosses (shape, not just colour)."""
+    """Points coloured by class; wrongly predicted ones drawn as WRONG_SHAPE (shape, not just colour)."""
     sx, sy = _axes(bounds)
     cls = [text["class0"], text["class1"]]
     df = pd.DataFrame(
@@ -153,7 +157,7 @@ def points_layer(
             color=class_color(cls, text["class"]),
             shape=alt.Shape(
                 "mark:N",
-                scale=alt.Scale(domain=[text["right"], text["wrong"]], range=["circle", "cross"]),
+                scale=alt.Scale(domain=[text["right"], text["wrong"]], range=[RIGHT_SHAPE, WRONG_SHAPE]),
                 legend=alt.Legend(
                     title=text["prediction"],
                     orient="bottom",

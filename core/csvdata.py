@@ -21,6 +21,7 @@ MAX_ROWS = 5000
 MAX_ABS = 1e4  # coordinates beyond this are almost certainly a unit or column mistake
 COLUMNS = ("x1", "x2", "label")
 OPTIONAL = ("set",)  # the lab's own data download adds train/test; ignored on upload
+EXTRA_SHOWN = 3  # other columns are read around; the note names this many of them
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -74,8 +75,23 @@ def _number(text: str) -> float | None:
         return None
 
 
+def _names(cells: list[str]) -> list[str]:
+    return [c.strip().lstrip("\ufeff").lower() for c in cells]
+
+
+def _named_delimiter(header: str) -> str | None:
+    """The delimiter that splits the header into cells naming x1, x2 and label once each (other columns
+    may come too), or None."""
+    for d in DELIMITERS:
+        names = _names(next(csv.reader([header], delimiter=d)))
+        if all(names.count(c) == 1 for c in COLUMNS):
+            return d
+    return None
+
+
 def read_csv(raw: bytes) -> CsvData | CsvError:
-    """Parse and validate an uploaded CSV (x1, x2, label with 0/1 labels, both classes present)."""
+    """Parse and validate an uploaded CSV (x1, x2, label with 0/1 labels, both classes present; other
+    columns are left out with a note naming them)."""
     if len(raw) > MAX_BYTES:
         return CsvError("too_large", {"size": f"{len(raw) / 1e6:.1f}", "limit": f"{MAX_BYTES / 1e6:g}"})
     if not raw.strip():
@@ -87,22 +103,24 @@ def read_csv(raw: bytes) -> CsvData | CsvError:
     if not lines:
         return CsvError("empty")
     header = lines[0]
-    found = {d: len(next(csv.reader([header], delimiter=d))) for d in DELIMITERS}
-    delim = next((d for d in DELIMITERS if found[d] in (3, 4)), None)
+    delim = _named_delimiter(header)
     notes: list[CsvError] = []
     if delim is None:
-        guess = max(DELIMITERS, key=lambda d: found[d])
-        cols = next(csv.reader([header], delimiter=guess))
+        found = {d: len(next(csv.reader([header], delimiter=d))) for d in DELIMITERS}
+        cols = next(csv.reader([header], delimiter=max(DELIMITERS, key=lambda d: found[d])))
+        if all(_number(c) is not None for c in cols):
+            return CsvError("no_header")
         return CsvError("columns", {"found": _cell(", ".join(c.strip() for c in cols))})
     if delim != ",":
         notes.append(CsvError("delimiter", {"delimiter": DELIMITERS[delim]}))
     rows = list(csv.reader(lines, delimiter=delim))
-    names = [c.strip().lstrip("\ufeff").lower() for c in rows[0]]
-    extra = [c for c in names if c not in COLUMNS]
-    if sorted(c for c in names if c in COLUMNS) != sorted(COLUMNS) or any(c not in OPTIONAL for c in extra):
-        if all(_number(c) is not None for c in rows[0]):
-            return CsvError("no_header")
-        return CsvError("columns", {"found": _cell(", ".join(c.strip() for c in rows[0]))})
+    names = _names(rows[0])
+    extra = [c.strip() for c, name in zip(rows[0], names) if name not in COLUMNS and name not in OPTIONAL]
+    if extra:  # a spreadsheet's notes or ids: read around them, and say which columns were left out
+        shown = ", ".join(c or '""' for c in extra[:EXTRA_SHOWN]) + (
+            ", …" if len(extra) > EXTRA_SHOWN else ""
+        )
+        notes.append(CsvError("extra_columns", {"count": len(extra), "names": _cell(shown)}))
     body = rows[1:]
     if not body:
         return CsvError("no_rows")

@@ -403,7 +403,7 @@ def landscape_chart(
         )
     )
     chart = (
-        alt.layer(image, legend, halo, line, start_pt, now)
+        alt.layer(image, legend, halo, line, now, start_pt)  # the start square on top of the dots
         .properties(height=int(height * scale))
         .resolve_scale(color="independent", fill="independent")
     )

@@ -48,6 +48,16 @@ def regions_png(probs: np.ndarray) -> bytes:
     return buf.getvalue()
 
 
+def class_node_png(probs: np.ndarray, cls: int) -> bytes:
+    """Output neuron `cls` of a k-class network [res, res]: white where p(cls) = 0, the class's colour
+    from PALETTE (the points' and regions' colour) where it is 1."""
+    col = np.array([int(PALETTE[cls][i : i + 2], 16) for i in (1, 3, 5)], dtype=np.float64)
+    p = np.nan_to_num(np.clip(probs, 0.0, 1.0), nan=0.0)[..., None]
+    buf = io.BytesIO()
+    Image.fromarray((255 + (col - 255) * p).round().astype(np.uint8), "RGB").save(buf, format="PNG")
+    return buf.getvalue()
+
+
 def class_points(
     X: np.ndarray,
     y: np.ndarray,
@@ -179,9 +189,12 @@ def network_chart(
         for j, a in enumerate(col):
             x, y = pos[c][j]
             name = FEATURE_LABELS[model.features[j]] if c == 0 else f"{labels[c]} · {j + 1}"
+            classes = task == "classes" and c == len(cols) - 1  # output j is class j: its own colour
+            if classes:
+                name = f"{labels[c]} · {text['class_i'].format(i=j)}"
             nodes.append(
                 {
-                    "url": png_data_url(probs_to_png(a)),
+                    "url": png_data_url(class_node_png(a, j) if classes else probs_to_png(a)),
                     "x": x - hx,
                     "x2": x + hx,
                     "y": y + hy,

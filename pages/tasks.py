@@ -51,6 +51,7 @@ def classes() -> None:
         st.caption(ui.T("tasks.probe_sum", s=f"{sum(probs):.4f}", cls=max(range(k), key=probs.__getitem__)))
     st.markdown(f"**{ui.T('beyond.network')}**")
     ui.chart(st, network_chart(model, maps, act, "classes", text), width="content")
+    st.caption(ui.T("tasks.network_caption"))
     nets.curves(hist, epoch, text, cfg.epochs, scale=S)
 
 

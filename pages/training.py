@@ -38,9 +38,11 @@ def lesson() -> None:
             persist_state="session",
         )
         mine = name == share.MY_DATA
-        n = st.slider(
-            ui.T("training.n"), 20, 2000, step=10, key="training.n", disabled=mine, persist_state="session"
-        )
+        if mine:  # the upload's own size, not the synthetic data's slider (kept, with its value, for later)
+            n = st.session_state["training.n"]
+            st.metric(ui.T("training.n"), len(share.own_data()[1].data), help=ui.T("training.n_mine"))
+        else:
+            n = st.slider(ui.T("training.n"), 20, 2000, step=10, key="training.n", persist_state="session")
         noise = st.slider(
             ui.T("training.noise"),
             0.0,

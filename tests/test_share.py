@@ -912,7 +912,6 @@ BAD_CSV = [
     ("binary", b"PK\x03\x04\x14\x00\x06\x00"),
     ("columns", b"a,b,c\n1,2,0\n"),
     ("columns", b"x1,x2\n1,2\n"),
-    ("columns", b"x1,x2,label,extra\n1,2,0,9\n"),
     ("columns", b"x1 x2 label\n1 2 0\n"),
     ("no_header", b"1,2,0\n3,4,1\n"),
     ("no_rows", b"x1,x2,label\n"),
@@ -952,6 +951,7 @@ def test_every_bad_csv_gets_its_own_message(code: str, raw: bytes) -> None:
         (GOOD.replace(b",", b"\t"), "delimiter"),
         (GOOD.replace(b"\n", b"\r\n"), None),
         (b"label,x2,x1\n0,2,1\n1,4,3\n", None),  # any column order
+        (b"x1,x2,label,extra\n1,2,0,9\n3,4,1,9\n", "extra_columns"),  # other columns: left out, named
         ("x1,x2,label\n1,2,0\n3,4,1\n".encode("cp949"), None),
     ],
 )

@@ -20,6 +20,7 @@ import streamlit as st
 
 import ui
 from core import export, urlstate
+from core.charts import RIGHT_SHAPE, SHAPE_GLYPHS, WRONG_SHAPE
 from core.csvdata import CsvData, CsvError, read_csv
 from core.data import DATASETS, Dataset, split
 from core.presets import BY_ID, PRESETS
@@ -29,6 +30,10 @@ from core.urlstate import GLOBAL, MY_DATA, PAGE_SPECS, Problem
 
 PRESENT, HIDE = "app.present", "app.hide"  # dotted keys: kept across pages
 OWN = "_own_data"  # (file name, CsvData) of the student's upload
+_OWN_SEEN = "_own_seen"  # file id of the last file read from the uploader
+_OWN_ERROR = "_own_error"  # (file name, CsvError) of the last file read, if it was refused
+_OWN_ROUND = "_own_round"  # bumped per file read and by "Forget my data": a new, empty uploader
+_UPLOAD_SLOT = "_share_upload_slot"  # (page, sidebar placeholder) of the upload box's messages
 PRESENT_SCALE = 1.6
 _GLOBAL_WRITTEN = "_share_globals"
 _WRITTEN = "_share_written"
@@ -54,9 +59,26 @@ def _problem_text(p: Problem) -> str:
     return "- " + ui.T("share.url.item", name=name, value=value, reason=reason)
 
 
+UNKNOWN_SHOWN = 3  # names listed in the one line that counts a link's unknown parameters
+
+
+def _unknown_text(unknown: list[Problem]) -> str:
+    """One line for all of a link's unknown parameters: how many, and the first few names."""
+    short = [p.name.replace("`", "'").replace("\n", " ") for p in unknown[:UNKNOWN_SHOWN]]
+    names = ", ".join(f"`{n if len(n) <= 32 else n[:31] + '…'}`" for n in short)
+    more = ", …" if len(unknown) > UNKNOWN_SHOWN else ""
+    return "- " + ui.T("share.url.unknown_many", count=len(unknown), names=names + more)
+
+
 def _notice(problems: list[Problem]) -> None:
-    if problems:
-        st.warning("\n".join([ui.T("share.url.notice"), *map(_problem_text, problems)]), icon="🔗")
+    """One warning: every ignored setting on its own line, unknown parameters (a link may carry
+    hundreds) together on one line that counts them."""
+    unknown = [p for p in problems if p.code == "unknown"]
+    lines = [_problem_text(p) for p in problems if p.code != "unknown" or len(unknown) == 1]
+    if len(unknown) > 1:
+        lines.append(_unknown_text(unknown))
+    if lines:
+        st.warning("\n".join([ui.T("share.url.notice"), *lines]), icon="🔗")
 
 
 # ---- global settings: presentation mode, hidden controls, the lesson preset ----------------------------
@@ -223,7 +245,7 @@ def start(page: str) -> None:
     if preset is not None and preset.page == page:
         st.info(
             f"**{ui.T('share.preset_title', title=ui.T(f'share.preset.{preset.id}.title'))}**  \n"
-            + ui.T(f"share.preset.{preset.id}.prompt"),
+            + ui.T(f"share.preset.{preset.id}.prompt", **prompt_symbols()),
             icon="🎓",
         )
 
@@ -265,6 +287,11 @@ def _replay_value(page: str, name: str) -> Any:
     return st.session_state.get(key) if shown is not None and shown[1] > 0 else None
 
 
+def prompt_symbols() -> dict[str, str]:
+    """The chart markers a preset's prompt names (`{right}`, `{wrong}`), from the shapes the charts draw."""
+    return {"right": SHAPE_GLYPHS[RIGHT_SHAPE], "wrong": SHAPE_GLYPHS[WRONG_SHAPE]}
+
+
 def link(page: str) -> dict[str, str]:
     """The query parameters of the page's current view (global settings + the page's table)."""
     specs = PAGE_SPECS.get(page, {})
@@ -298,6 +325,10 @@ def finish(page: str) -> None:
         st.code(f"{base}?{urlencode(q)}", language=None)  # one line; its copy button copies it all
         if MY_DATA in q.values():
             st.caption(ui.T("share.link_own_data"))
+    upload = st.session_state.get(_UPLOAD_SLOT)
+    if upload is not None and upload[0] == page:
+        with upload[1].container():
+            upload_status(page)
 
 
 def _forget_stale_pins(page: str, q: dict[str, str]) -> bool:
@@ -340,6 +371,9 @@ def section(page: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
                     finish(page)
                 else:  # a fragment may refill an outside container only if it wrote there in the full run
                     st.session_state[_SLOT].container()
+                    upload = st.session_state.get(_UPLOAD_SLOT)
+                    if upload is not None and upload[0] == page:
+                        upload[1].container()
 
         return run
 
@@ -369,21 +403,36 @@ def dataset_label(name: str) -> str:
     return ui.T("share.my_data") if name == MY_DATA else ui.T(f"app.dataset.{name}")
 
 
-def _uploaded(page: str) -> None:
-    f = st.session_state.get("own_csv")
-    if f is None:
+def _upload_key() -> str:
+    """The uploader's key: a new one after every file it hands over (and after "Forget my data")."""
+    return f"own_csv{st.session_state.get(_OWN_ROUND, '')}"
+
+
+def _take(page: str) -> None:
+    """Read the file the uploader holds (once per file id), then give the next run a fresh, empty uploader.
+
+    A browser sends nothing when a file input is given the file it already holds (the same bad file
+    again, even after its x): a fresh input per file makes every pick an upload, and the verdict on the
+    last file stays in the box (`upload_status`) instead of in the uploader. Called as the uploader's
+    on_change and again in the script body, so a file is read even if no callback ran."""
+    f = st.session_state.get(_upload_key())
+    if f is None or st.session_state.get(_OWN_SEEN) == f.file_id:
         return
+    st.session_state[_OWN_SEEN] = f.file_id
+    st.session_state[_OWN_ROUND] = int(st.session_state.get(_OWN_ROUND) or 0) + 1
     result = read_csv(f.getvalue())
     if isinstance(result, CsvError):
-        st.session_state["_own_error"] = (f.name, result)
+        st.session_state[_OWN_ERROR] = (f.name, result)
         return
     st.session_state[OWN] = (f.name, result)
-    st.session_state.pop("_own_error", None)
+    st.session_state.pop(_OWN_ERROR, None)
     st.session_state[f"{page}.dataset"] = MY_DATA
 
 
 def _forget(page: str) -> None:
     st.session_state.pop(OWN, None)
+    st.session_state.pop(_OWN_ERROR, None)
+    st.session_state[_OWN_ROUND] = int(st.session_state.get(_OWN_ROUND) or 0) + 1
     for name, key in urlstate.keys(page):
         if st.session_state.get(key) == MY_DATA:
             st.session_state[key] = PAGE_SPECS[page][name].default
@@ -398,28 +447,43 @@ def csv_message(err: CsvError) -> str:
 
 
 def uploader(page: str) -> None:
-    """Sidebar: upload a CSV (x1, x2, label); a bad file changes nothing and says exactly what is wrong."""
+    """Sidebar: upload a CSV (x1, x2, label); a bad file changes nothing and says exactly what is wrong.
+
+    What the upload box says depends on the page's dataset choice too, which a section's rerun can change:
+    it is drawn into a slot that `finish` fills (`upload_status`) after full runs and section reruns."""
     with st.sidebar.expander(ui.T("share.upload"), expanded=own_data() is not None):
         st.file_uploader(
             ui.T("share.upload_label"),
             type=["csv", "txt", "tsv"],
-            key="own_csv",
-            on_change=_uploaded,
+            key=_upload_key(),
+            on_change=_take,
             args=(page,),
             help=ui.T("share.upload_help"),
         )
-        bad = st.session_state.get("_own_error")
-        if bad is not None:
-            st.error(ui.T("share.upload_bad", name=bad[0], reason=csv_message(bad[1])), icon="📄")
-        own = own_data()
-        if own is not None:
-            name, got = own
-            n1 = int(got.data.y.sum())
-            n = len(got.data)
-            st.success(ui.T("share.upload_ok", name=name, n=n, n0=n - n1, n1=n1))
-            for note in got.notes:
-                st.caption(csv_message(note))
+        _take(page)
+        st.session_state[_UPLOAD_SLOT] = (page, st.empty())
+        if own_data() is not None:
             st.button(ui.T("share.forget"), on_click=_forget, args=(page,))
+
+
+def upload_status(page: str) -> None:
+    """The upload box's messages: the verdict on the last file read, and which data is in use."""
+    bad = st.session_state.get(_OWN_ERROR)
+    refused = bad is not None
+    if refused:
+        st.error(ui.T("share.upload_bad", name=bad[0], reason=csv_message(bad[1])), icon="📄")
+    chosen = st.session_state.get(f"{page}.dataset")
+    own = own_data()
+    if own is not None:
+        name, got = own
+        n1 = int(got.data.y.sum())
+        n = len(got.data)
+        key = "share.upload_in_use" if chosen == MY_DATA else "share.upload_ok"
+        st.success(ui.T(key, name=name, n=n, n0=n - n1, n1=n1))
+        for note in got.notes:
+            st.caption(csv_message(note))
+    if (refused or own is not None) and chosen != MY_DATA and chosen in DATASETS:
+        st.info(ui.T("share.upload_builtin", dataset=dataset_label(chosen)))
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
