@@ -355,3 +355,59 @@ def test_the_reported_training_settings_survive_backpropagation_and_back(page, s
     assert now["training-epochs"][1] == "302"
     q = query(page)
     assert (q["dataset"], q["optimizer"], q["epochs"]) == (["xor"], ["adam"], ["302"]), q
+
+
+CE_METRIC = "[data-testid=stMetric]:has-text('CrossEntropyLoss(logits)') [data-testid=stMetricValue]"
+CE_CHANGED = """(old) => [...document.querySelectorAll("[data-testid=stMetric]")].some(
+  (m) => m.innerText.includes("CrossEntropyLoss(logits)") &&
+    m.querySelector("[data-testid=stMetricValue]").innerText !== old)"""
+
+
+def torch_ce(cells: dict[tuple[int, int], float]) -> str:
+    """CrossEntropyLoss of seed 0's table with some cells replaced, as the page prints it."""
+    import torch
+
+    from core import losses
+
+    logits = losses.seed_logits(0)
+    for (row, col), value in cells.items():
+        logits[row, col] = value
+    target = torch.tensor(losses.SEED_CLASSES)
+    return f"{float(torch.nn.functional.cross_entropy(logits, target)):.8f}"
+
+
+def edit_cell(page, row: int, text: str) -> None:
+    """Type a new value into the cross-entropy table's "class 0" cell of a row (the grid is a canvas)."""
+    grid = page.locator(".st-key-ce_table_0 [data-testid=data-grid-canvas]")
+    grid.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    old = page.locator(CE_METRIC).inner_text()
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 80, box["y"] + 36 + 35 * row + 17)  # below the 36 px header, 35 px rows
+    page.wait_for_timeout(300)
+    page.keyboard.press("Enter")  # open the cell's editor
+    editor = page.locator("input.gdg-input")  # the cell's editor (glide data grid)
+    editor.fill(text)
+    editor.press("Enter")
+    page.wait_for_function(CE_CHANGED, arg=old, timeout=30_000)
+    wait_idle(page, timeout=90_000)
+
+
+def test_cross_entropy_table_edits_survive_page_changes(page, server) -> None:
+    """Losses' st.data_editor takes no persist_state: the page keeps the edited table itself."""
+    open_page(page, server, "losses")
+    assert page.locator(CE_METRIC).inner_text() == torch_ce({})
+    edit_cell(page, 0, "9")
+    assert page.locator(CE_METRIC).inner_text() == torch_ce({(0, 0): 9.0})
+    go(page, server, "perceptron")
+    go(page, server, "losses")
+    page.locator(CE_METRIC).wait_for(timeout=30_000)
+    assert page.locator(CE_METRIC).inner_text() == torch_ce({(0, 0): 9.0})
+    edit_cell(page, 1, "-9")  # a second edit, on top of the kept one
+    both = torch_ce({(0, 0): 9.0, (1, 0): -9.0})
+    assert page.locator(CE_METRIC).inner_text() == both
+    go(page, server, "home")
+    go(page, server, "training")
+    go(page, server, "losses")
+    page.locator(CE_METRIC).wait_for(timeout=30_000)
+    assert page.locator(CE_METRIC).inner_text() == both
