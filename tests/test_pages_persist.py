@@ -57,3 +57,21 @@ def test_each_seed_keeps_its_own_edits() -> None:
     assert ce(at) == other  # seed 1, unedited
     at.number_input(key="losses.seed").set_value(0).run()
     assert ce(at) == edited
+
+
+def test_widgets_keyed_without_a_dot_survive_page_changes_too() -> None:
+    """Not only the link's settings: the replay slider (key `_training_epoch`) and the script preview
+    toggle (`preview_training`) keep their values too, as every keyed widget declares persist_state."""
+    at = visit(entry_app("en"), "training")
+    at.slider(key="training.epochs").set_value(120).run()
+    at.slider(key="_training_epoch").set_value(17).run()
+    at.toggle(key="preview_training").set_value(True).run()
+    no_errors(at)
+    for trip in (["backprop"], ["home", "perceptron"]):
+        for page in trip:
+            visit(at, page)
+        visit(at, "training")
+        assert at.slider(key="training.epochs").value == 120, trip
+        assert at.slider(key="_training_epoch").value == 17, trip
+        assert at.toggle(key="preview_training").value is True, trip
+        assert any("nn.Linear" in c.value for c in at.code), trip  # the preview is shown
