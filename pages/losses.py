@@ -12,6 +12,7 @@ ui.lesson("losses")
 share.start("losses")
 S = share.scale()
 NAMES = {k: ui.T(f"losses.names.{k}") for k in ("mse", "mae", "rmse", "bce")}
+CE_TABLES = "_losses_ce_tables"  # seed -> the cross-entropy table as edited (kept across pages)
 
 
 @share.section("losses")
@@ -117,7 +118,17 @@ def multiclass() -> None:
     config["target"] = st.column_config.NumberColumn(names["target"], min_value=0, max_value=4, step=1)
     table = pd.DataFrame(L.seed_logits(seed).numpy(), columns=cls)
     table["target"] = list(L.SEED_CLASSES)
-    edited = st.data_editor(table, key=f"ce_table_{seed}", column_config=config, width="stretch")
+    # st.data_editor takes no persist_state: its edits would be dropped on a page change. The table as
+    # the student left it is kept per seed and given back as the editor's data (a keyed editor with fixed
+    # rows keeps its identity when only values change, and its own edits re-apply as the same values).
+    kept = st.session_state.setdefault(CE_TABLES, {})
+    edited = st.data_editor(
+        kept.get(seed, table), key=f"ce_table_{seed}", column_config=config, width="stretch"
+    )
+    if edited.equals(table):
+        kept.pop(seed, None)
+    else:
+        kept[seed] = edited
     try:
         logits, targets = L.parse_table(edited[cls].values.tolist(), edited["target"].tolist())
     except L.InputError as e:
