@@ -7,7 +7,6 @@ from ui import share
 
 st.set_page_config(page_title="Neural Net Basics Lab", page_icon="🧠", layout="wide")
 page = ui.navigation()
-ui.forward_deep_link()
 ui.language_switch()
 share.link_slot()  # "link to exactly this view": high in the sidebar, seen without scrolling
 share.sidebar()

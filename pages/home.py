@@ -4,7 +4,7 @@ import streamlit as st
 
 import ui
 
-ui.through_entry("pages/home.py")
+ui.through_entry()
 st.title("🧠 " + ui.T("app.name"))
 st.markdown(ui.T("home.intro"))
 st.subheader(ui.T("home.map"))

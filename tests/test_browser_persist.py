@@ -97,12 +97,13 @@ def times(n: int, key: str) -> tuple[str, ...]:
 MOVES: dict[str, list[Move]] = {
     "perceptron": [
         Move("perceptron.dataset", "choose", "XOR"),
-        keys("perceptron.w1", *times(10, "ArrowRight"), shows="1.50"),  # the report: 0.5 -> 1.5
+        keys("perceptron.w1", *times(20, "ArrowRight"), shows="1.50"),  # the report: 0.5 -> 1.5 (step 0.05)
         keys("perceptron.px", *times(3, "ArrowLeft")),
         Move("perceptron.seed", "type", "7"),
         keys("perceptron.lr", "ArrowRight"),  # select slider, outside the section
         keys("perceptron.epochs", "End"),
         Move("preview_perceptron", "toggle"),  # in the "Take it home" expander
+        Move("perceptron.view", "click", "Trained weights"),  # segmented: last (a weight move resets it)
     ],
     "activations": [
         Move("activations.fn", "choose", "LeakyReLU"),
@@ -133,6 +134,7 @@ MOVES: dict[str, list[Move]] = {
         keys("training.batch_size", "ArrowRight"),
         keys("training.w1", *times(3, "ArrowRight")),  # in the "Initial weights" expander
         Move("preview_training", "toggle"),  # in the "Take it home" expander
+        keys("training.epoch", *times(3, "ArrowLeft")),  # the replay: last (a new run starts at its end)
     ],
     "backprop": [
         Move("backprop.dataset", "choose", "Circle"),

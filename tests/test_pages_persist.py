@@ -59,12 +59,13 @@ def test_each_seed_keeps_its_own_edits() -> None:
     assert ce(at) == edited
 
 
-def test_widgets_keyed_without_a_dot_survive_page_changes_too() -> None:
-    """Not only the link's settings: the replay slider (key `_training_epoch`) and the script preview
-    toggle (`preview_training`) keep their values too, as every keyed widget declares persist_state."""
+def test_the_replay_epoch_and_the_preview_survive_page_changes_too() -> None:
+    """Not only the settings: the replay slider (`training.epoch`) and the script preview toggle
+    (`preview_training`, a key without a dot) keep their values too: every keyed widget declares
+    persist_state."""
     at = visit(entry_app("en"), "training")
     at.slider(key="training.epochs").set_value(120).run()
-    at.slider(key="_training_epoch").set_value(17).run()
+    at.slider(key="training.epoch").set_value(17).run()
     at.toggle(key="preview_training").set_value(True).run()
     no_errors(at)
     for trip in (["backprop"], ["home", "perceptron"]):
@@ -72,6 +73,6 @@ def test_widgets_keyed_without_a_dot_survive_page_changes_too() -> None:
             visit(at, page)
         visit(at, "training")
         assert at.slider(key="training.epochs").value == 120, trip
-        assert at.slider(key="_training_epoch").value == 17, trip
+        assert at.slider(key="training.epoch").value == 17, trip
         assert at.toggle(key="preview_training").value is True, trip
         assert any("nn.Linear" in c.value for c in at.code), trip  # the preview is shown

@@ -97,7 +97,7 @@ def language_switch() -> str:
     return choice
 
 
-def navigation() -> Any:
+def navigation(position: str = "sidebar") -> Any:
     """st.navigation over the pages, with titles in the current language."""
     pages = [
         st.Page(
@@ -109,7 +109,7 @@ def navigation() -> Any:
         )
         for path, url, icon in PAGES
     ]
-    return st.navigation(pages)
+    return st.navigation(pages, position=position)
 
 
 def page_link(path: str, url: str, icon: str) -> None:
@@ -121,47 +121,41 @@ def page_link(path: str, url: str, icon: str) -> None:
         st.markdown(f"{icon} **{label}**")
 
 
-ENTRY = ROOT / "streamlit_app.py"
 _VIA_ENTRY = "_via_entry"  # set while the entry file runs the chosen page
-_FORWARD = "_forward_to"  # (page file, query) of a cold deep link, handed from the lesson to the entry
+_HANDED_OVER = "_handed_over"  # a page run alone asked for a rerun through the entry
+_ALONE = "_run_alone"  # this session has no entry page (a page file run on its own)
 
 
 def run_page(page: Any) -> None:
     """Entry: run the page chosen by st.navigation, marked as run through the entry (see `through_entry`)."""
     st.session_state[_VIA_ENTRY] = True
+    st.session_state[_HANDED_OVER] = False
     try:
         page.run()
     finally:
         st.session_state[_VIA_ENTRY] = False
 
 
-def forward_deep_link() -> None:
-    """Entry, after st.navigation: go on to the page a cold deep link asked for (see `through_entry`)."""
-    target = st.session_state.pop(_FORWARD, None)
-    if target is not None:
-        path, query = target
-        st.switch_page(str(ROOT / path), query_params=query)
-
-
-def through_entry(path: str) -> None:
-    """Top of every page: if Streamlit ran this page without the entry file, go through the entry.
+def through_entry() -> None:
+    """Top of every page: if Streamlit ran this page without the entry file, rerun through the entry.
 
     On a freshly started server, Streamlit runs an app that has a `pages/` folder in its old folder-based
-    mode until some run has called st.navigation (`PagesManager.uses_pages_directory` in Streamlit's
-    runtime; st.navigation clears it for the whole process). A cold deep link therefore runs the lesson
-    alone, without the entry's navigation, language switch and classroom panel. The lesson notices (the
-    entry marks the runs it makes), keeps its name and query in the session and switches to the entry,
-    which forwards to it through st.navigation. Public calls only; a page run on its own where the entry
-    is no page (AppTest of one file, `streamlit run pages/x.py`) just goes on.
+    mode until some run has called st.navigation: a cold deep link (or a browser reconnecting after a
+    restart) runs the lesson alone, without the entry's navigation, language switch and classroom panel.
+    The lesson notices (the entry marks the runs it makes) and calls st.navigation itself, which ends the
+    folder mode for the whole server (Streamlit 1.67: `st.navigation` is what switches an app to its own
+    navigation), then st.rerun(): the rerun goes through the entry, on the same URL, with the same widget
+    values. Public calls only. If the page is alone again right after that, the app has no entry (AppTest
+    of one page file, `streamlit run pages/x.py`): the page then just runs, for the rest of the session.
     """
-    if st.session_state.get(_VIA_ENTRY):
+    if st.session_state.get(_VIA_ENTRY) or st.session_state.get(_ALONE):
         return
-    query = [(k, v) for k in st.query_params for v in st.query_params.get_all(k)]
-    try:
-        st.session_state[_FORWARD] = (path, query)
-        st.switch_page(str(ENTRY))
-    except StreamlitAPIException:  # the entry is not a page of this app: run the page alone
-        st.session_state.pop(_FORWARD, None)
+    if st.session_state.get(_HANDED_OVER):  # alone right after a hand-over: there is no entry
+        st.session_state[_ALONE] = True
+        return
+    st.session_state[_HANDED_OVER] = True
+    navigation(position="hidden")
+    st.rerun()
 
 
 def fragment_rerun() -> bool:
@@ -204,7 +198,7 @@ def chart(where: Any, c: Any, width: str | int = "stretch") -> Any:
 
 def lesson(ns: str) -> None:
     """Page title and the short "what to look for" intro of page `ns`."""
-    through_entry(f"pages/{ns}.py")
+    through_entry()
     st.title(T(f"{ns}.title"))
     st.markdown(T(f"{ns}.intro"))
     st.info(T(f"{ns}.look_for"), icon="👀")
