@@ -20,35 +20,6 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 
 LANGS = ("ko", "en")
 
-_run_once = AppTest._run
-
-
-def _run_as_seen(self: AppTest, widget_state=None, timeout: float | None = None) -> AppTest:
-    """AppTest's run, followed by a full run when the run redrew only some page sections.
-
-    A widget whose value several sections read reruns those sections together (`share.rerun`, an
-    st.rerun of named fragments). A browser keeps the rest of the page on screen; AppTest starts every
-    run with an empty element tree, so it would hold only the rerun sections. A second run with every
-    widget's current value (no value changes, so no callback fires) redraws the page as the student
-    sees it. Pages always have a title (ui.lesson), which only such a partial run lacks; the headers
-    the partial run drew are kept in `at.partial_run_headers` for tests of what a widget reruns.
-    """
-    before = self._tree
-    at = _run_once(self, widget_state, timeout)
-    at.partial_run_headers = None
-    if not at.exception and len(at.title) == 0 and len(before.get("title")) > 0:
-        partial = [h.value for h in [*at.header, *at.subheader]]
-        states = {w.id: w for w in before.get_widget_states().widgets}
-        states |= {w.id: w for w in at._tree.get_widget_states().widgets}
-        merged = type(before.get_widget_states())()
-        merged.widgets.extend(states.values())
-        at = _run_once(self, merged, timeout)
-        at.partial_run_headers = partial
-    return at
-
-
-AppTest._run = _run_as_seen
-
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--full", action="store_true", help="run the long checks (fuzzing, soak, walks)")
