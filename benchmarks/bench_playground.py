@@ -42,6 +42,7 @@ from browser import (  # noqa: E402
 )
 
 from core.nets import NetConfig, epochs_to_loss  # noqa: E402
+from core.text import t  # noqa: E402
 from core.train import TrainConfig, train  # noqa: E402
 
 torch.set_num_threads(1)
@@ -111,7 +112,7 @@ CASES = [
     Case(
         "perceptron / separable blobs",
         "training",
-        {"training.dataset": "Separable blobs"},
+        {"training.dataset": t("app.dataset.blobs", "en")},
         trainer=lambda: perceptron_to_finish(TrainConfig(dataset="blobs", epochs=500, lr=0.1)),
     ),
     *(
