@@ -444,7 +444,7 @@ def test_function_page_link_round_trip(page: str, moves: list) -> None:
     default = everything(at)
     for kind, name, v in moves:
         getattr(at, kind)(key=f"{page}.{name}").set_value(v).run()
-    at.run()  # a full run: AppTest keeps only a section's elements after the section's own rerun
+        at.run()  # the whole page again: after a section's own rerun AppTest holds only that section
     no_errors(at)
     link = dict(at.query_params)
     assert set(PAGE_SPECS[page]) <= set(link)  # every setting travels
