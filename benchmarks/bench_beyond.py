@@ -1,7 +1,8 @@
 """Time to solve circle and XOR like TF Playground: python benchmarks/bench_beyond.py [repeats] [--quick].
 
 Hidden layers 4, 2 with tanh, lr 0.03, batch 10, 250 training points (n = 500, half held out), trained by
-core.nets.fit until the test loss is below 0.05. (TF Playground needs ~68 epochs / 1.2-1.3 s for these.)
+core.maths.networks.fit until the test loss is below 0.05.
+(TF Playground needs ~68 epochs / 1.2-1.3 s for these.)
 """
 
 import sys
@@ -11,7 +12,7 @@ from pathlib import Path
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from core.nets import NetConfig, epochs_to_loss  # noqa: E402
+from core.maths.networks import NetConfig, epochs_to_loss  # noqa: E402
 
 torch.set_num_threads(1)
 

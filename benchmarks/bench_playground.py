@@ -41,9 +41,9 @@ from browser import (  # noqa: E402
     summary,
 )
 
-from core.nets import NetConfig, epochs_to_loss  # noqa: E402
-from core.text import t  # noqa: E402
-from core.train import TrainConfig, train  # noqa: E402
+from core.classroom.text import t  # noqa: E402
+from core.maths.networks import NetConfig, epochs_to_loss  # noqa: E402
+from core.maths.train import TrainConfig, train  # noqa: E402
 
 torch.set_num_threads(1)
 FINISH_LOSS = 0.05

@@ -4,10 +4,10 @@
     python benchmarks/bench_train.py --quick    # smoke run (a second or two; used by the tests)
 
 Columns: `book` the book's nn.Module + optim.SGD + DataLoader loop; `lean` the app's trainer
-(core.train.train, per-epoch train/test loss and accuracy included); `upd` the same updates with
+(core.maths.train.train, per-epoch train/test loss and accuracy included); `upd` the same updates with
 no per-epoch bookkeeping (what the bookkeeping costs = lean - upd); `numpy` a hand-derived
 numpy loop, the floor for a loop of numpy calls. Batches of up to 16 points go below that floor: the
-trainer runs them in Python floats (core.train.sgd_epoch). Targets: lean <= 3x numpy, book >= 6x lean.
+trainer runs them in Python floats (core.maths.train.sgd_epoch). Targets: lean <= 3x numpy, book >= 6x lean.
 
 Times are this process's CPU time (`--wall` for wall-clock time). Prints microseconds per update
 and ratios against baselines measured in the same run, never
@@ -30,10 +30,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from core.data import make_dataset  # noqa: E402
-from core.grid import np_sigmoid  # noqa: E402
-from core.models import Perceptron  # noqa: E402
-from core.train import SCALAR_MAX_BATCH, TrainConfig, augment, data_for, sgd_epoch, train  # noqa: E402
+from core.maths.data import make_dataset  # noqa: E402
+from core.maths.grid import np_sigmoid  # noqa: E402
+from core.maths.models import Perceptron  # noqa: E402
+from core.maths.train import SCALAR_MAX_BATCH, TrainConfig, augment, data_for, sgd_epoch, train  # noqa: E402
 
 torch.set_num_threads(1)
 N = 1000
@@ -78,7 +78,7 @@ def numpy_floor(X: np.ndarray, y: np.ndarray, batch_size: int, epochs: int, lr: 
 
 
 def lean(batch_size: int, epochs: int) -> int:
-    """The app's trainer (core.train.train), per-epoch loss/accuracy bookkeeping included."""
+    """The app's trainer (core.maths.train.train), per-epoch loss/accuracy bookkeeping included."""
     cfg = TrainConfig(dataset="toy", n=N, test_ratio=0.0, batch_size=batch_size, epochs=epochs, lr=0.1)
     hist = train(cfg)
     return hist.epochs_run * hist.updates_per_epoch

@@ -4,8 +4,8 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from core import activations as A
-from core.function_charts import bars_chart, layer_chart, series_chart, units_chart
+from core.charts.functions import bars_chart, layer_chart, series_chart, units_chart
+from core.maths import activations as A
 from ui import share
 
 ui.lesson("activations")

@@ -5,10 +5,10 @@ import inspect
 import streamlit as st
 
 import ui
-from core import backprop
-from core.data import DATASETS, bounds
-from core.gradcharts import graph_chart, step_chart
-from core.train import TrainConfig
+from core.charts.gradients import graph_chart, step_chart
+from core.maths import backprop
+from core.maths.data import DATASETS, bounds
+from core.maths.train import TrainConfig
 from ui import share
 
 ui.lesson("backprop")

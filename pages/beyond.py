@@ -5,10 +5,10 @@ from dataclasses import replace
 import streamlit as st
 
 import ui
-from core.data import DATASETS, bounds
-from core.net_charts import classifier_chart, feature_weights_chart, network_chart
-from core.nets import NetConfig, feature_weights, grid_maps, model_at, predict, weight_norm
-from core.urlstate import PAGE_SPECS, first_value
+from core.charts.networks import classifier_chart, feature_weights_chart, network_chart
+from core.classroom.urlstate import PAGE_SPECS, first_value
+from core.maths.data import DATASETS, bounds
+from core.maths.networks import NetConfig, feature_weights, grid_maps, model_at, predict, weight_norm
 from ui import nets, share
 
 P = "beyond"

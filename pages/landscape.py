@@ -4,10 +4,10 @@ import numpy as np
 import streamlit as st
 
 import ui
-from core import landscape
-from core.data import DATASETS, bounds
-from core.gradcharts import boundaries_chart, landscape_chart
-from core.train import OPTIMIZERS, TrainConfig
+from core.charts.gradients import boundaries_chart, landscape_chart
+from core.maths import landscape
+from core.maths.data import DATASETS, bounds
+from core.maths.train import OPTIMIZERS, TrainConfig
 from ui import share
 
 ui.lesson("landscape")

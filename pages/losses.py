@@ -4,8 +4,8 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from core import losses as L
-from core.function_charts import regression_chart, series_chart
+from core.charts.functions import residuals_chart, series_chart
+from core.maths import losses as L
 from ui import share
 
 ui.lesson("losses")
@@ -40,7 +40,7 @@ def regression() -> None:
         ui.T("losses.best_mae"): L.best_mae_line(outlier),
     }
     text = {"yours": ui.T("losses.yours")}
-    ui.chart(right, regression_chart(x, y, (slope, intercept), fits, text, scale=S), width="stretch")
+    ui.chart(right, residuals_chart(x, y, (slope, intercept), fits, text, scale=S), width="stretch")
     (ms, mc), (as_, ac) = fits.values()
     right.markdown(ui.T("losses.reg_note", ms=f"{ms:.2f}", mc=f"{mc:.2f}", as_=f"{as_:.2f}", ac=f"{ac:.2f}"))
 

@@ -4,10 +4,10 @@ import numpy as np
 import streamlit as st
 
 import ui
-from core import minibatch
-from core.data import DATASETS, bounds
-from core.gradcharts import arrows_chart, batch_chart, curves
-from core.train import TrainConfig
+from core.charts.gradients import arrows_chart, batch_chart, curves
+from core.maths import minibatch
+from core.maths.data import DATASETS, bounds
+from core.maths.train import TrainConfig
 from ui import share
 
 ui.lesson("minibatch")

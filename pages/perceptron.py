@@ -5,10 +5,11 @@ import time
 import streamlit as st
 
 import ui
-from core import export, models, perceptron
-from core.charts import perceptron_chart
-from core.data import bounds
-from core.train import History, TrainConfig
+from core.charts.decision import perceptron_chart
+from core.classroom import export
+from core.maths import models, perceptron
+from core.maths.data import bounds
+from core.maths.train import History, TrainConfig
 from ui import share
 
 ui.lesson("perceptron")

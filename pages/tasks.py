@@ -3,10 +3,10 @@
 import streamlit as st
 
 import ui
-from core.data import bounds
-from core.data_more import REGRESSION_SETS, input_dim, kblobs_window, wave
-from core.net_charts import classifier_chart, network_chart, regression_chart, softmax_bars
-from core.nets import NetConfig, grid_maps, predict, probe_probs
+from core.charts.networks import classifier_chart, network_chart, regressor_chart, softmax_bars
+from core.maths.blobs_and_regression import REGRESSION_SETS, input_dim, kblobs_window, wave
+from core.maths.data import bounds
+from core.maths.networks import NetConfig, grid_maps, predict, probe_probs
 from ui import nets, share
 
 ui.lesson("tasks")
@@ -71,7 +71,7 @@ def regression() -> None:
         model, epoch = nets.model_for(P, cfg, hist)
         maps = grid_maps(model, "regression", box, dim=dim)
         truth = wave if dim == 1 else None
-        chart = regression_chart(X, y, model, maps, box, text, truth=truth, scale=S)
+        chart = regressor_chart(X, y, model, maps, box, text, truth=truth, scale=S)
         ui.chart(st, chart, width="stretch")
         nets.metrics(hist, epoch, with_acc=False)
         st.caption(ui.T("tasks.baseline", var=f"{float(y.var(unbiased=False)):.4f}"))

@@ -3,10 +3,10 @@
 import streamlit as st
 
 import ui
-from core import steps
-from core.charts import history_charts, perceptron_chart
-from core.data import bounds
-from core.train import OPTIMIZERS, TrainConfig, train
+from core.charts.decision import history_charts, perceptron_chart
+from core.maths import step_by_hand as steps
+from core.maths.data import bounds
+from core.maths.train import OPTIMIZERS, TrainConfig, train
 from ui import share
 
 ui.lesson("training")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 # every chart any test draws (core builders, AppTest runs, test servers) is checked against the
-# Vega-Lite schema; the app itself leaves that check to the tests (core/altair_speedup.py)
+# Vega-Lite schema; the app itself leaves that check to the tests (core/charts/altair_speedup.py)
 os.environ["NNLAB_VALIDATE_CHARTS"] = "1"
 
 ROOT = Path(__file__).resolve().parent.parent

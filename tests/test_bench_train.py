@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from conftest import ROOT
-from core.train import TrainConfig, augment, data_for, evaluate, train
+from core.maths.train import TrainConfig, augment, data_for, evaluate, train
 
 
 def load(name: str):

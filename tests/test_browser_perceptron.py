@@ -95,7 +95,7 @@ def test_the_probe_formulas_fit_a_laptop_and_a_phone(browser, server) -> None:
 
 
 def test_train_labels_the_model_and_its_weights_file(browser, server) -> None:
-    from core.train import TrainConfig, train
+    from core.maths.train import TrainConfig, train
 
     cfg = TrainConfig(dataset="toy", n=200, seed=0, test_ratio=0.0, lr=0.1, epochs=30, batch_size=32)
     w = train(cfg).weights(30)

@@ -369,7 +369,7 @@ def torch_ce(cells: dict[tuple[int, int], float]) -> str:
     """CrossEntropyLoss of seed 0's table with some cells replaced, as the page prints it."""
     import torch
 
-    from core import losses
+    from core.maths import losses
 
     logits = losses.seed_logits(0)
     for (row, col), value in cells.items():

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from core.train import TrainConfig, train
+from core.maths.train import TrainConfig, train
 from live import CHROMIUM_ARGS, chromium_path, streamlit_server, wait_idle
 
 pytestmark = pytest.mark.browser

@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from core.text import t
+from core.classroom.text import t
 from live import CHROMIUM_ARGS, chromium_path, streamlit_server, wait_count, wait_idle
 
 pytestmark = pytest.mark.browser

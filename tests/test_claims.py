@@ -13,10 +13,11 @@ import torch
 import torch.nn.functional as F
 
 from conftest import no_errors, page_app
-from core import backprop, landscape, minibatch, text
-from core.data import make_dataset
-from core.models import Perceptron
-from core.train import DIVERGENCE_FACTOR, TrainConfig, augment, data_for, train
+from core.classroom import text
+from core.maths import backprop, landscape, minibatch
+from core.maths.data import make_dataset
+from core.maths.models import Perceptron
+from core.maths.train import DIVERGENCE_FACTOR, TrainConfig, augment, data_for, train
 
 EN, KO = text.strings("en"), text.strings("ko")
 

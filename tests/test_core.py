@@ -14,23 +14,15 @@ import torch
 import torch.nn.functional as F
 
 from conftest import ROOT
-from core import perceptron
-from core.charts import history_charts, perceptron_chart
-from core.data import DATASETS, bounds, make_dataset, split
-from core.grid import (
-    GRADIENT_STEPS,
-    GRADIENT_STOPS,
-    boundary_segment,
-    grid_points,
-    perceptron_probs,
-    prob_rgb,
-    probs_to_png,
-    sigmoid_gradient,
-)
-from core.models import perceptron_from
-from core.reference import book_style_train
-from core.text import LANGS, strings, t
-from core.train import SPECS, ConfigError, TrainConfig, augment, bce_grad, train
+from core.charts.decision import history_charts, perceptron_chart
+from core.charts.images import GRADIENT_STEPS, GRADIENT_STOPS, prob_rgb, probs_to_png, sigmoid_gradient
+from core.classroom.text import LANGS, strings, t
+from core.maths import perceptron
+from core.maths.book_loop import book_style_train
+from core.maths.data import DATASETS, bounds, make_dataset, split
+from core.maths.grid import boundary_segment, grid_points, perceptron_probs
+from core.maths.models import perceptron_from
+from core.maths.train import SPECS, ConfigError, TrainConfig, augment, bce_grad, train
 from ui import CHART_KEYS
 
 
@@ -114,7 +106,7 @@ def test_trainer_lands_on_the_book_style_loops_weights(optimizer: str, batch_siz
 @pytest.mark.parametrize("batch_size", [1, 5, 16])  # 5: a smaller last batch; 16: the largest scalar size
 def test_the_python_float_loop_matches_the_numpy_loop(batch_size: int, monkeypatch) -> None:
     """Small SGD batches run in Python floats (train.sgd_epoch); the numpy loop must land on the same run."""
-    import core.train as train_mod
+    import core.maths.train as train_mod
 
     cfg = TrainConfig(dataset="moons", n=203, batch_size=batch_size, epochs=15, lr=0.3, seed=3)
     assert batch_size <= train_mod.SCALAR_MAX_BATCH
@@ -128,7 +120,7 @@ def test_the_python_float_loop_matches_the_numpy_loop(batch_size: int, monkeypat
 
 def test_the_python_float_loop_takes_autograds_steps() -> None:
     """One epoch of sgd_epoch equals the same updates made with torch.autograd (batches of 3, then 2)."""
-    from core.train import sgd_epoch
+    from core.maths.train import sgd_epoch
 
     ds = make_dataset("gaussians", 11, 1.0, 4)
     Xa, y = augment(ds.X), ds.y
@@ -317,7 +309,7 @@ def test_chart_builders_return_altair_charts() -> None:
 def test_core_never_imports_streamlit() -> None:
     code = (
         "import sys, pkgutil, importlib, core\n"
-        "for m in pkgutil.iter_modules(core.__path__): importlib.import_module('core.' + m.name)\n"
+        "for m in pkgutil.walk_packages(core.__path__, 'core.'): importlib.import_module(m.name)\n"
         "assert 'streamlit' not in sys.modules, 'core imported streamlit'\n"
     )
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
@@ -352,10 +344,11 @@ def test_korean_uses_the_books_terms() -> None:
 
 
 def test_chart_validation_is_on_in_tests_and_an_explicit_argument_wins(monkeypatch) -> None:
-    """The app skips Altair's schema check on every rerun; the tests must not (core/altair_speedup.py)."""
+    """The app skips Altair's schema check on every rerun; the tests must not
+    (core/charts/altair_speedup.py)."""
     import pandas as pd
 
-    from core import altair_speedup
+    from core.charts import altair_speedup
 
     assert altair_speedup.VALIDATION_PATCHED and altair_speedup.VALIDATE  # conftest turns it on
     df = pd.DataFrame({"a": [1.0, 2.0]})

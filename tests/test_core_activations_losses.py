@@ -11,10 +11,10 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from core import activations as A
-from core import losses as L
-from core.function_charts import bars_chart, layer_chart, regression_chart, series_chart, units_chart
-from core.text import strings
+from core.charts.functions import bars_chart, layer_chart, residuals_chart, series_chart, units_chart
+from core.classroom.text import strings
+from core.maths import activations as A
+from core.maths import losses as L
 
 # --- activations ---------------------------------------------------------------------------------
 
@@ -303,7 +303,7 @@ def test_chart_builders_return_altair_charts() -> None:
     text = {"dead": "d", "alive": "a", "units": "u", "share": "s"}
     units_chart(A.dying_relu(1.0, 10.0).active_after, text).to_dict()
     x, y = L.points(True)
-    spec = regression_chart(x, y, (0.5, 0.0), {"mse": (1.0, 0.0)}, {"yours": "yours"}).to_dict()
+    spec = residuals_chart(x, y, (0.5, 0.0), {"mse": (1.0, 0.0)}, {"yours": "yours"}).to_dict()
     assert len(spec["layer"]) == 3
 
 
@@ -315,7 +315,7 @@ def test_chart_builders_scale_for_presentation_and_stay_unchanged_at_1() -> None
         lambda **kw: layer_chart([1.0, 0.1, 0.01], "layer", "grad", **kw),
         lambda **kw: bars_chart(["a", "b"], [0.3, 0.7], "x", "p", **kw),
         lambda **kw: units_chart([0.0, 0.5, 1.0], text, **kw),
-        lambda **kw: regression_chart(x, y, (0.5, 0.0), {"mse": (1.0, 0.0)}, {"yours": "yours"}, **kw),
+        lambda **kw: residuals_chart(x, y, (0.5, 0.0), {"mse": (1.0, 0.0)}, {"yours": "yours"}, **kw),
     ]
     for build in builders:
         plain, one, big = build().to_dict(), build(scale=1.0).to_dict(), build(scale=1.6).to_dict()

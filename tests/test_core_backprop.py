@@ -13,9 +13,11 @@ import torch.nn.functional as F
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from core import backprop, gradcharts, landscape, minibatch
-from core.data import bounds, make_dataset
-from core.train import TrainConfig, augment, bce_grad, data_for, evaluate, train
+from core.charts import gradients as gradcharts
+from core.charts import images
+from core.maths import backprop, landscape, minibatch
+from core.maths.data import bounds, make_dataset
+from core.maths.train import TrainConfig, augment, bce_grad, data_for, evaluate, train
 
 finite = st.floats(-6.0, 6.0, allow_nan=False)
 
@@ -214,7 +216,7 @@ def test_leaves_catches_nan_and_outside() -> None:
 
 
 def test_loss_png_is_an_image_of_the_grid() -> None:
-    png = landscape.loss_png(np.array([[0.1, 1.0], [10.0, math.nan]]), 0.1, 10.0)
+    png = images.loss_png(np.array([[0.1, 1.0], [10.0, math.nan]]), 0.1, 10.0)
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
 
 

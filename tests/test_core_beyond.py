@@ -13,18 +13,18 @@ import torch.nn as nn
 from torch.nn.utils import parameters_to_vector
 from torch.utils.data import DataLoader, TensorDataset
 
-from core.data import bounds
-from core.data_more import kblobs_window, make_kblobs, make_regression, task_of, wave
-from core.grid import grid_points
-from core.net_charts import (
+from core.charts.networks import (
     classifier_chart,
     feature_weights_chart,
     network_chart,
     regions_png,
-    regression_chart,
+    regressor_chart,
     softmax_bars,
 )
-from core.nets import (
+from core.maths.blobs_and_regression import kblobs_window, make_kblobs, make_regression, task_of, wave
+from core.maths.data import bounds
+from core.maths.grid import grid_points
+from core.maths.networks import (
     ACTIVATIONS,
     MLP,
     HandMLP,
@@ -42,7 +42,7 @@ from core.nets import (
     probe_probs,
     weight_norm,
 )
-from core.train import MOMENTUM, ConfigError
+from core.maths.train import MOMENTUM, ConfigError
 from ui import CHART_KEYS
 
 TEXT = {
@@ -307,7 +307,7 @@ def test_divergence_is_caught_for_every_task(kw: dict) -> None:
 
 
 def test_regression_baseline_is_the_variance_of_y() -> None:
-    from core.nets import baseline
+    from core.maths.networks import baseline
 
     y = torch.tensor([1.0, 2.0, 4.0, 7.0])
     assert baseline("regression", NetConfig(dataset="wave", features=("x1",)), y) == pytest.approx(5.25)
@@ -401,7 +401,7 @@ def test_net_charts_return_altair_charts_with_image_layers() -> None:
     rmodel = build(reg)
     rbox = (-4.5, 4.5, -3.0, 3.0)
     rmaps = grid_maps(rmodel, "regression", rbox, res=8, dim=1)
-    assert isinstance(regression_chart(rtr.X, rtr.y, rmodel, rmaps, rbox, TEXT, truth=wave), alt.LayerChart)
+    assert isinstance(regressor_chart(rtr.X, rtr.y, rmodel, rmaps, rbox, TEXT, truth=wave), alt.LayerChart)
 
 
 def _k_class_network(k: int) -> dict:

@@ -23,10 +23,14 @@ from hypothesis import HealthCheck, given, settings
 from PIL import Image
 
 import ui
-from core import activations, backprop, csvdata, grid, nets, perceptron, text, urlstate
-from core.charts import curves_chart, history_charts, perceptron_chart
-from core.data import DATASETS, bounds, make_dataset, split
-from core.train import OPTIMIZERS, SPECS, ConfigError, History, TrainConfig, check_value, train
+from core.charts import images
+from core.charts.decision import curves_chart, history_charts, perceptron_chart
+from core.classroom import own_data as csvdata
+from core.classroom import text, urlstate
+from core.maths import activations, backprop, grid, perceptron
+from core.maths import networks as nets
+from core.maths.data import DATASETS, bounds, make_dataset, split
+from core.maths.train import OPTIMIZERS, SPECS, ConfigError, History, TrainConfig, check_value, train
 from walker import FULL, figure
 
 EXAMPLES = 30
@@ -189,9 +193,9 @@ def check_grid(args: tuple[float, float, float, Any, int]) -> None:
     probs = grid.perceptron_probs(w1, w2, b, box, res)
     assert probs.shape == (res, res)
     assert bool(((probs >= 0) & (probs <= 1)).all())
-    png = grid.probs_to_png(probs)
+    png = images.probs_to_png(probs)
     assert Image.open(io.BytesIO(png)).size == (res, res)
-    assert grid.png_data_url(png).startswith("data:image/png;base64,")
+    assert images.png_data_url(png).startswith("data:image/png;base64,")
     seg = grid.boundary_segment(w1, w2, b, box)
     assert seg == [] or len(seg) == 2
     x0, x1, y0, y1 = box
@@ -202,7 +206,7 @@ def check_grid(args: tuple[float, float, float, Any, int]) -> None:
 
 
 def check_png_of_anything(probs: np.ndarray) -> None:
-    png = grid.probs_to_png(probs)
+    png = images.probs_to_png(probs)
     assert Image.open(io.BytesIO(png)).size == (probs.shape[1], probs.shape[0])
 
 

@@ -112,7 +112,7 @@ def test_no_eval_exec_or_unpickling_anywhere() -> None:
 
 def test_the_translations_are_data_not_code() -> None:
     """Strings live in TOML and are only str.format-ed with values from code; no {x.attr} or {x[0]}."""
-    from core.text import LANGS, strings
+    from core.classroom.text import LANGS, strings
 
     for lang in LANGS:
         for key, s in strings(lang).items():

@@ -11,8 +11,8 @@ import urllib.parse
 
 import pytest
 
-from core.text import LANGS
-from core.train import SPECS
+from core.classroom.text import LANGS
+from core.maths.train import SPECS
 from hostile_data import CSV_CORPUS, HOSTILE_QUERY_VALUES, HUGE, LARGE
 from live import CHROMIUM_ARGS, chromium_path, streamlit_server, wait_idle
 from walker import FULL, PAGE_FILES, figure, move, open_page, problems, run, widgets
@@ -135,8 +135,8 @@ def test_hostile_urls_in_a_real_browser() -> None:
 
 def load(raw: bytes):
     """The upload validator as `(Dataset | None, messages)`."""
-    from core import csvdata
-    from core.text import t
+    from core.classroom import own_data as csvdata
+    from core.classroom.text import t
 
     res = csvdata.read_csv(raw)  # issue 6's form: CsvData | CsvError (a message code + placeholders)
     if isinstance(res, csvdata.CsvError):

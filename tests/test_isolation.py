@@ -20,9 +20,9 @@ import pytest
 import torch
 
 import ui
-from core import text
-from core.data import make_dataset, split
-from core.train import TrainConfig, data_for, train
+from core.classroom import text
+from core.maths.data import make_dataset, split
+from core.maths.train import TrainConfig, data_for, train
 from live import CHROMIUM_ARGS, chromium_path, streamlit_server, wait_idle
 from walker import FULL, PAGE_FILES, figure, move, open_page, problems, run
 

@@ -6,8 +6,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import LANGS, ROOT, chart_specs, no_errors, page_app, shown_text
-from core import backprop
-from core.train import TrainConfig, data_for
+from core.maths import backprop
+from core.maths.train import TrainConfig, data_for
 
 
 def _state(at) -> tuple:

@@ -110,7 +110,7 @@ def test_a_waiting_run_shows_the_untrained_network_and_train_keeps_the_elements(
     charts, metrics and sliders (the browser swaps their data instead of building new charts)."""
     import torch.nn.functional as F
 
-    from core.nets import NetConfig, build, cross, net_data
+    from core.maths.networks import NetConfig, build, cross, net_data
 
     at = page_app("beyond.py")
     _button(at, "XOR with hidden layers 4, 2").click().run()

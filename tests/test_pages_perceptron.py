@@ -14,11 +14,13 @@ from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT, no_errors, page_app, shown_text
-from core import altair_speedup, export, perceptron
-from core.charts import perceptron_chart
-from core.data import bounds
-from core.text import t
-from core.train import TrainConfig, data_for, train
+from core.charts import altair_speedup
+from core.charts.decision import perceptron_chart
+from core.classroom import export
+from core.classroom.text import t
+from core.maths import perceptron
+from core.maths.data import bounds
+from core.maths.train import TrainConfig, data_for, train
 from ui import CHART_KEYS, share
 
 KEYS = ("perceptron.w1", "perceptron.w2", "perceptron.b")
@@ -239,7 +241,7 @@ def test_the_issue_case_halves_exactly_and_the_default_halves_once() -> None:
     factor=st.sampled_from([Fraction(2), Fraction(1, 2)]),
 )
 def test_scaled_is_exact_or_refuses_with_the_reason(k, factor: Fraction) -> None:
-    """core.perceptron.scaled over the whole slider grid: the exact product, or why it does not fit."""
+    """core.maths.perceptron.scaled over the whole slider grid: the exact product, or why it does not fit."""
     w = tuple(perceptron.on_grid(i) for i in k)
     got = perceptron.scaled(w, float(factor))
     exact = [factor * Fraction(repr(v)) for v in w]

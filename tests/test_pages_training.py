@@ -11,7 +11,7 @@ import torch.nn.functional as F
 
 import ui
 from conftest import chart_specs, no_errors, page_app, shown_text
-from core.train import TrainConfig, data_for, train
+from core.maths.train import TrainConfig, data_for, train
 
 
 def _torch_epoch0(cfg: TrainConfig) -> dict[str, float]:

@@ -16,8 +16,8 @@ import textwrap
 import pytest
 import torch
 
-from core import activations as A
-from core import losses as L
+from core.maths import activations as A
+from core.maths import losses as L
 
 SEP = "----- end of sample -----"
 

@@ -14,13 +14,14 @@ from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT, chart_specs, no_errors, page_app, shown_text
-from core import csvdata, export, urlstate
-from core.data import make_dataset, split
-from core.presets import BY_ID, PRESETS
-from core.steps import gd_step
-from core.text import t
-from core.train import TrainConfig, augment, train
-from core.urlstate import PAGE_SPECS
+from core.classroom import export, urlstate
+from core.classroom import own_data as csvdata
+from core.classroom.presets import BY_ID, PRESETS
+from core.classroom.text import t
+from core.classroom.urlstate import PAGE_SPECS
+from core.maths.data import make_dataset, split
+from core.maths.step_by_hand import gd_step
+from core.maths.train import TrainConfig, augment, train
 
 # ---- helpers ------------------------------------------------------------------------------------------
 
@@ -707,7 +708,9 @@ def test_there_are_enough_presets_with_texts_in_both_languages() -> None:
 
 @pytest.mark.parametrize("preset", PRESETS, ids=[p.id for p in PRESETS])
 def test_every_preset_targets_a_page_and_its_settings(preset) -> None:
-    assert preset.page in PAGE_SPECS, f"add the '{preset.page}' page's table to core/urlstate.PAGE_SPECS"
+    assert preset.page in PAGE_SPECS, (
+        f"add the '{preset.page}' page's table to core/classroom/urlstate.PAGE_SPECS"
+    )
     _, problems = urlstate.parse(preset.page, preset.query())
     assert problems == []
 

@@ -15,16 +15,16 @@ from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT, no_errors
-from core import csvdata
-from core.data import bounds, make_dataset
-from core.text import t
+from core.classroom import own_data as csvdata
+from core.classroom.text import t
+from core.maths.data import bounds, make_dataset
 
 # ---- 8b: the prompt names the marker the chart draws for a wrong prediction ------------------------------
 
 
 def _wrong_shape() -> str:
     """The Vega shape the decision chart gives a wrongly predicted point (read from the chart's spec)."""
-    from core.charts import points_layer
+    from core.charts.decision import points_layer
 
     X = np.array([[0.0, 0.0], [1.0, 1.0]])
     y = np.array([0, 1])
@@ -36,7 +36,7 @@ def _wrong_shape() -> str:
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
 def test_the_hand_line_prompt_names_the_marker_of_wrong_points(lang: str) -> None:
-    from core.charts import SHAPE_GLYPHS
+    from core.charts.decision import SHAPE_GLYPHS
 
     glyph = SHAPE_GLYPHS[_wrong_shape()]
     at = AppTest.from_file(str(ROOT / "pages" / "perceptron.py"), default_timeout=60)
@@ -54,7 +54,7 @@ def test_the_hand_line_prompt_names_the_marker_of_wrong_points(lang: str) -> Non
 
 
 def test_the_landscape_start_square_is_drawn_above_the_current_dots() -> None:
-    from core.gradcharts import landscape_chart
+    from core.charts.gradients import landscape_chart
 
     text = {"loss": "loss", "optimizer": "opt", "opt_sgd": "SGD", "opt_adam": "Adam"}
     start = np.array([[0.5, -0.5], [0.7, -0.2]])
@@ -76,8 +76,8 @@ def test_the_landscape_start_square_is_drawn_above_the_current_dots() -> None:
 
 @pytest.mark.parametrize("k", [3, 6])
 def test_k_class_output_neurons_are_shaded_in_their_class_colour(k: int) -> None:
-    from core.net_charts import PALETTE, network_chart
-    from core.nets import NetConfig, build, grid_maps, net_data
+    from core.charts.networks import PALETTE, network_chart
+    from core.maths.networks import NetConfig, build, grid_maps, net_data
     from ui.nets import CHART_KEYS
 
     NET_TEXT = {k: k for k in CHART_KEYS} | {"class_i": "class {i}", "hidden_i": "hidden {i}"}

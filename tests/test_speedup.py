@@ -1,4 +1,4 @@
-"""core/altair_speedup.py: each shortcut leaves the charts exactly as Altair would make them."""
+"""core/charts/altair_speedup.py: each shortcut leaves the charts exactly as Altair would make them."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ import pyarrow as pa
 import pytest
 
 from conftest import chart_specs, no_errors, page_app
-from core import altair_speedup
-from core.charts import perceptron_chart
-from core.data import bounds, make_dataset
+from core.charts import altair_speedup
+from core.charts.decision import perceptron_chart
+from core.maths.data import bounds, make_dataset
 from ui import CHART_KEYS
 
 PAGES = [

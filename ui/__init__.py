@@ -18,10 +18,10 @@ import torch
 from streamlit.errors import StreamlitAPIException
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from core import altair_speedup
-from core.data import Dataset
-from core.text import LANG_NAMES, LANGS, normalize_lang, t
-from core.train import History, TrainConfig, augment, data_for, evaluate, train
+from core.charts import altair_speedup
+from core.classroom.text import LANG_NAMES, LANGS, normalize_lang, t
+from core.maths.data import Dataset
+from core.maths.train import History, TrainConfig, augment, data_for, evaluate, train
 
 torch.set_num_threads(1)  # many classroom sessions share two cores
 

@@ -1,8 +1,9 @@
 """Streamlit glue for the network pages (beyond.py, tasks.py): controls, Train button, cached runs, curves.
 
-Strings live in core/locales/*/beyond.toml. Widget keys are "<prefix>.<name>": the prefix is the page
+Strings live in core/classroom/locales/*/beyond.toml.
+Widget keys are "<prefix>.<name>": the prefix is the page
 ("beyond") or the page and its tab ("tasks.classes"), so the names are the page's PAGE_SPECS entries
-(core/urlstate.py) and `share.start` gives every widget its first value (no `value=` here).
+(core/classroom/urlstate.py) and `share.start` gives every widget its first value (no `value=` here).
 format_func uses dict lookups, not lambdas calling ui.T (AppTest runs format_func outside the session).
 """
 
@@ -15,10 +16,10 @@ import numpy as np
 import streamlit as st
 
 import ui
-from core.charts import curves_chart
-from core.data import Dataset
-from core.data_more import any_split, input_dim
-from core.nets import (
+from core.charts.decision import curves_chart
+from core.maths.blobs_and_regression import any_split, input_dim
+from core.maths.data import Dataset
+from core.maths.networks import (
     ACTIVATIONS,
     BATCHES,
     FEATURE_LABELS,
@@ -31,7 +32,7 @@ from core.nets import (
     fit,
     model_at,
 )
-from core.train import OPTIMIZERS, History
+from core.maths.train import OPTIMIZERS, History
 from ui import share
 
 PROGRESS_SECONDS = 0.2  # the progress bar moves at most this often

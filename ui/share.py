@@ -6,7 +6,7 @@ A page adopts it with two calls (see CONTRIBUTING.md, "Sharing"):
     share.finish("training")  # at the end: the settings go back into the URL and the share box
 A section whose sliders should rerun only that section is decorated with `@share.section("training")`
 (an st.fragment that refreshes the URL and the share box after its own reruns).
-The allowed values are the page's table in core/urlstate.py (PAGE_SPECS).
+The allowed values are the page's table in core/classroom/urlstate.py (PAGE_SPECS).
 """
 
 from __future__ import annotations
@@ -19,14 +19,14 @@ from urllib.parse import urlencode
 import streamlit as st
 
 import ui
-from core import export, urlstate
-from core.charts import RIGHT_SHAPE, SHAPE_GLYPHS, WRONG_SHAPE
-from core.csvdata import CsvData, CsvError, read_csv
-from core.data import DATASETS, Dataset, split
-from core.presets import BY_ID, PRESETS
-from core.text import LANGS, normalize_lang
-from core.train import History, TrainConfig, train
-from core.urlstate import GLOBAL, MY_DATA, PAGE_SPECS, Problem
+from core.charts.decision import RIGHT_SHAPE, SHAPE_GLYPHS, WRONG_SHAPE
+from core.classroom import export, urlstate
+from core.classroom.own_data import CsvData, CsvError, read_csv
+from core.classroom.presets import BY_ID, PRESETS
+from core.classroom.text import LANGS, normalize_lang
+from core.classroom.urlstate import GLOBAL, MY_DATA, PAGE_SPECS, Problem
+from core.maths.data import DATASETS, Dataset, split
+from core.maths.train import History, TrainConfig, train
 
 PRESENT, HIDE = "app.present", "app.hide"  # dotted keys: kept across pages
 OWN = "_own_data"  # (file name, CsvData) of the student's upload

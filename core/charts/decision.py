@@ -10,18 +10,12 @@ import numpy as np
 import pandas as pd
 import torch
 
-from core import altair_speedup  # noqa: F401  (cheap string shorthands; see the module)
-from core.altair_speedup import always_dense
-from core.grid import (
-    CLASS_COLORS,
-    GRADIENT_STOPS,
-    Bounds,
-    boundary_segment,
-    png_data_url,
-    probs_to_png,
-    sigmoid_gradient,
-)
-from core.train import History
+from core.charts import altair_speedup  # noqa: F401  (cheap string shorthands; see the module)
+from core.charts.altair_speedup import always_dense
+from core.charts.images import GRADIENT_STOPS, png_data_url, probs_to_png, sigmoid_gradient
+from core.charts.palette import BLUE, CLASS_COLORS, GREEN, INK, PURPLE, VERMILION
+from core.maths.grid import Bounds, boundary_segment
+from core.maths.train import History
 
 HEIGHT = 420
 # Vega's point shapes for right and wrong predictions, and how a text names each one: the prompts fill
@@ -91,8 +85,8 @@ def image_layer(png: bytes, bounds: Bounds) -> alt.Chart:
     )
 
 
-# the Vega expression of a `core.grid.sigmoid_gradient` row (columns g_x1 ...): its ends from the data,
-# its stops fixed
+# the Vega expression of a `core.charts.images.sigmoid_gradient` row (columns g_x1 ...): its ends from the
+# data, its stops fixed
 GRADIENT_EXPR = (
     "{gradient: 'linear', x1: datum.g_x1, y1: datum.g_y1, x2: datum.g_x2, y2: datum.g_y2, stops: ["
     + ", ".join(f"{{offset: {s['offset']}, color: '{s['color']}'}}" for s in GRADIENT_STOPS)
@@ -101,7 +95,8 @@ GRADIENT_EXPR = (
 
 
 def sigmoid_layer(w: tuple[float, float, float], bounds: Bounds) -> alt.Chart:
-    """σ(w·x + b) over the window as one rect filled with a linear gradient (core.grid.sigmoid_gradient).
+    """σ(w·x + b) over the window as one rect filled with a linear gradient
+    (core.charts.images.sigmoid_gradient).
 
     The gradient's ends are the layer's data (one row) and its stops are fixed, so a weight change
     swaps data and leaves the spec as it was; no picture to encode or decode."""
@@ -181,7 +176,7 @@ def line_layer(segment: Sequence[tuple[float, float]], bounds: Bounds, scale: fl
     df = pd.DataFrame(list(segment), columns=["x1", "x2"])
     return (
         alt.Chart(df)
-        .mark_line(color="#222222", strokeWidth=3 * scale)
+        .mark_line(color=INK, strokeWidth=3 * scale)
         .encode(x=alt.X("x1:Q", scale=sx), y=alt.Y("x2:Q", scale=sy))
     )
 
@@ -192,7 +187,7 @@ def probe_layer(x: tuple[float, float], bounds: Bounds, scale: float = 1.0) -> a
     df = pd.DataFrame({"x1": [x[0]], "x2": [x[1]]})
     return (
         alt.Chart(df)
-        .mark_point(shape="diamond", size=260 * scale**2, filled=True, color="#CC79A7", stroke="black")
+        .mark_point(shape="diamond", size=260 * scale**2, filled=True, color=PURPLE, stroke="black")
         .encode(x=alt.X("x1:Q", scale=sx), y=alt.Y("x2:Q", scale=sy))
     )
 
@@ -243,7 +238,7 @@ def curves_chart(
     )
     x_scale = alt.Scale(domain=[0, x_max], nice=False) if x_max else alt.Undefined
     x_enc = alt.X("epoch:Q", title=x_title, scale=x_scale)
-    colours = alt.Scale(domain=names, range=["#0072B2", "#D55E00", "#009E73"])
+    colours = alt.Scale(domain=names, range=[BLUE, VERMILION, GREEN])
     lines = (
         alt.Chart(df)
         .mark_line(strokeWidth=2.5 * scale)

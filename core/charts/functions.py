@@ -8,9 +8,10 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from core.charts import long_frame, scaled
+from core.charts.decision import long_frame, scaled
+from core.charts.palette import SERIES_COLORS as COLORS
+from core.charts.palette import VERMILION
 
-COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
 DASHES = ([1, 0], [6, 3], [2, 2], [8, 2, 2, 2])
 HEIGHT = 300
 
@@ -148,7 +149,7 @@ def units_chart(
             ),
             color=alt.Color(
                 "state:N",
-                scale=alt.Scale(domain=[text["dead"], text["alive"]], range=["#D55E00", COLORS[0]]),
+                scale=alt.Scale(domain=[text["dead"], text["alive"]], range=[VERMILION, COLORS[0]]),
                 legend=alt.Legend(title=None, orient="top"),
             ),
             tooltip=["unit:O", alt.Tooltip("share:Q", format=".0%"), "state:N"],
@@ -156,13 +157,13 @@ def units_chart(
     )
     dead = (
         alt.Chart(df[df["share"] == 0])
-        .mark_tick(color="#D55E00", thickness=_k(4, scale), orient="horizontal")
+        .mark_tick(color=VERMILION, thickness=_k(4, scale), orient="horizontal")
         .encode(x=x, y="share:Q", tooltip=["unit:O", "state:N"])
     )
     return _done(alt.layer(bars, dead), height, scale)
 
 
-def regression_chart(
+def residuals_chart(
     x: Sequence[float],
     y: Sequence[float],
     line: tuple[float, float],

@@ -10,14 +10,13 @@ import numpy as np
 import pandas as pd
 import torch
 
-from core.altair_speedup import always_dense
-from core.backprop import Node
-from core.charts import class_color, line_layer, long_frame, perceptron_chart, points_layer, scaled
-from core.grid import Bounds, boundary_segment, png_data_url
-from core.landscape import LOSS_STOPS, loss_png
+from core.charts.altair_speedup import always_dense
+from core.charts.decision import class_color, line_layer, long_frame, perceptron_chart, points_layer, scaled
+from core.charts.images import loss_png, png_data_url
+from core.charts.palette import BLACK, LOSS_STOPS, OPT_COLORS, SERIES_COLORS, VERMILION
+from core.maths.backprop import Node
+from core.maths.grid import Bounds, boundary_segment
 
-OPT_COLORS = {"sgd": "#D55E00", "momentum": "#CC79A7", "adam": "#000000"}
-SERIES_COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7"]
 SERIES_DASHES = [[1, 0], [6, 3], [2, 2], [8, 2, 2, 2]]
 DECADES = [10**k for k in range(10)]  # tick values of a log axis of update counts
 
@@ -230,7 +229,7 @@ def arrows_chart(
     order = [text["other_batches"], text["this_batch"], text["full_batch"]]
     color = alt.Color(
         "kind:N",
-        scale=alt.Scale(domain=order, range=["#9BB7D4", "#D55E00", "#000000"]),
+        scale=alt.Scale(domain=order, range=["#9BB7D4", VERMILION, BLACK]),
         legend=alt.Legend(title=None, orient="bottom", direction="vertical", labelLimit=400),
     )
     width = alt.StrokeWidth(
@@ -303,7 +302,7 @@ def curves(
             y=alt.Y("y:Q", title=y_title, scale=alt.Scale(zero=False)),
             color=alt.Color(
                 "series:N",
-                scale=alt.Scale(domain=names, range=SERIES_COLORS),
+                scale=alt.Scale(domain=names, range=list(SERIES_COLORS[:4])),
                 legend=alt.Legend(title=None, orient="top"),
             ),
             strokeDash=alt.StrokeDash(

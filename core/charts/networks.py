@@ -12,14 +12,13 @@ import pandas as pd
 import torch
 from PIL import Image
 
-from core.charts import HEIGHT, _axes, class_color, heatmap_layer, image_layer, probe_layer, scaled
-from core.grid import CLASS_COLORS, Bounds, png_data_url, probs_to_png
-from core.nets import FEATURE_LABELS, MLP, NET_SPECS, GridMaps
+from core.charts.decision import HEIGHT, _axes, class_color, heatmap_layer, image_layer, probe_layer, scaled
+from core.charts.images import png_data_url, probs_to_png
+from core.charts.palette import GREY, NEGATIVE, PALETTE, POSITIVE, PROB_STOPS, VERMILION
+from core.maths.grid import Bounds
+from core.maths.networks import FEATURE_LABELS, MLP, NET_SPECS, GridMaps
 
-# Okabe-Ito: class 0 orange and class 1 blue as everywhere in the lab, then four more colour-blind safe hues.
-PALETTE = (*CLASS_COLORS, "#009E73", "#D55E00", "#CC79A7", "#56B4E9")
 SHAPES = ("circle", "square", "triangle-up", "diamond", "triangle-down", "cross")
-POSITIVE, NEGATIVE = "#0072B2", "#E69F00"  # weights: blue > 0, orange < 0 (and the width shows |w|)
 
 
 def unit_colors(a: np.ndarray, scale: str) -> np.ndarray:
@@ -273,7 +272,7 @@ def network_chart(
     )
 
 
-def regression_chart(
+def regressor_chart(
     X: torch.Tensor,
     y: torch.Tensor,
     model: MLP,
@@ -299,7 +298,7 @@ def regression_chart(
         sx = alt.Scale(domain=[x0, x1], nice=False)
         pts = (
             alt.Chart(pd.DataFrame({"x": X[:, 0].numpy(), "y": y.numpy()}))
-            .mark_circle(size=30, color="#999999", opacity=0.7)
+            .mark_circle(size=30, color=GREY, opacity=0.7)
             .encode(x=alt.X("x:Q", scale=sx, title="x₁"), y=alt.Y("y:Q", title="y"))
         )
         names = [text["fitted"], text["truth"]]
@@ -311,7 +310,7 @@ def regression_chart(
                 y="y:Q",
                 color=alt.Color(
                     "series:N",
-                    scale=alt.Scale(domain=names, range=[POSITIVE, "#D55E00"]),
+                    scale=alt.Scale(domain=names, range=[POSITIVE, VERMILION]),
                     legend=alt.Legend(title=None, orient="top"),
                 ),
                 strokeDash=alt.StrokeDash(
@@ -331,7 +330,7 @@ def regression_chart(
             y=alt.Y("x2:Q", scale=sy),
             color=alt.Color(
                 "y:Q",
-                scale=alt.Scale(domain=[lo, (lo + hi) / 2, hi], range=["#F5C97A", "#F7F7F7", "#8FBFE0"]),
+                scale=alt.Scale(domain=[lo, (lo + hi) / 2, hi], range=list(PROB_STOPS)),
                 legend=alt.Legend(title="y", orient="bottom"),
             ),
             tooltip=[alt.Tooltip("y:Q", format=".3f")],

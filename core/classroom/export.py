@@ -2,7 +2,8 @@
 
 The script is self-contained (the dataset code and the book's Perceptron are copied in with
 `inspect.getsource`) and trains the canonical way: `nn.Module`, `torch.optim`, `DataLoader` mini-batches
-shuffled by a seeded `torch.Generator`, `loss.backward()`. It lands on the same weights as `core.train.train`.
+shuffled by a seeded `torch.Generator`, `loss.backward()`. It lands on the same weights as
+`core.maths.train.train`.
 """
 
 from __future__ import annotations
@@ -15,10 +16,10 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from core import data as data_mod
-from core.data import Dataset
-from core.models import Perceptron
-from core.train import ADAM_BETAS, ADAM_EPS, MOMENTUM, History, TrainConfig, history_arrays
+from core.maths import data as data_mod
+from core.maths.data import Dataset
+from core.maths.models import Perceptron
+from core.maths.train import ADAM_BETAS, ADAM_EPS, MOMENTUM, History, TrainConfig, history_arrays
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

@@ -1,7 +1,7 @@
 """A student's own data: a CSV file with columns x1, x2, label, validated strictly and explained clearly.
 
 `read_csv(raw)` never raises: it returns the points or one `CsvError` whose `code` names a message in
-core/locales/*/share.toml (`share.csv.<code>`, with `detail` as placeholders).
+core/classroom/locales/*/share.toml (`share.csv.<code>`, with `detail` as placeholders).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 
 import torch
 
-from core.data import Dataset
+from core.maths.data import Dataset
 
 MAX_BYTES = 1_000_000  # 1 MB (the server allows 5 MB uploads; data for a 2-D perceptron is far smaller)
 MAX_ROWS = 5000

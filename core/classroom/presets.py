@@ -1,8 +1,9 @@
 """Lesson presets: named scenarios a teacher picks from a menu; each one is just a link (page + settings).
 
-Text lives in core/locales/{en,ko}/share.toml under `[preset.<id>]` (`title`, `prompt`). Settings not
-listed keep their defaults, so a preset always opens the same scenario. Presets may target pages that
-are still being written: they are data, and the menu shows a preset once its page file exists.
+Text lives in core/classroom/locales/{en,ko}/share.toml under `[preset.<id>]` (`title`, `prompt`).
+Settings not listed keep their defaults, so a preset always opens the same scenario. Presets may
+target pages that are still being written: they are data, and the menu shows a preset once its page
+file exists.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from core.urlstate import encode_value
+from core.classroom.urlstate import encode_value
 
 
 @dataclass(frozen=True)

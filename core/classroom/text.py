@@ -1,4 +1,5 @@
-"""Translations: t(key, lang, **values) reads core/locales/<lang>/*.toml (strings are data, not code).
+"""Translations: t(key, lang, **values) reads core/classroom/locales/<lang>/*.toml (strings are data,
+not code).
 
 A key is "<file>.<name>", e.g. "perceptron.title" lives in perceptron.toml as `title = "..."`;
 nested tables add more dots.

@@ -14,14 +14,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from core.activations import ACTIVATIONS as FUNCTIONS
-from core.activations import DEAD_LRS, DEPTH_ACTIVATIONS
-from core.backprop import LOSSES
-from core.data import DATASETS
-from core.data_more import REGRESSION_SETS
-from core.nets import ACTIVATIONS, FEATURES, MAX_LAYERS, MAX_WIDTH, WD_STEPS
-from core.nets import LR_STEPS as NET_LR_STEPS
-from core.train import OPTIMIZERS, SPECS, Spec
+from core.maths.activations import ACTIVATIONS as FUNCTIONS
+from core.maths.activations import DEAD_LRS, DEPTH_ACTIVATIONS
+from core.maths.backprop import LOSSES
+from core.maths.blobs_and_regression import REGRESSION_SETS
+from core.maths.data import DATASETS
+from core.maths.networks import ACTIVATIONS, FEATURES, MAX_LAYERS, MAX_WIDTH, WD_STEPS
+from core.maths.networks import LR_STEPS as NET_LR_STEPS
+from core.maths.train import OPTIMIZERS, SPECS, Spec
 
 LR_STEPS: tuple[float, ...] = (
     1e-4,
@@ -70,7 +70,7 @@ class Param:
 
     @classmethod
     def of(cls, spec: Spec, **narrow: Any) -> Param:
-        """A TrainConfig setting (from core.train.SPECS), narrowed to what a page's widget offers."""
+        """A TrainConfig setting (from core.maths.train.SPECS), narrowed to what a page's widget offers."""
         base = {"kind": spec.kind, "default": spec.default, "lo": spec.lo, "hi": spec.hi}
         return cls(**{**base, "choices": spec.choices, **narrow})
 
@@ -91,7 +91,7 @@ GLOBAL: dict[str, Param] = {
     "lang": Param(str, "en", choices=("ko", "en")),
     "present": Param(bool, False),  # presentation mode: large fonts, thick marks
     "hide": Param(bool, False),  # the teacher hid the controls
-    "preset": Param(str, "", choices=None),  # a lesson preset's id (checked against core.presets)
+    "preset": Param(str, "", choices=None),  # a lesson preset's id (checked against core.classroom.presets)
 }
 
 # Per page: URL name -> Param. The widget key is "<page>.<name>". Add your page here to make it shareable.
@@ -99,7 +99,7 @@ PAGE_SPECS: dict[str, dict[str, Param]] = {
     "perceptron": {
         "dataset": Param(str, "toy", choices=(*DATASETS, MY_DATA)),
         "seed": Param.of(SPECS["seed"]),
-        "w1": Param(float, 0.5, -10.0, 10.0, 0.05),  # 0.05 steps: core.perceptron.WEIGHT_STEP
+        "w1": Param(float, 0.5, -10.0, 10.0, 0.05),  # 0.05 steps: core.maths.perceptron.WEIGHT_STEP
         "w2": Param(float, 0.5, -10.0, 10.0, 0.05),
         "b": Param(float, 0.0, -20.0, 20.0, 0.05),
         "px": Param(float, None, -100.0, 100.0, 0.1),  # default None: the page centres the probe on the data

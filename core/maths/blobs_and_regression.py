@@ -1,6 +1,6 @@
 """More seeded datasets: k-class blobs and 1-D / 2-D regression, made with torch only.
 
-They reuse `core.data.Dataset`: for k classes y holds class indices (int64, as CrossEntropyLoss wants);
+They reuse `core.maths.data.Dataset`: for k classes y holds class indices (int64, as CrossEntropyLoss wants);
 for regression y holds real targets (float32) and, for the 1-D set, X has a single column.
 """
 
@@ -10,7 +10,7 @@ import math
 
 import torch
 
-from core.data import DATASETS, Dataset, bounds, make_dataset, split
+from core.maths.data import DATASETS, Dataset, bounds, make_dataset, split
 
 CLASS_SETS: tuple[str, ...] = ("kblobs",)
 REGRESSION_SETS: tuple[str, ...] = ("wave", "bumps")
@@ -98,5 +98,5 @@ def make_any(name: str, n: int, noise: float = 1.0, seed: int = 0, classes: int 
 def any_split(
     name: str, n: int, noise: float, seed: int, test_ratio: float, classes: int = 4
 ) -> tuple[Dataset, Dataset]:
-    """(train, test) of any dataset, split as core.data.split does."""
+    """(train, test) of any dataset, split as core.maths.data.split does."""
     return split(make_any(name, n, noise, seed, classes), test_ratio, seed)

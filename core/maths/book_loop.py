@@ -6,9 +6,9 @@ import torch
 import torch.nn as nn
 from torch.utils.data import DataLoader, TensorDataset
 
-from core.data import Dataset
-from core.models import Perceptron
-from core.train import ADAM_BETAS, ADAM_EPS, MOMENTUM, TrainConfig, data_for
+from core.maths.data import Dataset
+from core.maths.models import Perceptron
+from core.maths.train import ADAM_BETAS, ADAM_EPS, MOMENTUM, TrainConfig, data_for
 
 
 def make_optimizer(cfg: TrainConfig, params) -> torch.optim.Optimizer:

@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-import io
-import math
 from dataclasses import dataclass, replace
 
 import numpy as np
 import torch
 import torch.nn.functional as F
-from PIL import Image
 
-from core.data import Dataset
-from core.grid import Bounds, grid_points
-from core.train import History, TrainConfig, augment, train
+from core.maths.data import Dataset
+from core.maths.grid import Bounds, grid_points
+from core.maths.train import History, TrainConfig, augment, train
 
-# Low loss light, high loss dark (ColorBrewer YlGnBu); the PNG and the legend use the same stops.
-LOSS_STOPS = ("#ffffd9", "#c7e9b4", "#41b6c4", "#225ea8", "#081d58")
-_STOPS_RGB = np.array([[int(c[i : i + 2], 16) for i in (1, 3, 5)] for c in LOSS_STOPS], dtype=np.float64)
 CHUNK = 4_000_000  # values of w·x per batched pass (about 16 MB of float32)
 
 
@@ -122,15 +116,3 @@ def drawable(path: Path, most: int = 600) -> np.ndarray:
     if len(idx) > most:
         idx = np.unique(np.r_[np.linspace(0, end, most).round().astype(int), end])
     return idx
-
-
-def loss_png(loss: np.ndarray, lo: float, hi: float) -> bytes:
-    """Colour a loss grid on a log scale between lo and hi with LOSS_STOPS, encoded as PNG."""
-    v = np.log(np.clip(np.nan_to_num(loss, nan=hi, posinf=hi), lo, hi))
-    t = (v - math.log(lo)) / max(math.log(hi) - math.log(lo), 1e-12) * (len(LOSS_STOPS) - 1)
-    i = np.clip(np.floor(t).astype(int), 0, len(LOSS_STOPS) - 2)
-    f = (t - i)[..., None]
-    rgb = _STOPS_RGB[i] * (1 - f) + _STOPS_RGB[i + 1] * f
-    buf = io.BytesIO()
-    Image.fromarray(rgb.round().astype(np.uint8), "RGB").save(buf, format="PNG")
-    return buf.getvalue()

@@ -11,7 +11,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from core.activations import printed
+from core.maths.activations import printed
 
 # --- regression: MSE, MAE, RMSE ------------------------------------------------------------------
 
@@ -282,7 +282,7 @@ CE_CODE = """import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from core.activations import printed
+from core.maths.activations import printed
 
 torch.manual_seed({seed})
 outputs = torch.randn(3, 5, requires_grad=True)  # raw scores (logits): 3 samples x 5 classes

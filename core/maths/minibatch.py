@@ -8,9 +8,9 @@ from dataclasses import dataclass, replace
 import numpy as np
 import torch
 
-from core.data import Dataset
-from core.landscape import loss_at
-from core.train import History, TrainConfig, augment, bce_grad, train
+from core.maths.data import Dataset
+from core.maths.landscape import loss_at
+from core.maths.train import History, TrainConfig, augment, bce_grad, train
 
 
 def epoch_orders(n: int, seed: int, epochs: int) -> list[torch.Tensor]:

@@ -1,9 +1,9 @@
 """Beyond one neuron: feature crosses, a small MLP, k classes, regression, and a general trainer.
 
-The trainer is the lean loop of `core.train` made general: the hand-derived backward pass of the MLP
+The trainer is the lean loop of `core.maths.train` made general: the hand-derived backward pass of the MLP
 (`HandMLP`, numpy views of the model's own parameters; a test checks every gradient against autograd),
-`core.train.Optimizer` for the update (with torch.optim's weight_decay), the same generator draws as
-`DataLoader(shuffle=True)`, a per-epoch `core.train.History` (theta = all parameters as one flat vector)
+`core.maths.train.Optimizer` for the update (with torch.optim's weight_decay), the same generator draws as
+`DataLoader(shuffle=True)`, a per-epoch `core.maths.train.History` (theta = all parameters as one flat vector)
 and the same divergence rule (non-finite, or loss > 10x max(initial loss, baseline)).
 """
 
@@ -20,10 +20,10 @@ import torch.nn as nn
 import torch.nn.functional as F
 from torch.nn.utils import parameters_to_vector, vector_to_parameters
 
-from core.data import Dataset
-from core.data_more import ALL_DATASETS, any_split, input_dim, task_of
-from core.grid import Bounds, grid_points, np_sigmoid
-from core.train import (
+from core.maths.blobs_and_regression import ALL_DATASETS, any_split, input_dim, task_of
+from core.maths.data import Dataset
+from core.maths.grid import Bounds, grid_points, np_sigmoid
+from core.maths.train import (
     DIVERGENCE_FACTOR,
     SPECS,
     ConfigError,
@@ -48,7 +48,7 @@ FEATURE_LABELS = {
 ONE_D_FEATURES: tuple[str, ...] = ("x1", "x1sq", "sin1")
 ACTIVATIONS: tuple[str, ...] = ("sigmoid", "tanh", "relu", "leaky_relu")
 MAX_LAYERS, MAX_WIDTH = 6, 8
-# The network pages' widget grids (also the allowed values of their links, core/urlstate.py).
+# The network pages' widget grids (also the allowed values of their links, core/classroom/urlstate.py).
 LR_STEPS: tuple[float, ...] = (1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 WD_STEPS: tuple[float, ...] = (0.0, 1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3)
 BATCHES: tuple[int, ...] = (1, 2, 5, 10, 20, 32, 50, 100, 200, 500, 1000)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 
-from core.models import perceptron_from
+from core.maths.models import perceptron_from
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,8 @@ def fit(w1: float, w2: float, b: float, X: torch.Tensor, y: torch.Tensor) -> Fit
     return Fit(loss, acc)
 
 
-# The weight sliders: (w1, w2, b) on a grid of WEIGHT_STEP within ±WEIGHT_LIMITS (as in core/urlstate.py).
+# The weight sliders: (w1, w2, b) on a grid of WEIGHT_STEP within ±WEIGHT_LIMITS
+# (as in core/classroom/urlstate.py).
 WEIGHT_STEP = 0.05
 WEIGHT_LIMITS = (10.0, 10.0, 20.0)
 WEIGHT_NAMES = ("w1", "w2", "b")

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import torch
 
-from core.train import augment, bce_grad
+from core.maths.train import augment, bce_grad
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from core.data import DATASETS, Dataset, make_dataset, split
-from core.grid import np_sigmoid
+from core.maths.data import DATASETS, Dataset, make_dataset, split
+from core.maths.grid import np_sigmoid
 
 OPTIMIZERS: tuple[str, ...] = ("sgd", "momentum", "adam")
 MOMENTUM = 0.9

@@ -8,8 +8,8 @@ import numpy as np
 import streamlit as st
 import torch
 
-from core import altair_speedup
-from core.gradcharts import batch_chart, curves
+from core.charts import altair_speedup
+from core.charts.gradients import batch_chart, curves
 
 st.title("Domains")
 k = st.slider("k", 1, 10, 1, key="k")

@@ -6,8 +6,8 @@ Weights come from the URL (?w=1.2,-0.8,1.5); tests/test_charts_browser.py compar
 import altair as alt
 import streamlit as st
 
-from core.charts import heatmap_layer, sigmoid_layer
-from core.grid import perceptron_probs
+from core.charts.decision import heatmap_layer, sigmoid_layer
+from core.maths.grid import perceptron_probs
 
 st.title("Heatmaps")
 w1, w2, b = (float(v) for v in st.query_params.get("w", "1.2,-0.8,1.5").split(","))

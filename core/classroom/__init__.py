@@ -1,0 +1,1 @@
+"""Classroom plumbing: the settings table and share links, presets, take-home export, own data, texts."""
