@@ -6,6 +6,7 @@ import json
 import random
 from fractions import Fraction
 
+import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
@@ -250,3 +251,31 @@ def test_scaled_is_exact_or_refuses_with_the_reason(k, factor: Fraction) -> None
         i = perceptron.WEIGHT_NAMES.index(got.name)
         assert not _on_grid([exact[j] if j == i else Fraction(0) for j in range(3)])  # the named one fails
         assert got.code == ("grid" if (exact[i] * 20).denominator != 1 else "range")
+
+
+def _wrong_shape() -> str:
+    """The Vega shape the decision chart gives a wrongly predicted point (read from the chart's spec)."""
+    from core.charts import points_layer
+
+    X = np.array([[0.0, 0.0], [1.0, 1.0]])
+    y = np.array([0, 1])
+    text = {"class0": "c0", "class1": "c1", "class": "class", "right": "R", "wrong": "W", "prediction": "p"}
+    spec = points_layer(X, y, np.array([0, 0]), (-2.0, 2.0, -2.0, 2.0), text).to_dict()
+    scale = spec["encoding"]["shape"]["scale"]
+    return scale["range"][scale["domain"].index("W")]
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_the_hand_line_prompt_names_the_marker_of_wrong_points(lang: str) -> None:
+    from core.charts import SHAPE_GLYPHS
+
+    glyph = SHAPE_GLYPHS[_wrong_shape()]
+    at = AppTest.from_file(str(ROOT / "pages" / "perceptron.py"), default_timeout=60)
+    at.session_state["lang"] = lang
+    at.query_params["preset"] = "hand_line"
+    at.run()
+    no_errors(at)
+    prompt = next(i.value for i in at.info if "0.5" in i.value)
+    assert glyph in prompt, prompt
+    others = set(SHAPE_GLYPHS.values()) - {glyph}
+    assert not any(g in prompt for g in others | {"×", " x?", "'x'", "cross"}), prompt

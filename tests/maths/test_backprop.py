@@ -1,9 +1,9 @@
-"""Backprop ledger, mini-batches and loss landscape: every hand-computed number against PyTorch."""
+"""Backprop ledger: every hand-computed number against PyTorch, and where BCELoss(σ(z)) departs from p − y
+(the app's float64 check and the text that explains it)."""
 
 from __future__ import annotations
 
 import math
-from dataclasses import replace
 
 import altair as alt
 import numpy as np
@@ -13,9 +13,9 @@ import torch.nn.functional as F
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from core import backprop, gradcharts, landscape, minibatch
-from core.data import bounds, make_dataset
-from core.train import TrainConfig, augment, bce_grad, data_for, evaluate, train
+from core import backprop, gradcharts, text
+
+EN, KO = text.strings("en"), text.strings("ko")
 
 finite = st.floats(-6.0, 6.0, allow_nan=False)
 
@@ -83,167 +83,74 @@ def test_graph_nodes_carry_the_ledger() -> None:
     assert isinstance(chart, alt.LayerChart) and chart.to_dict()
 
 
-def _cfg(**kw) -> TrainConfig:
-    base = dict(dataset="gaussians", n=120, test_ratio=0.0, seed=5, lr=0.2, batch_size=16, epochs=4)
-    return TrainConfig(**(base | kw))
+def _autograd_dz(z: torch.Tensor, y: float) -> torch.Tensor:
+    z = z.clone().requires_grad_(True)
+    F.binary_cross_entropy(torch.sigmoid(z), torch.full_like(z, y), reduction="sum").backward()
+    return z.grad
 
 
-@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
-def test_record_updates_changes_nothing_else(optimizer: str) -> None:
-    cfg = _cfg(optimizer=optimizer)
-    plain, rec = train(cfg), train(cfg, record_updates=True)
-    assert plain.theta == rec.theta and plain.train_loss == rec.train_loss
-    assert plain.update_theta == []
-    assert len(rec.update_theta) == cfg.epochs * plain.updates_per_epoch
-    assert rec.update_theta[plain.updates_per_epoch - 1] == rec.theta[1]  # last update of epoch 1
+def _departs(dtype: torch.dtype, y: float) -> tuple[float, float]:
+    """(smallest z > 0, largest z < 0) on a 0.001 grid where autograd's ∂L/∂z differs from p − y."""
+    zs = torch.arange(-60_000, 60_001, dtype=torch.float64) / 1000
+    exact = torch.sigmoid(zs) - y
+    bad = ((_autograd_dz(zs.to(dtype), y).double() - exact).abs() > 1e-6 * exact.abs().clamp(min=1)).numpy()
+    z = zs.numpy()
+    pos, neg = z[bad & (z > 0)], z[bad & (z < 0)]
+    return (float(pos.min()) if pos.size else math.inf, float(neg.max()) if neg.size else -math.inf)
 
 
-@pytest.mark.parametrize("bs", [1, 7, 10])  # 7: a smaller last batch
-def test_batch_indices_are_the_trainers_batches(bs: int) -> None:
-    """Replaying the batches batch_indices names with the hand gradient gives the trainer's weights."""
-    cfg = _cfg(batch_size=bs)
-    tr, _ = data_for(cfg)
-    h = train(cfg, record_updates=True)
-    Xa = augment(tr.X)
-    theta = torch.tensor(h.theta[0])
-    for k in range(len(h.update_theta)):
-        idx, _, _ = minibatch.batch_indices(len(tr), cfg.batch_size, cfg.seed, k)
-        theta = theta - cfg.lr * bce_grad(theta, Xa[idx], tr.y[idx])
-        assert torch.allclose(theta, torch.tensor(h.update_theta[k]), atol=1e-5), k
+def test_bceloss_gradient_departs_from_p_minus_y_at_27_6_in_float64() -> None:
+    assert backprop.autograd(1.0, 0.0, 0.0, 1.0, 0.0, 1.0)  # the app's check builds its graph in float64
+    # the wrong-side labels: y = 0 with z > 0, y = 1 with z < 0 (p − y is about ±1 there)
+    z0, _ = _departs(torch.float64, 0.0)
+    _, z1 = _departs(torch.float64, 1.0)
+    threshold = -math.log(1e-12)  # p(1 − p) ≈ e^(−|z|) falls below BCELoss's 1e-12 floor
+    assert 27.5 < z0 < 27.7 and -27.7 < z1 < -27.5 and abs(z0 - threshold) < 0.01
+    # the cause: the backward divides by max(p(1 − p), 1e-12), so ∂L/∂z = (p − y)·p(1 − p)/1e-12
+    z = torch.tensor([28.0, 30.0, 33.0], dtype=torch.float64)
+    p = torch.sigmoid(z)
+    torch.testing.assert_close(_autograd_dz(z, 0.0), (p - 0) * p * (1 - p) / 1e-12, rtol=1e-6, atol=0)
+    # float32 (measured, not the app's dtype): σ(z) rounds to exactly 1 from z ≈ 16.6, so y = 0 departs there
+    z0_32, _ = _departs(torch.float32, 0.0)
+    _, z1_32 = _departs(torch.float32, 1.0)
+    assert 16.5 < z0_32 < 16.7 and -27.7 < z1_32 < -27.5
 
 
-def test_batch_gradients_average_to_the_full_gradient() -> None:
-    ds = make_dataset("gaussians", 96, 1.0, 2)
-    theta = (0.3, -0.7, 0.2)
-    g = minibatch.gradients(theta, ds, 8, seed=2, k=5)  # 96 / 8: equal-sized batches
-    assert np.allclose(g.epoch_batches.mean(0), g.full, atol=1e-6)
-    th = torch.tensor(theta, requires_grad=True)
-    F.binary_cross_entropy_with_logits(augment(ds.X) @ th, ds.y).backward()
-    assert np.allclose(g.full, th.grad.numpy(), atol=1e-6)
-    idx, epoch, j = minibatch.batch_indices(96, 8, 2, 5)
-    assert (epoch, j) == (1, 6) and np.allclose(g.batch, g.epoch_batches[5], atol=1e-6)
-    full = minibatch.gradients(theta, ds, 96, seed=2, k=0)
-    assert full.rel_error == pytest.approx(0.0, abs=1e-6) and full.cosine == pytest.approx(1.0, abs=1e-6)
+def test_bceloss_log_clamp_acts_only_far_out() -> None:
+    zs = torch.arange(-800_000, 800_001, dtype=torch.float64) / 1000
+    p = torch.sigmoid(zs)
+    z = zs.numpy()
+    sig = p.numpy()
+    # y = 0: the loss is −max(log(1 − σ), −100), clamped exactly where σ(z) rounds to 1 (log 0)
+    loss0 = F.binary_cross_entropy(p, torch.zeros_like(p), reduction="none").numpy()
+    np.testing.assert_array_equal(loss0 == 100.0, sig == 1.0)
+    assert z[sig == 1.0].min() == pytest.approx(36.737, abs=2e-3)
+    # y = 1: −max(log σ, −100) is clamped wherever log σ(z) < −100, i.e. z < −100, long before σ is 0
+    loss1 = F.binary_cross_entropy(p, torch.ones_like(p), reduction="none").numpy()
+    assert (loss1[z < -100.001] == 100.0).all() and not (loss1[z > -99.999] == 100.0).any()
+    assert z[sig == 0.0].max() == pytest.approx(-709.783, abs=2e-3)  # σ is exactly 0 only below −709.78
+    # nearer in, the forward loss stays unclamped: the departures above come from the backward
+    inner = np.abs(z) < 36.7
+    assert not (loss0[inner] == 100.0).any() and not (loss1[inner] == 100.0).any()
 
 
-def test_compare_runs_share_seed_and_start() -> None:
-    cfg = _cfg(epochs=3)
-    runs = minibatch.compare(cfg, data_for(cfg), [1, minibatch.middle_size(120), 120])
-    assert [r.batch_size for r in runs] == [1, 8, 120]
-    assert len({tuple(r.hist.theta[0]) for r in runs}) == 1
-    assert [len(r.hist.update_theta) for r in runs] == [360, 45, 3]
-    assert [len(r.update_loss) for r in runs[1:]] == [46, 4]  # every update, plus the start
-    assert len(runs[0].update_loss) <= minibatch.DRAWN < 361  # more than drawn: thinned
-    for r in runs:
-        assert r.update_loss[-1] == pytest.approx(r.hist.train_loss[-1], rel=1e-5)
-        assert r.steps[-1] == len(r.hist.update_theta)
+def test_the_app_warns_from_z_23_and_the_text_names_the_real_cause() -> None:
+    def all_agree(z: float, y: float) -> bool:
+        led, auto = backprop.ledger(1.0, 0.0, 0.0, z, 0.0, y), backprop.autograd(1.0, 0.0, 0.0, z, 0.0, y)
+        return all(backprop.agrees(getattr(led, k), auto[k]) for k in backprop.AUTOGRAD_FIELDS)
 
-
-def test_compare_draws_every_early_update_then_log_spaced_ones_with_their_full_set_loss() -> None:
-    """Batch size 1 for 10 epochs is 1,200 updates, drawn on a log axis: every one of the first updates,
-    then evenly spaced in log(update), the last included; each with the BCE of the whole training set at
-    the weights recorded after that update."""
-    cfg = _cfg(epochs=10)
-    tr = data_for(cfg)[0]
-    (run,) = minibatch.compare(cfg, (tr, tr), [1])
-    thetas = [run.hist.theta[0]] + run.hist.update_theta
-    assert len(thetas) == 1201 and len(run.steps) == len(run.update_loss) <= minibatch.DRAWN
-    assert list(run.steps[:21]) == list(range(21)) and run.steps[-1] == 1200
-    gaps, ratios = np.diff(run.steps[1:]), run.steps[2:] / run.steps[1:-1]
-    assert ((gaps == 1) | (ratios < 1.1)).all()  # the next update, or at most 10% further on
-    for step, loss in zip(run.steps[::13], run.update_loss[::13]):
-        z = augment(tr.X) @ torch.tensor(thetas[step])
-        assert loss == pytest.approx(F.binary_cross_entropy_with_logits(z, tr.y).item(), rel=1e-5)
-
-
-@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
-def test_landscape_loss_at_the_path_equals_the_trainers(optimizer: str) -> None:
-    cfg = _cfg(optimizer=optimizer, epochs=6)
-    tr, _ = data_for(cfg)
-    box = landscape.window(tr, cfg)
-    (path,) = landscape.paths(cfg, tr, [optimizer], box)
-    per_epoch = landscape.loss_at(np.array(path.hist.theta), tr)
-    assert np.allclose(per_epoch, path.hist.train_loss, rtol=1e-5, atol=1e-6)
-    ends = path.thetas[path.hist.updates_per_epoch :: path.hist.updates_per_epoch]
-    assert np.allclose(landscape.loss_at(ends, tr), path.hist.train_loss[1:], rtol=1e-5, atol=1e-6)
-
-
-def test_loss_grid_equals_the_loss_at_each_grid_point() -> None:
-    ds = make_dataset("toy", 150, 1.0, 1)
-    box = (-2.0, 2.0, -3.0, 1.0)
-    grid = landscape.loss_grid(ds, 0.5, box, res=5)
-    Xa = augment(ds.X)
-    step = 4.0 / 5
-    for r in range(5):
-        for c in range(5):
-            w1, w2 = -2.0 + step * (c + 0.5), 1.0 - step * (r + 0.5)
-            want, _ = evaluate(torch.tensor([w1, w2, 0.5]), Xa, ds.y)
-            assert grid[r, c] == pytest.approx(want, rel=1e-5), (r, c)
-
-
-def test_loss_grid_100x100_on_300_points_in_one_pass_is_finite() -> None:
-    """The page's size (RES = 100, N = 300): one batched pass, every cell finite, and not flat."""
-    ds = make_dataset("gaussians", 300, 1.0, 0)
-    grid = landscape.loss_grid(ds, 0.0, (-3.0, 3.0, -3.0, 3.0), 100)
-    assert grid.shape == (100, 100) and np.isfinite(grid).all()
-    assert grid.min() < grid.mean() < grid.max()
-
-
-def test_a_huge_learning_rate_leaves_the_window() -> None:
-    ds = make_dataset("toy", 300, 1.0, 0)
-    calm = _cfg(dataset="toy", n=300, lr=0.01, batch_size=300, epochs=10)
-    wild = replace(calm, lr=10.0)
-    box = landscape.window(ds, calm)
-    assert box == landscape.window(ds, wild)  # the window does not depend on the learning rate
-    other = replace(wild, batch_size=16, epochs=3, optimizer="momentum")
-    key = landscape.reference(calm, len(ds))
-    assert key == landscape.reference(other, len(ds)) != landscape.reference(replace(calm, w1=1.0), len(ds))
-    assert landscape.window(ds, key) == box  # what the page caches the window by gives the same window
-    (p_calm,) = landscape.paths(calm, ds, ["sgd"], box)
-    (p_wild,) = landscape.paths(wild, ds, ["sgd"], box)
-    assert p_calm.left_at is None and p_wild.left_at is not None
-    idx = landscape.drawable(p_wild)
-    assert idx[-1] == p_wild.left_at and np.isfinite(p_wild.thetas[idx]).all()
-
-
-def test_leaves_catches_nan_and_outside() -> None:
-    box = (0.0, 1.0, 0.0, 1.0)
-    assert landscape.leaves(np.array([[0.5, 0.5, 0], [0.6, 0.6, 0]]), box) is None
-    assert landscape.leaves(np.array([[0.5, 0.5, 0], [math.nan, 0.6, 0]]), box) == 1
-    assert landscape.leaves(np.array([[0.5, 0.5, 0], [0.5, 0.5, 0], [2.0, 0.5, 0]]), box) == 2
-
-
-def test_loss_png_is_an_image_of_the_grid() -> None:
-    png = landscape.loss_png(np.array([[0.1, 1.0], [10.0, math.nan]]), 0.1, 10.0)
-    assert png[:8] == b"\x89PNG\r\n\x1a\n"
-
-
-def test_page_chart_builders_return_altair_charts() -> None:
-    ds = make_dataset("gaussians", 60, 1.0, 0)
-    text = {
-        "class0": "0", "class1": "1", "class": "c", "right": "r", "wrong": "w", "prediction": "p",
-        "in_batch": "in", "not_in_batch": "out", "this_batch": "t", "full_batch": "f", "other_batches": "o",
-        "loss": "loss", "optimizer": "opt", "opt_sgd": "SGD", "opt_momentum": "M", "opt_adam": "A",
-    }  # fmt: skip
-    box = bounds(ds.X)
-    g = minibatch.gradients((0.1, 0.2, 0.0), ds, 8, 0, 0)
-    idx, _, _ = minibatch.batch_indices(60, 8, 0, 0)
-    cfg = _cfg(n=60, epochs=2)
-    wbox = landscape.window(ds, cfg)
-    paths = landscape.paths(cfg, ds, ["sgd", "adam"], wbox)
-    charts = [
-        gradcharts.step_chart((0.5, 0.5, 0.0), (0.4, 0.6, 0.1), ds.X, ds.y, (0.0, 0.0), box, text),
-        gradcharts.batch_chart(ds.X, ds.y, idx, (0.5, 0.5, 0.0), box, text),
-        gradcharts.arrows_chart((0.1, 0.2), g.batch, g.full, g.epoch_batches, text),
-        gradcharts.curves({"a": (np.arange(3), np.array([1.0, 0.5, math.nan]))}, "x", "y", log_x=True),
-        gradcharts.landscape_chart(
-            landscape.loss_grid(ds, 0.0, wbox, 20),
-            wbox,
-            {p.optimizer: p.thetas[landscape.drawable(p), :2] for p in paths},
-            {p.optimizer: p.at(3)[:2] for p in paths},
-            text,
-        ),
-        gradcharts.boundaries_chart(ds.X, ds.y, {p.optimizer: p.at(3) for p in paths}, box, text),
-    ]
-    for c in charts:
-        assert isinstance(c, alt.TopLevelMixin) and c.to_dict()
+    grid = np.arange(0.0, 22.95, 0.05)
+    assert all(all_agree(float(z), y) for z in grid for y in (0.0, 1.0))
+    # from z ≈ 23 (y = 0) 1 − σ(z) has lost digits: ∂L/∂p is off by more than 10⁻⁶ at some z, not yet all
+    near = [all_agree(float(z), 0.0) for z in np.arange(23.0, 23.5, 0.01)]
+    assert not all(near) and any(near)
+    # from |z| ≈ 27.6 the 10⁻¹² floor: for every z and label
+    assert all_agree(27.5, 1.0) and all_agree(-27.5, 0.0)
+    assert not any(all_agree(s * z, y) for z in (27.7, 30.0, 35.0) for s in (1, -1) for y in (0.0, 1.0))
+    en = EN["backprop.saturated"]
+    for part in ("max(p(1 − p), 10⁻¹²)", "27.6", "float64", "z ≈ 23", "z < −100", "z > 36.7", "p − y"):
+        assert part in en, part
+    assert "rounds to exactly 0 or 1" not in en
+    ko = KO["backprop.saturated"]
+    for part in ("max(p(1 − p), 10⁻¹²)", "27.6", "float64", "z ≈ 23", "z < −100", "z > 36.7"):
+        assert part in ko, part
