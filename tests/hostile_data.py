@@ -1,7 +1,7 @@
 """Hostile input corpora: URL query values and uploaded CSV files (bytes made on demand, seeded).
 
-`HOSTILE_QUERY_VALUES` feed tests/test_hostile.py (AppTest and a real browser). `CSV_CORPUS` maps a name
-to a zero-argument function returning the file's bytes, so the 50 MB and 10^6-row files are only built
+`HOSTILE_QUERY_VALUES` feed tests/reliability/test_hostile.py (AppTest and a real browser). `CSV_CORPUS` maps
+a name to a zero-argument function returning the file's bytes, so the 50 MB and 10^6-row files are only built
 by the tests that use them. Point any upload validator at it via the `hostile_csv` fixture.
 """
 

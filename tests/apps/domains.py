@@ -1,7 +1,7 @@
 """Test app: two lab charts whose scale domains move with a slider, drawn twice: with the domains read
 from the data (`ui.chart`'s stable spec) and with them written in the spec (a new Vega view each move).
 
-tests/test_charts_browser.py moves the slider and compares the two pictures.
+tests/charts/test_charts_browser.py moves the slider and compares the two pictures.
 """
 
 import numpy as np

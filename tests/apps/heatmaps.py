@@ -1,6 +1,6 @@
 """Test app: one perceptron's heatmap drawn twice, as the gradient layer and as the 64x64 PNG it replaced.
 
-Weights come from the URL (?w=1.2,-0.8,1.5); tests/test_charts_browser.py compares the two pictures.
+Weights come from the URL (?w=1.2,-0.8,1.5); tests/charts/test_charts_browser.py compares the two pictures.
 """
 
 import altair as alt

@@ -1,4 +1,5 @@
-"""AppTest: the Perceptron page after Train (one model everywhere) and the exact ×2 / ×½ buttons."""
+"""AppTest: the Perceptron page: sliders, probe math, datasets, after Train (one model everywhere), the exact
+×2 / ×½ buttons, and the hand-line prompt."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import json
 import random
 from fractions import Fraction
 
+import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
@@ -13,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT, no_errors, page_app, shown_text
+from conftest import ROOT, chart_specs, no_errors, page_app, shown_text
 from core.charts import altair_speedup
 from core.charts.decision import perceptron_chart
 from core.classroom import export
@@ -252,3 +254,95 @@ def test_scaled_is_exact_or_refuses_with_the_reason(k, factor: Fraction) -> None
         i = perceptron.WEIGHT_NAMES.index(got.name)
         assert not _on_grid([exact[j] if j == i else Fraction(0) for j in range(3)])  # the named one fails
         assert got.code == ("grid" if (exact[i] * 20).denominator != 1 else "range")
+
+
+def _wrong_shape() -> str:
+    """The Vega shape the decision chart gives a wrongly predicted point (read from the chart's spec)."""
+    from core.charts.decision import points_layer
+
+    X = np.array([[0.0, 0.0], [1.0, 1.0]])
+    y = np.array([0, 1])
+    text = {"class0": "c0", "class1": "c1", "class": "class", "right": "R", "wrong": "W", "prediction": "p"}
+    spec = points_layer(X, y, np.array([0, 0]), (-2.0, 2.0, -2.0, 2.0), text).to_dict()
+    scale = spec["encoding"]["shape"]["scale"]
+    return scale["range"][scale["domain"].index("W")]
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_the_hand_line_prompt_names_the_marker_of_wrong_points(lang: str) -> None:
+    from core.charts.decision import SHAPE_GLYPHS
+
+    glyph = SHAPE_GLYPHS[_wrong_shape()]
+    at = AppTest.from_file(str(ROOT / "pages" / "perceptron.py"), default_timeout=60)
+    at.session_state["lang"] = lang
+    at.query_params["preset"] = "hand_line"
+    at.run()
+    no_errors(at)
+    prompt = next(i.value for i in at.info if "0.5" in i.value)
+    assert glyph in prompt, prompt
+    others = set(SHAPE_GLYPHS.values()) - {glyph}
+    assert not any(g in prompt for g in others | {"×", " x?", "'x'", "cross"}), prompt
+
+
+def _changes(at, widget, value) -> None:
+    before = (shown_text(at), chart_specs(at))
+    widget.set_value(value).run()
+    no_errors(at)
+    assert (shown_text(at), chart_specs(at)) != before, widget.key
+
+
+PERCEPTRON_MOVES = [
+    ("perceptron.w1", -1.5),
+    ("perceptron.w2", 2.0),
+    ("perceptron.b", 3.0),
+    ("perceptron.px", 1.0),
+    ("perceptron.py", -1.0),
+]
+
+
+@pytest.mark.parametrize(("key", "value"), PERCEPTRON_MOVES)
+def test_perceptron_sliders_change_what_is_shown(key: str, value: float) -> None:
+    at = page_app("perceptron.py")
+    _changes(at, at.slider(key=key), value)
+
+
+def test_perceptron_shows_loss_accuracy_and_probe_math() -> None:
+    at = page_app("perceptron.py")
+    at.slider(key="perceptron.w1").set_value(0.0).run()
+    at.slider(key="perceptron.w2").set_value(-2.0).run()
+    at.slider(key="perceptron.b").set_value(1.0).run()
+    metrics = {m.label: m.value for m in at.metric}
+    assert float(metrics["Loss (binary cross-entropy)"]) < 0.2
+    assert metrics["Accuracy"].endswith("%") and float(metrics["Accuracy"][:-1]) > 95
+    assert any("= -1.000" in str(e.value) for e in at.latex)  # z = 0·3 − 2·1 + 1 at the probe (3, 1)
+
+
+def test_scaling_w_and_b_keeps_accuracy_but_changes_loss() -> None:
+    at = page_app("perceptron.py")
+    at.slider(key="perceptron.w2").set_value(-1.0).run()
+    at.slider(key="perceptron.b").set_value(0.5).run()
+    before = {m.label: m.value for m in at.metric}
+    at.button[0].click().run()  # w, b ×2
+    after = {m.label: m.value for m in at.metric}
+    assert after["Accuracy"] == before["Accuracy"]
+    assert after["Loss (binary cross-entropy)"] != before["Loss (binary cross-entropy)"]
+    assert at.slider(key="perceptron.w2").value == -2.0
+
+
+def test_perceptron_train_from_here_and_use_weights() -> None:
+    at = page_app("perceptron.py")
+    train = next(b for b in at.button if b.label == "Train")
+    train.click().run()
+    no_errors(at)
+    assert at.success and "Trained weights" in at.success[0].value
+    use = next(b for b in at.button if b.label.startswith("Put the trained"))
+    use.click().run()
+    assert at.slider(key="perceptron.w2").value != 0.5
+    acc = {m.label: m.value for m in at.metric}["Accuracy"]
+    assert float(acc[:-1]) > 95
+
+
+@pytest.mark.parametrize("dataset", ["xor", "spiral", "circle"])
+def test_perceptron_dataset_choice(dataset: str) -> None:
+    at = page_app("perceptron.py")
+    _changes(at, at.selectbox(key="perceptron.dataset"), dataset)

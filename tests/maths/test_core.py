@@ -1,4 +1,5 @@
-"""Core: data, model, trainer, grid, charts, text — checked against PyTorch's own results."""
+"""Core: data, perceptron, trainer and probability grid, checked against PyTorch's own results (plus the
+claims the texts make about them: divergence, squeeze(), separable blobs); core never imports streamlit."""
 
 from __future__ import annotations
 
@@ -7,23 +8,31 @@ import re
 import subprocess
 import sys
 
-import altair as alt
 import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
 
 from conftest import ROOT
-from core.charts.decision import history_charts, perceptron_chart
-from core.charts.images import GRADIENT_STEPS, GRADIENT_STOPS, prob_rgb, probs_to_png, sigmoid_gradient
-from core.classroom.text import LANGS, strings, t
+from core.charts.images import probs_to_png
+from core.classroom import text
 from core.maths import perceptron
 from core.maths.book_loop import book_style_train
-from core.maths.data import DATASETS, bounds, make_dataset, split
-from core.maths.grid import boundary_segment, grid_points, perceptron_probs
-from core.maths.models import perceptron_from
-from core.maths.train import SPECS, ConfigError, TrainConfig, augment, bce_grad, train
-from ui import CHART_KEYS
+from core.maths.data import DATASETS, make_dataset, split
+from core.maths.grid import grid_points, perceptron_probs
+from core.maths.models import Perceptron, perceptron_from
+from core.maths.train import (
+    DIVERGENCE_FACTOR,
+    SPECS,
+    ConfigError,
+    TrainConfig,
+    augment,
+    bce_grad,
+    data_for,
+    train,
+)
+
+EN, KO = text.strings("en"), text.strings("ko")
 
 
 @pytest.mark.parametrize("name", DATASETS)
@@ -217,95 +226,6 @@ def test_grid_probs_match_the_module_in_one_batch() -> None:
     assert probs_to_png(probs)[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def gradient_color_at(gradient: dict, u: float, v: float) -> np.ndarray:
-    """The RGB colour a `sigmoid_gradient` gives the point (u, v) of the unit box, interpolated between
-    GRADIENT_STOPS as a browser does (the gradient against σ on a grid)."""
-    du, dv = gradient["x2"] - gradient["x1"], gradient["y2"] - gradient["y1"]
-    d2 = du * du + dv * dv
-    t = 0.0 if d2 == 0 else ((u - gradient["x1"]) * du + (v - gradient["y1"]) * dv) / d2
-    offsets = [s["offset"] for s in GRADIENT_STOPS]
-    cols = np.array([[int(s["color"][i : i + 2], 16) for i in (1, 3, 5)] for s in GRADIENT_STOPS], float)
-    return np.array([np.interp(min(1.0, max(0.0, t)), offsets, cols[:, i]) for i in range(3)])
-
-
-@pytest.mark.parametrize(
-    "w",
-    [
-        (1.2, -0.4, 0.3),
-        (10.0, 10.0, -20.0),
-        (0.0, 2.0, -1.0),
-        (3.0, 0.0, 1.5),
-        (0.0, 0.0, 2.0),
-        (1e6, 1.0, 0.0),
-    ],
-)
-def test_sigmoid_gradient_colours_every_point_as_its_probability(w: tuple[float, float, float]) -> None:
-    """The gradient layer's colour at each point of the window (interpolated between its stops, as a
-    browser does) is the lab's colour of torch.sigmoid(w·x + b) there, within 4 levels of 255."""
-    box = (-3.0, 5.0, -2.0, 4.0)
-    g = sigmoid_gradient(*w, box)
-    u, v = np.meshgrid(np.linspace(0, 1, 33), np.linspace(0, 1, 33))
-    x = torch.tensor(box[0] + u * (box[1] - box[0]), dtype=torch.float64)
-    y = torch.tensor(box[3] - v * (box[3] - box[2]), dtype=torch.float64)
-    want = prob_rgb(torch.sigmoid(w[0] * x + w[1] * y + w[2]).numpy())
-    got = np.array([[gradient_color_at(g, a, b) for a, b in zip(ur, vr)] for ur, vr in zip(u, v)])
-    assert np.abs(got - want).max() <= 4
-
-
-def test_the_gradient_stops_are_sigmoid_at_their_place() -> None:
-    """Stop k sits where z = logit(k/64), coloured as p = k/64; the ends at z = ±8."""
-    offsets = [s["offset"] for s in GRADIENT_STOPS]
-    assert (
-        len(offsets) == GRADIENT_STEPS + 1
-        and offsets == sorted(offsets)
-        and (offsets[0], offsets[-1]) == (0, 1)
-    )
-    for k in (1, 16, 32, 48, 63):
-        z = 16 * GRADIENT_STOPS[k]["offset"] - 8
-        assert torch.sigmoid(torch.tensor(z, dtype=torch.float64)).item() == pytest.approx(k / 64, abs=1e-5)
-        rgb = [int(GRADIENT_STOPS[k]["color"][i : i + 2], 16) for i in (1, 3, 5)]
-        assert np.abs(np.array(rgb) - prob_rgb(np.array(k / 64))).max() <= 0.5
-
-
-def test_sigmoid_gradient_of_bad_weights_is_one_finite_colour() -> None:
-    for w, p in [((math.nan, 1.0, 0.0), 0.5), ((math.inf, 0.0, 0.0), 0.5), ((0.0, 0.0, 2.0), 0.8808)]:
-        g = sigmoid_gradient(*w, (-1.0, 1.0, -1.0, 1.0))
-        assert all(math.isfinite(g[k]) for k in ("x1", "y1", "x2", "y2"))
-        corners = [gradient_color_at(g, u, v) for u in (0, 1) for v in (0, 1)]
-        assert np.abs(np.array(corners) - prob_rgb(np.array(p))).max() <= 4
-
-
-@pytest.mark.parametrize("w", [(1.0, 1.0, 0.0), (0.0, 2.0, -1.0), (3.0, 0.0, 1.5), (0.5, -2.0, 7.0)])
-def test_boundary_segment_lies_on_the_line(w: tuple[float, float, float]) -> None:
-    box = (-5.0, 5.0, -5.0, 5.0)
-    seg = boundary_segment(*w, box)
-    assert len(seg) == 2
-    for x1, x2 in seg:
-        assert w[0] * x1 + w[1] * x2 + w[2] == pytest.approx(0.0, abs=1e-6)
-        assert -5 <= x1 <= 5 and -5 <= x2 <= 5
-    assert boundary_segment(0.0, 0.0, 1.0, box) == []
-    assert boundary_segment(1.0, 0.0, 100.0, box) == []
-
-
-def test_bounds_cover_the_points() -> None:
-    X = make_dataset("spiral", 300, 1.0, 0).X
-    x0, x1, y0, y1 = bounds(X)
-    assert x0 < X[:, 0].min() and X[:, 0].max() < x1 and y0 < X[:, 1].min() and X[:, 1].max() < y1
-
-
-def test_chart_builders_return_altair_charts() -> None:
-    ds = make_dataset("toy", 50, 1.0, 0)
-    text = {k: k for k in CHART_KEYS}
-    chart = perceptron_chart((1.0, -1.0, 0.5), ds.X, ds.y, bounds(ds.X), text, probe=(1.0, 1.0))
-    assert isinstance(chart, alt.LayerChart)
-    spec = chart.to_dict()
-    assert any(
-        layer["mark"]["type"] == "rect" and "expr" in layer["mark"]["color"] for layer in spec["layer"]
-    )
-    loss, acc = history_charts(train(TrainConfig(epochs=3)), 2, text)
-    assert isinstance(loss, alt.LayerChart) and isinstance(acc, alt.LayerChart)
-
-
 def test_core_never_imports_streamlit() -> None:
     code = (
         "import sys, pkgutil, importlib, core\n"
@@ -317,48 +237,62 @@ def test_core_never_imports_streamlit() -> None:
         assert not re.search(r"^\s*(import|from)\s+streamlit", path.read_text(), re.M), path
 
 
-def test_every_string_exists_in_both_languages_with_the_same_placeholders() -> None:
-    ko, en = strings("ko"), strings("en")
-    assert set(ko) == set(en), set(ko) ^ set(en)
-    for key in en:
-        assert set(re.findall(r"{(\w+)}", en[key])) == set(re.findall(r"{(\w+)}", ko[key])), key
-    assert t("app.nav.training", "ko") == "훈련" and t("app.nav.training", "en-US") == "Training"
-    assert t("no.such.key", "ko") == "no.such.key"
-    assert set(LANGS) == {"ko", "en"}
+def test_sigmoid_bce_gradient_is_never_longer_than_x() -> None:
+    g = torch.Generator().manual_seed(0)
+    Xa = augment(torch.randn(500, 2, generator=g) * 5).double()
+    y = (torch.rand(500, generator=g) > 0.5).double()
+    for scale in (0.1, 10.0, 1e4):
+        theta = (torch.randn(3, generator=g).double() * scale).requires_grad_(True)
+        per_example = torch.func.vmap(
+            torch.func.grad(lambda t, x, t_: F.binary_cross_entropy_with_logits(x @ t, t_)), (None, 0, 0)
+        )(theta.detach(), Xa, y)
+        assert (per_example.norm(dim=1) <= Xa.norm(dim=1) * (1 + 1e-12)).all()
+        F.binary_cross_entropy_with_logits(Xa @ theta, y).backward()
+        assert theta.grad.norm() <= Xa.norm(dim=1).max()
 
 
-def test_korean_uses_the_books_terms() -> None:
-    ko = "\n".join(strings("ko").values())
-    for term in (
-        "퍼셉트론",
-        "활성화 함수",
-        "손실 함수",
-        "역전파",
-        "미니배치",
-        "학습률",
-        "결정 경계",
-        "그레이디언트",
-    ):
-        assert term in ko, term
-    assert "그레디언트" not in ko  # the seed's spelling; the lab uses 그레이디언트
+def test_divergence_is_the_loss_rule_and_weights_grow_at_most_linearly() -> None:
+    cfg = TrainConfig(dataset="gaussians", lr=10.0, batch_size=8, epochs=50)  # the lr_too_large preset
+    hist = train(cfg)
+    assert hist.diverged_at is not None
+    limit = DIVERGENCE_FACTOR * max(hist.train_loss[0], math.log(2))
+    assert hist.train_loss[hist.diverged_at] > limit
+    assert all(v <= limit for v in hist.train_loss[1 : hist.diverged_at])
+    assert np.isfinite(hist.theta).all()  # the weights never became inf or NaN
+    # each update moves θ by at most lr·max‖(x₁, x₂, 1)‖
+    xmax = float(augment(data_for(cfg)[0].X).norm(dim=1).max())
+    th = np.array(hist.theta)
+    for e in range(1, len(th)):
+        assert np.linalg.norm(th[e] - th[0]) <= cfg.lr * xmax * e * hist.updates_per_epoch * (1 + 1e-5)
+    en = EN["training.diverged"]
+    assert f"{DIVERGENCE_FACTOR:g} times the larger of its starting value" in en and "ln 2" in en
+    assert "exploded" not in en and "finite" in en
+    assert "10배" in KO["training.diverged"] and "폭주" not in KO["training.diverged"]
+    assert "at most linearly" in EN["training.look_for"] and "blow up" not in EN["training.look_for"]
+    land = EN["landscape.diverged"]
+    assert f"{DIVERGENCE_FACTOR:g} times the larger" in land and "at most linearly" in land
+    assert "exploded" not in land and "폭발" not in KO["landscape.diverged"]
 
 
-def test_chart_validation_is_on_in_tests_and_an_explicit_argument_wins(monkeypatch) -> None:
-    """The app skips Altair's schema check on every rerun; the tests must not
-    (core/charts/altair_speedup.py)."""
-    import pandas as pd
+def test_squeeze_turns_a_batch_of_one_into_a_0d_tensor() -> None:
+    m = Perceptron(2)
+    assert m(torch.zeros(5, 2)).shape == (5,)
+    assert m(torch.zeros(1, 2)).shape == ()  # every size-1 dimension is gone, the batch one too
+    assert torch.zeros(1, 1).squeeze(1).shape == (1,)
+    assert "every size-1 dimension" in EN["perceptron.code_intro"] and "0-d" in EN["perceptron.code_intro"]
+    assert "모두" in KO["perceptron.code_intro"] and "0차원" in KO["perceptron.code_intro"]
 
-    from core.charts import altair_speedup
 
-    assert altair_speedup.VALIDATION_PATCHED and altair_speedup.VALIDATE  # conftest turns it on
-    df = pd.DataFrame({"a": [1.0, 2.0]})
-    good = alt.Chart(df).mark_point().encode(x="a:Q")
-    bad = alt.Chart(df).mark_point().encode(x=alt.X("a:Q", bin="not-a-bin"))
-    for chart in (bad, alt.layer(bad, good)):
-        with pytest.raises(alt.utils.schemapi.SchemaValidationError):
-            chart.to_dict()  # the default validates under the tests
-    monkeypatch.setattr(altair_speedup, "VALIDATE", False)  # what the server does
-    assert bad.to_dict()["mark"] == {"type": "point"}  # no check: the spec comes out as is
-    with pytest.raises(alt.utils.schemapi.SchemaValidationError):
-        bad.to_dict(validate=True)  # asked for explicitly: checked
-    assert good.to_dict() == good.to_dict(validate=True)  # skipping the check changes nothing else
+def test_blobs_are_separable_only_at_low_noise() -> None:
+    from scipy.optimize import linprog
+
+    def separable(noise: float, seed: int, n: int) -> bool:
+        ds = make_dataset("blobs", n, noise, seed)
+        s = np.where(ds.y.numpy() > 0.5, 1.0, -1.0)
+        A = -(s[:, None] * augment(ds.X).double().numpy())
+        res = linprog(np.zeros(3), A_ub=A, b_ub=-np.ones(len(s)), bounds=[(None, None)] * 3, method="highs")
+        return res.status == 0  # a feasible (w, b) with s·(w·x + b) >= 1 for every point
+
+    assert all(separable(1.0, seed, 2000) for seed in range(5))
+    assert not any(separable(3.0, seed, 400) for seed in range(5))
+    assert "≤ 1×" in EN["app.dataset.blobs"] and "1배 이하" in KO["app.dataset.blobs"]

@@ -1,4 +1,5 @@
-"""Classroom and sharing: URL state, malformed links, presets, code export, own CSV data, downloads."""
+"""Classroom and sharing: URL state, malformed links and unknown parameters, presets, code export and
+downloads."""
 
 from __future__ import annotations
 
@@ -907,101 +908,6 @@ def test_pages_offer_the_downloads() -> None:
 
 # ---- own data ------------------------------------------------------------------------------------------
 
-GOOD = b"x1,x2,label\n1,2,0\n3,4,1\n-1.5,0.5,0\n2,2,1\n"
-BAD_CSV = [
-    ("too_large", b"x1,x2,label\n" + b"1,2,0\n" * 200_000),
-    ("empty", b""),
-    ("empty", b"   \n\n"),
-    ("binary", b"\x89PNG\r\n\x1a\n\x00\x00\x00IHDR"),
-    ("binary", b"PK\x03\x04\x14\x00\x06\x00"),
-    ("columns", b"a,b,c\n1,2,0\n"),
-    ("columns", b"x1,x2\n1,2\n"),
-    ("columns", b"x1 x2 label\n1 2 0\n"),
-    ("no_header", b"1,2,0\n3,4,1\n"),
-    ("no_rows", b"x1,x2,label\n"),
-    ("too_many_rows", b"x1,x2,label\n" + b"1,2,0\n3,4,1\n" * 2501),
-    ("row_length", b"x1,x2,label\n1,2,0\n3,4\n"),
-    ("not_number", b"x1,x2,label\n1,abc,0\n3,4,1\n"),
-    ("decimal_comma", b"x1;x2;label\n1;2,5;0\n3;4;1\n"),
-    ("formula", b"x1,x2,label\n=cmd|' /C calc'!A0,2,0\n3,4,1\n"),
-    ("formula", b"x1,x2,label\n1,@SUM(A1),0\n3,4,1\n"),
-    ("formula", b"x1,x2,label\n1,2,+HYPERLINK(x)\n3,4,1\n"),
-    ("not_finite", b"x1,x2,label\nnan,2,0\n3,4,1\n"),
-    ("not_finite", b"x1,x2,label\n1,inf,0\n3,4,1\n"),
-    ("not_finite", b"x1,x2,label\n1,1e999,0\n3,4,1\n"),
-    ("label", b"x1,x2,label\n1,2,2\n3,4,1\n"),
-    ("label", b"x1,x2,label\n1,2,0.5\n3,4,1\n"),
-    ("label", b"x1,x2,label\n1,2,-1\n3,4,1\n"),
-    ("one_class", b"x1,x2,label\n1,2,1\n3,4,1\n"),
-    ("too_far", b"x1,x2,label\n1e9,2,0\n3,4,1\n"),
-]
-
-
-@pytest.mark.parametrize(("code", "raw"), BAD_CSV, ids=[f"{i}-{c}" for i, (c, _) in enumerate(BAD_CSV)])
-def test_every_bad_csv_gets_its_own_message(code: str, raw: bytes) -> None:
-    got = csvdata.read_csv(raw)
-    assert isinstance(got, csvdata.CsvError) and got.code == code, got
-    for lang in ("en", "ko"):
-        msg = t(f"share.csv.{code}", lang, **got.detail)
-        assert msg != f"share.csv.{code}" and "{" not in msg
-
-
-@pytest.mark.parametrize(
-    ("raw", "note"),
-    [
-        (GOOD, None),
-        (b"\xef\xbb\xbf" + GOOD, None),  # Excel's byte-order mark
-        (GOOD.replace(b",", b";"), "delimiter"),
-        (GOOD.replace(b",", b"\t"), "delimiter"),
-        (GOOD.replace(b"\n", b"\r\n"), None),
-        (b"label,x2,x1\n0,2,1\n1,4,3\n", None),  # any column order
-        (b"x1,x2,label,extra\n1,2,0,9\n3,4,1,9\n", "extra_columns"),  # other columns: left out, named
-        ("x1,x2,label\n1,2,0\n3,4,1\n".encode("cp949"), None),
-    ],
-)
-def test_good_csv_variants_are_read(raw: bytes, note: str | None) -> None:
-    got = csvdata.read_csv(raw)
-    assert isinstance(got, csvdata.CsvData), got
-    assert [n.code for n in got.notes] == ([note] if note else [])
-    assert got.data.X[0].tolist() == [1.0, 2.0] and got.data.y.tolist()[:2] == [0.0, 1.0]
-
-
-def _upload(at: AppTest, name: str, raw: bytes) -> AppTest:
-    at.sidebar.file_uploader[0].set_value((name, raw, "text/csv")).run()
-    return at
-
-
-@pytest.mark.parametrize("page", ["training", "perceptron"])
-def test_own_data_is_usable_and_a_bad_upload_changes_nothing(page: str) -> None:
-    at = app(page)
-    at.number_input(key=f"{page}.seed").set_value(4).run()
-    pts = make_dataset("blobs", 80, 1.0, 1)
-    body = "x1,x2,label\n" + "".join(
-        f"{x[0]!r},{x[1]!r},{int(c)}\n" for x, c in zip(pts.X.tolist(), pts.y.tolist())
-    )
-    _upload(at, "mine.csv", body.encode())
-    no_errors(at)
-    assert (
-        value(at, f"{page}.dataset") == "mine"
-        and "My data (uploaded CSV)" in at.selectbox(key=f"{page}.dataset").options
-    )
-    before = (numbers(at), value(at, f"{page}.seed"))
-    _upload(at, "bad.csv", b"x1,x2,label\n1,2,7\n")
-    no_errors(at)
-    assert any("label must be 0 or 1" in e.value for e in at.sidebar.error)
-    assert (numbers(at), value(at, f"{page}.seed")) == before
-    if page == "training":
-        cfg = TrainConfig(seed=4)
-        hist = train(cfg, data=split(pts, cfg.test_ratio, cfg.seed))
-        assert metrics(at)["Train loss"] == f"{hist.train_loss[-1]:.4f}"
-
-
-def test_a_link_with_my_data_falls_back_with_a_notice() -> None:
-    at = app("training", {"dataset": "mine"})
-    no_errors(at)
-    assert at.warning and "uploaded data" in at.warning[0].value
-    assert value(at, "training.dataset") == "toy"
-
 
 def test_no_nan_sneaks_into_specs() -> None:
     for specs in PAGE_SPECS.values():
@@ -1021,3 +927,29 @@ def test_hidden_controls_give_the_picture_the_whole_width(page: str) -> None:
     no_errors(at)
     assert len(at.columns) < len(shown.columns)
     assert len(chart_specs(at)) == len(chart_specs(shown))
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_300_unknown_parameters_are_one_counted_line_and_other_problems_stay_listed(lang: str) -> None:
+    at = AppTest.from_file(str(ROOT / "pages" / "training.py"), default_timeout=60)
+    at.session_state["lang"] = lang
+    for i in range(300):
+        at.query_params[f"junk{i:03d}"] = "1"
+    at.query_params["lr"] = "abc"
+    at.run()
+    no_errors(at)
+    notice = at.warning[0].value
+    items = [line for line in notice.splitlines() if line.startswith("- ")]
+    assert len(items) == 2, notice[:500]
+    assert any("`lr`" in line and t("share.url.number", lang) in line for line in items)
+    counted = next(line for line in items if "junk" in line)
+    assert "300" in counted and "`junk000`" in counted and counted.rstrip().endswith("…")
+    assert at.session_state["training.lr"] != "abc"
+
+
+def test_a_single_unknown_parameter_keeps_its_own_line() -> None:
+    at = AppTest.from_file(str(ROOT / "pages" / "training.py"), default_timeout=60)
+    at.session_state["lang"] = "en"
+    at.query_params["zz_unknown"] = "1"
+    at.run()
+    assert "`zz_unknown` = `1`: not a setting of this page" in at.warning[0].value

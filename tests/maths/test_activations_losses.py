@@ -12,9 +12,12 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from core.charts.functions import bars_chart, layer_chart, residuals_chart, series_chart, units_chart
+from core.classroom import text
 from core.classroom.text import strings
 from core.maths import activations as A
 from core.maths import losses as L
+
+EN, KO = text.strings("en"), text.strings("ko")
 
 # --- activations ---------------------------------------------------------------------------------
 
@@ -343,3 +346,41 @@ def test_korean_uses_the_syllabus_terms() -> None:
     ):
         assert term in ko, term
     assert "그레디언트" not in ko
+
+
+def test_mse_noise_floor_is_about_the_expected_test_mse() -> None:
+    g = torch.Generator().manual_seed(1)
+    x = torch.rand(20, 1, generator=g) * 6 - 3
+    y = torch.sin(x) + 0.3 * torch.randn(20, 1, generator=g)  # noise variance 0.09
+    feats = torch.cat([x**k for k in range(12)], 1).double()  # a flexible fit that follows the noise
+    coef = torch.linalg.lstsq(feats, y.double()).solution
+    train_mse = F.mse_loss(feats @ coef, y.double()).item()
+    assert train_mse < 0.09  # the training MSE falls below the noise's variance
+    xt = torch.rand(100_000, 1, generator=g) * 6 - 3
+    yt = torch.sin(xt) + 0.3 * torch.randn(100_000, 1, generator=g)
+    test_mse = F.mse_loss(torch.cat([xt**k for k in range(12)], 1).double() @ coef, yt.double()).item()
+    assert test_mse > 0.09  # on new data it cannot (in expectation)
+    en, ko = EN["tasks.look_for"], KO["tasks.look_for"]
+    assert "expected MSE on new data (the test MSE)" in en and "the training MSE can" in en
+    assert "기댓값" in ko and "테스트 MSE" in ko and "훈련 MSE" in ko
+
+
+def test_cross_entropy_applies_log_softmax_itself() -> None:
+    logits = torch.randn(6, 4, generator=torch.Generator().manual_seed(2))
+    target = torch.tensor([0, 3, 1, 2, 2, 0])
+    ce = F.cross_entropy(logits, target)
+    assert torch.equal(ce, F.nll_loss(F.log_softmax(logits, dim=1), target))
+    assert not torch.allclose(F.cross_entropy(F.softmax(logits, dim=1), target), ce)  # softmax twice
+    assert "CrossEntropyLoss` applies log-softmax itself" in EN["activations.soft_intro"]
+    assert "raw logits" in EN["activations.soft_intro"]
+    assert "로그 소프트맥스를 스스로" in KO["activations.soft_intro"]
+
+
+def test_temperature_formula_keeps_t() -> None:
+    z = torch.tensor([2.0, 1.0, 0.1], dtype=torch.float64)
+    for t, c in ((5.0, 3.0), (0.5, -2.0)):
+        torch.testing.assert_close(torch.softmax((z + c) / t, 0), torch.softmax(z / t, 0))
+    for lang in (EN, KO):
+        note = lang["activations.soft_note"]
+        assert "e^((zᵢ+c)/T)" in note and "e^(zᵢ/T)" in note and "e^(c/T)" in note
+        assert "e^(zᵢ+c) /" not in note

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from live import CHROMIUM_ARGS, chromium_path, streamlit_server, wait_idle
+from live import CHROMIUM_ARGS, chromium_path, clicked_file, streamlit_server, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -18,7 +18,6 @@ if not chromium_path() and os.environ.get("CI") != "true":
     pytest.skip("Chromium is not installed (CI installs it and never skips)", allow_module_level=True)
 
 from playwright.sync_api import sync_playwright  # noqa: E402
-from test_browser import clicked_file  # noqa: E402
 
 VIEWPORT = {"width": 1280, "height": 800}
 LINK = "[data-testid=stSidebar] .st-key-share_link [data-testid=stCode]"

@@ -6,14 +6,13 @@ import os
 
 import pytest
 
-from live import CHROMIUM_ARGS, chromium_path, streamlit_server, wait_count, wait_idle
+from live import CHROMIUM_ARGS, chromium_path, clicked_file, streamlit_server, wait_count, wait_idle
 
 pytestmark = pytest.mark.browser
 
 if not chromium_path() and os.environ.get("CI") != "true":
     pytest.skip("Chromium is not installed (CI installs it and never skips)", allow_module_level=True)
 
-from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 PAGES = {"": "Neural Net Basics Lab", "perceptron": "Perceptron", "training": "Training"}
@@ -39,28 +38,6 @@ def open_page(browser, url: str):
     page.wait_for_selector("[data-testid=stSidebarNav]", timeout=60_000)
     wait_idle(page)
     return page
-
-
-def clicked_file(page, button, name: str) -> str:
-    """Click a deferred download button; return the text of the file `name` the server made for that click.
-
-    Rarely a click gets no file back at all (no /media/ response, and the app shows no error; seen once
-    in ~25 local runs, and once in CI as a lost download). A student clicks again, and so does this
-    helper, once; the failure message says what the page showed."""
-    for attempt in (1, 2):
-        try:
-            with page.expect_response(
-                lambda r: "/media/" in r.url and name in r.headers.get("content-disposition", ""),
-                timeout=15_000,
-            ) as answer:
-                button.click()
-            break
-        except PlaywrightTimeout:
-            errors = page.locator("[data-testid=stDownloadButtonError]").all_inner_texts()
-            assert attempt == 1 and not errors, f"no {name} after {attempt} clicks; the page shows {errors}"
-    response = answer.value
-    assert response.status == 200, (response.status, response.url)
-    return response.text()
 
 
 def assert_full_app(page) -> None:

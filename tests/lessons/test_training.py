@@ -1,4 +1,5 @@
-"""AppTest: Training's Stop button and the untrained model shown while a long run waits for Train."""
+"""AppTest: the Training page: sliders, replaying epochs, seed and optimizer, divergence, Stop, and the
+untrained model shown while a long run waits for Train."""
 
 from __future__ import annotations
 
@@ -105,3 +106,76 @@ def test_stop_is_gone_once_a_run_has_finished() -> None:
     no_errors(at)
     assert "Weights after epoch 50" in shown_text(at)
     assert not [b for b in at.button if b.key == "training_stop"]
+
+
+def _changes(at, widget, value) -> None:
+    before = (shown_text(at), chart_specs(at))
+    widget.set_value(value).run()
+    no_errors(at)
+    assert (shown_text(at), chart_specs(at)) != before, widget.key
+
+
+TRAINING_MOVES = [
+    ("training.n", 600),
+    ("training.noise", 2.0),
+    ("training.test_ratio", 0.4),
+    ("training.lr", 1.0),
+    ("training.batch_size", 8),
+    ("training.epochs", 20),
+    ("training.w1", -2.0),
+    ("training.w2", 1.0),
+    ("training.b", 2.0),
+]
+
+
+@pytest.mark.parametrize(("key", "value"), TRAINING_MOVES)
+def test_training_sliders_change_what_is_shown(key: str, value: float) -> None:
+    at = page_app("training.py")
+    widget = (
+        at.select_slider(key=key) if key in ("training.lr", "training.batch_size") else at.slider(key=key)
+    )
+    _changes(at, widget, value)
+
+
+def test_training_trains_on_load_and_replays_any_epoch() -> None:
+    at = page_app("training.py")
+    no_errors(at)
+    metrics = {m.label: m.value for m in at.metric}
+    assert float(metrics["Test accuracy"][:-1]) >= 98
+    epoch = next(s for s in at.slider if s.label.startswith("Show the model"))
+    assert epoch.value == 50
+    epoch.set_value(0).run()
+    metrics0 = {m.label: m.value for m in at.metric}
+    assert float(metrics0["Train loss"]) > float(metrics["Train loss"])
+
+
+def test_training_button_seed_and_optimizer() -> None:
+    at = page_app("training.py")
+    _changes(at, at.number_input(key="training.seed"), 3)
+    at.button[0].click().run()
+    no_errors(at)
+    assert not at.error
+    before = {m.label: m.value for m in at.metric}
+    at.button_group[0].set_value("adam").run()
+    no_errors(at)
+    assert {m.label: m.value for m in at.metric} != before
+
+
+def test_training_reports_divergence_with_curves() -> None:
+    at = page_app("training.py")
+    at.selectbox(key="training.dataset").set_value("xor").run()
+    at.select_slider(key="training.lr").set_value(10.0).run()
+    at.select_slider(key="training.batch_size").set_value(1).run()
+    at.slider(key="training.epochs").set_value(30).run()
+    at.button[0].click().run()
+    no_errors(at)
+    assert at.error and "diverged" in at.error[0].value
+    assert len(chart_specs(at)) == 3  # boundary + both curves up to the divergence
+
+
+def test_large_runs_wait_for_the_train_button() -> None:
+    at = page_app("training.py")
+    at.slider(key="training.n").set_value(2000).run()
+    at.select_slider(key="training.batch_size").set_value(1).run()
+    no_errors(at)
+    assert at.info and "Train" in at.info[-1].value
