@@ -1,4 +1,4 @@
-"""Chart builders (core.charts, core.grid, core.gradcharts, core.net_charts): every builder returns an
+"""Chart builders (core.charts: decision, images, gradients, networks): every builder returns an
 Altair chart, the colours and lines they draw follow the model's numbers, layers are in the right order,
 and charts are validated against the Vega-Lite schema in the tests."""
 
@@ -153,7 +153,7 @@ def test_chart_builders_return_altair_charts() -> None:
 def test_chart_validation_is_on_in_tests_and_an_explicit_argument_wins(monkeypatch) -> None:
     """The app skips Altair's schema check on every rerun; the tests must not (core/altair_speedup.py)."""
 
-    from core import altair_speedup
+    from core.charts import altair_speedup
 
     assert altair_speedup.VALIDATION_PATCHED and altair_speedup.VALIDATE  # conftest turns it on
     df = pd.DataFrame({"a": [1.0, 2.0]})
