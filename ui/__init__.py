@@ -32,12 +32,12 @@ def settle_heap() -> None:
     """Freeze what the imports built (`gc.freeze`), again whenever new modules have been imported.
 
     Streamlit runs a full `gc.collect(2)` after every script run (`runner.postScriptGC`). With torch,
-    Altair and pandas loaded, that walks about 258,000 long-lived objects: 136 ms per rerun on this
-    machine, more than the lesson itself, and a class of 30 queues behind it. Frozen objects are
-    skipped by the collector, so the same collection then takes well under a millisecond. Frozen
+    Altair and pandas loaded, that walks every long-lived object the imports made, which took longer
+    than the lesson itself, and a class of 30 queues behind it. Frozen objects are skipped by the
+    collector, so the same collection then costs almost nothing (figures: benchmarks/README.md). Frozen
     objects are still freed by reference counting; only cycles among them stay until the process ends.
     Almost all are modules, functions and classes, which live that long anyway; the few objects of
-    the sessions running when a freeze happens are the rest (the soak benchmark: +1.4 MB over 500 reruns).
+    the sessions running when a freeze happens are the rest (small: the soak benchmark measures it).
     """
     global _settled_modules
     if len(sys.modules) != _settled_modules:
@@ -327,7 +327,7 @@ def batch_size_slider(key: str, n_train: int, where: Any = st, sizes: list[int] 
 
 
 def cheap(cfg: TrainConfig, n_train: int) -> bool:
-    """Whether a run is quick enough (about 0.1 s) to train as soon as the settings change."""
+    """Whether a run is quick enough (at most 4,000 updates) to train as soon as the settings change."""
     return cfg.epochs * -(-n_train // min(cfg.batch_size, n_train)) <= 4000
 
 

@@ -36,7 +36,7 @@ from core.maths.train import OPTIMIZERS, History
 from ui import share
 
 PROGRESS_SECONDS = 0.2  # the progress bar moves at most this often
-CHEAP_UPDATES = 800  # about 30 ms of updates for a small MLP: beyond that, wait for the Train button
+CHEAP_UPDATES = 800  # a small MLP's run nobody waits for: beyond that, wait for the Train button
 CHART_KEYS = ("class_i", "probability", "weight", "inputs", "hidden_i", "output", "fitted", "truth")
 
 

@@ -3,16 +3,16 @@
 1. String shorthands.
 
 Altair (6.x) turns a string channel such as ``x2="x2:Q"`` or a tooltip ``"series:N"`` into an object via
-``SchemaBase.from_dict``, and every such call re-hashes the JSON schema of ~700 wrapper classes (about
-4 ms each; a decision chart made 40 of them). The table depends only on the set of classes, so we keep
-the first one per set. Finding that set walks the ~570 classes again on each call (0.2 ms; 36 calls,
-8% of a Many classes rerun), so the walk is kept too, until the next import: Altair's classes are all
-defined when its modules load. Specs come out identical (tests/test_core.py checks); if Altair's
+``SchemaBase.from_dict``, and every such call re-hashes the JSON schema of ~700 wrapper classes (a
+decision chart made dozens of such calls). The table depends only on the set of classes, so we keep
+the first one per set. Finding that set walks the ~570 classes again on each call (dozens of calls per
+Many classes rerun), so the walk is kept too, until the next import: Altair's classes are all
+defined when its modules load. Specs come out identical (tests/charts/test_speedup.py); if Altair's
 internals ever change shape, this does nothing.
 
 2. Validation. ``st.altair_chart`` calls ``chart.to_dict()``, which checks the whole spec against the
-Vega-Lite JSON schema: about half of a chart-heavy page's server time (measured: 95 of 195 ms per
-rerun of the Mini-batches page). The charts are built by the same code on every rerun, so the check
+Vega-Lite JSON schema: about half of a chart-heavy page's server time when it was measured (Mini-batches;
+figures in benchmarks/README.md). The charts are built by the same code on every rerun, so the check
 belongs in the tests: ``tests/conftest.py`` sets ``NNLAB_VALIDATE_CHARTS=1`` and every chart that any
 test or AppTest run draws is validated. Elsewhere (the server) ``to_dict()`` skips it unless asked
 with ``validate=True``; an explicit argument always wins. Altair's
@@ -22,28 +22,28 @@ with ``validate=True``; an explicit argument always wins. Altair's
 
 4. Layers without copies. ``alt.layer`` deep-copies every layer twice to lift selection parameters to
 the top (``_remove_duplicate_params``, ``_combine_subchart_params``), even when no layer has one: about
-a third of the Altair time of a chart-heavy rerun (measured on the Beyond page: 64 of ~120 ms). The
+a third of the Altair time of a chart-heavy rerun when it was measured (Beyond). The
 lab's layers are plain charts without parameters, for which both steps change nothing; they are then
 skipped. Moving the layers' shared data to the top (``_combine_subchart_data``) also hashes each layer
 with its whole DataFrame printed as text (``Chart._compute_hash``), to name the view a selection would
-need: 7% of a Many classes rerun. Plain layers skip the hash. Anything else (a selection, a nested
-layer) takes Altair's own path. Specs come out identical (tests/test_speedup.py builds every page's
+need, a visible part of a Many classes rerun. Plain layers skip the hash. Anything else (a selection, a nested
+layer) takes Altair's own path. Specs come out identical (tests/charts/test_speedup.py builds every page's
 charts both ways).
 
 5. Remembered schema matches. A channel given as a dict (``alt.condition(...)``, ``alt.value(...)``) is
 turned into an object by trying each ``anyOf`` branch of its schema with ``validate_jsonschema`` until
-one passes: 0.32 of 1.49 s of profiled Training-page Train presses (204 checks, the same few small
+one passes: a large share of profiled Training-page Train presses (hundreds of checks, the same few small
 dicts every rerun). The check is a pure function of (value, schema, root schema), so its answer is
 remembered for values up to 2,000 characters of JSON (the matching, not whole charts, which keep
-Altair's own check). Specs come out identical (tests/test_speedup.py builds every page both ways), and
+Altair's own check). Specs come out identical (tests/charts/test_speedup.py builds every page both ways), and
 an invalid chart still raises Altair's own error.
 
 6. Plain leaves. ``to_dict`` walks the spec with ``schemapi._todict``, which asks of every string and
 number whether it is a numpy value, a schema object, a list, a dict, and then whether it satisfies the
-``SchemaLike`` protocol, a runtime protocol check: 6 µs per leaf, about 7% of a Many classes rerun.
+``SchemaLike`` protocol, a runtime protocol check: slow per leaf, and a spec has thousands of leaves.
 An exact ``str``, ``int``, ``float``, ``bool`` or ``None`` falls through every one of those tests and
 comes back unchanged, so it now comes back at once (numpy scalars, subclasses and the rest still take
-Altair's path). Specs come out identical (tests/test_speedup.py).
+Altair's path). Specs come out identical (tests/charts/test_speedup.py).
 """
 
 from __future__ import annotations
@@ -280,7 +280,7 @@ def _arrow(df: Any, extra: dict[str, Any] | None = None) -> bytes:
     columns to a frame.
 
     One thread: left to choose, pyarrow converts a frame of more than 100 rows per column on a new
-    thread pool per call (2,000 rows: 0.9 ms instead of 0.24 ms, and more on a busy server)."""
+    thread pool per call, which is slower than one thread at the lab's sizes (more so on a busy server)."""
     import json
 
     import pyarrow as pa
@@ -341,9 +341,9 @@ def dense(spec: dict[str, Any]) -> dict[str, Any]:
     Streamlit's frontend draws with Vega's SVG renderer, which keeps a DOM node per mark, and builds
     an `aria-label` for every mark through Vega's CSP-safe expression interpreter. It switches to a
     canvas itself only above 2,000 marks (and drops per-mark ARIA above 5,000). The lab's scatter
-    plots and curves have a few hundred marks and redraw on every slider move; measured with
-    benchmarks/bench_ab.py, canvas and no per-mark ARIA together made slider -> pixels 1-15% faster
-    on Training, Mini-batches, Beyond and Many classes (six of eight page runs by 5% or more). Small
+    plots and curves have a few hundred marks and redraw on every slider move; canvas and no per-mark
+    ARIA together made slider -> pixels faster on Training, Mini-batches, Beyond and Many classes
+    (benchmarks/bench_ab.py; figures in benchmarks/README.md). Small
     charts keep Streamlit's defaults; settings already in the spec win."""
     spec.setdefault("usermeta", {}).setdefault("embedOptions", {}).setdefault("renderer", "canvas")
     spec.setdefault("config", {}).setdefault("mark", {}).setdefault("aria", False)
@@ -407,11 +407,11 @@ def lift_domains(spec: dict[str, Any], frames: dict[str, Any]) -> dict[str, dict
     data (Vega re-evaluates an expression that reads ``data(...)`` when that data changes) and the
     spec text stays the same. The carrier is the chart's smallest dataset with a row (the first of
     those if several), which gets one column per number or list of names, filled in its first row
-    only; the picture is the same (tests/test_charts_browser.py).
-    Measured with benchmarks/bench_ab.py on Mini-batches, whose every chart had a moving domain:
-    slider -> pixels p50 0.71-0.74 of before. Lists of numbers or of names are lifted, each (channel,
-    value) once, so that layers sharing a scale share one expression. Charts with parameters or
-    concatenations, and charts without a row of data, keep their domains."""
+    only; the picture is the same (tests/charts/test_charts_browser.py). On Mini-batches, whose every
+    chart had a moving domain, it made slider -> pixels clearly faster (benchmarks/README.md). Lists of
+    numbers or of names are lifted, each (channel, value) once, so that layers sharing a scale share one
+    expression. Charts with parameters or concatenations, and charts without a row of data, keep their
+    domains."""
     if "params" in spec or any(k in spec for k in ("hconcat", "vconcat", "concat", "facet", "repeat")):
         return {}
     sizes = {name: len(df) for name, df in frames.items() if len(df)}

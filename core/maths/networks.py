@@ -114,7 +114,7 @@ class MLP(nn.Module):
         self.features = tuple(features)
         dims = [len(self.features), *hidden, out_dim]
         # nn.Linear draws its own init from the global RNG: fork_rng puts that state back afterwards
-        # (nn.utils.skip_init would avoid the draw, but its first call imports sympy: 0.76 s on the
+        # (nn.utils.skip_init would avoid the draw, but its first call imports sympy, which slows the
         # first page load that builds a network)
         with torch.random.fork_rng(devices=[]):
             self.layers = nn.ModuleList(nn.Linear(a, b) for a, b in zip(dims, dims[1:]))
@@ -172,13 +172,13 @@ class HandMLP:
     Forward: h₀ = crossed inputs, zᵢ = hᵢWᵢᵀ + bᵢ, hᵢ₊₁ = f(zᵢ), output o = z_last. Backward from
     δ = ∂L/∂o (mean over the batch: (σ(o) − y)/n for BCE with logits, (softmax(o) − onehot(y))/n for
     cross-entropy, 2(o − y)/n for MSE): ∂L/∂Wᵢ = δᵀhᵢ, ∂L/∂bᵢ = Σδ, then δ ← (δWᵢ) ⊙ f'(zᵢ₋₁). Updating
-    `params` in place updates the torch model. Small matrices make numpy about 8x faster than autograd.
+    `params` in place updates the torch model. For small matrices numpy is much faster than autograd.
     """
 
     def __init__(self, model: MLP, activation: str, task: str):
         params = list(model.parameters())
         # one flat vector holds every parameter (the model's now view it), and one its gradient: an
-        # optimizer step is then one array operation instead of one per parameter (8.5 -> 1.5 µs)
+        # optimizer step is then one array operation instead of one per parameter
         flat = torch.cat([p.detach().reshape(-1) for p in params])
         self.flat, self.grad = flat.numpy(), np.zeros(flat.numel(), np.float32)
         self.params, self.grad_views = [], []  # W₀, b₀, W₁, b₁, ... and their gradients

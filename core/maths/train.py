@@ -75,7 +75,8 @@ def check_value(name: str, value: Any, specs: Mapping[str, Spec] | None = None) 
         raise ConfigError(name, value, "expected a number")
     try:
         num = float(value)
-    # OverflowError: an int beyond float range (e.g. 10**400 from a preset); found by tests/test_fuzz_core.py
+    # OverflowError: an int beyond float range (e.g. 10**400 from a preset);
+    # found by tests/reliability/test_fuzz_core.py
     except (TypeError, ValueError, OverflowError):
         raise ConfigError(name, value, "expected a number") from None
     if not math.isfinite(num):
@@ -227,8 +228,8 @@ def sgd_epoch(
     """One epoch of plain SGD over the rows in order, batches of bs, in Python floats; updates theta in place.
 
     Same update as the numpy loop, θ ← θ − lr·mean((σ(z) − y)·x), in float64 and without one numpy call
-    per operation: at batch size 1 an update costs 0.4 µs instead of 8 µs (numpy's per-call overhead on
-    3 weights); it breaks even near 16 points per batch. `before` (steps × 3) gets θ before each update.
+    per operation: at batch size 1 numpy's per-call overhead on 3 weights costs far more than the
+    arithmetic; it breaks even near 16 points per batch. `before` (steps × 3) gets θ before each update.
     """
     w0, w1, w2 = theta.tolist()
     X, Y = Xp.tolist(), yp.tolist()
@@ -294,7 +295,7 @@ def train(
     limit = DIVERGENCE_FACTOR * max(record()[0], math.log(2))
     sgd = cfg.optimizer == "sgd"
     full = bs >= n  # one update over all points: their order does not change the mean gradient
-    # the hot loop runs on numpy views (no per-op dispatch: about 2x faster for 3 weights); theta is one
+    # the hot loop runs on numpy views (no torch per-op dispatch, which dominates for 3 weights); theta is one
     th, Xn, yn = theta.numpy(), Xa.numpy(), y.numpy()
     opt = Optimizer(cfg.optimizer, cfg.lr, [th])
     steps = hist.updates_per_epoch
