@@ -21,6 +21,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from core.charts import altair_speedup
 from core.classroom.text import LANG_NAMES, LANGS, normalize_lang, t
 from core.maths.data import Dataset
+from core.maths.train import LR_STEPS as LR_STEPS  # the widgets read core's table
 from core.maths.train import History, TrainConfig, augment, data_for, evaluate, train
 
 torch.set_num_threads(1)  # many classroom sessions share two cores
@@ -215,7 +216,6 @@ def default(key: str, value: Any, lo: float | None = None, hi: float | None = No
         st.session_state[key] = min(max(st.session_state[key], lo), hi)
 
 
-LR_STEPS = (1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0)
 FRAME_SECONDS = 0.03  # pause between animation frames, so the eye can follow the boundary
 MAX_FRAMES = 10
 LIVE_FRAME_SECONDS = 0.1  # during a run, a new picture at most this often (a quick run shows start and end)

@@ -21,26 +21,8 @@ from core.maths.blobs_and_regression import REGRESSION_SETS
 from core.maths.data import DATASETS
 from core.maths.networks import ACTIVATIONS, FEATURES, MAX_LAYERS, MAX_WIDTH, WD_STEPS
 from core.maths.networks import LR_STEPS as NET_LR_STEPS
-from core.maths.train import OPTIMIZERS, SPECS, Spec
+from core.maths.train import LR_STEPS, OPTIMIZERS, SPECS, Spec
 
-LR_STEPS: tuple[float, ...] = (
-    1e-4,
-    2e-4,
-    5e-4,
-    1e-3,
-    2e-3,
-    5e-3,
-    0.01,
-    0.02,
-    0.05,
-    0.1,
-    0.2,
-    0.5,
-    1.0,
-    2.0,
-    5.0,
-    10.0,
-)
 MY_DATA = "mine"  # the dataset choice of a student's uploaded CSV (it never travels in a link)
 MAX_LEN = 64  # longer raw values are refused before parsing
 PAIR_SEP = "~"  # between the two ends of a range ("-5~5"): a character links keep as it is

@@ -21,6 +21,25 @@ from core.maths.data import DATASETS, Dataset, make_dataset, split
 from core.maths.grid import np_sigmoid
 
 OPTIMIZERS: tuple[str, ...] = ("sgd", "momentum", "adam")
+# the learning rates a perceptron page offers (a log scale: 1, 2, 5 per decade); networks have their own
+LR_STEPS: tuple[float, ...] = (
+    1e-4,
+    2e-4,
+    5e-4,
+    1e-3,
+    2e-3,
+    5e-3,
+    0.01,
+    0.02,
+    0.05,
+    0.1,
+    0.2,
+    0.5,
+    1.0,
+    2.0,
+    5.0,
+    10.0,
+)
 MOMENTUM = 0.9
 ADAM_BETAS = (0.9, 0.999)
 ADAM_EPS = 1e-8

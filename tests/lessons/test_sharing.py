@@ -85,12 +85,6 @@ def set_all(at: AppTest, moves: list[tuple[str, object]]) -> AppTest:
 # ---- the table of specs --------------------------------------------------------------------------------
 
 
-def test_lr_steps_match_the_widgets() -> None:
-    import ui
-
-    assert urlstate.LR_STEPS == ui.LR_STEPS
-
-
 def _valid(spec: urlstate.Param):
     if spec.pair:
         one = _valid(urlstate.Param(spec.kind, None, spec.lo, spec.hi, spec.step, spec.choices))
