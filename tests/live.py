@@ -34,15 +34,16 @@ def chromium_path() -> str | None:
 
 
 def require_chromium() -> str:
-    """Chromium's path, for a browser test. Without Chromium the test skips, except under CI=true (CI
-    installs it and never skips): there it fails. The one place this rule lives."""
+    """Chromium's path, for a browser test (called by a fixture or at a module's top). Without Chromium
+    the test skips, except under CI=true (CI installs it and never skips): there it fails. The one place
+    this rule lives."""
     import pytest
 
     path = chromium_path()
     if path is None:
         if os.environ.get("CI") == "true":
             pytest.fail("Chromium is missing on CI")
-        pytest.skip("Chromium is not installed (CI installs it and never skips)")
+        pytest.skip("Chromium is not installed (CI installs it and never skips)", allow_module_level=True)
     return path
 
 
