@@ -33,6 +33,35 @@ def chromium_path() -> str | None:
     return CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
 
 
+def require_chromium() -> str:
+    """Chromium's path, for a browser test (called by a fixture or at a module's top). Without Chromium
+    the test skips, except under CI=true (CI installs it and never skips): there it fails. The one place
+    this rule lives."""
+    import pytest
+
+    path = chromium_path()
+    if path is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("Chromium is missing on CI")
+        pytest.skip("Chromium is not installed (CI installs it and never skips)", allow_module_level=True)
+    return path
+
+
+@contextlib.contextmanager
+def launched_chromium():
+    """One headless Chromium (Playwright), closed afterwards; skips or fails as `require_chromium` says.
+    A second sync Playwright cannot start inside the first: share one per module (a fixture)."""
+    from playwright.sync_api import sync_playwright
+
+    path = require_chromium()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
 def free_port() -> int:
     """A free TCP port on loopback."""
     with socket.socket() as s:
@@ -136,3 +165,19 @@ def clicked_file(page, button, name: str) -> str:
     response = answer.value
     assert response.status == 200, (response.status, response.url)
     return response.text()
+
+
+def open_page(browser, url: str):
+    """A new 1280x800 page at `url`, once the sidebar navigation is there and the app is idle."""
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.goto(url)
+    page.wait_for_selector("[data-testid=stSidebarNav]", timeout=60_000)
+    wait_idle(page)
+    return page
+
+
+def press(page, key_class: str, key: str) -> None:
+    """Focus a slider by its widget key's CSS class and press a key on it."""
+    page.locator(f".st-key-{key_class} input[type=range]").focus()
+    page.keyboard.press(key)
+    wait_idle(page)

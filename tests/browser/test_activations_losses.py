@@ -2,31 +2,20 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
-from live import CHROMIUM_ARGS, chromium_path, streamlit_server, wait_idle
+from live import wait_idle
 
 pytestmark = pytest.mark.browser
-
-if chromium_path() is None and os.environ.get("CI") != "true":
-    pytest.skip("Chromium is not installed", allow_module_level=True)
 
 CHART = "[data-testid=stVegaLiteChart]"
 
 
 @pytest.fixture(scope="module")
-def browser_page():
-    from playwright.sync_api import sync_playwright
-
-    with streamlit_server() as (url, _proc), sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 4000})
-        try:
-            yield url, page
-        finally:
-            browser.close()
+def browser_page(browser, server):
+    page = browser.new_page(viewport={"width": 1280, "height": 4000})
+    yield server, page
+    page.close()
 
 
 def _drawn_charts(page) -> int:

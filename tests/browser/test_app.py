@@ -2,42 +2,14 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
-from live import CHROMIUM_ARGS, chromium_path, clicked_file, streamlit_server, wait_count, wait_idle
+from live import clicked_file, open_page, streamlit_server, wait_count, wait_idle
 
 pytestmark = pytest.mark.browser
 
-if not chromium_path() and os.environ.get("CI") != "true":
-    pytest.skip("Chromium is not installed (CI installs it and never skips)", allow_module_level=True)
-
-from playwright.sync_api import sync_playwright  # noqa: E402
 
 PAGES = {"": "Neural Net Basics Lab", "perceptron": "Perceptron", "training": "Training"}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture(scope="module")
-def server():
-    with streamlit_server() as (url, _proc):
-        yield url
-
-
-def open_page(browser, url: str):
-    page = browser.new_page(viewport={"width": 1280, "height": 800})
-    page.goto(url)
-    page.wait_for_selector("[data-testid=stSidebarNav]", timeout=60_000)
-    wait_idle(page)
-    return page
 
 
 def assert_full_app(page) -> None:

@@ -2,35 +2,14 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
-from live import CHROMIUM_ARGS, chromium_path, streamlit_server, wait_idle
+from live import wait_idle
 
 pytestmark = pytest.mark.browser
 
 PAGES = {"backprop": 2, "minibatch": 4, "landscape": 2}  # page -> charts it draws
 BUTTONS = {"backprop": "Step", "minibatch": "Next batch"}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if chromium_path() is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("Chromium is missing on CI")
-        pytest.skip("Chromium is not installed")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        br = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        yield br
-        br.close()
-
-
-@pytest.fixture(scope="module")
-def server():
-    with streamlit_server() as (url, _):
-        yield url
 
 
 def _charts_drawn(page) -> int:

@@ -2,27 +2,18 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
-from live import CHROMIUM_ARGS, chromium_path, streamlit_server, wait_count, wait_idle
+from live import wait_count, wait_idle
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def browser_page():
-    if chromium_path() is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("Chromium is missing in CI")
-        pytest.skip("Chromium is not installed")
-    playwright = pytest.importorskip("playwright.sync_api")
-    with streamlit_server() as (url, _proc), playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 2400})
-        yield url, page
-        browser.close()
+def browser_page(browser, server):
+    page = browser.new_page(viewport={"width": 1280, "height": 2400})
+    yield server, page
+    page.close()
 
 
 def _charts(page, at_least: int) -> int:

@@ -3,19 +3,13 @@ phone)."""
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from core.classroom.text import t
-from live import CHROMIUM_ARGS, chromium_path, streamlit_server, wait_count, wait_idle
+from live import wait_count, wait_idle
 
 pytestmark = pytest.mark.browser
 
-if not chromium_path() and os.environ.get("CI") != "true":
-    pytest.skip("Chromium is not installed (CI installs it and never skips)", allow_module_level=True)
-
-from playwright.sync_api import sync_playwright  # noqa: E402
 
 VIEWS = [(1280, 800), (390, 844)]
 
@@ -31,20 +25,6 @@ FIT = """() => ({
   metrics: [...document.querySelectorAll('[data-testid=stMetricLabel] .stMarkdownEllipsis')].map(
     e => ({text: e.innerText, scroll: e.scrollWidth, client: e.clientWidth})),
 })"""
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture(scope="module")
-def server():
-    with streamlit_server() as (url, _proc):
-        yield url
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])

@@ -3,27 +3,12 @@ in use."""
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from core.classroom.text import t
-from live import CHROMIUM_ARGS, chromium_path, streamlit_server, wait_idle
+from live import streamlit_server, wait_idle
 
 pytestmark = pytest.mark.browser
-
-if not chromium_path() and os.environ.get("CI") != "true":
-    pytest.skip("Chromium is not installed (CI installs it and never skips)", allow_module_level=True)
-
-from playwright.sync_api import sync_playwright  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 RUNS = """() => { window.__runs = 0; const state = 'data-test-script-state';

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
 
 import pytest
 
-from live import CHROMIUM_ARGS, chromium_path, streamlit_server, wait_idle
+from live import open_page, press, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -33,39 +32,6 @@ FORMULAS_JS = """() => [...document.querySelectorAll('.stMain .katex-display')].
           lastRight: end.right, lastLeft: end.left, boxLeft: box.left, boxRight: box.right,
           cellLeft: cell.left, cellRight: cell.right, view: window.innerWidth};
 })"""
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if chromium_path() is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("Chromium is missing on CI")
-        pytest.skip("Chromium is not installed")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        br = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        yield br
-        br.close()
-
-
-@pytest.fixture(scope="module")
-def server():
-    with streamlit_server() as (url, _):
-        yield url
-
-
-def open_page(browser, url: str):
-    page = browser.new_page(viewport={"width": 1280, "height": 800})
-    page.goto(url)
-    page.wait_for_selector("[data-testid=stSidebarNav]", timeout=60_000)
-    wait_idle(page)
-    return page
-
-
-def press(page, key_class: str, key: str) -> None:
-    page.locator(f".st-key-{key_class} input[type=range]").focus()
-    page.keyboard.press(key)
-    wait_idle(page)
 
 
 def test_the_probe_formulas_fit_a_laptop_and_a_phone(browser, server) -> None:

@@ -9,23 +9,18 @@ lesson), comes back by the sidebar and reads every widget's shown value and the 
 from __future__ import annotations
 
 import contextlib
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from live import CHROMIUM_ARGS, chromium_path, streamlit_server, wait_idle
+from live import wait_idle
 
 pytestmark = pytest.mark.browser
 
-if not chromium_path() and os.environ.get("CI") != "true":
-    pytest.skip("Chromium is not installed (CI installs it and never skips)", allow_module_level=True)
-
-from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
-from playwright.sync_api import sync_playwright  # noqa: E402
 
 LESSONS = (
     "perceptron",
@@ -191,20 +186,6 @@ TRIPS = {p: ([LESSONS[(i + 1) % len(LESSONS)]], ["home", LESSONS[i - 1]]) for i,
 
 def exact(text: str) -> re.Pattern:
     return re.compile(f"^{re.escape(text)}$")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture(scope="module")
-def server():
-    with streamlit_server() as (url, _proc):
-        yield url
 
 
 @pytest.fixture

@@ -4,38 +4,19 @@ scrolling the sidebar and has a copy button, and the take-home files describe th
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 
 import pytest
 
-from live import CHROMIUM_ARGS, chromium_path, clicked_file, streamlit_server, wait_idle
+from live import clicked_file, wait_idle
 
 pytestmark = pytest.mark.browser
 
-if not chromium_path() and os.environ.get("CI") != "true":
-    pytest.skip("Chromium is not installed (CI installs it and never skips)", allow_module_level=True)
-
-from playwright.sync_api import sync_playwright  # noqa: E402
 
 VIEWPORT = {"width": 1280, "height": 800}
 LINK = "[data-testid=stSidebar] .st-key-share_link [data-testid=stCode]"
 EPOCH = "Show the model after epoch"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture(scope="module")
-def server():
-    with streamlit_server() as (url, _proc):
-        yield url
 
 
 def _open(context, url: str):

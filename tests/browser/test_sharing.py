@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import os
 from urllib.parse import urlencode
 
 import pytest
 
 from core.maths.train import TrainConfig, train
-from live import CHROMIUM_ARGS, chromium_path, streamlit_server, wait_idle
+from live import launched_chromium, streamlit_server, wait_idle
 
 pytestmark = pytest.mark.browser
-
-if chromium_path() is None and os.environ.get("CI") != "true":
-    pytest.skip("Chromium is not installed (set CI=true to make this a failure)", allow_module_level=True)
 
 SETTINGS = {
     "dataset": "circle",
@@ -35,8 +31,6 @@ def _metrics(page) -> dict[str, str]:
 
 
 def test_a_shared_training_link_on_a_fresh_server_shows_the_same_numbers() -> None:
-    from playwright.sync_api import sync_playwright
-
     hist = train(TrainConfig(**SETTINGS))
     want = {
         "Train loss": f"{hist.train_loss[-1]:.4f}",
@@ -45,21 +39,17 @@ def test_a_shared_training_link_on_a_fresh_server_shows_the_same_numbers() -> No
         "Test accuracy": f"{hist.test_acc[-1]:.1%}",
     }
     query = urlencode({"lang": "en", **SETTINGS, "present": 1})
-    with streamlit_server() as (url, _proc), sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.goto(f"{url}/training?{query}")
-            page.wait_for_selector("[data-testid=stMetric]", timeout=60_000)
-            wait_idle(page)
-            assert _metrics(page) == want
-            assert page.locator("[data-testid=stAlertContentWarning]").count() == 0
-            current = page.url
-            for k, v in SETTINGS.items():
-                assert f"{k}={v}" in current, (k, current)
-            assert "present=1" in current
-            value = page.locator("[data-testid=stMetricValue] p").first
-            size = value.evaluate("e => getComputedStyle(e).fontSize")
-            assert float(size.removesuffix("px")) > 45  # presentation mode (3.2rem) from the link
-        finally:
-            browser.close()
+    with streamlit_server() as (url, _proc), launched_chromium() as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(f"{url}/training?{query}")
+        page.wait_for_selector("[data-testid=stMetric]", timeout=60_000)
+        wait_idle(page)
+        assert _metrics(page) == want
+        assert page.locator("[data-testid=stAlertContentWarning]").count() == 0
+        current = page.url
+        for k, v in SETTINGS.items():
+            assert f"{k}={v}" in current, (k, current)
+        assert "present=1" in current
+        value = page.locator("[data-testid=stMetricValue] p").first
+        size = value.evaluate("e => getComputedStyle(e).fontSize")
+        assert float(size.removesuffix("px")) > 45  # presentation mode (3.2rem) from the link

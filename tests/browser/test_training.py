@@ -3,36 +3,15 @@ waits for Train keeps the page's layout (the untrained model in the same chart a
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
-from live import CHROMIUM_ARGS, chromium_path, streamlit_server, wait_idle
+from live import press, wait_idle
 
 pytestmark = pytest.mark.browser
 
 STOP = ".st-key-training_stop button"
 CHART = "[data-testid=stMain] [data-testid=stVegaLiteChart]"
 PHONE = (390, 844)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if chromium_path() is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("Chromium is missing on CI")
-        pytest.skip("Chromium is not installed")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        br = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        yield br
-        br.close()
-
-
-@pytest.fixture(scope="module")
-def server():
-    with streamlit_server() as (url, _):
-        yield url
 
 
 def open_training(browser, server, size: tuple[int, int] = (1280, 800)):
@@ -42,13 +21,6 @@ def open_training(browser, server, size: tuple[int, int] = (1280, 800)):
     page.wait_for_selector("[data-testid=stSidebarNav]", timeout=60_000, state="attached")
     wait_idle(page)
     return page
-
-
-def press(page, key_class: str, key: str) -> None:
-    """Focus a slider by its widget key's CSS class and press a key on it."""
-    page.locator(f".st-key-{key_class} input[type=range]").focus()
-    page.keyboard.press(key)
-    wait_idle(page)
 
 
 def long_run_settings(page) -> None:

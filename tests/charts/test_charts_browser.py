@@ -3,20 +3,14 @@
 from __future__ import annotations
 
 import io
-import os
 
 import numpy as np
 import pytest
 from PIL import Image
 
-from live import CHROMIUM_ARGS, chromium_path, streamlit_server, wait_idle
+from live import launched_chromium, streamlit_server, wait_idle
 
 pytestmark = pytest.mark.browser
-
-if not chromium_path() and os.environ.get("CI") != "true":
-    pytest.skip("Chromium is not installed (CI installs it and never skips)", allow_module_level=True)
-
-from playwright.sync_api import sync_playwright  # noqa: E402
 
 
 def _pixels(page, selector: str) -> np.ndarray:
@@ -28,10 +22,8 @@ def _pixels(page, selector: str) -> np.ndarray:
 @pytest.fixture(scope="module")
 def chromium():
     """One headless Chromium for the module (a second sync Playwright cannot start inside the first)."""
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+    with launched_chromium() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")

@@ -6,13 +6,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import LANGS, chart_specs, no_errors, page_app, shown_text
-
-
-def _changes(at, widget, value) -> None:
-    before = (shown_text(at), chart_specs(at))
-    widget.set_value(value).run()
-    no_errors(at)
-    assert (shown_text(at), chart_specs(at)) != before, widget.key
+from lessons_helpers import changes as _changes
 
 
 @pytest.mark.parametrize("lang", LANGS)

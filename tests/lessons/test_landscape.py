@@ -8,6 +8,7 @@ import math
 import pytest
 
 from conftest import LANGS, chart_specs, no_errors, page_app, shown_text
+from lessons_helpers import acts as _changes
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
@@ -23,22 +24,6 @@ def test_landscape_metric_names_the_epoch_of_the_update(lang: str) -> None:
         label = f"update of epoch {e} (" if lang == "en" else f"에포크 {e}의 업데이트"
         helps = [m.help for m in at.metric]
         assert helps and all(label in h for h in helps), (u, helps)
-
-
-def _state(at) -> tuple:
-    return (shown_text(at), chart_specs(at), [str(t.proto) for t in at.table])
-
-
-def _changes(at, widget, value) -> None:
-    """Set a widget (or click a button when value is None); the page runs cleanly and shows something new."""
-    before = _state(at)
-    (widget.click() if value is None else widget.set_value(value)).run()
-    no_errors(at)
-    assert _state(at) != before, getattr(widget, "key", None) or widget.label
-
-
-def _button(at, label: str):
-    return next(b for b in at.button if b.label == label)
 
 
 @pytest.mark.parametrize("lang", LANGS)

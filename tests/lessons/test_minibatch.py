@@ -5,22 +5,8 @@ from __future__ import annotations
 import pytest
 
 from conftest import LANGS, chart_specs, no_errors, page_app, shown_text
-
-
-def _state(at) -> tuple:
-    return (shown_text(at), chart_specs(at), [str(t.proto) for t in at.table])
-
-
-def _changes(at, widget, value) -> None:
-    """Set a widget (or click a button when value is None); the page runs cleanly and shows something new."""
-    before = _state(at)
-    (widget.click() if value is None else widget.set_value(value)).run()
-    no_errors(at)
-    assert _state(at) != before, getattr(widget, "key", None) or widget.label
-
-
-def _button(at, label: str):
-    return next(b for b in at.button if b.label == label)
+from lessons_helpers import acts as _changes
+from lessons_helpers import button as _button
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT, chart_specs, no_errors, page_app, shown_text
+from conftest import ROOT, no_errors, page_app, shown_text
 from core.charts import altair_speedup
 from core.charts.decision import perceptron_chart
 from core.classroom import export
@@ -23,6 +23,8 @@ from core.classroom.text import t
 from core.maths import perceptron
 from core.maths.data import bounds
 from core.maths.train import TrainConfig, data_for, train
+from lessons_helpers import changes as _changes
+from lessons_helpers import metrics
 from ui import CHART_KEYS, share
 
 KEYS = ("perceptron.w1", "perceptron.w2", "perceptron.b")
@@ -30,10 +32,6 @@ KEYS = ("perceptron.w1", "perceptron.w2", "perceptron.b")
 START = TrainConfig(
     dataset="toy", n=200, seed=0, test_ratio=0.0, w1=0.5, w2=0.5, b=0.0, lr=0.1, epochs=30, batch_size=32
 )
-
-
-def metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
 
 
 def by_torch(w: tuple[float, float, float], X: torch.Tensor, y: torch.Tensor) -> tuple[float, float]:
@@ -282,13 +280,6 @@ def test_the_hand_line_prompt_names_the_marker_of_wrong_points(lang: str) -> Non
     assert glyph in prompt, prompt
     others = set(SHAPE_GLYPHS.values()) - {glyph}
     assert not any(g in prompt for g in others | {"×", " x?", "'x'", "cross"}), prompt
-
-
-def _changes(at, widget, value) -> None:
-    before = (shown_text(at), chart_specs(at))
-    widget.set_value(value).run()
-    no_errors(at)
-    assert (shown_text(at), chart_specs(at)) != before, widget.key
 
 
 PERCEPTRON_MOVES = [

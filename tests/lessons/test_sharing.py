@@ -23,36 +23,9 @@ from core.classroom.urlstate import PAGE_SPECS
 from core.maths.data import make_dataset, split
 from core.maths.step_by_hand import gd_step
 from core.maths.train import TrainConfig, augment, train
+from lessons_helpers import app, metrics, numbers, value
 
 # ---- helpers ------------------------------------------------------------------------------------------
-
-
-def app(page: str, params: dict | None = None, lang: str = "en") -> AppTest:
-    """An AppTest of one page opened from a link with these query parameters."""
-    at = AppTest.from_file(str(ROOT / "pages" / f"{page}.py"), default_timeout=60)
-    at.session_state["lang"] = lang
-    for k, v in (params or {}).items():
-        at.query_params[k] = v
-    return at.run()
-
-
-def metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
-
-
-def numbers(at: AppTest) -> list[str]:
-    """What a student reads as the page's result: metrics, formulas, weights, alerts."""
-    return sorted(
-        [f"{m.label}={m.value}" for m in at.metric]
-        + [str(e.value) for e in at.latex]
-        + [str(e.value) for e in at.markdown if "w₁" in str(e.value)]
-        + [str(e.value) for e in at.main.error]
-    )
-
-
-def value(at: AppTest, key: str):
-    got = at.session_state[key] if key in at.session_state else None
-    return tuple(got) if isinstance(got, list) else got  # a range slider's (lo, hi)
 
 
 def everything(at: AppTest) -> tuple[str, list[str], list[str]]:

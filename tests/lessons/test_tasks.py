@@ -4,27 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import chart_specs, no_errors, page_app, shown_text
-
-
-def _widget(at, key: str):
-    for kind in ("slider", "select_slider", "number_input", "selectbox", "button_group"):
-        found = [w for w in getattr(at, kind) if w.key == key]
-        if found:
-            return found[0]
-    raise KeyError(key)
-
-
-def _changes(at, key: str, value) -> None:
-    before = (shown_text(at), chart_specs(at))
-    _widget(at, key).set_value(value).run()
-    no_errors(at)
-    assert (shown_text(at), chart_specs(at)) != before, key
-
-
-def _button(at, label: str):
-    return next(b for b in at.button if b.label == label)
-
+from conftest import no_errors, page_app
+from lessons_helpers import changes_key as _changes
+from lessons_helpers import widget as _widget
 
 CLASS_MOVES = [
     ("tasks.classes.k", 6),

@@ -13,6 +13,7 @@ import torch.nn.functional as F
 import ui
 from conftest import chart_specs, no_errors, page_app, shown_text
 from core.maths.train import TrainConfig, data_for, train
+from lessons_helpers import changes as _changes
 
 
 def _torch_epoch0(cfg: TrainConfig) -> dict[str, float]:
@@ -106,13 +107,6 @@ def test_stop_is_gone_once_a_run_has_finished() -> None:
     no_errors(at)
     assert "Weights after epoch 50" in shown_text(at)
     assert not [b for b in at.button if b.key == "training_stop"]
-
-
-def _changes(at, widget, value) -> None:
-    before = (shown_text(at), chart_specs(at))
-    widget.set_value(value).run()
-    no_errors(at)
-    assert (shown_text(at), chart_specs(at)) != before, widget.key
 
 
 TRAINING_MOVES = [

@@ -6,18 +6,16 @@ shared by the slider and playground smokes. Without Chromium they skip, except u
 
 from __future__ import annotations
 
-import os
 import sys
 
 import pytest
 
 from conftest import ROOT
-from live import chromium_path
+from live import require_chromium
 
 pytestmark = pytest.mark.browser
 
-if not chromium_path() and os.environ.get("CI") != "true":
-    pytest.skip("Chromium is not installed (CI installs it and never skips)", allow_module_level=True)
+require_chromium()
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 

@@ -1,0 +1,83 @@
+"""AppTest helpers shared by the lesson tests (tests/lessons/): pages opened from a link, what a page shows,
+and "this widget changes the page" checks. Imported by bare name (conftest puts tests/ on sys.path)."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from conftest import ROOT, chart_specs, no_errors, shown_text
+
+# ---- a page opened from a link, and what it shows --------------------------------------------------------
+
+
+def app(page: str, params: dict | None = None, lang: str = "en") -> AppTest:
+    """An AppTest of one page opened from a link with these query parameters."""
+    at = AppTest.from_file(str(ROOT / "pages" / f"{page}.py"), default_timeout=60)
+    at.session_state["lang"] = lang
+    for k, v in (params or {}).items():
+        at.query_params[k] = v
+    return at.run()
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def numbers(at: AppTest) -> list[str]:
+    """What a student reads as the page's result: metrics, formulas, weights, alerts."""
+    return sorted(
+        [f"{m.label}={m.value}" for m in at.metric]
+        + [str(e.value) for e in at.latex]
+        + [str(e.value) for e in at.markdown if "w₁" in str(e.value)]
+        + [str(e.value) for e in at.main.error]
+    )
+
+
+def value(at: AppTest, key: str):
+    got = at.session_state[key] if key in at.session_state else None
+    return tuple(got) if isinstance(got, list) else got  # a range slider's (lo, hi)
+
+
+# ---- every widget changes the page ------------------------------------------------------------------------
+
+
+def widget(at, key: str):
+    """The slider, select slider, number input, select box or segmented button with this key."""
+    for kind in ("slider", "select_slider", "number_input", "selectbox", "button_group"):
+        found = [w for w in getattr(at, kind) if w.key == key]
+        if found:
+            return found[0]
+    raise KeyError(key)
+
+
+def button(at, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+def changes(at, widget, value) -> None:
+    """Set a widget; the page runs cleanly and its text or charts change."""
+    before = (shown_text(at), chart_specs(at))
+    widget.set_value(value).run()
+    no_errors(at)
+    assert (shown_text(at), chart_specs(at)) != before, widget.key
+
+
+def changes_key(at, key: str, value) -> None:
+    """Set the widget with this key; the page runs cleanly and its text or charts change."""
+    before = (shown_text(at), chart_specs(at))
+    widget(at, key).set_value(value).run()
+    no_errors(at)
+    assert (shown_text(at), chart_specs(at)) != before, key
+
+
+def page_state(at) -> tuple:
+    """Text, charts and tables."""
+    return (shown_text(at), chart_specs(at), [str(t.proto) for t in at.table])
+
+
+def acts(at, widget, value) -> None:
+    """Set a widget (or click a button when value is None); the page runs cleanly and shows something new."""
+    before = page_state(at)
+    (widget.click() if value is None else widget.set_value(value)).run()
+    no_errors(at)
+    assert page_state(at) != before, getattr(widget, "key", None) or widget.label
