@@ -132,29 +132,28 @@ def lesson() -> None:
     if not waiting:  # a note as tall as "press Train", so the chart below stays where it is
         status.info(ui.T("training.updates", epochs=epochs, per_epoch=per_epoch, updates=epochs * per_epoch))
 
-    if hist is not None:
-        last = hist.epochs_run
-        if hist.diverged_at is not None:
-            st.error(ui.T("training.diverged", epoch=hist.diverged_at, lr=lr), icon="💥")
-        elif last < cfg.epochs and not waiting:
-            st.warning(ui.T("training.stopped", epoch=last, total=cfg.epochs))
-        epoch = share.replay(
-            "training.epoch", ui.T("training.epoch"), last, (hash(cfg), last), ui.T("training.epoch_help")
-        )
-        ui.chart(frame, perceptron_chart(hist.weights(epoch), X, y, box, text, scale=S), width="stretch")
-        m = st.columns(4)
-        m[0].metric(ui.T("training.train_loss"), ui.fmt(hist.train_loss[epoch], 4))
-        m[1].metric(ui.T("training.test_loss"), ui.fmt(hist.test_loss[epoch], 4))
-        m[2].metric(ui.T("training.train_acc"), ui.pct(hist.train_acc[epoch]))
-        m[3].metric(ui.T("training.test_acc"), ui.pct(hist.test_acc[epoch]))
-        f1, f2, f3 = hist.weights(epoch)
-        st.markdown(ui.T("training.weights_at", e=epoch, w1=f"{f1:.3f}", w2=f"{f2:.3f}", b=f"{f3:.3f}"))
-        for col, chart in zip(st.columns(2), history_charts(hist, epoch, text, scale=S, x_max=cfg.epochs)):
-            ui.chart(col, chart, width="stretch")
-        st.markdown(ui.T("training.update_rule", lr=lr))
-        for line in steps.latex(steps.gd_step((f1, f2, f3), X, y, lr)):
-            st.latex(line)
-        share.downloads("training", cfg, name, data, (f1, f2, f3), epoch, hist)
+    last = hist.epochs_run
+    if hist.diverged_at is not None:
+        st.error(ui.T("training.diverged", epoch=hist.diverged_at, lr=lr), icon="💥")
+    elif last < cfg.epochs and not waiting:
+        st.warning(ui.T("training.stopped", epoch=last, total=cfg.epochs))
+    epoch = share.replay(
+        "training.epoch", ui.T("training.epoch"), last, (hash(cfg), last), ui.T("training.epoch_help")
+    )
+    ui.chart(frame, perceptron_chart(hist.weights(epoch), X, y, box, text, scale=S), width="stretch")
+    m = st.columns(4)
+    m[0].metric(ui.T("training.train_loss"), ui.fmt(hist.train_loss[epoch], 4))
+    m[1].metric(ui.T("training.test_loss"), ui.fmt(hist.test_loss[epoch], 4))
+    m[2].metric(ui.T("training.train_acc"), ui.pct(hist.train_acc[epoch]))
+    m[3].metric(ui.T("training.test_acc"), ui.pct(hist.test_acc[epoch]))
+    f1, f2, f3 = hist.weights(epoch)
+    st.markdown(ui.T("training.weights_at", e=epoch, w1=f"{f1:.3f}", w2=f"{f2:.3f}", b=f"{f3:.3f}"))
+    for col, chart in zip(st.columns(2), history_charts(hist, epoch, text, scale=S, x_max=cfg.epochs)):
+        ui.chart(col, chart, width="stretch")
+    st.markdown(ui.T("training.update_rule", lr=lr))
+    for line in steps.latex(steps.gd_step((f1, f2, f3), X, y, lr)):
+        st.latex(line)
+    share.downloads("training", cfg, name, data, (f1, f2, f3), epoch, hist)
 
 
 if st.session_state.get(GO):  # outside the section, so that its click interrupts the run

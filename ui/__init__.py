@@ -22,7 +22,7 @@ from core.charts import altair_speedup
 from core.classroom.text import LANG_NAMES, LANGS, normalize_lang, t
 from core.maths.data import Dataset
 from core.maths.train import LR_STEPS as LR_STEPS  # the widgets read core's table
-from core.maths.train import History, TrainConfig, augment, data_for, evaluate, train
+from core.maths.train import History, TrainConfig, data_for, train
 
 torch.set_num_threads(1)  # many classroom sessions share two cores
 
@@ -260,20 +260,10 @@ def trained(cfg: TrainConfig) -> History:
 
 
 def untrained(cfg: TrainConfig, data: tuple[Dataset, Dataset]) -> History:
-    """The run before its first update: one row (epoch 0) with the initial weights' losses and accuracies
-    on `data` (train, test), as `train` records it. A page waiting for Train shows it in the same charts
-    and metrics as a finished run, so that the page keeps its layout."""
-    theta = torch.tensor([cfg.w1, cfg.w2, cfg.b], dtype=torch.float32)
-    (tr_loss, tr_acc), (te_loss, te_acc) = (evaluate(theta, augment(d.X), d.y) for d in data)
-    n_train = len(data[0])
-    return History(
-        theta=[theta.tolist()],
-        train_loss=[tr_loss],
-        test_loss=[te_loss],
-        train_acc=[tr_acc],
-        test_acc=[te_acc],
-        updates_per_epoch=-(-n_train // min(cfg.batch_size, n_train)),
-    )
+    """The run before its first update (epoch 0: the initial weights' losses and accuracies on `data`). A
+    page waiting for Train shows it in the same charts and metrics as a finished run, so that the page
+    keeps its layout."""
+    return train(cfg, data=data, epochs=0)
 
 
 CHART_KEYS = (

@@ -278,10 +278,12 @@ def train(
     on_epoch: EpochCallback | None = None,
     data: tuple[Dataset, Dataset] | None = None,
     record_updates: bool = False,
+    epochs: int | None = None,
 ) -> History:
     """Train the perceptron from (w1, w2, b); on_epoch(epoch, history) may return False to stop.
 
-    record_updates=True also records theta after every update (slower).
+    record_updates=True also records theta after every update (slower); `epochs` overrides cfg.epochs
+    (0: the run before its first update, epoch 0 only).
     """
     tr, te = data if data is not None else data_for(cfg)
     Xa, y = augment(tr.X), tr.y
@@ -321,7 +323,7 @@ def train(
     before = np.empty((steps, 3), np.float32)  # theta before each update of the epoch (record_updates)
     scalar = sgd and bs <= SCALAR_MAX_BATCH
     with np.errstate(all="ignore"):  # overflow is divergence, caught after the epoch
-        for epoch in range(1, cfg.epochs + 1):
+        for epoch in range(1, (cfg.epochs if epochs is None else epochs) + 1):
             # the draws DataLoader(shuffle=True, generator=gen) makes for one epoch
             torch.empty((), dtype=torch.int64).random_(generator=gen)
             order = torch.randperm(n, generator=gen)
