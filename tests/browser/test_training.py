@@ -114,11 +114,18 @@ def chart_top(page) -> float:
     page.wait_for_function(
         "sel => document.querySelector(sel + ' canvas, ' + sel + ' svg.marks')", arg=CHART, timeout=30_000
     )
-    return page.evaluate(
-        "sel => document.querySelector(sel).getBoundingClientRect().top"
-        " - document.querySelector('h1').getBoundingClientRect().top",
-        CHART,
+    top = (
+        "sel => document.querySelector(sel).getBoundingClientRect().top - document.querySelector('h1')"
+        ".getBoundingClientRect().top"
     )
+    seen = page.evaluate(top, CHART)
+    for _ in range(20):  # the settled layout: two reads 300 ms apart agree (elements may still animate)
+        page.wait_for_timeout(300)
+        now = page.evaluate(top, CHART)
+        if abs(now - seen) < 0.5:
+            break
+        seen = now
+    return seen
 
 
 @pytest.mark.parametrize("size", [(1280, 800), PHONE], ids=["desktop", "phone"])
