@@ -19,6 +19,7 @@ from streamlit.errors import StreamlitAPIException
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from core.charts import altair_speedup
+from core.charts.figure import Figure
 from core.classroom.text import LANG_NAMES, LANGS, normalize_lang, t
 from core.maths.data import Dataset
 from core.maths.train import LR_STEPS as LR_STEPS  # the widgets read core's table
@@ -194,6 +195,8 @@ def chart(where: Any, c: Any, width: str | int = "stretch") -> Any:
     rather than an `st.empty()` drawn first: a rerun would send the empty element before the chart,
     and the browser would drop the chart's view and build a new one (a flash) instead of swapping data.
     """
+    if isinstance(c, Figure):
+        return where.vega_lite_chart(c.vega_lite(), width=width)
     return where.vega_lite_chart(altair_speedup.stable_spec(c), width=width)
 
 

@@ -1,4 +1,5 @@
-"""Chart builders: data in, Altair chart out. They never call streamlit."""
+"""Decision pictures and training curves: data in, a `Figure` out (core.charts.figure). They never call
+streamlit."""
 
 from __future__ import annotations
 
@@ -10,8 +11,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from core.charts import altair_speedup  # noqa: F401  (cheap string shorthands; see the module)
-from core.charts.altair_speedup import always_dense
+from core.charts.figure import Figure, Refs, always_dense, figure, frozen
 from core.charts.images import GRADIENT_STOPS, png_data_url, probs_to_png, sigmoid_gradient
 from core.charts.palette import BLUE, CLASS_COLORS, GREEN, INK, PURPLE, VERMILION
 from core.maths.grid import Bounds, boundary_segment
@@ -42,7 +42,7 @@ def long_frame(
     return pd.DataFrame({x: np.concatenate(xs_all), y: np.concatenate(ys_all), "series": names})
 
 
-def scaled(chart: alt.TopLevelMixin, scale: float = 1.0) -> alt.TopLevelMixin:
+def scaled(chart: Any, scale: float = 1.0) -> Any:
     """Larger axis and legend text for a projector (scale > 1); unchanged at scale 1."""
     if scale == 1.0:
         return chart
@@ -50,30 +50,42 @@ def scaled(chart: alt.TopLevelMixin, scale: float = 1.0) -> alt.TopLevelMixin:
     return chart.configure_axis(**big).configure_legend(**big, symbolSize=100 * scale**2)
 
 
-def _axes(bounds: Bounds) -> tuple[alt.Scale, alt.Scale]:
+def window(bounds: Bounds) -> dict[str, tuple[float, float]]:
+    """A plotting window as the figure domains "x1" and "x2" that `axes` reads."""
     x0, x1, y0, y1 = bounds
-    return alt.Scale(domain=[x0, x1], nice=False), alt.Scale(domain=[y0, y1], nice=False)
+    return {"x1": (x0, x1), "x2": (y0, y1)}
 
 
-def class_color(names: Sequence[str], title: str, colors: Sequence[str] = CLASS_COLORS) -> alt.Color:
+def axes(d: Refs) -> tuple[alt.Scale, alt.Scale]:
+    """The x₁ and x₂ scales of a figure whose domains include `window(...)`."""
+    return alt.Scale(domain=d.domain("x1"), nice=False), alt.Scale(domain=d.domain("x2"), nice=False)
+
+
+def class_color(names: Any, title: str, colors: Sequence[str] = CLASS_COLORS) -> alt.Color:
     """The points' colour by class (field "cls"): one lab colour per class, legend below the chart.
+    `names`: the class names (a list, or a figure's domain expression).
 
     The legend's symbols have no outline: the points' white outline made a small triangle or diamond
     there almost invisible."""
     return alt.Color(
         "cls:N",
-        scale=alt.Scale(domain=list(names), range=list(colors)),
+        scale=alt.Scale(domain=names if isinstance(names, alt.ExprRef) else list(names), range=list(colors)),
         legend=alt.Legend(title=title, orient="bottom", symbolStrokeWidth=0),
     )
 
 
-def image_layer(png: bytes, bounds: Bounds) -> alt.Chart:
-    """A PNG stretched over the plotting window as one image layer (far cheaper than thousands of rects)."""
+def image_frame(png: bytes, bounds: Bounds) -> pd.DataFrame:
+    """One row: a PNG and the window it is stretched over (`image_layer`)."""
     x0, x1, y0, y1 = bounds
-    sx, sy = _axes(bounds)
-    df = pd.DataFrame({"url": [png_data_url(png)], "x": [x0], "x2": [x1], "y": [y1], "y2": [y0]})
+    return pd.DataFrame({"url": [png_data_url(png)], "x": [x0], "x2": [x1], "y": [y1], "y2": [y0]})
+
+
+def image_layer(d: Refs, name: str) -> alt.Chart:
+    """The PNG of dataset `name` (`image_frame`) stretched over the plotting window as one image layer
+    (far cheaper than thousands of rects)."""
+    sx, sy = axes(d)
     return (
-        alt.Chart(df)
+        alt.Chart(d[name])
         .mark_image(aspect=False, align="left", baseline="top")
         .encode(
             x=alt.X("x:Q", scale=sx, title="x₁"),
@@ -85,6 +97,11 @@ def image_layer(png: bytes, bounds: Bounds) -> alt.Chart:
     )
 
 
+def heatmap_frame(probs: np.ndarray, bounds: Bounds) -> pd.DataFrame:
+    """The probability grid, coloured with the lab's scale, as one image (`image_layer`)."""
+    return image_frame(probs_to_png(probs), bounds)
+
+
 # the Vega expression of a `core.charts.images.sigmoid_gradient` row (columns g_x1 ...): its ends from the
 # data, its stops fixed
 GRADIENT_EXPR = (
@@ -94,18 +111,20 @@ GRADIENT_EXPR = (
 )
 
 
-def sigmoid_layer(w: tuple[float, float, float], bounds: Bounds) -> alt.Chart:
-    """σ(w·x + b) over the window as one rect filled with a linear gradient
-    (core.charts.images.sigmoid_gradient).
-
-    The gradient's ends are the layer's data (one row) and its stops are fixed, so a weight change
-    swaps data and leaves the spec as it was; no picture to encode or decode."""
+def sigmoid_frame(w: tuple[float, float, float], bounds: Bounds) -> pd.DataFrame:
+    """σ(w·x + b) over the window as one row: the window and the ends of a linear gradient
+    (core.charts.images.sigmoid_gradient); `sigmoid_layer` draws it."""
     x0, x1, y0, y1 = bounds
-    sx, sy = _axes(bounds)
     g = {f"g_{k}": v for k, v in sigmoid_gradient(*w, bounds).items()}
-    row = {"left": x0, "right": x1, "top": y1, "bottom": y0, **g}
+    return pd.DataFrame([{"left": x0, "right": x1, "top": y1, "bottom": y0, **g}])
+
+
+def sigmoid_layer(d: Refs, name: str) -> alt.Chart:
+    """One rect filled with the gradient of dataset `name` (`sigmoid_frame`): its ends are data and its
+    stops are fixed, so a weight change swaps data; no picture to encode or decode."""
+    sx, sy = axes(d)
     return (
-        alt.Chart(pd.DataFrame([row]))
+        alt.Chart(d[name])
         .mark_rect(color=alt.ExprRef(GRADIENT_EXPR))
         .encode(
             x=alt.X("left:Q", scale=sx, title="x₁"),
@@ -116,23 +135,12 @@ def sigmoid_layer(w: tuple[float, float, float], bounds: Bounds) -> alt.Chart:
     )
 
 
-def heatmap_layer(probs: np.ndarray, bounds: Bounds) -> alt.Chart:
-    """The probability grid, coloured with the lab's scale, as one image layer."""
-    return image_layer(probs_to_png(probs), bounds)
-
-
-def points_layer(
-    X: np.ndarray,
-    y: np.ndarray,
-    pred: np.ndarray | None,
-    bounds: Bounds,
-    text: Mapping[str, str],
-    scale: float = 1.0,
-) -> alt.Chart:
-    """Points coloured by class; wrongly predicted ones drawn as WRONG_SHAPE (shape, not just colour)."""
-    sx, sy = _axes(bounds)
+def points_frame(
+    X: np.ndarray, y: np.ndarray, pred: np.ndarray | None, text: Mapping[str, str]
+) -> pd.DataFrame:
+    """The points with their class name and whether `pred` (None: no prediction) got them right."""
     cls = [text["class0"], text["class1"]]
-    df = pd.DataFrame(
+    return pd.DataFrame(
         {
             "x1": X[:, 0],
             "x2": X[:, 1],
@@ -143,13 +151,19 @@ def points_layer(
             ],
         }
     )
+
+
+def points_layer(d: Refs, name: str, text: Mapping[str, str], scale: float = 1.0) -> alt.Chart:
+    """Points (`points_frame`) coloured by class; wrongly predicted ones drawn as WRONG_SHAPE (shape, not
+    just colour)."""
+    sx, sy = axes(d)
     return (
-        alt.Chart(df)
+        alt.Chart(d[name])
         .mark_point(filled=True, size=60 * scale**2, opacity=0.9, strokeWidth=1.5 * scale)
         .encode(
             x=alt.X("x1:Q", scale=sx, title="x₁"),
             y=alt.Y("x2:Q", scale=sy, title="x₂"),
-            color=class_color(cls, text["class"]),
+            color=class_color([text["class0"], text["class1"]], text["class"]),
             shape=alt.Shape(
                 "mark:N",
                 scale=alt.Scale(domain=[text["right"], text["wrong"]], range=[RIGHT_SHAPE, WRONG_SHAPE]),
@@ -170,23 +184,30 @@ def points_layer(
     )
 
 
-def line_layer(segment: Sequence[tuple[float, float]], bounds: Bounds, scale: float = 1.0) -> alt.Chart:
-    """The decision boundary as a thick dark line (empty when there is none)."""
-    sx, sy = _axes(bounds)
-    df = pd.DataFrame(list(segment), columns=["x1", "x2"])
+def segment_frame(segment: Sequence[tuple[float, float]]) -> pd.DataFrame:
+    """A line's points (x1, x2); empty when there is none."""
+    return pd.DataFrame(list(segment), columns=["x1", "x2"], dtype=float)
+
+
+def line_layer(d: Refs, name: str, scale: float = 1.0) -> alt.Chart:
+    """The decision boundary (`segment_frame`) as a thick dark line."""
+    sx, sy = axes(d)
     return (
-        alt.Chart(df)
+        alt.Chart(d[name])
         .mark_line(color=INK, strokeWidth=3 * scale)
         .encode(x=alt.X("x1:Q", scale=sx), y=alt.Y("x2:Q", scale=sy))
     )
 
 
-def probe_layer(x: tuple[float, float], bounds: Bounds, scale: float = 1.0) -> alt.Chart:
-    """A single probe point drawn as a large ringed diamond."""
-    sx, sy = _axes(bounds)
-    df = pd.DataFrame({"x1": [x[0]], "x2": [x[1]]})
+def probe_frame(x: tuple[float, float]) -> pd.DataFrame:
+    return pd.DataFrame({"x1": [float(x[0])], "x2": [float(x[1])]})
+
+
+def probe_layer(d: Refs, name: str, scale: float = 1.0) -> alt.Chart:
+    """A single probe point (`probe_frame`) drawn as a large ringed diamond."""
+    sx, sy = axes(d)
     return (
-        alt.Chart(df)
+        alt.Chart(d[name])
         .mark_point(shape="diamond", size=260 * scale**2, filled=True, color=PURPLE, stroke="black")
         .encode(x=alt.X("x1:Q", scale=sx), y=alt.Y("x2:Q", scale=sy))
     )
@@ -196,21 +217,30 @@ def decision_chart(
     X: np.ndarray,
     y: np.ndarray,
     pred: np.ndarray | None,
-    heat: alt.Chart,
+    heat: tuple[str, pd.DataFrame],
     segment: Sequence[tuple[float, float]],
     bounds: Bounds,
     text: Mapping[str, str],
     probe: tuple[float, float] | None = None,
     height: int = HEIGHT,
     scale: float = 1.0,
-) -> alt.LayerChart:
-    """Heatmap of p(class 1) (the layer `heat`) + boundary line + points (+ optional probe point)."""
-    layers = [heat, line_layer(segment, bounds, scale)]
-    layers.append(points_layer(X, y, pred, bounds, text, scale))
+) -> Figure:
+    """p(class 1) under the points + boundary line + points (+ optional probe point). `heat`: ("sigmoid",
+    `sigmoid_frame`) or ("image", `heatmap_frame`)."""
+    kind, heat_frame = heat
+    frames = {"heat": heat_frame, "line": segment_frame(segment), "points": points_frame(X, y, pred, text)}
     if probe is not None:
-        layers.append(probe_layer(probe, bounds, scale))
-    chart = alt.layer(*layers).properties(height=int(height * scale)).resolve_scale(color="independent")
-    return scaled(chart, scale)
+        frames["probe"] = probe_frame(probe)
+
+    def draw(d: Refs) -> alt.TopLevelMixin:
+        under = sigmoid_layer(d, "heat") if kind == "sigmoid" else image_layer(d, "heat")
+        layers = [under, line_layer(d, "line", scale), points_layer(d, "points", text, scale)]
+        if probe is not None:
+            layers.append(probe_layer(d, "probe", scale))
+        chart = alt.layer(*layers).properties(height=int(height * scale)).resolve_scale(color="independent")
+        return scaled(chart, scale)
+
+    return figure(("decision", kind, frozen(text), height, scale), frames, draw, window(bounds))
 
 
 def curves_chart(
@@ -223,7 +253,7 @@ def curves_chart(
     height: int = 220,
     scale: float = 1.0,
     x_max: int | None = None,
-) -> alt.LayerChart:
+) -> Figure:
     """Line chart of several per-epoch series (dashed vs solid, not only colour), with an epoch marker.
 
     x_max fixes the epoch axis at 0..x_max (the planned run): a run not yet trained (epoch 0 only, drawn
@@ -231,37 +261,52 @@ def curves_chart(
     """
     df = long_frame({name: (epochs, vals) for name, vals in series.items()}, "epoch", "value")
     names = list(series)
-    y_enc = alt.Y(
-        "value:Q",
-        title=title,
-        scale=alt.Scale(domain=list(y_domain)) if y_domain else alt.Scale(zero=False),
-    )
-    x_scale = alt.Scale(domain=[0, x_max], nice=False) if x_max else alt.Undefined
-    x_enc = alt.X("epoch:Q", title=x_title, scale=x_scale)
-    colours = alt.Scale(domain=names, range=[BLUE, VERMILION, GREEN])
-    lines = (
-        alt.Chart(df)
-        .mark_line(strokeWidth=2.5 * scale)
-        .encode(
-            x=x_enc,
-            y=y_enc,
-            color=alt.Color("series:N", scale=colours, legend=alt.Legend(title=None, orient="top")),
-            strokeDash=alt.StrokeDash(
-                "series:N",
-                scale=alt.Scale(domain=names, range=[[1, 0], [6, 3], [2, 2]]),
-                legend=None,
-            ),
-            tooltip=["series:N", "epoch:Q", alt.Tooltip("value:Q", format=".4f")],
-        )
-    )
-    layers = [lines]
+    frames = {"curves": df}
     if x_max:  # the starting values as points: a line needs two epochs to show
-        dots = alt.Chart(df[df["epoch"] == 0]).mark_point(filled=True, size=40 * scale**2, opacity=1)
-        layers.append(dots.encode(x=x_enc, y=y_enc, color=alt.Color("series:N", scale=colours, legend=None)))
+        frames["start"] = df[df["epoch"] == 0]
     if marker is not None:
-        rule = alt.Chart(pd.DataFrame({"epoch": [marker]})).mark_rule(color="#555", strokeDash=[3, 3])
-        layers.append(rule.encode(x="epoch:Q"))
-    return scaled(always_dense(alt.layer(*layers).properties(height=int(height * scale))), scale)
+        frames["marker"] = pd.DataFrame({"epoch": [marker]})
+    domains: dict[str, Any] = {"series": names}
+    if x_max:
+        domains["epoch"] = (0, x_max)
+
+    def draw(d: Refs) -> alt.TopLevelMixin:
+        y_enc = alt.Y(
+            "value:Q",
+            title=title,
+            scale=alt.Scale(domain=list(y_domain)) if y_domain else alt.Scale(zero=False),
+        )
+        x_scale = alt.Scale(domain=d.domain("epoch"), nice=False) if x_max else alt.Undefined
+        x_enc = alt.X("epoch:Q", title=x_title, scale=x_scale)
+        colours = alt.Scale(domain=d.domain("series"), range=[BLUE, VERMILION, GREEN])
+        lines = (
+            alt.Chart(d["curves"])
+            .mark_line(strokeWidth=2.5 * scale)
+            .encode(
+                x=x_enc,
+                y=y_enc,
+                color=alt.Color("series:N", scale=colours, legend=alt.Legend(title=None, orient="top")),
+                strokeDash=alt.StrokeDash(
+                    "series:N",
+                    scale=alt.Scale(domain=d.domain("series"), range=[[1, 0], [6, 3], [2, 2]]),
+                    legend=None,
+                ),
+                tooltip=["series:N", "epoch:Q", alt.Tooltip("value:Q", format=".4f")],
+            )
+        )
+        layers = [lines]
+        if x_max:
+            dots = alt.Chart(d["start"]).mark_point(filled=True, size=40 * scale**2, opacity=1)
+            layers.append(
+                dots.encode(x=x_enc, y=y_enc, color=alt.Color("series:N", scale=colours, legend=None))
+            )
+        if marker is not None:
+            rule = alt.Chart(d["marker"]).mark_rule(color="#555", strokeDash=[3, 3])
+            layers.append(rule.encode(x="epoch:Q"))
+        return scaled(always_dense(alt.layer(*layers).properties(height=int(height * scale))), scale)
+
+    key = ("curves", title, x_title, y_domain, height, scale)
+    return figure(key, frames, draw, domains)
 
 
 def perceptron_chart(
@@ -273,7 +318,7 @@ def perceptron_chart(
     probe: tuple[float, float] | None = None,
     mark_errors: bool = True,
     scale: float = 1.0,
-) -> alt.LayerChart:
+) -> Figure:
     """The decision picture of a perceptron with weights w = (w1, w2, b) on points (X, y)."""
     w1, w2, b = w
     pred = ((X @ torch.tensor([w1, w2], dtype=torch.float32) + b) > 0).int().numpy() if mark_errors else None
@@ -281,7 +326,7 @@ def perceptron_chart(
         X.numpy(),
         y.numpy(),
         pred,
-        sigmoid_layer((w1, w2, b), bounds),
+        ("sigmoid", sigmoid_frame((w1, w2, b), bounds)),
         boundary_segment(w1, w2, b, bounds),
         bounds,
         text,
@@ -292,7 +337,7 @@ def perceptron_chart(
 
 def history_charts(
     hist: History, epoch: int, text: Mapping[str, str], scale: float = 1.0, x_max: int | None = None
-) -> tuple[alt.LayerChart, alt.LayerChart]:
+) -> tuple[Figure, Figure]:
     """Loss and accuracy curves (train and test) of a run, with a marker at `epoch`; with x_max, on an
     epoch axis 0..x_max (the planned run: see curves_chart)."""
     epochs = np.arange(hist.epochs_run + 1)

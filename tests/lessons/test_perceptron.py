@@ -16,7 +16,6 @@ from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT, no_errors, page_app, shown_text
-from core.charts import altair_speedup
 from core.charts.decision import perceptron_chart
 from core.classroom import export
 from core.classroom.text import t
@@ -99,7 +98,7 @@ def test_after_train_every_number_describes_the_trained_model(downloads_seen) ->
     assert at.button_group(key="perceptron.view").value == "trained"
     # the chart: the trained line, with the probe diamond
     text = {k: t(f"app.chart.{k}", "en") for k in CHART_KEYS}
-    want = altair_speedup.stable_spec(perceptron_chart(w, X, y, bounds(X), text, probe=(px, py)))
+    want = perceptron_chart(w, X, y, bounds(X), text, probe=(px, py)).vega_lite()
     assert chart_data(at) == want["datasets"]
     # the take-home files: the trained weights after 30 epochs, and the run's history
     args, _ = downloads_seen[-1]
@@ -256,13 +255,15 @@ def test_scaled_is_exact_or_refuses_with_the_reason(k, factor: Fraction) -> None
 
 def _wrong_shape() -> str:
     """The Vega shape the decision chart gives a wrongly predicted point (read from the chart's spec)."""
-    from core.charts.decision import points_layer
+    from core.charts.decision import decision_chart, heatmap_frame
 
     X = np.array([[0.0, 0.0], [1.0, 1.0]])
     y = np.array([0, 1])
     text = {"class0": "c0", "class1": "c1", "class": "class", "right": "R", "wrong": "W", "prediction": "p"}
-    spec = points_layer(X, y, np.array([0, 0]), (-2.0, 2.0, -2.0, 2.0), text).to_dict()
-    scale = spec["encoding"]["shape"]["scale"]
+    box = (-2.0, 2.0, -2.0, 2.0)
+    fig = decision_chart(X, y, np.array([0, 0]), ("image", heatmap_frame(np.zeros((2, 2)), box)), [], box, text)
+    points = next(view for view in fig.spec["layer"] if "shape" in view.get("encoding", {}))
+    scale = points["encoding"]["shape"]["scale"]
     return scale["range"][scale["domain"].index("W")]
 
 

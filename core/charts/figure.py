@@ -1,0 +1,263 @@
+"""A chart as a kept Vega-Lite spec plus this rerun's data: Altair runs once per chart shape, not per rerun.
+
+A chart builder computes its data (pandas frames, cheap) and describes its drawing as a function of
+*named* data:
+
+    def line_chart(xs, ys, title, scale=1.0) -> Figure:
+        frames = {"curve": pd.DataFrame({"x": xs, "y": ys})}
+
+        def draw(d: Refs) -> alt.Chart:
+            return alt.Chart(d["curve"]).mark_line().encode(
+                x="x:Q", y=alt.Y("y:Q", title=title, scale=alt.Scale(domain=d.domain("y")))
+            )
+
+        return figure(("line", title, scale), frames, draw, domains={"y": (min(ys), max(ys))})
+
+`figure` calls `draw` (Altair builds and validates the spec) only the first time it sees the key
+(everything besides the data that the drawing depends on: texts, sizes, which layers there are); later
+calls reuse that spec and only attach the new frames. Altair's cost (building objects, checking them
+against the Vega-Lite schema, converting to a dict) is paid once per shape per server process instead of
+on every slider move, through Altair's public API only.
+
+The spec a rerun sends is the same text while only data changes, and Streamlit's frontend then swaps the
+datasets in the Vega view it has instead of building a new one (compile, parse, layout). Scale domains
+that follow the data (a plotting window, a list of class names) would change the spec text, so they
+travel in the data too: `d.domain(name)` is a Vega expression that reads the values from the first row
+of the chart's first non-empty dataset (the "carrier"), where `Figure.vega_lite` writes them.
+
+In the tests (``NNLAB_CHECK_CHARTS=1``, set by tests/conftest.py) every reuse also draws the chart afresh
+and checks that the kept spec is the one `draw` makes now: a key that misses something `draw` reads fails
+the test that drew it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+CHECK = os.environ.get("NNLAB_CHECK_CHARTS") == "1"
+KEPT_SHAPES = 512  # specs kept per server process (least recently used dropped first)
+
+# A chart with more data rows than this is drawn on a canvas, without a description per mark (`dense`).
+DENSE_ROWS = 100
+
+_SEP = "\u241f"  # joins a list of names into one cell (a character no label uses)
+_PREFIX = "nnlab_"  # the columns that carry the domains
+
+_kept: OrderedDict[Hashable, dict[str, Any]] = OrderedDict()
+
+
+class Refs:
+    """What a chart's `draw` function gets: its datasets by name and its data-driven scale domains."""
+
+    def __init__(
+        self, frames: Mapping[str, pd.DataFrame], domains: Mapping[str, Sequence[Any]], carrier: str | None
+    ):
+        self._frames, self._domains, self._carrier = frames, domains, carrier
+
+    def __getitem__(self, name: str) -> alt.NamedData:
+        if name not in self._frames:
+            raise KeyError(f"no dataset {name!r} (this figure has {', '.join(self._frames)})")
+        return alt.NamedData(name=name)
+
+    def domain(self, name: str) -> Any:
+        """The scale domain `name`: an expression reading it from the carrier dataset (the values as they
+        are when no dataset has a row to carry them)."""
+        values = list(self._domains[name])
+        if self._carrier is None:
+            return values
+        row = f"data('{self._carrier}')[0]"
+        if _numeric(values):
+            return alt.ExprRef(
+                "[" + ", ".join(f"{row}.{c}" for c in _number_columns(name, len(values))) + "]"
+            )
+        return alt.ExprRef(f"split({row}.{_PREFIX}{name}, '{_SEP}')")
+
+
+def _numeric(values: Sequence[Any]) -> bool:
+    return all(isinstance(v, int | float) and not isinstance(v, bool) for v in values)
+
+
+def _number_columns(name: str, n: int) -> list[str]:
+    return [f"{_PREFIX}{name}_{i}" for i in range(n)]
+
+
+def _domain_cells(domains: Mapping[str, Sequence[Any]]) -> dict[str, float | str]:
+    """The carrier's extra columns: {column: value in its first row}."""
+    cells: dict[str, float | str] = {}
+    for name, values in domains.items():
+        values = list(values)
+        if _numeric(values):
+            cells.update(zip(_number_columns(name, len(values)), (float(v) for v in values), strict=True))
+        else:
+            cells[f"{_PREFIX}{name}"] = _SEP.join(str(v) for v in values)
+    return cells
+
+
+def _signature(domains: Mapping[str, Sequence[Any]]) -> tuple[Any, ...]:
+    """What of the domains shapes the spec: their names, kinds and (for numbers) lengths."""
+    return tuple((name, len(v) if _numeric(list(v)) else "names") for name, v in domains.items())
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A kept spec (shared by every session: never changed) and this rerun's data for it."""
+
+    spec: Mapping[str, Any]
+    frames: Mapping[str, pd.DataFrame]
+    domains: Mapping[str, Sequence[Any]] = field(default_factory=dict)
+    carrier: str | None = None
+
+    def vega_lite(self) -> dict[str, Any]:
+        """The spec to send (`st.vega_lite_chart`): the kept spec with the frames as Arrow datasets and the
+        domains in the carrier's first row. A new top-level dict; the kept one is left as it was."""
+        cells = _domain_cells(self.domains) if self.carrier is not None else {}
+        sent = {name: arrow(df, cells if name == self.carrier else None) for name, df in self.frames.items()}
+        return {**self.spec, "datasets": sent}
+
+    def values(self) -> dict[str, Any]:
+        """The spec with its data as JSON rows, as Vega-Lite reads it (for the schema check and for tests)."""
+        return {
+            **self.spec,
+            "datasets": {n: json.loads(df.to_json(orient="records")) for n, df in self.frames.items()},
+        }
+
+
+def figure(
+    key: Hashable,
+    frames: Mapping[str, pd.DataFrame],
+    draw: Callable[[Refs], Any],
+    domains: Mapping[str, Sequence[Any]] | None = None,
+) -> Figure:
+    """The figure `draw` makes of `frames`, its spec built by Altair the first time `key` is seen.
+
+    `key` names the chart and everything besides its data that `draw` reads; the dataset names, which
+    of them carries the domains, the domains' kinds and whether the chart is `dense` are added to it."""
+    domains = dict(domains or {})
+    carrier = next((name for name, df in frames.items() if len(df)), None) if domains else None
+    rows = sum(len(df) for df in frames.values())
+    full_key = (
+        key,
+        tuple(frames),
+        carrier,
+        _signature(domains) if carrier is not None else tuple(domains.items()),
+        rows > DENSE_ROWS,
+    )
+    spec = _kept.get(full_key)
+    if spec is None:
+        spec = _build(frames, draw, domains, carrier, rows)
+        _kept[full_key] = spec
+        if len(_kept) > KEPT_SHAPES:
+            _kept.popitem(last=False)
+    else:
+        _kept.move_to_end(full_key)
+        if CHECK:
+            fresh = _build(frames, draw, domains, carrier, rows)
+            if fresh != spec:
+                raise AssertionError(
+                    f"chart key {key!r} misses something its drawing reads: the kept spec differs"
+                )
+    return Figure(spec, dict(frames), domains, carrier)
+
+
+def _build(
+    frames: Mapping[str, pd.DataFrame],
+    draw: Callable[[Refs], Any],
+    domains: Mapping[str, Sequence[Any]],
+    carrier: str | None,
+    rows: int,
+) -> dict[str, Any]:
+    chart = draw(Refs(frames, domains, carrier))
+    # not "top level": Altair then adds neither its default theme (Streamlit draws with none) nor a
+    # dataset of its own; the schema URL is all that is left to add
+    spec = chart.to_dict(validate=True, context={"top_level": False})
+    if "datasets" in spec or _inline_data(spec):
+        raise ValueError("a figure's drawing must read its data by name (d['name']), not embed it")
+    spec["$schema"] = alt.SCHEMA_URL
+    return _freeze(dense(spec) if rows > DENSE_ROWS else spec)
+
+
+def _inline_data(spec: Any) -> bool:
+    """Whether any view of `spec` carries its data inline ({"data": {"values": ...}})."""
+    if isinstance(spec, dict):
+        data = spec.get("data")
+        if isinstance(data, dict) and "values" in data:
+            return True
+        return any(_inline_data(v) for v in spec.values())
+    return isinstance(spec, list) and any(_inline_data(v) for v in spec)
+
+
+def _freeze(spec: dict[str, Any]) -> dict[str, Any]:
+    """The spec as a fresh plain-JSON tree (nothing shared with Altair's objects)."""
+    return json.loads(json.dumps(spec))
+
+
+def kept_specs() -> list[dict[str, Any]]:
+    """Every spec kept so far in this process (for the schema check in the tests)."""
+    return list(_kept.values())
+
+
+def arrow(df: pd.DataFrame, extra: Mapping[str, float | str] | None = None) -> bytes:
+    """A DataFrame as Arrow IPC stream bytes (what Streamlit sends for chart data); `extra`: columns
+    {name: first row's value (a float or a str)} added with the other rows empty, as if the frame had
+    had them (read back, the same table and pandas metadata; tested), without pandas' cost of adding
+    columns to a frame.
+
+    One thread: left to choose, pyarrow converts a frame of more than 100 rows per column on a new
+    thread pool per call, which is slower than one thread at the lab's sizes (more so on a busy server)."""
+    import pyarrow as pa
+
+    table = pa.Table.from_pandas(df, nthreads=1)
+    if extra:
+        pandas_meta = json.loads(table.schema.metadata[b"pandas"])
+        for name, value in extra.items():
+            kind = pa.float64() if isinstance(value, float) else pa.large_string()
+            table = table.append_column(name, pa.array([value] + [None] * (len(df) - 1), type=kind))
+            types = ("float64", "float64") if isinstance(value, float) else ("object", "str")
+            pandas_meta["columns"].append(
+                {
+                    "name": name,
+                    "field_name": name,
+                    "pandas_type": types[0],
+                    "numpy_type": types[1],
+                    "metadata": None,
+                }
+            )
+        table = table.replace_schema_metadata({b"pandas": json.dumps(pandas_meta).encode()})
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
+
+
+def dense(spec: dict[str, Any]) -> dict[str, Any]:
+    """Ask the browser to draw `spec` on a canvas, without an ARIA description per mark (in place).
+
+    Streamlit's frontend draws with Vega's SVG renderer, which keeps a DOM node per mark, and builds
+    an `aria-label` for every mark through Vega's CSP-safe expression interpreter. It switches to a
+    canvas itself only above 2,000 marks (and drops per-mark ARIA above 5,000). The lab's scatter
+    plots and curves have a few hundred marks and redraw on every slider move; canvas and no per-mark
+    ARIA together made slider -> pixels faster on Training, Mini-batches, Beyond and Many classes
+    (benchmarks/README.md). Small charts keep Streamlit's defaults; settings already in the spec win."""
+    spec.setdefault("usermeta", {}).setdefault("embedOptions", {}).setdefault("renderer", "canvas")
+    spec.setdefault("config", {}).setdefault("mark", {}).setdefault("aria", False)
+    return spec
+
+
+def always_dense(chart: Any) -> Any:
+    """`chart`, asking to be drawn as `dense` whatever its number of rows: for a chart that grows (a
+    run's curves: one point at epoch 0, hundreds when trained), so that crossing `DENSE_ROWS` in the
+    middle of a run does not change its spec, which would make the browser build a new view."""
+    return chart.properties(usermeta={"embedOptions": {"renderer": "canvas"}}).configure_mark(aria=False)
+
+
+def frozen(text: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:
+    """A mapping (a chart's texts) as a hashable, order-free part of a key."""
+    return tuple(sorted(text.items()))
