@@ -147,7 +147,7 @@ def figure(
         key,
         tuple(frames),
         carrier,
-        _signature(domains) if carrier is not None else tuple(domains.items()),
+        _signature(domains) if carrier is not None else tuple((n, tuple(v)) for n, v in domains.items()),
         rows > DENSE_ROWS,
     )
     spec = _kept.get(full_key)
@@ -178,7 +178,7 @@ def _build(
     # not "top level": Altair then adds neither its default theme (Streamlit draws with none) nor a
     # dataset of its own; the schema URL is all that is left to add
     spec = chart.to_dict(validate=True, context={"top_level": False})
-    if "datasets" in spec or _inline_data(spec):
+    if "datasets" in spec or _inline_data(spec) or not _data_names(spec) <= set(frames):
         raise ValueError("a figure's drawing must read its data by name (d['name']), not embed it")
     spec["$schema"] = alt.SCHEMA_URL
     return _freeze(dense(spec) if rows > DENSE_ROWS else spec)
@@ -192,6 +192,17 @@ def _inline_data(spec: Any) -> bool:
             return True
         return any(_inline_data(v) for v in spec.values())
     return isinstance(spec, list) and any(_inline_data(v) for v in spec)
+
+
+def _data_names(spec: Any) -> set[str]:
+    """The dataset names the views of `spec` read."""
+    if isinstance(spec, list):
+        return set().union(*map(_data_names, spec)) if spec else set()
+    if not isinstance(spec, dict):
+        return set()
+    data = spec.get("data")
+    own = {data["name"]} if isinstance(data, dict) and "name" in data else set()
+    return own.union(*(_data_names(v) for k, v in spec.items() if k != "data"))
 
 
 def _freeze(spec: dict[str, Any]) -> dict[str, Any]:

@@ -261,7 +261,9 @@ def _wrong_shape() -> str:
     y = np.array([0, 1])
     text = {"class0": "c0", "class1": "c1", "class": "class", "right": "R", "wrong": "W", "prediction": "p"}
     box = (-2.0, 2.0, -2.0, 2.0)
-    fig = decision_chart(X, y, np.array([0, 0]), ("image", heatmap_frame(np.zeros((2, 2)), box)), [], box, text)
+    fig = decision_chart(
+        X, y, np.array([0, 0]), ("image", heatmap_frame(np.zeros((2, 2)), box)), [], box, text
+    )
     points = next(view for view in fig.spec["layer"] if "shape" in view.get("encoding", {}))
     scale = points["encoding"]["shape"]["scale"]
     return scale["range"][scale["domain"].index("W")]
