@@ -21,7 +21,7 @@ PROBE = textwrap.dedent(
     LIBS = ("altair", "streamlit", "pandas", "torch", "vega_datasets", "narwhals")
 
     import altair, pandas, streamlit, torch
-    import altair.utils.schemapi, altair.vegalite.v6.api  # the modules the lab once patched
+    import altair.utils.schemapi  # (the modules the lab once patched load with altair)
     from streamlit.testing.v1 import AppTest
 
     FLAGS = (bool, int, float, str, type(None))
