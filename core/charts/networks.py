@@ -1,5 +1,6 @@
 """Chart builders for networks: the network drawing with node heatmaps, k-class regions, softmax bars,
-feature weights and regression fits. Data in, Altair chart out; they never call streamlit."""
+feature weights and regression fits. Data in, a `Figure` out (core.charts.figure); they never call
+streamlit."""
 
 from __future__ import annotations
 
@@ -12,7 +13,19 @@ import pandas as pd
 import torch
 from PIL import Image
 
-from core.charts.decision import HEIGHT, _axes, class_color, heatmap_layer, image_layer, probe_layer, scaled
+from core.charts.decision import (
+    HEIGHT,
+    axes,
+    class_color,
+    heatmap_frame,
+    image_frame,
+    image_layer,
+    probe_frame,
+    probe_layer,
+    scaled,
+    window,
+)
+from core.charts.figure import Figure, Refs, figure, frozen
 from core.charts.images import png_data_url, probs_to_png
 from core.charts.palette import GREY, NEGATIVE, PALETTE, POSITIVE, PROB_STOPS, VERMILION
 from core.maths.grid import Bounds
@@ -57,18 +70,11 @@ def class_node_png(probs: np.ndarray, cls: int) -> bytes:
     return buf.getvalue()
 
 
-def class_points(
-    X: np.ndarray,
-    y: np.ndarray,
-    pred: np.ndarray,
-    bounds: Bounds,
-    names: Sequence[str],
-    text: Mapping[str, str],
-    scale: float = 1.0,
-) -> alt.Chart:
-    """Points coloured and shaped by class (shape too, for colour-blind readers); wrong ones ringed black."""
-    sx, sy = _axes(bounds)
-    df = pd.DataFrame(
+def class_points_frame(
+    X: np.ndarray, y: np.ndarray, pred: np.ndarray, names: Sequence[str], text: Mapping[str, str]
+) -> pd.DataFrame:
+    """The points with their class name and whether `pred` got them right (`class_points_layer`)."""
+    return pd.DataFrame(
         {
             "x1": X[:, 0],
             "x2": X[:, 1],
@@ -76,19 +82,34 @@ def class_points(
             "ok": [text["right"] if int(p) == int(t) else text["wrong"] for p, t in zip(pred, y)],
         }
     )
+
+
+def class_points_layer(d: Refs, name: str, text: Mapping[str, str], scale: float = 1.0) -> alt.Chart:
+    """Points (`class_points_frame`) coloured and shaped by class (shape too, for colour-blind readers);
+    wrong ones ringed black. The class names are the figure's domain "classes"; the window its
+    `window(...)`."""
+    sx, sy = axes(d)
+    names = d.domain("classes")
     return (
-        alt.Chart(df)
+        alt.Chart(d[name])
         .mark_point(filled=True, size=55 * scale**2, opacity=0.95)
         .encode(
             x=alt.X("x1:Q", scale=sx, title="x₁"),
             y=alt.Y("x2:Q", scale=sy, title="x₂"),
             color=class_color(names, text["class"], PALETTE),
-            shape=alt.Shape("cls:N", scale=alt.Scale(domain=list(names), range=list(SHAPES)), legend=None),
+            shape=alt.Shape("cls:N", scale=alt.Scale(domain=names, range=list(SHAPES)), legend=None),
             stroke=alt.condition(alt.datum.ok == text["wrong"], alt.value("black"), alt.value("white")),
             strokeWidth=alt.condition(alt.datum.ok == text["wrong"], alt.value(2.0), alt.value(0.8)),
             tooltip=[alt.Tooltip("x1:Q", format=".2f"), alt.Tooltip("x2:Q", format=".2f"), "cls:N", "ok:N"],
         )
     )
+
+
+def class_names(k: int, text: Mapping[str, str]) -> list[str]:
+    """The classes' names: a binary task's two (one output), else "class 0" ... "class k-1"."""
+    if k == 1:
+        return [text["class0"], text["class1"]]
+    return [text["class_i"].format(i=i) for i in range(k)]
 
 
 def classifier_chart(
@@ -101,65 +122,103 @@ def classifier_chart(
     probe: tuple[float, float] | None = None,
     height: int = HEIGHT,
     scale: float = 1.0,
-) -> alt.LayerChart:
-    """Decision picture: p(class 1) heatmap (binary) or argmax regions (k classes), points, optional probe."""
+) -> Figure:
+    """Decision picture: p(class 1) heatmap (binary) or argmax regions (k classes), points, optional probe.
+    The window and the class names (k follows a slider) are data: a new k or window swaps data only."""
     k = maps.out.shape[0]
-    if k == 1:
-        img, names = probs_to_png(maps.out[0]), [text["class0"], text["class1"]]
-    else:
-        img, names = regions_png(maps.out), [text["class_i"].format(i=i) for i in range(k)]
-    layers = [
-        image_layer(img, bounds),
-        class_points(X.numpy(), y.numpy(), pred.numpy(), bounds, names, text, scale),
-    ]
+    names = class_names(k, text)
+    frames = {
+        "heat": heatmap_frame(maps.out[0], bounds) if k == 1 else image_frame(regions_png(maps.out), bounds),
+        "points": class_points_frame(X.numpy(), y.numpy(), pred.numpy(), names, text),
+    }
     if probe is not None:
-        layers.append(probe_layer(probe, bounds, scale))
-    return scaled(alt.layer(*layers).properties(height=int(height * scale)), scale)
+        frames["probe"] = probe_frame(probe)
+
+    def draw(d: Refs) -> alt.TopLevelMixin:
+        layers = [image_layer(d, "heat"), class_points_layer(d, "points", text, scale)]
+        if probe is not None:
+            layers.append(probe_layer(d, "probe", scale))
+        return scaled(alt.layer(*layers).properties(height=int(height * scale)), scale)
+
+    key = ("classifier", frozen(text), height, scale)
+    return figure(key, frames, draw, {**window(bounds), "classes": names})
 
 
-def softmax_bars(probs: Sequence[float], text: Mapping[str, str], scale: float = 1.0) -> alt.LayerChart:
+def softmax_bars(probs: Sequence[float], text: Mapping[str, str], scale: float = 1.0) -> Figure:
     """The probe point's softmax probabilities, one bar per class, in the class colours (they sum to 1)."""
     names = [text["class_i"].format(i=i) for i in range(len(probs))]
-    df = pd.DataFrame(
-        {"i": range(len(probs)), "cls": names, "p": list(probs), "label": [f"{p:.3f}" for p in probs]}
-    )
-    base = alt.Chart(df).encode(  # numbered under a "class" title: "class 0" ... "class 5" would not fit
-        x=alt.X("i:O", title=text["class"], axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("p:Q", title=text["probability"], scale=alt.Scale(domain=[0, 1])),
-    )
-    bars = base.mark_bar().encode(
-        color=alt.Color("cls:N", scale=alt.Scale(domain=names, range=list(PALETTE)), legend=None)
-    )
-    labels = base.mark_text(dy=-8 * scale, fontSize=11 * scale).encode(text="label:N")
-    return scaled(alt.layer(bars, labels).properties(height=int(220 * scale)), scale)
+    frames = {
+        "bars": pd.DataFrame(
+            {"i": range(len(probs)), "cls": names, "p": list(probs), "label": [f"{p:.3f}" for p in probs]}
+        )
+    }
+
+    def draw(d: Refs) -> alt.TopLevelMixin:
+        base = alt.Chart(d["bars"]).encode(  # numbered under a "class" title: "class 0" ... would not fit
+            x=alt.X("i:O", title=text["class"], axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("p:Q", title=text["probability"], scale=alt.Scale(domain=[0, 1])),
+        )
+        bars = base.mark_bar().encode(
+            color=alt.Color(
+                "cls:N", scale=alt.Scale(domain=d.domain("classes"), range=list(PALETTE)), legend=None
+            )
+        )
+        labels = base.mark_text(dy=-8 * scale, fontSize=11 * scale).encode(text="label:N")
+        return scaled(alt.layer(bars, labels).properties(height=int(220 * scale)), scale)
+
+    key = ("softmax", text["class"], text["probability"], scale)
+    return figure(key, frames, draw, {"classes": names})
 
 
-def feature_weights_chart(weights: Mapping[str, float], text: Mapping[str, str]) -> alt.LayerChart:
-    """Learned weight of each input feature (perceptron on crossed features), blue > 0, orange < 0."""
-    df = pd.DataFrame({"feature": list(weights), "w": list(weights.values())})
-    df["sign"] = np.where(df["w"] >= 0, "+", "−")
-    df["label"] = [f"{v:+.2f}" for v in df["w"]]
-    base = alt.Chart(df).encode(
-        y=alt.Y("feature:N", sort=list(weights), title=None),
-        x=alt.X("w:Q", title=text["weight"]),
-    )
-    bars = base.mark_bar().encode(
-        color=alt.Color("sign:N", scale=alt.Scale(domain=["+", "−"], range=[POSITIVE, NEGATIVE]), legend=None)
-    )
-    pos = base.mark_text(align="left", dx=4).encode(text="label:N").transform_filter(alt.datum.w >= 0)
-    neg = base.mark_text(align="right", dx=-4).encode(text="label:N").transform_filter(alt.datum.w < 0)
-    return alt.layer(bars, pos, neg).properties(height=alt.Step(26))
+def feature_weights_chart(weights: Mapping[str, float], text: Mapping[str, str]) -> Figure:
+    """Learned weight of each input feature (perceptron on crossed features), blue > 0, orange < 0. The
+    features keep their given order (column "order": which features there are is data)."""
+    w = np.asarray(list(weights.values()), dtype=float)
+    frames = {
+        "weights": pd.DataFrame(
+            {
+                "feature": list(weights),
+                "w": w,
+                "sign": np.where(w >= 0, "+", "−"),
+                "label": [f"{v:+.2f}" for v in w],
+                "order": range(len(w)),
+            }
+        )
+    }
+
+    def draw(d: Refs) -> alt.TopLevelMixin:
+        base = alt.Chart(d["weights"]).encode(
+            y=alt.Y("feature:N", sort=alt.EncodingSortField(field="order", op="min"), title=None),
+            x=alt.X("w:Q", title=text["weight"]),
+        )
+        bars = base.mark_bar().encode(
+            color=alt.Color(
+                "sign:N", scale=alt.Scale(domain=["+", "−"], range=[POSITIVE, NEGATIVE]), legend=None
+            )
+        )
+        pos = base.mark_text(align="left", dx=4).encode(text="label:N").transform_filter(alt.datum.w >= 0)
+        neg = base.mark_text(align="right", dx=-4).encode(text="label:N").transform_filter(alt.datum.w < 0)
+        return alt.layer(bars, pos, neg).properties(height=alt.Step(26))
+
+    return figure(("feature_weights", text["weight"]), frames, draw)
 
 
 def _node_scale(activation: str) -> str:
     return {"sigmoid": "prob", "tanh": "signed"}.get(activation, "free")
 
 
+NODE_COLUMNS = ["url", "x", "x2", "y", "y2", "name"]
+EDGE_COLUMNS = ["x", "y", "x2", "y2", "w", "absw", "sign"]
+
+
 def network_chart(
     model: MLP, maps: GridMaps, activation: str, task: str, text: Mapping[str, str], out_range=(0.0, 1.0)
-) -> alt.LayerChart:
+) -> Figure:
     """The network like TensorFlow Playground draws it: every node a small heatmap of its output over the
-    input plane, every weight a line (blue > 0, orange < 0, width ∝ |w|)."""
+    input plane, every weight a line (blue > 0, orange < 0, width ∝ |w|).
+
+    The nodes, edges and column heads are data, and so are the plotting window and the largest |w|; the
+    size (rows and columns of nodes) is part of the chart's shape."""
     cols: list[list[np.ndarray]] = [
         [unit_colors(a, "free") for a in maps.inputs],
         *[[unit_colors(a, _node_scale(activation)) for a in h] for h in maps.hidden],
@@ -219,57 +278,70 @@ def network_chart(
                         "sign": "+" if w >= 0 else "−",
                     }
                 )
-    xs = alt.Scale(domain=[-0.5, len(cols) - 0.5], nice=False)
-    ys = alt.Scale(domain=[-rows / 2 - 0.1, rows / 2 + 0.6], nice=False)
-    no_axis = {"axis": None}
-    wmax = max([e["absw"] for e in edges] + [1e-9])
-    edge_layer = (
-        alt.Chart(pd.DataFrame(edges))
-        .mark_rule(opacity=0.85)
-        .encode(
-            x=alt.X("x:Q", scale=xs, **no_axis),
-            y=alt.Y("y:Q", scale=ys, **no_axis),
-            x2="x2:Q",
-            y2="y2:Q",
-            color=alt.Color(
-                "sign:N",
-                scale=alt.Scale(domain=["+", "−"], range=[POSITIVE, NEGATIVE]),
-                legend=alt.Legend(title=text["weight"], orient="bottom"),
-            ),
-            strokeWidth=alt.StrokeWidth(
-                "absw:Q", scale=alt.Scale(domain=[0, wmax], range=[0.3, 6]), legend=None
-            ),
-            tooltip=[alt.Tooltip("w:Q", format=".3f", title=text["weight"])],
+    n_cols = len(cols)
+    frames = {
+        "edges": pd.DataFrame(edges, columns=EDGE_COLUMNS),
+        "nodes": pd.DataFrame(nodes, columns=NODE_COLUMNS),
+        "heads": pd.DataFrame({"x": list(range(n_cols)), "y": [rows / 2 + 0.3] * n_cols, "label": labels}),
+    }
+    domains = {
+        "x": (-0.5, n_cols - 0.5),
+        "y": (-rows / 2 - 0.1, rows / 2 + 0.6),
+        "absw": (0, max([e["absw"] for e in edges] + [1e-9])),
+    }
+
+    def draw(d: Refs) -> alt.TopLevelMixin:
+        xs = alt.Scale(domain=d.domain("x"), nice=False)
+        ys = alt.Scale(domain=d.domain("y"), nice=False)
+        no_axis = {"axis": None}
+        edge_layer = (
+            alt.Chart(d["edges"])
+            .mark_rule(opacity=0.85)
+            .encode(
+                x=alt.X("x:Q", scale=xs, **no_axis),
+                y=alt.Y("y:Q", scale=ys, **no_axis),
+                x2="x2:Q",
+                y2="y2:Q",
+                color=alt.Color(
+                    "sign:N",
+                    scale=alt.Scale(domain=["+", "−"], range=[POSITIVE, NEGATIVE]),
+                    legend=alt.Legend(title=text["weight"], orient="bottom"),
+                ),
+                strokeWidth=alt.StrokeWidth(
+                    "absw:Q", scale=alt.Scale(domain=d.domain("absw"), range=[0.3, 6]), legend=None
+                ),
+                tooltip=[alt.Tooltip("w:Q", format=".3f", title=text["weight"])],
+            )
         )
-    )
-    node_layer = (
-        alt.Chart(pd.DataFrame(nodes))
-        .mark_image(aspect=False, align="left", baseline="top")
-        .encode(
-            x=alt.X("x:Q", scale=xs),
-            x2="x2:Q",
-            y=alt.Y("y:Q", scale=ys),
-            y2="y2:Q",
-            url="url:N",
-            tooltip=["name:N"],
+        node_layer = (
+            alt.Chart(d["nodes"])
+            .mark_image(aspect=False, align="left", baseline="top")
+            .encode(
+                x=alt.X("x:Q", scale=xs),
+                x2="x2:Q",
+                y=alt.Y("y:Q", scale=ys),
+                y2="y2:Q",
+                url="url:N",
+                tooltip=["name:N"],
+            )
         )
-    )
-    frame = (
-        alt.Chart(pd.DataFrame(nodes))
-        .mark_rect(fill=None, stroke="#444", strokeWidth=0.8)
-        .encode(x=alt.X("x:Q", scale=xs), x2="x2:Q", y=alt.Y("y:Q", scale=ys), y2="y2:Q")
-    )
-    heads = pd.DataFrame({"x": list(range(len(cols))), "y": [rows / 2 + 0.3] * len(cols), "label": labels})
-    head_layer = (
-        alt.Chart(heads)
-        .mark_text(fontWeight="bold")
-        .encode(x=alt.X("x:Q", scale=xs), y=alt.Y("y:Q", scale=ys), text="label:N")
-    )
-    return (
-        alt.layer(edge_layer, node_layer, frame, head_layer)
-        .properties(height=row_px * rows + 60, width=col_px * len(cols))
-        .configure_view(stroke=None)
-    )
+        frame = (
+            alt.Chart(d["nodes"])
+            .mark_rect(fill=None, stroke="#444", strokeWidth=0.8)
+            .encode(x=alt.X("x:Q", scale=xs), x2="x2:Q", y=alt.Y("y:Q", scale=ys), y2="y2:Q")
+        )
+        head_layer = (
+            alt.Chart(d["heads"])
+            .mark_text(fontWeight="bold")
+            .encode(x=alt.X("x:Q", scale=xs), y=alt.Y("y:Q", scale=ys), text="label:N")
+        )
+        return (
+            alt.layer(edge_layer, node_layer, frame, head_layer)
+            .properties(height=row_px * rows + 60, width=col_px * n_cols)
+            .configure_view(stroke=None)
+        )
+
+    return figure(("network", text["weight"], rows, n_cols), frames, draw, domains)
 
 
 def regressor_chart(
@@ -281,29 +353,77 @@ def regressor_chart(
     text: Mapping[str, str],
     truth=None,
     scale: float = 1.0,
-) -> alt.LayerChart:
+) -> Figure:
     """1-D: the data and the fitted curve (and the true function, dashed). 2-D: the prediction as a heatmap
     under the points, both on one colour scale."""
     if X.shape[1] == 1:
-        x0, x1 = bounds[0], bounds[1]
-        xs = torch.linspace(x0, x1, 200).view(-1, 1)
-        with torch.no_grad():
-            fx = model(xs)[:, 0]
-        curves = [{"x": float(a), "y": float(b), "series": text["fitted"]} for a, b in zip(xs[:, 0], fx)]
-        if truth is not None:
-            curves += [
-                {"x": float(a), "y": float(b), "series": text["truth"]}
-                for a, b in zip(xs[:, 0], truth(xs[:, 0]))
-            ]
-        sx = alt.Scale(domain=[x0, x1], nice=False)
+        return _regressor_1d(X, y, model, bounds, text, truth, scale)
+    lo, hi = float(y.min()), float(y.max())
+    frames = {
+        "heat": heatmap_frame(np.clip((maps.out[0] - lo) / max(hi - lo, 1e-9), 0, 1), bounds),
+        "points": pd.DataFrame({"x1": X[:, 0].numpy(), "x2": X[:, 1].numpy(), "y": y.numpy()}),
+    }
+
+    def draw(d: Refs) -> alt.TopLevelMixin:
+        sx, sy = axes(d)
         pts = (
-            alt.Chart(pd.DataFrame({"x": X[:, 0].numpy(), "y": y.numpy()}))
+            alt.Chart(d["points"])
+            .mark_circle(size=45, stroke="black", strokeWidth=0.7, opacity=1)
+            .encode(
+                x=alt.X("x1:Q", scale=sx),
+                y=alt.Y("x2:Q", scale=sy),
+                color=alt.Color(
+                    "y:Q",
+                    scale=alt.Scale(domain=d.domain("y"), range=list(PROB_STOPS)),
+                    legend=alt.Legend(title="y", orient="bottom"),
+                ),
+                tooltip=[alt.Tooltip("y:Q", format=".3f")],
+            )
+        )
+        return scaled(alt.layer(image_layer(d, "heat"), pts).properties(height=int(HEIGHT * scale)), scale)
+
+    return figure(("regressor_2d", scale), frames, draw, {**window(bounds), "y": (lo, (lo + hi) / 2, hi)})
+
+
+def _regressor_1d(
+    X: torch.Tensor,
+    y: torch.Tensor,
+    model: MLP,
+    bounds: Bounds,
+    text: Mapping[str, str],
+    truth,
+    scale: float,
+) -> Figure:
+    """The data, the fitted curve and (if given) the true function, dashed, over x₁ in bounds[0..1]."""
+    x0, x1 = bounds[0], bounds[1]
+    xs = torch.linspace(x0, x1, 200).view(-1, 1)
+    with torch.no_grad():
+        fx = model(xs)[:, 0]
+    curves = {text["fitted"]: fx.numpy()}
+    if truth is not None:
+        curves[text["truth"]] = np.asarray(truth(xs[:, 0]), dtype=float)
+    grid = xs[:, 0].numpy().astype(float)
+    frames = {
+        "points": pd.DataFrame({"x": X[:, 0].numpy(), "y": y.numpy()}),
+        "curves": pd.DataFrame(
+            {
+                "x": np.tile(grid, len(curves)),
+                "y": np.concatenate([np.asarray(v, dtype=float) for v in curves.values()]),
+                "series": np.repeat(list(curves), len(grid)),
+            }
+        ),
+    }
+    names = [text["fitted"], text["truth"]]
+
+    def draw(d: Refs) -> alt.TopLevelMixin:
+        sx = alt.Scale(domain=d.domain("x"), nice=False)
+        pts = (
+            alt.Chart(d["points"])
             .mark_circle(size=30, color=GREY, opacity=0.7)
             .encode(x=alt.X("x:Q", scale=sx, title="x₁"), y=alt.Y("y:Q", title="y"))
         )
-        names = [text["fitted"], text["truth"]]
         lines = (
-            alt.Chart(pd.DataFrame(curves))
+            alt.Chart(d["curves"])
             .mark_line(strokeWidth=3 * scale)
             .encode(
                 x=alt.X("x:Q", scale=sx),
@@ -319,21 +439,7 @@ def regressor_chart(
             )
         )
         return scaled(alt.layer(pts, lines).properties(height=int(HEIGHT * scale)), scale)
-    lo, hi = float(y.min()), float(y.max())
-    heat = heatmap_layer(np.clip((maps.out[0] - lo) / max(hi - lo, 1e-9), 0, 1), bounds)
-    sx, sy = _axes(bounds)
-    pts = (
-        alt.Chart(pd.DataFrame({"x1": X[:, 0].numpy(), "x2": X[:, 1].numpy(), "y": y.numpy()}))
-        .mark_circle(size=45, stroke="black", strokeWidth=0.7, opacity=1)
-        .encode(
-            x=alt.X("x1:Q", scale=sx),
-            y=alt.Y("x2:Q", scale=sy),
-            color=alt.Color(
-                "y:Q",
-                scale=alt.Scale(domain=[lo, (lo + hi) / 2, hi], range=list(PROB_STOPS)),
-                legend=alt.Legend(title="y", orient="bottom"),
-            ),
-            tooltip=[alt.Tooltip("y:Q", format=".3f")],
-        )
+
+    return figure(
+        ("regressor_1d", frozen(dict(zip(("fitted", "truth"), names))), scale), frames, draw, {"x": (x0, x1)}
     )
-    return scaled(alt.layer(heat, pts).properties(height=int(HEIGHT * scale)), scale)

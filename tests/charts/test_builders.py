@@ -197,7 +197,7 @@ def test_k_class_output_neurons_are_shaded_in_their_class_colour(k: int) -> None
     cfg = NetConfig(dataset="kblobs", classes=k, hidden=(3,))
     model = build(cfg)
     maps = grid_maps(model, "classes", bounds(net_data(cfg)[0].X), res=8)
-    spec = network_chart(model, maps, "tanh", "classes", NET_TEXT).to_dict()
+    spec = network_chart(model, maps, "tanh", "classes", NET_TEXT).values()
     nodes = spec["datasets"][spec["layer"][1]["data"]["name"]]
     outputs = nodes[-k:]
     for j, node in enumerate(outputs):

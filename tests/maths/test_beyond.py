@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import math
 
-import altair as alt
 import numpy as np
 import pytest
 import torch
@@ -13,6 +12,7 @@ import torch.nn as nn
 from torch.nn.utils import parameters_to_vector
 from torch.utils.data import DataLoader, TensorDataset
 
+from core.charts.figure import Figure
 from core.charts.networks import (
     classifier_chart,
     feature_weights_chart,
@@ -379,48 +379,48 @@ def test_kblobs_window_depends_on_the_noise_only_and_holds_every_point(noise: fl
     assert kblobs_window(noise, far)[1] >= window[1] + 3.2 + 0.75
 
 
-def test_net_charts_return_altair_charts_with_image_layers() -> None:
+def test_net_charts_return_figures_with_image_layers() -> None:
     cfg = NetConfig(dataset="kblobs", classes=3, hidden=(4, 3))
     tr, _ = net_data(cfg)
     model, box = build(cfg), bounds(tr.X)
     maps = grid_maps(model, "classes", box, res=16)
     chart = classifier_chart(maps, tr.X, tr.y, predict(model, "classes", tr.X), box, TEXT, probe=(0.0, 0.0))
-    assert any(layer["mark"]["type"] == "image" for layer in chart.to_dict()["layer"])
-    net = network_chart(model, maps, "tanh", "classes", TEXT).to_dict()
+    assert isinstance(chart, Figure)
+    assert any(layer["mark"]["type"] == "image" for layer in chart.spec["layer"])
+    net = network_chart(model, maps, "tanh", "classes", TEXT).values()
     edges, nodes = net["layer"][0], net["layer"][1]
     assert nodes["mark"]["type"] == "image" and len(net["datasets"][nodes["data"]["name"]]) == 2 + 4 + 3 + 3
     assert len(net["datasets"][edges["data"]["name"]]) == 2 * 4 + 4 * 3 + 3 * 3
-    points = next(layer for layer in chart.to_dict()["layer"] if layer["mark"]["type"] == "point")
+    points = next(layer for layer in chart.spec["layer"] if layer["mark"]["type"] == "point")
     assert points["encoding"]["color"]["legend"]["symbolStrokeWidth"] == 0  # no white outline in the legend
-    assert isinstance(softmax_bars([0.2, 0.5, 0.3], TEXT), alt.LayerChart)
-    assert isinstance(
-        feature_weights_chart(feature_weights(build(NetConfig(hidden=()))), TEXT), alt.LayerChart
-    )
+    assert isinstance(softmax_bars([0.2, 0.5, 0.3], TEXT), Figure)
+    assert isinstance(feature_weights_chart(feature_weights(build(NetConfig(hidden=()))), TEXT), Figure)
     reg = NetConfig(dataset="wave", features=("x1",), hidden=(3,))
     rtr, _ = net_data(reg)
     rmodel = build(reg)
     rbox = (-4.5, 4.5, -3.0, 3.0)
     rmaps = grid_maps(rmodel, "regression", rbox, res=8, dim=1)
-    assert isinstance(regressor_chart(rtr.X, rtr.y, rmodel, rmaps, rbox, TEXT, truth=wave), alt.LayerChart)
+    assert isinstance(regressor_chart(rtr.X, rtr.y, rmodel, rmaps, rbox, TEXT, truth=wave), Figure)
 
 
-def _k_class_network(k: int) -> dict:
+def _k_class_network(k: int) -> Figure:
     cfg = NetConfig(dataset="kblobs", classes=k, hidden=())
     model = build(cfg)
     maps = grid_maps(model, "classes", bounds(net_data(cfg)[0].X), res=8)
-    return network_chart(model, maps, "tanh", "classes", TEXT).to_dict()
+    return network_chart(model, maps, "tanh", "classes", TEXT)
 
 
 @pytest.mark.parametrize("k", [3, 4, 5])
 def test_the_k_class_network_keeps_its_size_with_the_nodes_at_the_top(k: int) -> None:
     """Room for six outputs whatever k (a k press then only swaps data): same height, nodes from the top."""
-    spec = _k_class_network(k)
-    assert spec["height"] == _k_class_network(6)["height"]
+    fig = _k_class_network(k)
+    spec = fig.values()
+    assert spec["height"] == _k_class_network(6).spec["height"]
     nodes = spec["datasets"][spec["layer"][1]["data"]["name"]]
     top = max(n["y"] for n in nodes)
     outputs = [round(n["y"], 6) for n in nodes[-k:]]
     assert outputs == [round(top - j, 6) for j in range(k)]  # one per row, from the top down
-    assert spec["layer"][1]["encoding"]["y"]["scale"]["domain"][1] - top < 1.0  # no empty row above them
+    assert fig.domains["y"][1] - top < 1.0  # no empty row above them (the y scale's domain "y")
 
 
 def test_regions_are_coloured_by_argmax() -> None:
