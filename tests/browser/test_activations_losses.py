@@ -88,3 +88,30 @@ def test_a_section_reruns_alone_yet_the_link_and_the_other_sections_follow(brows
     )
     assert "slope=0.02" in link.inner_text() and "depth=12" in page.url
     assert page.locator("[data-testid=stException]").count() == 0
+
+
+# the x-axis labels of the softmax bars ("z1 = +2.0" ...), left to right
+BAR_LABELS = """() => {
+    const charts = document.querySelectorAll('[data-testid=stVegaLiteChart]');
+    if (charts.length < 5) return [];  // the softmax chart is the page's fifth
+    const texts = [...charts[4].querySelectorAll('svg text')]
+        .filter(t => /^z\\d+ = /.test(t.textContent));
+    return texts.sort((a, b) => a.getBoundingClientRect().x - b.getBoundingClientRect().x)
+        .map(t => t.textContent.split(' ')[0]);
+}"""
+
+
+def test_softmax_bars_stay_in_the_logits_order_when_a_logit_moves(browser_page) -> None:
+    """A moved logit's bar stays in its place: the chart swaps only its data, and a label that is new
+    to the view (z1 = +2.1 after z1 = +2.0) used to go to the end of the axis."""
+    url, page = browser_page
+    page.goto(f"{url}/activations?lang=en&k=4")
+    page.wait_for_selector("[data-testid=stSidebarNav]", timeout=30_000)
+    wait_idle(page)
+    page.wait_for_function(f"({BAR_LABELS})().length === 4", timeout=30_000)
+    assert page.evaluate(BAR_LABELS) == ["z1", "z2", "z3", "z4"]
+    _press(page, "activations-z0", 3)
+    page.wait_for_function("() => location.search.includes('z0=2.3')", timeout=30_000)
+    page.wait_for_timeout(500)
+    assert page.evaluate(BAR_LABELS) == ["z1", "z2", "z3", "z4"]
+    assert page.locator("[data-testid=stException]").count() == 0

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import math
 
-import altair as alt
 import numpy as np
 import pytest
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from core.charts.figure import Figure
 from core.charts.functions import bars_chart, layer_chart, residuals_chart, series_chart, units_chart
 from core.classroom import text
 from core.classroom.text import strings
@@ -298,16 +298,44 @@ def test_parse_table_accepts_numbers_and_strings_of_numbers() -> None:
 # --- charts and strings --------------------------------------------------------------------------
 
 
-def test_chart_builders_return_altair_charts() -> None:
+def test_chart_builders_return_figures() -> None:
     c = A.curve("tanh")
-    assert isinstance(series_chart(c.x, {"f": c.y, "df": c.dy}, "x", "y", {"f": 0.0}, 0.0), alt.LayerChart)
-    layer_chart([float("inf"), 1e-3, 0.0, 2.0], "layer", "grad").to_dict()  # non-finite and 0 are dropped
-    assert isinstance(bars_chart(["a", "b"], [0.3, 0.7], "x", "p"), alt.LayerChart)
+    series = series_chart(c.x, {"f": c.y, "df": c.dy}, "x", "y", {"f": 0.0}, 0.0)
+    assert isinstance(series, Figure) and len(series.spec["layer"]) == 3  # curves, rule at x, marks
+    layers = layer_chart([float("inf"), 1e-3, 0.0, 2.0], "layer", "grad")
+    assert layers.frames["grads"]["layer"].tolist() == [2, 4]  # non-finite and 0 are dropped
+    assert isinstance(bars_chart(["a", "b"], [0.3, 0.7], "x", "p"), Figure)
     text = {"dead": "d", "alive": "a", "units": "u", "share": "s"}
-    units_chart(A.dying_relu(1.0, 10.0).active_after, text).to_dict()
+    assert len(units_chart(A.dying_relu(1.0, 10.0).active_after, text).spec["layer"]) == 2  # bars, dead ticks
     x, y = L.points(True)
-    spec = residuals_chart(x, y, (0.5, 0.0), {"mse": (1.0, 0.0)}, {"yours": "yours"}).to_dict()
+    spec = residuals_chart(x, y, (0.5, 0.0), {"mse": (1.0, 0.0)}, {"yours": "yours"}).spec
     assert len(spec["layer"]) == 3
+
+
+def test_moving_a_slider_changes_only_the_charts_data() -> None:
+    """What the pages' sliders change (a curve's range, the depth, the shift that kills units, the number
+    of logits, the line and the outlier) reaches the charts as data: their spec stays the same."""
+    text = {"dead": "d", "alive": "a", "units": "u", "share": "s"}
+    narrow, wide = A.curve("relu", 0.0, 1.0), A.curve("relu", -10.0, 10.0)
+    (x0, y0), (x1, y1) = L.points(False), L.points(True)
+    pairs = [
+        (
+            series_chart(narrow.x, {"f": narrow.y, "df": narrow.dy}, "x", "y", {"f": 0.5}, 0.5),
+            series_chart(wide.x, {"f": wide.y, "df": wide.dy}, "x", "y", {"f": -3.0}, -3.0),
+        ),
+        (layer_chart([1.0, 0.1], "layer", "grad"), layer_chart([1.0, 0.1, 0.01, 1e-3], "layer", "grad")),
+        (bars_chart(["a", "b"], [0.3, 0.7], "x", "p"), bars_chart(list("abcdef"), [1 / 6] * 6, "x", "p")),
+        (
+            units_chart(A.dying_relu(0.0, 0.0).active_after, text),
+            units_chart(A.dying_relu(3.0, 30.0).active_after, text),
+        ),
+        (
+            residuals_chart(x0, y0, (0.3, 0.0), {"mse": (1.0, 0.0)}, {"yours": "yours"}),
+            residuals_chart(x1, y1, (-2.0, 1.5), {"mse": (0.5, 0.2)}, {"yours": "yours"}),
+        ),
+    ]
+    for one, two in pairs:
+        assert one.spec == two.spec and one.vega_lite()["datasets"] != two.vega_lite()["datasets"]
 
 
 def test_chart_builders_scale_for_presentation_and_stay_unchanged_at_1() -> None:
@@ -321,7 +349,7 @@ def test_chart_builders_scale_for_presentation_and_stay_unchanged_at_1() -> None
         lambda **kw: residuals_chart(x, y, (0.5, 0.0), {"mse": (1.0, 0.0)}, {"yours": "yours"}, **kw),
     ]
     for build in builders:
-        plain, one, big = build().to_dict(), build(scale=1.0).to_dict(), build(scale=1.6).to_dict()
+        plain, one, big = build().values(), build(scale=1.0).values(), build(scale=1.6).values()
         assert plain == one and "axis" not in plain.get("config", {})
         assert big["config"]["axis"]["labelFontSize"] > 11 and big["height"] > plain["height"]
 
