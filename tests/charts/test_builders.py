@@ -17,6 +17,7 @@ from PIL import Image
 
 from core.charts import gradients as gradcharts
 from core.charts.decision import history_charts, perceptron_chart
+from core.charts.figure import Figure
 from core.charts.images import GRADIENT_STEPS, GRADIENT_STOPS, prob_rgb, sigmoid_gradient
 from core.maths import landscape, minibatch
 from core.maths.data import bounds, make_dataset
@@ -30,7 +31,7 @@ def _cfg(**kw) -> TrainConfig:
     return TrainConfig(**(base | kw))
 
 
-def test_page_chart_builders_return_altair_charts() -> None:
+def test_page_chart_builders_return_figures() -> None:
     ds = make_dataset("gaussians", 60, 1.0, 0)
     text = {
         "class0": "0", "class1": "1", "class": "c", "right": "r", "wrong": "w", "prediction": "p",
@@ -57,8 +58,8 @@ def test_page_chart_builders_return_altair_charts() -> None:
         ),
         gradcharts.boundaries_chart(ds.X, ds.y, {p.optimizer: p.at(3) for p in paths}, box, text),
     ]
-    for c in charts:
-        assert isinstance(c, alt.TopLevelMixin) and c.to_dict()
+    for c in charts:  # a Figure's spec was built and checked against the Vega-Lite schema (conftest)
+        assert isinstance(c, Figure) and ("layer" in c.spec or "mark" in c.spec) and c.vega_lite()["datasets"]
 
 
 def gradient_color_at(gradient: dict, u: float, v: float) -> np.ndarray:
@@ -180,7 +181,7 @@ def test_the_landscape_start_square_is_drawn_above_the_current_dots() -> None:
         {"sgd": start, "adam": start},
         {"sgd": start[0], "adam": start[0]},  # update 0: every dot sits on the start
         text,
-    ).to_dict()
+    ).spec
     marks = [layer["mark"] for layer in spec["layer"]]
     square = next(i for i, m in enumerate(marks) if m.get("shape") == "square")
     dots = [i for i, m in enumerate(marks) if m.get("type") == "point" and m.get("size", 0) >= 200]

@@ -65,3 +65,22 @@ def test_minibatch_comparison_ignores_the_batch_size_and_follows_the_data() -> N
     at.slider(key="minibatch.n").set_value(100).run()
     no_errors(at)
     assert at.table[0].value.to_csv() != table and at.query_params["n"] == "100"
+
+
+def test_minibatch_moving_the_number_of_points_changes_only_the_charts_data() -> None:
+    """A wider window for more points and legend names with the count ("full batch (220)") are domains
+    read from the data: the four charts' specs are the same text after the slider moves, their data not."""
+
+    def shown() -> tuple[list[str], list[list[bytes]]]:
+        charts = at.get("vega_lite_chart")
+        return [e.proto.spec for e in charts], [[d.data.data for d in e.proto.datasets] for e in charts]
+
+    at = page_app("minibatch.py", "en")
+    specs, data = shown()
+    at.slider(key="minibatch.n").set_value(220).run()
+    no_errors(at)
+    new_specs, new_data = shown()
+    assert len(specs) == 4 and new_specs == specs
+    assert all(new != old for new, old in zip(new_data, data))
+    for curves in new_data[2:]:  # the legend's names moved with the data
+        assert any(b"full batch (220)" in d for d in curves) and not any("(220)" in s for s in specs)
