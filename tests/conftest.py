@@ -8,12 +8,9 @@ from pathlib import Path
 
 import pytest
 
-# every chart any test draws (core builders, AppTest runs, test servers) is checked against the
-# Vega-Lite schema; the app itself leaves that check to the tests (core/charts/altair_speedup.py)
-os.environ["NNLAB_VALIDATE_CHARTS"] = "1"
-os.environ["NNLAB_CHECK_CHARTS"] = (
-    "1"  # every kept chart spec is checked against a fresh drawing (core/charts/figure.py)
-)
+# every reuse of a kept chart spec, in any test (core builders, AppTest runs, test servers), draws the
+# chart afresh and compares: a chart key that misses something its drawing reads fails (core/charts/figure.py)
+os.environ["NNLAB_CHECK_CHARTS"] = "1"
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))

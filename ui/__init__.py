@@ -18,7 +18,6 @@ import torch
 from streamlit.errors import StreamlitAPIException
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from core.charts import altair_speedup
 from core.charts.figure import Figure
 from core.classroom.text import LANG_NAMES, LANGS, normalize_lang, t
 from core.maths.data import Dataset
@@ -187,17 +186,16 @@ def replay_slider(label: str, last: int, key: str, run: Any, help: str) -> int:
     return st.slider(label, 0, max(last, 1), key=key, disabled=last == 0, help=help, persist_state="session")
 
 
-def chart(where: Any, c: Any, width: str | int = "stretch") -> Any:
-    """Draw an Altair chart in `where` (st, a column, a placeholder) with a spec that stays the same
-    while only its data changes: the browser then swaps the data instead of rebuilding the view.
+def chart(where: Any, c: Figure, width: str | int = "stretch") -> Any:
+    """Draw a figure (core.charts.figure) in `where` (st, a column, a placeholder): its kept spec, which
+    stays the same while only its data changes (the browser then swaps the data instead of rebuilding the
+    view), and this rerun's data.
 
     Returns the chart's slot: drawing into it replaces the chart in place (animation frames). Use it
     rather than an `st.empty()` drawn first: a rerun would send the empty element before the chart,
     and the browser would drop the chart's view and build a new one (a flash) instead of swapping data.
     """
-    if isinstance(c, Figure):
-        return where.vega_lite_chart(c.vega_lite(), width=width)
-    return where.vega_lite_chart(altair_speedup.stable_spec(c), width=width)
+    return where.vega_lite_chart(c.vega_lite(), width=width)
 
 
 def lesson(ns: str) -> None:

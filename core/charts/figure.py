@@ -51,7 +51,7 @@ DENSE_ROWS = 100
 _SEP = "\u241f"  # joins a list of names into one cell (a character no label uses)
 _PREFIX = "nnlab_"  # the columns that carry the domains
 
-_kept: OrderedDict[Hashable, dict[str, Any]] = OrderedDict()
+_kept: OrderedDict[Hashable, str] = OrderedDict()  # key -> the spec as JSON text (shared: never changed)
 
 
 class Refs:
@@ -108,12 +108,19 @@ def _signature(domains: Mapping[str, Sequence[Any]]) -> tuple[Any, ...]:
 
 @dataclass(frozen=True)
 class Figure:
-    """A kept spec (shared by every session: never changed) and this rerun's data for it."""
+    """A kept spec (shared by every session, kept as text so that nobody can change it) and this rerun's
+    data for it."""
 
-    spec: Mapping[str, Any]
+    text: str
     frames: Mapping[str, pd.DataFrame]
     domains: Mapping[str, Sequence[Any]] = field(default_factory=dict)
     carrier: str | None = None
+
+    @property
+    def spec(self) -> dict[str, Any]:
+        """The kept spec, a fresh tree per call: Streamlit edits the spec it is given in place (for example a
+        legend title of None becomes " "), and one session's edit must not reach the next session."""
+        return json.loads(self.text)
 
     def vega_lite(self) -> dict[str, Any]:
         """The spec to send (`st.vega_lite_chart`): the kept spec with the frames as Arrow datasets and the
@@ -150,21 +157,21 @@ def figure(
         _signature(domains) if carrier is not None else tuple((n, tuple(v)) for n, v in domains.items()),
         rows > DENSE_ROWS,
     )
-    spec = _kept.get(full_key)
-    if spec is None:
-        spec = _build(frames, draw, domains, carrier, rows)
-        _kept[full_key] = spec
+    text = _kept.get(full_key)
+    if text is None:
+        text = _build(frames, draw, domains, carrier, rows)
+        _kept[full_key] = text
         if len(_kept) > KEPT_SHAPES:
             _kept.popitem(last=False)
     else:
         _kept.move_to_end(full_key)
         if CHECK:
             fresh = _build(frames, draw, domains, carrier, rows)
-            if fresh != spec:
+            if fresh != text:
                 raise AssertionError(
                     f"chart key {key!r} misses something its drawing reads: the kept spec differs"
                 )
-    return Figure(spec, dict(frames), domains, carrier)
+    return Figure(text, dict(frames), domains, carrier)
 
 
 def _build(
@@ -173,7 +180,7 @@ def _build(
     domains: Mapping[str, Sequence[Any]],
     carrier: str | None,
     rows: int,
-) -> dict[str, Any]:
+) -> str:
     chart = draw(Refs(frames, domains, carrier))
     # not "top level": Altair then adds neither its default theme (Streamlit draws with none) nor a
     # dataset of its own; the schema URL is all that is left to add
@@ -181,7 +188,7 @@ def _build(
     if "datasets" in spec or _inline_data(spec) or not _data_names(spec) <= set(frames):
         raise ValueError("a figure's drawing must read its data by name (d['name']), not embed it")
     spec["$schema"] = alt.SCHEMA_URL
-    return _freeze(dense(spec) if rows > DENSE_ROWS else spec)
+    return json.dumps(dense(spec) if rows > DENSE_ROWS else spec)
 
 
 def _inline_data(spec: Any) -> bool:
@@ -205,14 +212,9 @@ def _data_names(spec: Any) -> set[str]:
     return own.union(*(_data_names(v) for k, v in spec.items() if k != "data"))
 
 
-def _freeze(spec: dict[str, Any]) -> dict[str, Any]:
-    """The spec as a fresh plain-JSON tree (nothing shared with Altair's objects)."""
-    return json.loads(json.dumps(spec))
-
-
 def kept_specs() -> list[dict[str, Any]]:
     """Every spec kept so far in this process (for the schema check in the tests)."""
-    return list(_kept.values())
+    return [json.loads(text) for text in _kept.values()]
 
 
 def arrow(df: pd.DataFrame, extra: Mapping[str, float | str] | None = None) -> bytes:

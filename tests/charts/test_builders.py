@@ -8,9 +8,7 @@ import base64
 import io
 import math
 
-import altair as alt
 import numpy as np
-import pandas as pd
 import pytest
 import torch
 from PIL import Image
@@ -138,36 +136,19 @@ def test_bounds_cover_the_points() -> None:
     assert x0 < X[:, 0].min() and X[:, 0].max() < x1 and y0 < X[:, 1].min() and X[:, 1].max() < y1
 
 
-def test_chart_builders_return_altair_charts() -> None:
+def test_decision_builders_return_figures() -> None:
     ds = make_dataset("toy", 50, 1.0, 0)
     text = {k: k for k in CHART_KEYS}
-    chart = perceptron_chart((1.0, -1.0, 0.5), ds.X, ds.y, bounds(ds.X), text, probe=(1.0, 1.0))
-    assert isinstance(chart, alt.LayerChart)
-    spec = chart.to_dict()
+    fig = perceptron_chart((1.0, -1.0, 0.5), ds.X, ds.y, bounds(ds.X), text, probe=(1.0, 1.0))
+    assert isinstance(fig, Figure) and set(fig.frames) == {"heat", "line", "points", "probe"}
+    spec = fig.spec
     assert any(
         layer["mark"]["type"] == "rect" and "expr" in layer["mark"]["color"] for layer in spec["layer"]
     )
+    assert len(fig.frames["points"]) == 50 and fig.frames["probe"].iloc[0].tolist() == [1.0, 1.0]
     loss, acc = history_charts(train(TrainConfig(epochs=3)), 2, text)
-    assert isinstance(loss, alt.LayerChart) and isinstance(acc, alt.LayerChart)
-
-
-def test_chart_validation_is_on_in_tests_and_an_explicit_argument_wins(monkeypatch) -> None:
-    """The app skips Altair's schema check on every rerun; the tests must not (core/altair_speedup.py)."""
-
-    from core.charts import altair_speedup
-
-    assert altair_speedup.VALIDATION_PATCHED and altair_speedup.VALIDATE  # conftest turns it on
-    df = pd.DataFrame({"a": [1.0, 2.0]})
-    good = alt.Chart(df).mark_point().encode(x="a:Q")
-    bad = alt.Chart(df).mark_point().encode(x=alt.X("a:Q", bin="not-a-bin"))
-    for chart in (bad, alt.layer(bad, good)):
-        with pytest.raises(alt.utils.schemapi.SchemaValidationError):
-            chart.to_dict()  # the default validates under the tests
-    monkeypatch.setattr(altair_speedup, "VALIDATE", False)  # what the server does
-    assert bad.to_dict()["mark"] == {"type": "point"}  # no check: the spec comes out as is
-    with pytest.raises(alt.utils.schemapi.SchemaValidationError):
-        bad.to_dict(validate=True)  # asked for explicitly: checked
-    assert good.to_dict() == good.to_dict(validate=True)  # skipping the check changes nothing else
+    assert isinstance(loss, Figure) and isinstance(acc, Figure)
+    assert loss.frames["marker"]["epoch"].tolist() == [2] and len(loss.frames["curves"]) == 2 * 4
 
 
 def test_the_landscape_start_square_is_drawn_above_the_current_dots() -> None:

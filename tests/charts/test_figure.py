@@ -126,7 +126,12 @@ def test_kept_specs_are_bounded_and_shared_read_only() -> None:
     before = json.dumps(fig.spec, sort_keys=True)
     sent = fig.vega_lite()
     sent["autosize"] = "fit"  # what Streamlit may add to the copy it is given
+    sent["layer"][1]["encoding"]["color"]["title"] = " "  # or change inside it (a legend title of None)
     assert json.dumps(fig.spec, sort_keys=True) == before and "datasets" not in fig.spec
+    assert (
+        _scatter(3.0).vega_lite()["layer"][1]["encoding"]["color"]
+        == fig.spec["layer"][1]["encoding"]["color"]
+    )
     assert F.KEPT_SHAPES >= 100
 
 
