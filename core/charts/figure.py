@@ -33,6 +33,7 @@ the test that drew it.
 from __future__ import annotations
 
 import json
+import math
 import os
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping, Sequence
@@ -40,6 +41,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 CHECK = os.environ.get("NNLAB_CHECK_CHARTS") == "1"
@@ -79,6 +81,17 @@ class Refs:
                 "[" + ", ".join(f"{row}.{c}" for c in _number_columns(name, len(values))) + "]"
             )
         return alt.ExprRef(f"split({row}.{_PREFIX}{name}, '{_SEP}')")
+
+
+def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    """A frame's rows as JSON values; a NaN or infinite number is null (as Vega reads a missing value)."""
+
+    def cell(v: Any) -> Any:
+        if isinstance(v, float | np.floating):
+            return float(v) if math.isfinite(v) else None
+        return v.item() if isinstance(v, np.generic) else v
+
+    return [{k: cell(v) for k, v in row.items()} for row in df.to_dict(orient="records")]
 
 
 def _numeric(values: Sequence[Any]) -> bool:
@@ -130,11 +143,16 @@ class Figure:
         return {**self.spec, "datasets": sent}
 
     def values(self) -> dict[str, Any]:
-        """The spec with its data as JSON rows, as Vega-Lite reads it (for the schema check and for tests)."""
-        return {
-            **self.spec,
-            "datasets": {n: json.loads(df.to_json(orient="records")) for n, df in self.frames.items()},
-        }
+        """The spec with its data as JSON rows, as Vega-Lite reads it, the domains in the carrier's first row
+        (for the schema check and for tests)."""
+        rows = {n: _records(df) for n, df in self.frames.items()}
+        if self.carrier is not None:
+            rows[self.carrier][0].update(_domain_cells(self.domains))
+        return {**self.spec, "datasets": rows}
+
+    def to_json(self) -> str:
+        """`values()` as text: strict JSON, so a non-finite domain raises ValueError."""
+        return json.dumps(self.values(), allow_nan=False)
 
 
 def figure(
