@@ -40,7 +40,7 @@ FEATURE_LABELS = {
 ONE_D_FEATURES: tuple[str, ...] = ("x1", "x1sq", "sin1")
 ACTIVATIONS: tuple[str, ...] = ("sigmoid", "tanh", "relu", "leaky_relu")
 MAX_LAYERS, MAX_WIDTH = 6, 8
-# The network pages' widget grids (also the allowed values of their links, core/classroom/urlstate.py).
+# The network pages' widget grids (their entries in core/classroom/settings.py read them).
 LR_STEPS: tuple[float, ...] = (1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 WD_STEPS: tuple[float, ...] = (0.0, 1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3)
 BATCHES: tuple[int, ...] = (1, 2, 5, 10, 20, 32, 50, 100, 200, 500, 1000)

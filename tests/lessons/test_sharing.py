@@ -18,8 +18,8 @@ from conftest import ROOT, chart_specs, no_errors, page_app, shown_text
 from core.classroom import export, urlstate
 from core.classroom import own_data as csvdata
 from core.classroom.presets import BY_ID, PRESETS
-from core.classroom.text import t
 from core.classroom.settings import PAGE_SPECS
+from core.classroom.text import t
 from core.maths.data import make_dataset, split
 from core.maths.step_by_hand import gd_step
 from core.maths.train import TrainConfig, augment, train

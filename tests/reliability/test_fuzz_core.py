@@ -27,10 +27,10 @@ from core.charts import images
 from core.charts.decision import curves_chart, history_charts, perceptron_chart
 from core.classroom import own_data as csvdata
 from core.classroom import text, urlstate
+from core.classroom.settings import PAGE_SPECS
 from core.maths import activations, backprop, grid, perceptron
 from core.maths import networks as nets
 from core.maths.data import DATASETS, bounds, make_dataset, split
-from core.classroom.settings import PAGE_SPECS
 from core.maths.train import LR_STEPS, OPTIMIZERS, SPECS, ConfigError, History, TrainConfig, train
 from walker import FULL, figure
 
