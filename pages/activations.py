@@ -11,7 +11,6 @@ from ui import share
 ui.lesson("activations")
 share.start("activations")
 S = share.scale()
-name_of = {n: ui.T(f"activations.names.{n}") for n in A.ACTIVATIONS}
 
 
 @share.section("activations")
@@ -19,28 +18,14 @@ def shapes() -> None:
     st.header(ui.T("activations.shape_title"))
     left, right = st.columns([3, 2], gap="large")
     with share.controls("shape", left):
-        name = st.selectbox(
-            ui.T("activations.fn"),
-            A.ACTIVATIONS,
-            format_func=name_of.get,
-            key="activations.fn",
-            persist_state="session",
-        )
-        lo, hi = st.slider(
-            ui.T("activations.range"), -10.0, 10.0, step=0.5, key="activations.range", persist_state="session"
-        )
+        name = ui.selectbox("activations.fn")
+        lo, hi = ui.slider("activations.range")
         if hi - lo < 1:
             lo, hi = min(lo, hi - 1), max(hi, lo + 1)
-        slope = st.slider(
-            ui.T("activations.slope"),
-            0.0,
-            0.5,
-            step=0.01,
-            key="activations.slope",
+        slope = ui.slider(
+            "activations.slope",
             disabled=name not in ("leaky_relu", "prelu"),
-            help=ui.T("activations.slope_help"),
             on_change=share.rerun("activations.shapes", "activations.dying"),  # dying() reads it too
-            persist_state="session",
         )
     c = A.curve(name, lo, hi, slope)
     chart = series_chart(c.x, {"f(x)": c.y, "f′(x)": c.dy}, "x", ui.T("activations.value"), scale=S)
@@ -66,24 +51,10 @@ def depth() -> None:
     st.header(ui.T("activations.depth_title"))
     st.markdown(ui.T("activations.depth_intro"))
     c1, c2, c3, c4 = share.controls("depth").columns(4)
-    name = c1.selectbox(
-        ui.T("activations.fn"),
-        A.DEPTH_ACTIVATIONS,
-        format_func=name_of.get,
-        key="activations.depth_fn",
-        persist_state="session",
-    )
-    n = c2.slider(ui.T("activations.depth"), 1, 20, key="activations.depth", persist_state="session")
-    scale = c3.slider(
-        ui.T("activations.scale"),
-        0.25,
-        8.0,
-        step=0.25,
-        key="activations.scale",
-        help=ui.T("activations.scale_help"),
-        persist_state="session",
-    )
-    seed = ui.seed_input("activations.depth_seed", c4)
+    name = ui.selectbox("activations.depth_fn", c1)
+    n = ui.slider("activations.depth", c2)
+    scale = ui.slider("activations.scale", c3)
+    seed = ui.number_input("activations.depth_seed", c4)
     g = A.depth_grads(name, n, scale, seed)
     left, right = st.columns([3, 2], gap="large")
     ui.chart(
@@ -108,11 +79,9 @@ def dying() -> None:
     st.header(ui.T("activations.dead_title"))
     st.markdown(ui.T("activations.dead_intro"))
     w1, w2, w3 = share.controls("dead").columns(3)
-    shift = w1.slider(
-        ui.T("activations.shift"), 0.0, 3.0, step=0.1, key="activations.shift", persist_state="session"
-    )
-    lr = w2.select_slider(ui.T("activations.lr"), A.DEAD_LRS, key="activations.lr", persist_state="session")
-    seed = ui.seed_input("activations.dead_seed", w3)
+    shift = ui.slider("activations.shift", w1)
+    lr = ui.select_slider("activations.lr", w2)
+    seed = ui.number_input("activations.dead_seed", w3)
     c1, c2, c3 = st.columns(3)
     d = A.dying_relu(shift, lr, seed, st.session_state["activations.slope"] or 0.01)
     text = {k: ui.T(f"activations.{k}") for k in ("dead", "alive", "units", "share")}
@@ -135,17 +104,10 @@ def softmax() -> None:
     st.markdown(ui.T("activations.soft_intro"))
     left, right = share.side_by_side((2, 3))
     with share.controls("softmax", left):
-        k = st.slider(ui.T("activations.k"), 2, 6, key="activations.k", persist_state="session")
-        z = [
-            st.slider(f"z{i + 1}", -5.0, 5.0, step=0.1, key=f"activations.z{i}", persist_state="session")
-            for i in range(k)
-        ]
-        temp = st.slider(
-            ui.T("activations.temp"), 0.1, 5.0, step=0.1, key="activations.temp", persist_state="session"
-        )
-        c = st.slider(
-            ui.T("activations.c"), -10.0, 10.0, step=0.5, key="activations.c", persist_state="session"
-        )
+        k = ui.slider("activations.k")
+        z = [ui.slider(f"activations.z{i}") for i in range(k)]
+        temp = ui.slider("activations.temp")
+        c = ui.slider("activations.c")
     p = A.softmax(z, temp, c)
     same = float((p - A.softmax(z, temp)).abs().max())
     labels = [f"z{i + 1} = {v:+.1f}" for i, v in enumerate(z)]

@@ -7,7 +7,7 @@ import streamlit as st
 import ui
 from core.charts.gradients import graph_chart, step_chart
 from core.maths import backprop
-from core.maths.data import DATASETS, bounds
+from core.maths.data import bounds
 from core.maths.train import TrainConfig
 from ui import share
 
@@ -15,9 +15,10 @@ ui.lesson("backprop")
 share.start("backprop")
 S = share.scale()
 W = ("backprop.w1", "backprop.w2", "backprop.b")
-LIMITS = (10.0, 10.0, 20.0)
-for key, src, value in zip(W, ("perceptron.w1", "perceptron.w2", "perceptron.b"), (0.5, 0.5, 0.0)):
-    ui.default(key, float(st.session_state.get(src, value)))  # no weights in the link: the perceptron's
+for key, src in zip(W, ("perceptron.w1", "perceptron.w2", "perceptron.b")):
+    ui.default(
+        key, float(st.session_state.get(src, ui.setting(src).default))
+    )  # none in the link: the perceptron's
 
 
 @share.section("backprop")
@@ -26,14 +27,8 @@ def lesson() -> None:
     left, right = share.side_by_side()
     controls = share.controls("backprop", left)
     with controls:
-        name = st.selectbox(
-            ui.T("app.dataset.label"),
-            DATASETS,
-            format_func={d: ui.T(f"app.dataset.{d}") for d in DATASETS}.get,
-            key="backprop.dataset",
-            persist_state="session",
-        )
-        seed = ui.seed_input("backprop.seed")
+        name = ui.selectbox("backprop.dataset")
+        seed = ui.number_input("backprop.seed")
     data = ui.dataset(TrainConfig(dataset=name, n=200, seed=seed, test_ratio=0.0))
     X, Y = data[0].X, data[0].y
     n = len(Y)
@@ -46,42 +41,19 @@ def lesson() -> None:
         x1, x2 = (float(v) for v in X[i])
         new = backprop.ledger(*w, x1, x2, float(Y[i]), loss).step(lr)
         st.session_state["_backprop_prev"] = w
-        for key, value, lim in zip(W, new, LIMITS):
-            st.session_state[key] = max(-lim, min(lim, round(value, 4)))
+        for key, value in zip(W, new):
+            st.session_state[key] = ui.setting(key).clamp(round(value, 4))
 
     def next_example() -> None:
         """Move on to the next training example (wrapping around)."""
         st.session_state["backprop.i"] = (int(st.session_state["backprop.i"]) + 1) % n
 
     with controls:
-        st.session_state["backprop.i"] = min(int(st.session_state["backprop.i"]), n - 1)
-        i = st.slider(
-            ui.T("backprop.example"),
-            0,
-            n - 1,
-            key="backprop.i",
-            help=ui.T("backprop.example_help"),
-            persist_state="session",
-        )
+        i = ui.slider("backprop.i", hi=n - 1)  # one of the dataset's examples
         st.markdown(ui.T("perceptron.weights"))
-        w1 = st.slider("w₁", -10.0, 10.0, step=0.01, key=W[0], persist_state="session")
-        w2 = st.slider("w₂", -10.0, 10.0, step=0.01, key=W[1], persist_state="session")
-        b = st.slider(ui.T("perceptron.bias"), -20.0, 20.0, step=0.01, key=W[2], persist_state="session")
-        loss = st.radio(
-            ui.T("backprop.loss"),
-            backprop.LOSSES,
-            format_func={k: ui.T(f"backprop.loss_{k}") for k in backprop.LOSSES}.get,
-            key="backprop.loss",
-            horizontal=True,
-            persist_state="session",
-        )
-        lr = st.select_slider(
-            ui.T("training.lr"),
-            ui.LR_STEPS,
-            key="backprop.lr",
-            help=ui.T("training.lr_help"),
-            persist_state="session",
-        )
+        w1, w2, b = (ui.slider(key) for key in W)
+        loss = ui.radio("backprop.loss", horizontal=True)
+        lr = ui.select_slider("backprop.lr")
         c1, c2 = st.columns(2)
         c1.button(ui.T("backprop.step"), on_click=take_step, args=(lr, loss), type="primary", width="stretch")
         c2.button(ui.T("backprop.next"), on_click=next_example, width="stretch")

@@ -6,8 +6,7 @@ import streamlit as st
 
 import ui
 from core.charts.networks import classifier_chart, feature_weights_chart, network_chart
-from core.classroom.urlstate import PAGE_SPECS, first_value
-from core.maths.data import DATASETS, bounds
+from core.maths.data import bounds
 from core.maths.networks import NetConfig, feature_weights, grid_maps, model_at, predict, weight_norm
 from ui import nets, share
 
@@ -15,43 +14,15 @@ P = "beyond"
 ui.lesson(P)
 share.start(P)
 S = share.scale()
-SPECS = PAGE_SPECS[P]
-BASE = {k: first_value(SPECS[k]) for k in SPECS if k not in ("dataset", "seed") and not k.startswith("h")}
-PRESETS = {
-    "line_xor": {"dataset": "xor"},
-    "cross_xor": {"dataset": "xor", "features": ["x1", "x2", "x1x2"]},
-    "cross_circle": {"dataset": "circle", "features": ["x1", "x2", "x1sq", "x2sq"]},
-    "mlp_xor": {"dataset": "xor", "layers": 2, "h1": 4, "h2": 2, "epochs": 150},
-    "mlp_spiral": {
-        "dataset": "spiral",
-        "features": ["x1", "x2", "sin1", "sin2"],
-        "layers": 3,
-        "h1": 8,
-        "h2": 8,
-        "h3": 6,
-        "optimizer": "adam",
-        "lr": 0.01,
-        "epochs": 150,
-    },
-}
-
-
-def use_preset(name: str) -> None:
-    """Set the widgets to one of the lesson's scenarios."""
-    for k, v in {**BASE, **PRESETS[name]}.items():
-        st.session_state[f"{P}.{k}"] = v
 
 
 @share.section(P)
 def lesson() -> None:
     """Everything under the title: presets, settings, the trained network and its pictures."""
-    with share.controls("beyond_presets"):
-        st.markdown(ui.T("beyond.presets"))
-        for col, name in zip(st.columns(len(PRESETS)), PRESETS):
-            col.button(ui.T(f"beyond.preset.{name}"), on_click=use_preset, args=(name,), width="stretch")
+    share.preset_buttons(P)  # the lesson's scenarios (core/classroom/presets.py)
 
     left, right = share.side_by_side()
-    settings = nets.controls(P, left, 250, DATASETS)
+    settings = nets.controls(P, left, 250)
 
     cfg = NetConfig(n=500, **settings)
     hidden, act = cfg.hidden, cfg.activation

@@ -6,7 +6,7 @@ import streamlit as st
 import ui
 from core.charts.gradients import boundaries_chart, landscape_chart
 from core.maths import landscape
-from core.maths.data import DATASETS, bounds
+from core.maths.data import bounds
 from core.maths.train import OPTIMIZERS, TrainConfig
 from ui import share
 
@@ -42,37 +42,14 @@ def lesson() -> None:
     """Everything under the title: the settings, the surface with each path, and the replay."""
     with share.controls("landscape"):
         row1, row2 = st.columns(4), st.columns([1, 2, 1])
-    name = row1[0].selectbox(
-        ui.T("app.dataset.label"),
-        DATASETS,
-        format_func={d: ui.T(f"app.dataset.{d}") for d in DATASETS}.get,
-        key="landscape.dataset",
-        persist_state="session",
-    )
-    seed = ui.seed_input("landscape.seed", row1[1])
-    lr = row1[2].select_slider(
-        ui.T("training.lr"),
-        ui.LR_STEPS,
-        key="landscape.lr",
-        help=ui.T("training.lr_help"),
-        persist_state="session",
-    )
-    bs = ui.batch_size_slider("landscape.batch_size", N, row1[3])
-    epochs = row2[0].slider(ui.T("training.epochs"), 1, 30, key="landscape.epochs", persist_state="session")
-    chosen = row2[1].pills(
-        ui.T("training.optimizer"),
-        OPTIMIZERS,
-        selection_mode="multi",
-        key="landscape.optimizers",
-        format_func={o: ui.T(f"training.opt.{o}") for o in OPTIMIZERS}.get,
-        persist_state="session",
-    )
+    name = ui.selectbox("landscape.dataset", row1[0])
+    seed = ui.number_input("landscape.seed", row1[1])
+    lr = ui.select_slider("landscape.lr", row1[2])
+    bs = ui.batch_size_slider("landscape.batch_size", N, row1[3])  # its sizes depend on the data
+    epochs = ui.slider("landscape.epochs", row2[0])
+    chosen = ui.pills("landscape.optimizers", row2[1])
     with row2[2].expander(ui.T("training.init")):
-        w1 = st.slider("w₁", -5.0, 5.0, step=0.1, key="landscape.w1", persist_state="session")
-        w2 = st.slider("w₂", -5.0, 5.0, step=0.1, key="landscape.w2", persist_state="session")
-        b = st.slider(
-            ui.T("perceptron.bias"), -5.0, 5.0, step=0.1, key="landscape.b", persist_state="session"
-        )
+        w1, w2, b = (ui.slider(f"landscape.{w}") for w in ("w1", "w2", "b"))
 
     opts = tuple(o for o in OPTIMIZERS if o in (chosen or []))
     if not opts:
@@ -94,11 +71,7 @@ def lesson() -> None:
     most = max(p.updates for p in paths)
     pictures = st.container()
     k = share.replay(
-        "landscape.step",
-        ui.T("landscape.step"),
-        most,
-        hash((cfg, opts)),
-        ui.T("landscape.step_help", per_epoch=-(-N // bs)),
+        "landscape.step", most, hash((cfg, opts)), ui.T("landscape.step_help", per_epoch=-(-N // bs))
     )
     lead = paths[0]
     b_here = float(lead.at(k)[2]) if lead.left_at is None or k < lead.left_at else float(b)

@@ -21,13 +21,9 @@ def regression() -> None:
     st.markdown(ui.T("losses.reg_intro"))
     left, right = st.columns([1, 2], gap="large")
     with share.controls("line", left):
-        slope = st.slider(
-            ui.T("losses.slope"), -2.0, 3.0, step=0.05, key="losses.slope", persist_state="session"
-        )
-        intercept = st.slider(
-            ui.T("losses.intercept"), -2.0, 2.0, step=0.05, key="losses.intercept", persist_state="session"
-        )
-        outlier = st.toggle(ui.T("losses.outlier"), key="losses.outlier", persist_state="session")
+        slope = ui.slider("losses.slope")
+        intercept = ui.slider("losses.intercept")
+        outlier = ui.toggle("losses.outlier")
     res = L.line_losses(slope, intercept, outlier)
     rows = {
         NAMES[k]: [f"{v.value:.4f}", f"{v.d_slope:+.4f}", f"{v.d_intercept:+.4f}"] for k, v in res.items()
@@ -50,8 +46,8 @@ def binary() -> None:
     st.header(ui.T("losses.bin_title"))
     st.markdown(ui.T("losses.bin_intro"))
     c1, c2 = share.controls("binary").columns([3, 1])
-    p = c1.slider(ui.T("losses.p"), 0.01, 0.99, step=0.01, key="losses.p", persist_state="session")
-    y = c2.radio(ui.T("losses.y"), (0, 1), horizontal=True, key="losses.y", persist_state="session")
+    p = ui.slider("losses.p", c1)
+    y = ui.radio("losses.y", c2, horizontal=True)
     pt, cv = L.binary_point(p, y), L.binary_curves(y)
     bce, mse = NAMES["bce"], NAMES["mse"]
     left, right = st.columns(2, gap="large")
@@ -87,8 +83,8 @@ def stable() -> None:
     st.markdown(ui.T("losses.stable_intro"))
     left, right = st.columns([1, 2], gap="large")
     with share.controls("stable", left):
-        z = st.slider(ui.T("losses.z"), -120, 120, key="losses.z", persist_state="session")
-        y = st.radio(ui.T("losses.y"), (0, 1), horizontal=True, key="losses.sy", persist_state="session")
+        z = ui.slider("losses.z")
+        y = ui.radio("losses.sy", horizontal=True)
     s = L.stable_bce(z, y)
     rows = {
         f"sigmoid({z}) (float32)": repr(s.p),
@@ -111,7 +107,7 @@ def multiclass() -> None:
     st.header(ui.T("losses.ce_title"))
     st.markdown(ui.T("losses.ce_intro"))
     box = share.controls("ce").columns(4)[0]
-    seed = ui.seed_input("losses.seed", box)
+    seed = ui.number_input("losses.seed", box)
     cls = [f"c{i}" for i in range(L.N_CLASSES)]
     names = {c: ui.T("losses.class", i=i) for i, c in enumerate(cls)} | {"target": ui.T("losses.target")}
     config = {c: st.column_config.NumberColumn(names[c], format="%.4f") for c in cls}

@@ -6,7 +6,7 @@ import streamlit as st
 import ui
 from core.charts.gradients import arrows_chart, batch_chart, curves
 from core.maths import minibatch
-from core.maths.data import DATASETS, bounds
+from core.maths.data import bounds
 from core.maths.train import TrainConfig
 from ui import share
 
@@ -36,26 +36,16 @@ def batch() -> TrainConfig:
     else:
         left, mid, right = st.columns([1, 1.4, 1.4], gap="medium")
     with share.controls("minibatch", left):
-        name = st.selectbox(
-            ui.T("app.dataset.label"),
-            DATASETS,
-            format_func={d: ui.T(f"app.dataset.{d}") for d in DATASETS}.get,
-            key="minibatch.dataset",
-            persist_state="session",
-        )
-        n = st.slider(ui.T("training.n"), 20, 1000, step=10, key="minibatch.n", persist_state="session")
-        seed = ui.seed_input("minibatch.seed", help_key="minibatch.seed_help")
-        bs = ui.batch_size_slider("minibatch.batch_size", n)
+        name = ui.selectbox("minibatch.dataset")
+        n = ui.slider("minibatch.n")
+        seed = ui.number_input("minibatch.seed")
+        bs = ui.batch_size_slider("minibatch.batch_size", n)  # its sizes depend on the data
     c1, c2 = left.columns(2)
     c1.button(ui.T("minibatch.next"), on_click=next_batch, type="primary", width="stretch")
     c2.button(ui.T("minibatch.restart"), on_click=restart, width="stretch")
     with share.controls("minibatch_w", left):
         with st.expander(ui.T("minibatch.weights")):
-            w1 = st.slider("w₁", -5.0, 5.0, step=0.1, key="minibatch.w1", persist_state="session")
-            w2 = st.slider("w₂", -5.0, 5.0, step=0.1, key="minibatch.w2", persist_state="session")
-            b = st.slider(
-                ui.T("perceptron.bias"), -10.0, 10.0, step=0.1, key="minibatch.b", persist_state="session"
-            )
+            w1, w2, b = (ui.slider(f"minibatch.{w}") for w in ("w1", "w2", "b"))
 
     w = (w1, w2, b)
     cfg = TrainConfig(dataset=name, n=n, seed=seed, test_ratio=0.0, w1=w1, w2=w2, b=b, batch_size=bs)
@@ -92,14 +82,8 @@ def comparison(cfg: TrainConfig) -> None:
     st.subheader(ui.T("minibatch.compare_title"))
     st.markdown(ui.T("minibatch.compare_intro"))
     t1, t2 = (share.controls(f"minibatch_{i}", c) for i, c in enumerate(st.columns(2)))
-    lr = t1.select_slider(
-        ui.T("training.lr"),
-        ui.LR_STEPS,
-        key="minibatch.lr",
-        help=ui.T("training.lr_help"),
-        persist_state="session",
-    )
-    epochs = t2.slider(ui.T("training.epochs"), 1, 50, key="minibatch.epochs", persist_state="session")
+    lr = ui.select_slider("minibatch.lr", t1)
+    epochs = ui.slider("minibatch.epochs", t2)
     n, seed = cfg.n, cfg.seed
     middle = minibatch.middle_size(n)
     run_sizes = (1, middle, n)

@@ -18,7 +18,6 @@ share.uploader("perceptron")
 KEYS = ("perceptron.w1", "perceptron.w2", "perceptron.b")
 VIEW = "perceptron.view"  # "hand": the sliders' weights; "trained": where training from them ends
 ANIMATE = "_perceptron_animate"  # Train was just pressed: replay the run in the chart once
-STEP, LIMITS = perceptron.WEIGHT_STEP, perceptron.WEIGHT_LIMITS
 SYMBOLS = {"w1": "w₁", "w2": "w₂", "b": "b"}
 S = share.scale()
 
@@ -39,8 +38,8 @@ def scale_weights(factor: float) -> None:
 
 def use_weights(w: tuple[float, float, float]) -> None:
     """Move the sliders to trained weights (rounded to the slider steps, clamped to the ranges)."""
-    for key, value, lim in zip(KEYS, w, LIMITS):
-        st.session_state[key] = perceptron.snap(value, lim)
+    for key, value in zip(KEYS, w):
+        st.session_state[key] = perceptron.snap(value, ui.setting(key).hi)
     hand_view()
 
 
@@ -52,16 +51,16 @@ def start_training() -> None:
 
 def refusal(which: str, got: perceptron.Scaling) -> str:
     """Why ×2 or ×½ is disabled: the exact product does not fit the slider (grid or range)."""
-    i = perceptron.WEIGHT_NAMES.index(got.name)
+    p = ui.setting(f"perceptron.{got.name}")
     return ui.T(
         f"perceptron.scale_off_{got.code}",
         button=ui.T(f"perceptron.{which}"),
         name=SYMBOLS[got.name],
         value=f"{got.value:g}",
         product=f"{got.product:g}",
-        step=f"{STEP:g}",
-        lo=f"{-LIMITS[i]:g}",
-        hi=f"{LIMITS[i]:g}",
+        step=f"{p.step:g}",
+        lo=f"{p.lo:g}",
+        hi=f"{p.hi:g}",
     )
 
 
@@ -96,19 +95,12 @@ def lab() -> None:
     left, right = share.side_by_side()
     controls = share.controls("perceptron", left)
     with controls:
-        name = st.selectbox(
-            ui.T("app.dataset.label"),
-            share.dataset_options(),
-            format_func=share.dataset_label,
-            key="perceptron.dataset",
-            persist_state="session",
+        name = ui.selectbox(
+            "perceptron.dataset", options=share.dataset_options(), format_func=share.dataset_label
         )
-        seed = ui.seed_input("perceptron.seed")
+        seed = ui.number_input("perceptron.seed")
         st.markdown(ui.T("perceptron.weights"))
-        w1, w2, b = (
-            st.slider(label, -lim, lim, step=STEP, key=key, on_change=hand_view, persist_state="session")
-            for label, lim, key in zip(("w₁", "w₂", ui.T("perceptron.bias")), LIMITS, KEYS)
-        )
+        w1, w2, b = (ui.slider(key, on_change=hand_view) for key in KEYS)
         with st.container():  # what the buttons say may vary; the probe's sliders below keep their place
             cols, reasons = st.columns(2), []
             for col, factor, which in zip(cols, (2.0, 0.5), ("sharpen", "soften")):
@@ -133,14 +125,11 @@ def lab() -> None:
     box, text = bounds(X), ui.chart_text()
     with controls:
         st.markdown(ui.T("perceptron.probe"))
-        ui.default("perceptron.px", round((box[0] + box[1]) / 2, 1), box[0], box[1])
-        ui.default("perceptron.py", round((box[2] + box[3]) / 2, 1), box[2], box[3])
-        px = st.slider(
-            "x₁", float(box[0]), float(box[1]), step=0.1, key="perceptron.px", persist_state="session"
-        )
-        py = st.slider(
-            "x₂", float(box[2]), float(box[3]), step=0.1, key="perceptron.py", persist_state="session"
-        )
+        # the probe's range is the data's window; it starts at its centre
+        ui.default("perceptron.px", round((box[0] + box[1]) / 2, 1))
+        ui.default("perceptron.py", round((box[2] + box[3]) / 2, 1))
+        px = ui.slider("perceptron.px", lo=box[0], hi=box[1])
+        py = ui.slider("perceptron.py", lo=box[2], hi=box[3])
 
     # lr and epochs: their widgets come below this section; the session holds their values
     lr, epochs = st.session_state["perceptron.lr"], st.session_state["perceptron.epochs"]
@@ -148,20 +137,11 @@ def lab() -> None:
         **{**base.to_dict(), "w1": w1, "w2": w2, "b": b, "lr": lr, "epochs": epochs, "batch_size": 32}
     )
     with right:
-        views = {"hand": ui.T("perceptron.view_hand"), "trained": ui.T("perceptron.view_trained")}
         # the switch, the label of the model shown and (trained) its button: what the container holds
         # varies with the view, while the chart after it keeps its place
         head = st.container()
         pick, use = head.columns(2, vertical_alignment="bottom")
-        view = pick.segmented_control(
-            ui.T("perceptron.view"),
-            tuple(views),
-            required=True,
-            format_func=views.get,
-            key=VIEW,
-            help=ui.T("perceptron.view_help"),
-            persist_state="session",
-        )
+        view = ui.segmented_control("perceptron.view", pick, required=True)
         # training is deterministic: the trained model follows from the settings (and so from the link)
         hist = share.trained(cfg, name) if view == "trained" else None
         epoch = last_good_epoch(hist) if hist is not None else 0
@@ -211,10 +191,8 @@ lab()
 st.subheader(ui.T("perceptron.train_title"))
 st.markdown(ui.T("perceptron.train_intro"))
 t1, t2, t3 = st.columns([2, 2, 1])
-t1.select_slider(
-    ui.T("training.lr"), ui.LR_STEPS, key="perceptron.lr", persist_state="session"
-)  # read by lab() (the session)
-t2.slider(ui.T("training.epochs"), 1, 200, key="perceptron.epochs", persist_state="session")
+ui.select_slider("perceptron.lr", t1)  # read by lab() (the session)
+ui.slider("perceptron.epochs", t2)
 t3.button(ui.T("perceptron.train_button"), type="primary", width="stretch", on_click=start_training)
 
 st.subheader(ui.T("perceptron.code_title"))

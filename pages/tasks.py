@@ -4,7 +4,7 @@ import streamlit as st
 
 import ui
 from core.charts.networks import classifier_chart, network_chart, regressor_chart, softmax_bars
-from core.maths.blobs_and_regression import REGRESSION_SETS, input_dim, kblobs_window, wave
+from core.maths.blobs_and_regression import input_dim, kblobs_window, wave
 from core.maths.data import bounds
 from core.maths.networks import NetConfig, grid_maps, predict, probe_probs
 from ui import nets, share
@@ -21,7 +21,7 @@ def classes() -> None:
     P = "tasks.classes"
     st.markdown(ui.T("tasks.classes_intro"))
     left, right = share.side_by_side()
-    cfg = NetConfig(dataset="kblobs", n=500, **nets.controls(P, left, 250, k=True))
+    cfg = NetConfig(dataset="kblobs", n=500, **nets.controls(P, left, 250))
     k, hidden, act = cfg.classes, cfg.hidden, cfg.activation
     data = nets.dataset(cfg)
     X, y = data[0].X, data[0].y
@@ -31,8 +31,8 @@ def classes() -> None:
         hist = nets.run(P, cfg, data)
         model, epoch = nets.model_for(P, cfg, hist)
         maps = grid_maps(model, "classes", box)
-        ui.default(f"{P}.px", 0.0, box[0], box[1])
-        ui.default(f"{P}.py", 0.0, box[2], box[3])
+        ui.clamp(f"{P}.px", box[0], box[1])  # the probe stays in the data's window
+        ui.clamp(f"{P}.py", box[2], box[3])
         probe = (st.session_state[f"{P}.px"], st.session_state[f"{P}.py"])
         chart = classifier_chart(maps, X, y, predict(model, "classes", X), box, text, probe=probe, scale=S)
         ui.chart(st, chart, width="stretch")
@@ -40,12 +40,8 @@ def classes() -> None:
     with left.container(border=True):
         st.markdown(ui.T("tasks.probe"))
         with share.controls("tasks_probe"):
-            px = st.slider(
-                "x₁", float(box[0]), float(box[1]), step=0.1, key=f"{P}.px", persist_state="session"
-            )
-            py = st.slider(
-                "x₂", float(box[2]), float(box[3]), step=0.1, key=f"{P}.py", persist_state="session"
-            )
+            px = ui.slider(f"{P}.px", lo=box[0], hi=box[1])  # the data's window
+            py = ui.slider(f"{P}.py", lo=box[2], hi=box[3])
         probs = probe_probs(model, (px, py))
         ui.chart(st, softmax_bars(probs, text, scale=S), width="stretch")
         st.caption(ui.T("tasks.probe_sum", s=f"{sum(probs):.4f}", cls=max(range(k), key=probs.__getitem__)))
@@ -60,7 +56,7 @@ def regression() -> None:
     P = "tasks.regression"
     st.markdown(ui.T("tasks.regression_intro"))
     left, right = share.side_by_side()
-    cfg = NetConfig(n=300, **nets.controls(P, left, 150, REGRESSION_SETS, names="tasks.dataset"))
+    cfg = NetConfig(n=300, **nets.controls(P, left, 150))
     dim, act = input_dim(cfg.dataset), cfg.activation
     data = nets.dataset(cfg)
     X, y = data[0].X, data[0].y

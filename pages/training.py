@@ -6,7 +6,7 @@ import ui
 from core.charts.decision import history_charts, perceptron_chart
 from core.maths import step_by_hand as steps
 from core.maths.data import bounds
-from core.maths.train import OPTIMIZERS, TrainConfig, train
+from core.maths.train import TrainConfig, train
 from ui import share
 
 ui.lesson("training")
@@ -30,64 +30,29 @@ def lesson() -> None:
     c_data, c_train = st.columns(2, gap="large")
     with share.controls("data", c_data, border=True):
         st.markdown(ui.T("training.data"))
-        name = st.selectbox(
-            ui.T("app.dataset.label"),
-            share.dataset_options(),
-            format_func=share.dataset_label,
-            key="training.dataset",
-            persist_state="session",
+        name = ui.selectbox(
+            "training.dataset", options=share.dataset_options(), format_func=share.dataset_label
         )
         mine = name == share.MY_DATA
         if mine:  # the upload's own size, not the synthetic data's slider (kept, with its value, for later)
             n = st.session_state["training.n"]
             st.metric(ui.T("training.n"), len(share.own_data()[1].data), help=ui.T("training.n_mine"))
         else:
-            n = st.slider(ui.T("training.n"), 20, 2000, step=10, key="training.n", persist_state="session")
-        noise = st.slider(
-            ui.T("training.noise"),
-            0.0,
-            3.0,
-            step=0.1,
-            key="training.noise",
-            disabled=mine,
-            persist_state="session",
-        )
-        test_ratio = st.slider(
-            ui.T("training.test_ratio"),
-            0.0,
-            0.5,
-            step=0.05,
-            key="training.test_ratio",
-            persist_state="session",
-        )
-        seed = ui.seed_input("training.seed")
+            n = ui.slider("training.n")
+        noise = ui.slider("training.noise", disabled=mine)
+        test_ratio = ui.slider("training.test_ratio")
+        seed = ui.number_input("training.seed")
     base = TrainConfig(dataset="toy" if mine else name, n=n, noise=noise, test_ratio=test_ratio, seed=seed)
     data = share.data(base, name)
     n_train = len(data[0])
     with share.controls("train", c_train, border=True):
         st.markdown(ui.T("training.settings"))
-        lr = st.select_slider(
-            ui.T("training.lr"),
-            ui.LR_STEPS,
-            key="training.lr",
-            help=ui.T("training.lr_help"),
-            persist_state="session",
-        )
-        batch_size = ui.batch_size_slider("training.batch_size", n_train)
-        epochs = st.slider(ui.T("training.epochs"), 1, 500, key="training.epochs", persist_state="session")
-        optimizer = st.segmented_control(
-            ui.T("training.optimizer"),
-            OPTIMIZERS,
-            key="training.optimizer",
-            format_func=lambda o: ui.T(f"training.opt.{o}"),
-            persist_state="session",
-        )
+        lr = ui.select_slider("training.lr")
+        batch_size = ui.batch_size_slider("training.batch_size", n_train)  # its sizes depend on the data
+        epochs = ui.slider("training.epochs")
+        optimizer = ui.segmented_control("training.optimizer")
         with st.expander(ui.T("training.init")):
-            w1 = st.slider("w₁", -5.0, 5.0, step=0.1, key="training.w1", persist_state="session")
-            w2 = st.slider("w₂", -5.0, 5.0, step=0.1, key="training.w2", persist_state="session")
-            b = st.slider(
-                ui.T("perceptron.bias"), -10.0, 10.0, step=0.1, key="training.b", persist_state="session"
-            )
+            w1, w2, b = (ui.slider(f"training.{w}") for w in ("w1", "w2", "b"))
 
     settings = {"w1": w1, "w2": w2, "b": b, "lr": lr, "batch_size": batch_size, "epochs": epochs}
     cfg = TrainConfig(**base.to_dict() | settings | {"optimizer": optimizer or "sgd"})
@@ -137,9 +102,7 @@ def lesson() -> None:
         st.error(ui.T("training.diverged", epoch=hist.diverged_at, lr=lr), icon="💥")
     elif last < cfg.epochs and not waiting:
         st.warning(ui.T("training.stopped", epoch=last, total=cfg.epochs))
-    epoch = share.replay(
-        "training.epoch", ui.T("training.epoch"), last, (hash(cfg), last), ui.T("training.epoch_help")
-    )
+    epoch = share.replay("training.epoch", last, (hash(cfg), last))
     ui.chart(frame, perceptron_chart(hist.weights(epoch), X, y, box, text, scale=S), width="stretch")
     m = st.columns(4)
     m[0].metric(ui.T("training.train_loss"), ui.fmt(hist.train_loss[epoch], 4))

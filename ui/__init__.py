@@ -19,10 +19,11 @@ from streamlit.errors import StreamlitAPIException
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from core.charts.figure import Figure
+from core.classroom.settings import setting
 from core.classroom.text import LANG_NAMES, LANGS, normalize_lang, t
 from core.maths.data import Dataset
-from core.maths.train import LR_STEPS as LR_STEPS  # the widgets read core's table
 from core.maths.train import History, TrainConfig, data_for, train
+from core.param import Param
 
 torch.set_num_threads(1)  # many classroom sessions share two cores
 
@@ -165,13 +166,6 @@ def fragment_rerun() -> bool:
     return bool(ctx is not None and ctx.fragment_ids_this_run)
 
 
-def seed_input(key: str, where: Any = st, help_key: str = "app.seed_help") -> int:
-    """The random seed a section uses, shown as a number input (0..999,999) so a run can be repeated."""
-    return int(
-        where.number_input(T("app.seed"), 0, 999_999, key=key, help=T(help_key), persist_state="session")
-    )
-
-
 def replay_slider(label: str, last: int, key: str, run: Any, help: str) -> int:
     """A slider over a finished run's epochs (or steps) 0..last that starts at the end of each new run.
 
@@ -206,15 +200,102 @@ def lesson(ns: str) -> None:
     st.info(T(f"{ns}.look_for"), icon="👀")
 
 
-def default(key: str, value: Any, lo: float | None = None, hi: float | None = None) -> None:
-    """Give a widget its first value through session state (so values survive page changes).
-
-    With lo/hi, a kept value that no longer fits the widget's range is clamped into it.
-    """
+def default(key: str, value: Any) -> None:
+    """Give a widget its first value through session state (so values survive page changes); for settings
+    whose table default is None (the page decides, e.g. a probe centred on the data)."""
     if key not in st.session_state:
         st.session_state[key] = value
-    elif lo is not None and hi is not None:
+
+
+def clamp(key: str, lo: float, hi: float) -> None:
+    """Keep a widget's value inside a range that depends on the data (a probe inside the data's window)."""
+    if st.session_state.get(key) is not None:
         st.session_state[key] = min(max(st.session_state[key], lo), hi)
+
+
+# ---- settings widgets: label, range, step, choices, help and first value from the page settings table ----
+# (core/classroom/settings.py; the key "<page>.<name>" names the entry). The page passes only where the
+# widget goes and what is its own: callbacks, `disabled`, a range or choices that depend on the data.
+
+
+def label(p: Param) -> str:
+    """A setting's widget label in the current language."""
+    return T(p.label, **dict(p.label_args))
+
+
+def _keywords(key: str, p: Param, extra: dict[str, Any]) -> dict[str, Any]:
+    """The key, the table's help, session persistence; then what the page passes."""
+    kw: dict[str, Any] = {"key": key, "persist_state": "session"}
+    if p.help:
+        kw["help"] = T(p.help)
+    return kw | extra
+
+
+def _number_range(p: Param, lo: float | None, hi: float | None) -> tuple[Any, Any]:
+    cast = int if p.kind is int else float
+    return cast(p.lo if lo is None else lo), cast(p.hi if hi is None else hi)
+
+
+def slider(key: str, where: Any = st, lo: float | None = None, hi: float | None = None, **extra: Any) -> Any:
+    """A slider (a range slider for a `pair` setting) over the table's range and step.
+
+    `lo`/`hi`: a range that depends on the data (a probe inside the data's window, the examples of a
+    dataset); the kept value is moved into it. The table's range then bounds what a link may carry."""
+    p = setting(key)
+    if lo is not None or hi is not None:
+        clamp(key, *_number_range(p, lo, hi))
+    lo, hi = _number_range(p, lo, hi)
+    return where.slider(label(p), lo, hi, step=p.step, **_keywords(key, p, extra))
+
+
+def number_input(key: str, where: Any = st, **extra: Any) -> Any:
+    """A number box over the table's range (a seed: 0 to 999,999, shown so that a run can be repeated)."""
+    p = setting(key)
+    lo, hi = _number_range(p, None, None)
+    return where.number_input(label(p), lo, hi, step=p.step, **_keywords(key, p, extra))
+
+
+def toggle(key: str, where: Any = st, **extra: Any) -> bool:
+    """An on/off switch."""
+    p = setting(key)
+    return where.toggle(label(p), **_keywords(key, p, extra))
+
+
+def _choose(widget: str, key: str, where: Any, options: Any, extra: dict[str, Any]) -> Any:
+    """A choice widget over the table's choices (or `options`: the ones the data allows), each named by the
+    locale's `<names><choice>` (a dict lookup: AppTest runs format_func outside the session)."""
+    p = setting(key)
+    options = p.choices if options is None else options
+    if p.names and "format_func" not in extra:
+        extra["format_func"] = {o: T(f"{p.names}{o}") for o in options}.get
+    if p.kind is list:
+        extra.setdefault("selection_mode", "multi")
+    return getattr(where, widget)(label(p), options, **_keywords(key, p, extra))
+
+
+def select_slider(key: str, where: Any = st, options: Any = None, **extra: Any) -> Any:
+    """A slider over the table's choices (e.g. the learning-rate steps)."""
+    return _choose("select_slider", key, where, options, extra)
+
+
+def selectbox(key: str, where: Any = st, options: Any = None, **extra: Any) -> Any:
+    """A drop-down over the table's choices."""
+    return _choose("selectbox", key, where, options, extra)
+
+
+def segmented_control(key: str, where: Any = st, options: Any = None, **extra: Any) -> Any:
+    """A row of buttons, one per choice."""
+    return _choose("segmented_control", key, where, options, extra)
+
+
+def radio(key: str, where: Any = st, options: Any = None, **extra: Any) -> Any:
+    """Radio buttons, one per choice."""
+    return _choose("radio", key, where, options, extra)
+
+
+def pills(key: str, where: Any = st, options: Any = None, **extra: Any) -> Any:
+    """Pills; several may be chosen for a list setting."""
+    return _choose("pills", key, where, options, extra)
 
 
 FRAME_SECONDS = 0.03  # pause between animation frames, so the eye can follow the boundary
@@ -304,17 +385,11 @@ def nearest(value: int, options: list[int]) -> int:
 
 
 def batch_size_slider(key: str, n_train: int, where: Any = st, sizes: list[int] | None = None) -> int:
-    """The batch-size slider (choices: `sizes`, by default batch_sizes(n_train)); a kept value moves to
-    the nearest choice when the data size changes."""
+    """The batch-size slider. Its choices depend on the data (`sizes`, by default batch_sizes(n_train)); a
+    kept value moves to the nearest choice when the data size changes."""
     sizes = sizes or batch_sizes(n_train)
     st.session_state[key] = nearest(st.session_state[key], sizes)
-    return where.select_slider(
-        T("training.batch_size"),
-        sizes,
-        key=key,
-        help=T("training.batch_help", n=n_train),
-        persist_state="session",
-    )
+    return select_slider(key, where, options=sizes, help=T(setting(key).help, n=n_train))
 
 
 def cheap(cfg: TrainConfig, n_train: int) -> bool:

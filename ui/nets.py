@@ -3,8 +3,8 @@
 Strings live in core/classroom/locales/*/beyond.toml.
 Widget keys are "<prefix>.<name>": the prefix is the page
 ("beyond") or the page and its tab ("tasks.classes"), so the names are the page's PAGE_SPECS entries
-(core/classroom/urlstate.py) and `share.start` gives every widget its first value (no `value=` here).
-format_func uses dict lookups, not lambdas calling ui.T (AppTest runs format_func outside the session).
+(core/classroom/settings.py): the widgets take their labels, ranges and choices from there, and
+`share.start` gives every widget its first value (no `value=` here).
 """
 
 from __future__ import annotations
@@ -17,22 +17,11 @@ import streamlit as st
 
 import ui
 from core.charts.decision import curves_chart
+from core.classroom.settings import PAGE_SPECS
 from core.maths.blobs_and_regression import any_split, input_dim
 from core.maths.data import Dataset
-from core.maths.networks import (
-    ACTIVATIONS,
-    BATCHES,
-    FEATURE_LABELS,
-    LR_STEPS,
-    MAX_LAYERS,
-    MAX_WIDTH,
-    WD_STEPS,
-    NetConfig,
-    available_features,
-    fit,
-    model_at,
-)
-from core.maths.train import OPTIMIZERS, History
+from core.maths.networks import BATCHES, FEATURE_LABELS, NetConfig, available_features, fit, model_at
+from core.maths.train import History
 from ui import share
 
 PROGRESS_SECONDS = 0.2  # the progress bar moves at most this often
@@ -45,54 +34,36 @@ def chart_text() -> dict[str, str]:
     return {**ui.chart_text(), **{k: ui.T(f"beyond.chart.{k}") for k in CHART_KEYS}}
 
 
-def labels(prefix: str, names: tuple[str, ...]) -> Any:
-    """A format_func: each name's text `<prefix>.<name>` in the current language (a dict lookup)."""
-    return {n: ui.T(f"{prefix}.{n}") for n in names}.get
-
-
 def batch_sizes(n_train: int) -> list[int]:
     """Batch-size choices below the training-set size, then the full batch."""
     return [b for b in BATCHES if b < n_train] + [n_train]
 
 
-def controls(
-    p: str,
-    where: Any,
-    n_train: int,
-    datasets: tuple[str, ...] = (),
-    names: str = "app.dataset",
-    k: bool = False,
-) -> dict[str, Any]:
-    """The playground's settings (hidden by "Hide the controls"), as NetConfig fields.
+def _has(key: str) -> bool:
+    """Whether the playground has this setting ("tasks.classes.k": the tasks page's "classes.k")."""
+    page, name = key.split(".", 1)
+    return name in PAGE_SPECS[page]
 
-    With `datasets`: a dataset choice (texts `<names>.<dataset>`) and feature crosses; with `k`: the
-    number of classes.
-    """
+
+def controls(p: str, where: Any, n_train: int) -> dict[str, Any]:
+    """The playground's settings (hidden by "Hide the controls"), as NetConfig fields: those of the
+    playground's table (a dataset choice and feature crosses, or the number of classes k)."""
     out: dict[str, Any] = {}
     with share.controls(p.replace(".", "_"), where):
         with st.container(border=True):
-            if k:
-                out["classes"] = st.slider(ui.T("tasks.k"), 3, 6, key=f"{p}.k", persist_state="session")
-            if datasets:
-                pick = st.selectbox if len(datasets) > 2 else st.segmented_control
-                fmt = labels(names, datasets)
-                out["dataset"] = pick(
-                    ui.T("app.dataset.label"),
-                    datasets,
-                    format_func=fmt,
-                    key=f"{p}.dataset",
-                    persist_state="session",
-                )
-                out["dataset"] = out["dataset"] or datasets[0]
+            if _has(f"{p}.k"):
+                out["classes"] = ui.slider(f"{p}.k")
+            if _has(f"{p}.dataset"):
+                choices = ui.setting(f"{p}.dataset").choices
+                pick = ui.selectbox if len(choices) > 2 else ui.segmented_control
+                out["dataset"] = pick(f"{p}.dataset") or choices[0]
                 available = available_features(input_dim(out["dataset"]))
                 kept = [f for f in st.session_state[f"{p}.features"] if f in available]
                 if len(kept) < len(st.session_state[f"{p}.features"]):  # a 1-D dataset has no x2
                     st.session_state[f"{p}.features"] = kept or list(available[:1])
-            out["noise"] = st.slider(
-                ui.T("training.noise"), 0.0, 3.0, step=0.1, key=f"{p}.noise", persist_state="session"
-            )
-            out["seed"] = ui.seed_input(f"{p}.seed")
-            if datasets:
+            out["noise"] = ui.slider(f"{p}.noise")
+            out["seed"] = ui.number_input(f"{p}.seed")
+            if _has(f"{p}.dataset"):
                 out["features"] = features(p, available)
             out["hidden"], out["activation"] = layers(p)
         with st.expander(ui.T("training.settings"), expanded=True):
@@ -101,16 +72,8 @@ def controls(
 
 
 def features(p: str, available: tuple[str, ...]) -> tuple[str, ...]:
-    """Feature-cross toggles (at least one stays on)."""
-    chosen = st.pills(
-        ui.T("beyond.features"),
-        available,
-        selection_mode="multi",
-        format_func=FEATURE_LABELS.get,
-        key=f"{p}.features",
-        help=ui.T("beyond.features_help"),
-        persist_state="session",
-    )
+    """Feature-cross toggles: those the dataset has (at least one stays on)."""
+    chosen = ui.pills(f"{p}.features", options=available, format_func=FEATURE_LABELS.get)
     chosen = tuple(f for f in available if f in (chosen or ()))
     if not chosen:
         st.caption(ui.T("beyond.no_features"))
@@ -120,59 +83,23 @@ def features(p: str, available: tuple[str, ...]) -> tuple[str, ...]:
 
 def layers(p: str) -> tuple[tuple[int, ...], str]:
     """Hidden layers (count, then neurons in each) and the activation."""
-    n_layers = st.slider(
-        ui.T("beyond.layers"),
-        0,
-        MAX_LAYERS,
-        key=f"{p}.layers",
-        help=ui.T("beyond.layers_help"),
-        persist_state="session",
-    )
-    widths = []
+    n_layers = ui.slider(f"{p}.layers")
     cols = st.columns(3)
-    for i in range(n_layers):
-        label = ui.T("beyond.neurons", i=i + 1)
-        widths.append(
-            cols[i % 3].number_input(label, 1, MAX_WIDTH, key=f"{p}.h{i + 1}", persist_state="session")
-        )
-    act = st.segmented_control(
-        ui.T("beyond.activation"),
-        ACTIVATIONS,
-        format_func=labels("beyond.act", ACTIVATIONS),
-        key=f"{p}.activation",
-        disabled=n_layers == 0,
-        persist_state="session",
-    )
+    widths = [ui.number_input(f"{p}.h{i + 1}", cols[i % 3]) for i in range(n_layers)]
+    act = ui.segmented_control(f"{p}.activation", disabled=n_layers == 0)
     return tuple(int(w) for w in widths), act or "tanh"
 
 
-def training(p: str, n_train: int, decay: bool = True) -> dict[str, Any]:
+def training(p: str, n_train: int) -> dict[str, Any]:
     """Learning rate, batch size, epochs, optimizer, L2 weight decay."""
-    out: dict[str, Any] = {}
-    out["lr"] = st.select_slider(
-        ui.T("training.lr"), LR_STEPS, key=f"{p}.lr", help=ui.T("training.lr_help"), persist_state="session"
-    )
-    out["batch_size"] = ui.batch_size_slider(f"{p}.batch_size", n_train, sizes=batch_sizes(n_train))
-    out["epochs"] = st.slider(ui.T("training.epochs"), 1, 1000, key=f"{p}.epochs", persist_state="session")
-    out["optimizer"] = (
-        st.segmented_control(
-            ui.T("training.optimizer"),
-            OPTIMIZERS,
-            key=f"{p}.optimizer",
-            format_func=labels("training.opt", OPTIMIZERS),
-            persist_state="session",
-        )
-        or "sgd"
-    )
-    if decay:
-        out["weight_decay"] = st.select_slider(
-            ui.T("beyond.weight_decay"),
-            WD_STEPS,
-            key=f"{p}.weight_decay",
-            help=ui.T("beyond.weight_decay_help"),
-            persist_state="session",
-        )
-    return out
+    return {
+        "lr": ui.select_slider(f"{p}.lr"),
+        # its sizes depend on the data
+        "batch_size": ui.batch_size_slider(f"{p}.batch_size", n_train, sizes=batch_sizes(n_train)),
+        "epochs": ui.slider(f"{p}.epochs"),
+        "optimizer": ui.segmented_control(f"{p}.optimizer") or "sgd",
+        "weight_decay": ui.select_slider(f"{p}.weight_decay"),
+    }
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -249,9 +176,7 @@ def model_for(p: str, cfg: NetConfig, hist: History):
     last = hist.epochs_run
     if hist.diverged_at is not None:
         st.error(ui.T("training.diverged", epoch=hist.diverged_at, lr=cfg.lr), icon="💥")
-    epoch = share.replay(
-        f"{p}.epoch", ui.T("training.epoch"), last, (hash(cfg), last), ui.T("training.epoch_help")
-    )
+    epoch = share.replay(f"{p}.epoch", last, (hash(cfg), last))
     return model_at(cfg, hist, epoch), epoch
 
 

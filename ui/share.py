@@ -6,7 +6,7 @@ A page adopts it with two calls (see CONTRIBUTING.md, "Sharing"):
     share.finish("training")  # at the end: the settings go back into the URL and the share box
 A section whose sliders should rerun only that section is decorated with `@share.section("training")`
 (an st.fragment that refreshes the URL and the share box after its own reruns).
-The allowed values are the page's table in core/classroom/urlstate.py (PAGE_SPECS).
+The allowed values are the page's table in core/classroom/settings.py (PAGE_SPECS).
 """
 
 from __future__ import annotations
@@ -22,9 +22,10 @@ import ui
 from core.charts.decision import RIGHT_SHAPE, SHAPE_GLYPHS, WRONG_SHAPE
 from core.classroom import export, urlstate
 from core.classroom.own_data import CsvData, CsvError, read_csv
-from core.classroom.presets import BY_ID, PRESETS
+from core.classroom.presets import BUTTONS, BY_ID, PRESETS, Preset
+from core.classroom.settings import MY_DATA, PAGE_SPECS
 from core.classroom.text import LANGS, normalize_lang
-from core.classroom.urlstate import GLOBAL, MY_DATA, PAGE_SPECS, Problem
+from core.classroom.urlstate import GLOBAL, Problem
 from core.maths.data import DATASETS, Dataset, split
 from core.maths.train import History, TrainConfig, train
 
@@ -208,7 +209,7 @@ def _apply(page: str, raw: dict[str, list[str]]) -> list[Problem]:
             pins.pop(key, None)
             if name in values:
                 pins[key] = {"value": values[name], "view": None}
-        value = values.get(name, urlstate.first_value(spec))
+        value = values.get(name, spec.first_value())
         if value == MY_DATA and own_data() is None:
             problems.append(Problem(name, MY_DATA, "unavailable"))
             value = spec.default
@@ -236,7 +237,7 @@ def start(page: str) -> None:
         if st.session_state.get(key) == MY_DATA and own_data() is None:
             st.session_state[key] = spec.default
         if spec.default is not None:
-            ui.default(key, urlstate.first_value(spec))
+            ui.default(key, spec.first_value())
     _notice(problems)
     st.session_state[_SHOWN] = {}  # a full run: every section draws its replay sliders anew
     if not st.session_state.pop(_SLOT_FRESH, False):  # the page runs on its own (no entry file): its own
@@ -257,8 +258,9 @@ def link_slot() -> None:
     st.session_state[_SLOT_FRESH] = True
 
 
-def replay(key: str, label: str, last: int, run: Any, help: str) -> int:
-    """`ui.replay_slider` for a setting of the link (`key` = "<page>.<name>", a `replay` Param).
+def replay(key: str, last: int, run: Any, help: str | None = None) -> int:
+    """`ui.replay_slider` for a setting of the link (`key` = "<page>.<name>", a `replay` Param), with the
+    table's label and help (`help`: one that names numbers of the run).
 
     A just-opened link's value wins over "a new run starts at its end": it waits until a run is shown
     (last > 0: not a run still waiting for Train), then is clamped to it, with the link notice if it was
@@ -271,7 +273,8 @@ def replay(key: str, label: str, last: int, run: Any, help: str) -> int:
             _notice([Problem(key.split(".", 1)[1], str(want), "range", {"lo": "0", "hi": str(last)})])
         st.session_state[f"{key}.run"] = run  # replay_slider then keeps the value: the same run
         st.session_state[key] = min(want, last)
-    value = ui.replay_slider(label, last, key, run, help)
+    p = ui.setting(key)
+    value = ui.replay_slider(ui.label(p), last, key, run, help or ui.T(p.help))
     st.session_state.setdefault(_SHOWN, {})[key] = (st.session_state.get(_SECTION), last)
     return value
 
@@ -383,6 +386,25 @@ def section(page: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
 def rerun(*sections: str) -> Callable[[], None]:
     """An on_change callback: rerun these sections ("<page>.<function name>") together, not the page."""
     return lambda: st.rerun(list(sections))
+
+
+def use_preset(preset: Preset) -> None:
+    """A scenario button's on_click: every setting of the page to the preset's value or the table's default
+    (a link's value still waiting for its run is dropped; None: the page decides, e.g. the end of the run)."""
+    pins = st.session_state.setdefault(_PINS, {})
+    for name, value in preset.values().items():
+        key = f"{preset.page}.{name}"
+        pins.pop(key, None)
+        st.session_state[key] = value
+
+
+def preset_buttons(page: str) -> None:
+    """The page's scenario buttons (core.classroom.presets.BUTTONS), hidden with the controls."""
+    with controls(f"{page}_presets"):
+        st.markdown(ui.T(f"{page}.presets"))
+        for col, preset in zip(st.columns(len(BUTTONS[page])), BUTTONS[page]):
+            label = ui.T(f"{page}.preset.{preset.id}")
+            col.button(label, on_click=use_preset, args=(preset,), width="stretch")
 
 
 # ---- the student's own data ----------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from typing import Any
 from core.maths import data as data_mod
 from core.maths.data import Dataset
 from core.maths.models import Perceptron
-from core.maths.train import ADAM_BETAS, ADAM_EPS, MOMENTUM, History, TrainConfig, history_arrays
+from core.maths.train import ADAM_BETAS, ADAM_EPS, MOMENTUM, SPECS, History, TrainConfig, history_arrays
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -72,10 +72,20 @@ def weights_json(cfg: TrainConfig, w: Sequence[float], epoch: int, source: str =
 
 def _optimizer_line(cfg: TrainConfig) -> str:
     if cfg.optimizer == "sgd":
-        return f"optim.SGD(model.parameters(), lr={cfg.lr!r})"
+        return "optim.SGD(model.parameters(), lr=LR)"
     if cfg.optimizer == "momentum":
-        return f"optim.SGD(model.parameters(), lr={cfg.lr!r}, momentum={MOMENTUM!r})"
-    return f"optim.Adam(model.parameters(), lr={cfg.lr!r}, betas={ADAM_BETAS!r}, eps={ADAM_EPS!r})"
+        return f"optim.SGD(model.parameters(), lr=LR, momentum={MOMENTUM!r})"
+    return f"optim.Adam(model.parameters(), lr=LR, betas={ADAM_BETAS!r}, eps={ADAM_EPS!r})"
+
+
+_DATA_SETTINGS = ("dataset", "n", "noise")  # the synthetic data's: a script of uploaded points has none
+
+
+def settings_lines(cfg: TrainConfig, own: bool = False) -> list[str]:
+    """The run's settings as the script's constants, named after TrainConfig's table (SEED = 0, ...); the
+    optimizer is its own line of the script."""
+    skip = ("optimizer", *(_DATA_SETTINGS if own else ()))
+    return [f"{k.upper()} = {getattr(cfg, k)!r}" for k in SPECS if k not in skip]
 
 
 _MAIN = """
@@ -169,17 +179,12 @@ def script(cfg: TrainConfig, own: Dataset | None = None, epoch: int | None = Non
         "from torch.utils.data import DataLoader, TensorDataset",
         "",
         "# the lab's settings",
-        f"SEED = {cfg.seed!r}",
-        f"TEST_RATIO = {cfg.test_ratio!r}",
-        f"W1, W2, B = {cfg.w1!r}, {cfg.w2!r}, {cfg.b!r}",
-        f"BATCH_SIZE = {cfg.batch_size!r}",
-        f"EPOCHS = {cfg.epochs!r}",
+        *settings_lines(cfg, own is not None),
         f"SHOWN_EPOCH = {shown!r}  # the epoch shown in the lab (its weights are the last line printed)",
         "",
     ]
     parts = ["\n".join(head)]
     if own is None:
-        parts.append(f"DATASET, N, NOISE = {cfg.dataset!r}, {cfg.n!r}, {cfg.noise!r}\n")
         parts.append(f"SPREAD = {data_mod.SPREAD!r}\nTOY_CENTERS = {data_mod.TOY_CENTERS!r}\n")
         parts += [source(f) for f in (Dataset, data_mod.make_dataset, data_mod.split)]
         load = "points = make_dataset(DATASET, N, NOISE, SEED)"

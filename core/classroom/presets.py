@@ -1,9 +1,11 @@
-"""Lesson presets: named scenarios a teacher picks from a menu; each one is just a link (page + settings).
+"""Lesson presets: named scenarios, each a page and some of its settings (the others keep their defaults,
+so a preset always opens the same scenario).
 
-Text lives in core/classroom/locales/{en,ko}/share.toml under `[preset.<id>]` (`title`, `prompt`).
-Settings not listed keep their defaults, so a preset always opens the same scenario. Presets may
-target pages that are still being written: they are data, and the menu shows a preset once its page
-file exists.
+One system, two ways to open a preset: the sidebar menu (`PRESETS`: a link with `preset=<id>`; its `title` and
+`prompt` live in core/classroom/locales/{en,ko}/share.toml under `[preset.<id>]`) and a page's own scenario
+buttons (`BUTTONS[page]`: they set the page's widgets in place, `ui.share.preset_buttons`; their text is
+`<page>.preset.<id>`). A preset's settings are checked against the page's table (core/classroom/settings.py)
+by the one validator when this module is imported, so a wrong one never reaches a classroom.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
+from core.classroom.settings import PAGE_SPECS
 from core.classroom.urlstate import encode_value
 
 
@@ -23,10 +26,22 @@ class Preset:
     page: str
     params: tuple[tuple[str, Any], ...]
 
+    def __post_init__(self) -> None:
+        specs = PAGE_SPECS[self.page]  # KeyError: a page without a settings table
+        for name, value in self.params:
+            specs[name].check(value, f"{self.page}.{name}")  # KeyError: not a setting of the page
+
     @property
     def settings(self) -> dict[str, Any]:
         """The settings as a dict."""
         return dict(self.params)
+
+    def values(self) -> dict[str, Any]:
+        """Every setting of the page: the table's default, or the preset's value (fresh lists)."""
+        specs = PAGE_SPECS[self.page]
+        return {name: spec.first_value() for name, spec in specs.items()} | {
+            name: specs[name].check(value, name) for name, value in self.params
+        }
 
     def query(self) -> dict[str, str]:
         """Query parameters of the preset's link (settings + `preset=<id>`)."""
@@ -68,3 +83,26 @@ PRESETS: tuple[Preset, ...] = (
     ),
 )
 BY_ID: dict[str, Preset] = {p.id: p for p in PRESETS}
+
+# A page's scenario buttons (applied in place, no link and no prompt); their text is `<page>.preset.<id>`.
+BUTTONS: dict[str, tuple[Preset, ...]] = {
+    "beyond": (
+        _p("line_xor", "beyond", dataset="xor"),
+        _p("cross_xor", "beyond", dataset="xor", features=("x1", "x2", "x1x2")),
+        _p("cross_circle", "beyond", dataset="circle", features=("x1", "x2", "x1sq", "x2sq")),
+        _p("mlp_xor", "beyond", dataset="xor", layers=2, h1=4, h2=2, epochs=150),
+        _p(
+            "mlp_spiral",
+            "beyond",
+            dataset="spiral",
+            features=("x1", "x2", "sin1", "sin2"),
+            layers=3,
+            h1=8,
+            h2=8,
+            h3=6,
+            optimizer="adam",
+            lr=0.01,
+            epochs=150,
+        ),
+    ),
+}

@@ -23,16 +23,8 @@ from torch.nn.utils import parameters_to_vector, vector_to_parameters
 from core.maths.blobs_and_regression import ALL_DATASETS, any_split, input_dim, task_of
 from core.maths.data import Dataset
 from core.maths.grid import Bounds, grid_points, np_sigmoid
-from core.maths.train import (
-    DIVERGENCE_FACTOR,
-    SPECS,
-    ConfigError,
-    EpochCallback,
-    History,
-    Optimizer,
-    Spec,
-    check_value,
-)
+from core.maths.train import DIVERGENCE_FACTOR, SPECS, EpochCallback, History, Optimizer
+from core.param import ConfigError, Param
 
 # Feature crosses: name -> (label, function of x1, x2). The labels are maths, the same in every language.
 FEATURES: tuple[str, ...] = ("x1", "x2", "x1sq", "x2sq", "x1x2", "sin1", "sin2")
@@ -48,22 +40,26 @@ FEATURE_LABELS = {
 ONE_D_FEATURES: tuple[str, ...] = ("x1", "x1sq", "sin1")
 ACTIVATIONS: tuple[str, ...] = ("sigmoid", "tanh", "relu", "leaky_relu")
 MAX_LAYERS, MAX_WIDTH = 6, 8
-# The network pages' widget grids (also the allowed values of their links, core/classroom/urlstate.py).
+# The network pages' widget grids (their entries in core/classroom/settings.py read them).
 LR_STEPS: tuple[float, ...] = (1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 WD_STEPS: tuple[float, ...] = (0.0, 1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3)
 BATCHES: tuple[int, ...] = (1, 2, 5, 10, 20, 32, 50, 100, 200, 500, 1000)
 
-NET_SPECS: dict[str, Spec] = {
+# What NetConfig accepts (TrainConfig's table with the networks' own entries); checked by Param.check.
+# features: 1 to all of the crosses the dataset has (NetConfig narrows the choices to them).
+NET_SPECS: dict[str, Param] = {
     **SPECS,
-    "dataset": Spec(str, "xor", choices=ALL_DATASETS),
-    "n": Spec(int, 500, 10, 2000),
-    "test_ratio": Spec(float, 0.5, 0.0, 0.5),
-    "activation": Spec(str, "tanh", choices=ACTIVATIONS),
-    "classes": Spec(int, 4, 3, 6),
-    "lr": Spec(float, 0.03, 1e-6, 100.0),
-    "batch_size": Spec(int, 10, 1, 2000),
-    "epochs": Spec(int, 100, 1, 1000),
-    "weight_decay": Spec(float, 0.0, 0.0, 1.0),
+    "dataset": Param(str, "xor", choices=ALL_DATASETS),
+    "n": Param(int, 500, 10, 2000),
+    "test_ratio": Param(float, 0.5, 0.0, 0.5),
+    "features": Param(list, ("x1", "x2"), 1, len(FEATURES), choices=FEATURES),
+    "hidden": Param(list, (4, 2), 0, MAX_LAYERS, item=Param(int, None, 1, MAX_WIDTH)),  # neurons per layer
+    "activation": Param(str, "tanh", choices=ACTIVATIONS),
+    "classes": Param(int, 4, 3, 6),
+    "lr": Param(float, 0.03, 1e-6, 100.0),
+    "batch_size": Param(int, 10, 1, 2000),
+    "epochs": Param(int, 100, 1, 1000),
+    "weight_decay": Param(float, 0.0, 0.0, 1.0),
 }
 
 
@@ -248,25 +244,6 @@ class HandMLP:
         return g
 
 
-def _check_tuple(name: str, value: Any, allowed: Sequence[Any] | None, lo: int, hi: int) -> tuple:
-    try:
-        items = tuple(value)
-    except TypeError:
-        raise ConfigError(name, value, "expected a list") from None
-    if not (lo <= len(items) <= hi):
-        raise ConfigError(name, value, f"expected {lo} to {hi} entries")
-    if allowed is not None:
-        if any(v not in allowed for v in items) or len(set(items)) != len(items):
-            raise ConfigError(name, value, f"expected distinct entries of {', '.join(allowed)}")
-        return tuple(v for v in allowed if v in items)  # canonical order
-    out = []
-    for v in items:
-        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or not (1 <= v <= MAX_WIDTH):
-            raise ConfigError(name, value, f"expected whole numbers from 1 to {MAX_WIDTH}")
-        out.append(int(v))
-    return tuple(out)
-
-
 @dataclass(frozen=True)
 class NetConfig:
     """Everything that determines a run of the general trainer; validated once, hashable (a cache key)."""
@@ -276,8 +253,8 @@ class NetConfig:
     noise: float = NET_SPECS["noise"].default
     test_ratio: float = NET_SPECS["test_ratio"].default
     seed: int = NET_SPECS["seed"].default
-    features: tuple[str, ...] = ("x1", "x2")
-    hidden: tuple[int, ...] = (4, 2)
+    features: tuple[str, ...] = NET_SPECS["features"].default
+    hidden: tuple[int, ...] = NET_SPECS["hidden"].default
     activation: str = NET_SPECS["activation"].default
     classes: int = NET_SPECS["classes"].default
     lr: float = NET_SPECS["lr"].default
@@ -288,17 +265,17 @@ class NetConfig:
 
     def __post_init__(self) -> None:
         for f in fields(self):
-            if f.name not in ("features", "hidden"):
-                value = check_value(f.name, getattr(self, f.name), NET_SPECS)
-                object.__setattr__(self, f.name, value)
+            if f.name != "features":
+                object.__setattr__(self, f.name, NET_SPECS[f.name].check(getattr(self, f.name), f.name))
         feats = available_features(input_dim(self.dataset))
         value = self.features
-        if feats == ONE_D_FEATURES and not isinstance(
-            value, str
+        if feats == ONE_D_FEATURES and isinstance(
+            value, list | tuple
         ):  # a 1-D dataset has no x2: drop its crosses
             value = tuple(f for f in value if f in feats or f not in FEATURES)
-        object.__setattr__(self, "features", _check_tuple("features", value, feats, 1, len(feats)))
-        object.__setattr__(self, "hidden", _check_tuple("hidden", self.hidden, None, 0, MAX_LAYERS))
+        chosen = NET_SPECS["features"].narrow(hi=len(feats), choices=feats).check(value, "features")
+        object.__setattr__(self, "features", tuple(f for f in feats if f in chosen))  # canonical order
+        object.__setattr__(self, "hidden", tuple(self.hidden))
 
     @property
     def task(self) -> str:

@@ -47,8 +47,8 @@ def fit(w1: float, w2: float, b: float, X: torch.Tensor, y: torch.Tensor) -> Fit
     return Fit(loss, acc)
 
 
-# The weight sliders: (w1, w2, b) on a grid of WEIGHT_STEP within ±WEIGHT_LIMITS
-# (as in core/classroom/urlstate.py).
+# The weight sliders: (w1, w2, b) on a grid of WEIGHT_STEP within ±WEIGHT_LIMITS, the grid on which ×2 and ×½
+# are exact (the Perceptron page's entries in core/classroom/settings.py read them).
 WEIGHT_STEP = 0.05
 WEIGHT_LIMITS = (10.0, 10.0, 20.0)
 WEIGHT_NAMES = ("w1", "w2", "b")

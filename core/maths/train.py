@@ -19,6 +19,7 @@ import torch.nn.functional as F
 
 from core.maths.data import DATASETS, Dataset, make_dataset, split
 from core.maths.grid import np_sigmoid
+from core.param import ConfigError, Param
 
 OPTIMIZERS: tuple[str, ...] = ("sgd", "momentum", "adam")
 # the learning rates a perceptron page offers (a log scale: 1, 2, 5 per decade); networks have their own
@@ -46,67 +47,22 @@ ADAM_EPS = 1e-8
 DIVERGENCE_FACTOR = 10.0  # loss above 10x max(start, ln 2) counts as diverged
 
 
-@dataclass(frozen=True)
-class Spec:
-    """One setting: its type, default and allowed values; drives validation, sliders and URLs."""
-
-    kind: type
-    default: Any
-    lo: float | None = None
-    hi: float | None = None
-    choices: tuple[str, ...] | None = None
-
-
-SPECS: dict[str, Spec] = {
-    "dataset": Spec(str, "toy", choices=DATASETS),
-    "n": Spec(int, 400, 10, 2000),
-    "noise": Spec(float, 1.0, 0.0, 3.0),
-    "test_ratio": Spec(float, 0.25, 0.0, 0.5),
-    "seed": Spec(int, 0, 0, 999_999),
-    "w1": Spec(float, 0.5, -1e6, 1e6),
-    "w2": Spec(float, 0.5, -1e6, 1e6),
-    "b": Spec(float, 0.0, -1e6, 1e6),
-    "lr": Spec(float, 0.02, 1e-6, 100.0),
-    "batch_size": Spec(int, 32, 1, 2000),
-    "epochs": Spec(int, 50, 1, 1000),
-    "optimizer": Spec(str, "sgd", choices=OPTIMIZERS),
+# What TrainConfig accepts: the widest values the maths takes (a preset or your own code may ask for more
+# than a page's widget offers; the widgets narrow these in core/classroom/settings.py). Param.check checks.
+SPECS: dict[str, Param] = {
+    "dataset": Param(str, "toy", choices=DATASETS),
+    "n": Param(int, 400, 10, 2000),
+    "noise": Param(float, 1.0, 0.0, 3.0),
+    "test_ratio": Param(float, 0.25, 0.0, 0.5),
+    "seed": Param(int, 0, 0, 999_999),
+    "w1": Param(float, 0.5, -1e6, 1e6),
+    "w2": Param(float, 0.5, -1e6, 1e6),
+    "b": Param(float, 0.0, -1e6, 1e6),
+    "lr": Param(float, 0.02, 1e-6, 100.0),
+    "batch_size": Param(int, 32, 1, 2000),
+    "epochs": Param(int, 50, 1, 1000),
+    "optimizer": Param(str, "sgd", choices=OPTIMIZERS),
 }
-
-
-class ConfigError(ValueError):
-    """A setting outside its allowed values; `field` names it."""
-
-    def __init__(self, field_name: str, value: Any, reason: str):
-        super().__init__(f"{field_name}={value!r}: {reason}")
-        self.field = field_name
-        self.value = value
-        self.reason = reason
-
-
-def check_value(name: str, value: Any, specs: Mapping[str, Spec] | None = None) -> Any:
-    """Coerce `value` to SPECS[name]'s (or specs[name]'s) type and check its range; raises ConfigError."""
-    spec = (specs or SPECS)[name]
-    if spec.kind is str:
-        if not isinstance(value, str) or value not in (spec.choices or ()):
-            raise ConfigError(name, value, f"expected one of {', '.join(spec.choices or ())}")
-        return value
-    if isinstance(value, bool):
-        raise ConfigError(name, value, "expected a number")
-    try:
-        num = float(value)
-    # OverflowError: an int beyond float range (e.g. 10**400 from a preset);
-    # found by tests/reliability/test_fuzz_core.py
-    except (TypeError, ValueError, OverflowError):
-        raise ConfigError(name, value, "expected a number") from None
-    if not math.isfinite(num):
-        raise ConfigError(name, value, "expected a finite number")
-    if spec.kind is int:
-        if num != int(num):
-            raise ConfigError(name, value, "expected a whole number")
-        num = int(num)
-    if not (spec.lo <= num <= spec.hi):
-        raise ConfigError(name, value, f"expected a value from {spec.lo:g} to {spec.hi:g}")
-    return num
 
 
 @dataclass(frozen=True)
@@ -128,7 +84,7 @@ class TrainConfig:
 
     def __post_init__(self) -> None:
         for f in fields(self):
-            object.__setattr__(self, f.name, check_value(f.name, getattr(self, f.name)))
+            object.__setattr__(self, f.name, SPECS[f.name].check(getattr(self, f.name), f.name))
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dict of the settings."""
@@ -142,7 +98,7 @@ class TrainConfig:
         for name in SPECS:
             if name in raw:
                 try:
-                    good[name] = check_value(name, raw[name])
+                    good[name] = SPECS[name].check(raw[name], name)
                 except ConfigError as e:
                     problems.append(e)
         return cls(**good), problems

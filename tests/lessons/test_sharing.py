@@ -18,11 +18,12 @@ from conftest import ROOT, chart_specs, no_errors, page_app, shown_text
 from core.classroom import export, urlstate
 from core.classroom import own_data as csvdata
 from core.classroom.presets import BY_ID, PRESETS
+from core.classroom.settings import PAGE_SPECS
 from core.classroom.text import t
-from core.classroom.urlstate import PAGE_SPECS
 from core.maths.data import make_dataset, split
 from core.maths.step_by_hand import gd_step
 from core.maths.train import TrainConfig, augment, train
+from core.param import Param
 from lessons_helpers import app, metrics, numbers, value
 
 # ---- helpers ------------------------------------------------------------------------------------------
@@ -58,9 +59,9 @@ def set_all(at: AppTest, moves: list[tuple[str, object]]) -> AppTest:
 # ---- the table of specs --------------------------------------------------------------------------------
 
 
-def _valid(spec: urlstate.Param):
+def _valid(spec: Param):
     if spec.pair:
-        one = _valid(urlstate.Param(spec.kind, None, spec.lo, spec.hi, spec.step, spec.choices))
+        one = _valid(spec.narrow(pair=False))
         return st.tuples(one, one).map(lambda ab: tuple(sorted(ab)))
     if spec.kind is list:
         return st.lists(st.sampled_from(spec.choices), unique=True)
@@ -319,7 +320,7 @@ def test_malformed_links_show_a_notice_and_defaults(page: str, params: dict, fal
     notice = at.warning[0].value
     assert "ignored" in notice
     for name in fallback:
-        default = urlstate.first_value(PAGE_SPECS[page][name])
+        default = PAGE_SPECS[page][name].first_value()
         default = tuple(default) if isinstance(default, list) else default  # as value() reports lists
         if default is not None:
             assert value(at, f"{page}.{name}") == default, name
@@ -418,7 +419,7 @@ def test_function_page_link_round_trip(page: str, moves: list) -> None:
     link = dict(at.query_params)
     assert set(PAGE_SPECS[page]) <= set(link)  # every setting travels
     for _, name, v in moves:
-        assert urlstate.check(PAGE_SPECS[page][name], link[name]) == v, name
+        assert PAGE_SPECS[page][name].check(link[name]) == v, name
     fresh = app(page, link)  # a new session, as on a freshly started server
     no_errors(fresh)
     assert not fresh.warning
@@ -677,7 +678,7 @@ def test_there_are_enough_presets_with_texts_in_both_languages() -> None:
 @pytest.mark.parametrize("preset", PRESETS, ids=[p.id for p in PRESETS])
 def test_every_preset_targets_a_page_and_its_settings(preset) -> None:
     assert preset.page in PAGE_SPECS, (
-        f"add the '{preset.page}' page's table to core/classroom/urlstate.PAGE_SPECS"
+        f"add the '{preset.page}' page's table to core/classroom/settings.PAGE_SPECS"
     )
     _, problems = urlstate.parse(preset.page, preset.query())
     assert problems == []

@@ -27,10 +27,11 @@ from core.charts import images
 from core.charts.decision import curves_chart, history_charts, perceptron_chart
 from core.classroom import own_data as csvdata
 from core.classroom import text, urlstate
+from core.classroom.settings import PAGE_SPECS
 from core.maths import activations, backprop, grid, perceptron
 from core.maths import networks as nets
 from core.maths.data import DATASETS, bounds, make_dataset, split
-from core.maths.train import OPTIMIZERS, SPECS, ConfigError, History, TrainConfig, check_value, train
+from core.maths.train import LR_STEPS, OPTIMIZERS, SPECS, ConfigError, History, TrainConfig, train
 from walker import FULL, figure
 
 EXAMPLES = 30
@@ -48,7 +49,7 @@ WEIGHT = st.one_of(
     st.sampled_from([0.0, -0.0, 1e-300, 5e-324, -1e6, 1e6, 1e-12, 1.1e-12]),
     st.floats(-10, 10),
 )
-LR = st.one_of(log_uniform(1e-6, 100.0), st.sampled_from([1e-6, 100.0, *ui.LR_STEPS]))
+LR = st.one_of(log_uniform(1e-6, 100.0), st.sampled_from([1e-6, 100.0, *LR_STEPS]))
 
 # Values a user could get into a setting: typed, pasted into a URL, loaded from a preset or a CSV.
 HOSTILE = st.one_of(
@@ -150,9 +151,9 @@ def check_parse(raw: dict[str, Any]) -> None:
     assert all(isinstance(p, ConfigError) and p.field in SPECS for p in problems)
     for name in SPECS:
         value = getattr(cfg, name)
-        assert check_value(name, value) == value  # every field of the result is valid
+        assert SPECS[name].check(value, name) == value  # every field of the result is valid
         if name in raw and not any(p.field == name for p in problems):
-            assert value == check_value(name, raw[name])
+            assert value == SPECS[name].check(raw[name], name)
     try:
         TrainConfig(**{k: v for k, v in raw.items() if k in SPECS})
     except ConfigError:
@@ -163,7 +164,7 @@ def check_parse(raw: dict[str, Any]) -> None:
 def check_value_case(args: tuple[str, Any]) -> None:
     name, value = args
     try:
-        got = check_value(name, value)
+        got = SPECS[name].check(value, name)
     except ConfigError as e:
         assert e.field == name
         return
@@ -321,7 +322,7 @@ def check_backprop(args: tuple[float, float, float, float, float, int, str]) -> 
 def check_urlstate(args: tuple[str, dict[str, Any]]) -> None:
     page, raw = args
     good, problems = urlstate.parse(page, raw)
-    specs = {**urlstate.PAGE_SPECS.get(page, {}), **urlstate.GLOBAL}
+    specs = {**PAGE_SPECS.get(page, {}), **urlstate.GLOBAL}
     assert set(good) <= set(specs) and len(good) + len(problems) == len(raw)
 
 
@@ -347,7 +348,7 @@ ANY_FLOAT = st.floats(allow_nan=True, allow_infinity=True)
 CASES = [
     Case("train", configs(), check_train, 1.0),
     Case("config.parse", raw_settings(), check_parse),
-    Case("config.check_value", st.tuples(st.sampled_from(sorted(SPECS)), HOSTILE), check_value_case, 2.0),
+    Case("config.Param.check", st.tuples(st.sampled_from(sorted(SPECS)), HOSTILE), check_value_case, 2.0),
     Case(
         "data",
         st.tuples(
@@ -467,10 +468,10 @@ CASES = [
     Case(
         "urlstate.parse",
         st.tuples(
-            st.sampled_from(sorted(urlstate.PAGE_SPECS)),
+            st.sampled_from(sorted(PAGE_SPECS)),
             st.dictionaries(
                 st.one_of(
-                    st.sampled_from(sorted({k for v in urlstate.PAGE_SPECS.values() for k in v})),
+                    st.sampled_from(sorted({k for v in PAGE_SPECS.values() for k in v})),
                     st.text(max_size=8),
                 ),
                 st.one_of(st.text(max_size=70), st.lists(st.text(max_size=5), max_size=3)),
