@@ -6,15 +6,22 @@ Weights come from the URL (?w=1.2,-0.8,1.5); tests/charts/test_charts_browser.py
 import altair as alt
 import streamlit as st
 
-from core.charts.decision import heatmap_layer, sigmoid_layer
+from core.charts.decision import heatmap_frame, image_layer, sigmoid_frame, sigmoid_layer, window
+from core.charts.figure import figure
 from core.maths.grid import perceptron_probs
 
 st.title("Heatmaps")
 w1, w2, b = (float(v) for v in st.query_params.get("w", "1.2,-0.8,1.5").split(","))
 box = (-3.0, 5.0, -2.0, 4.0)
-for key, layer in (
-    ("gradient", sigmoid_layer((w1, w2, b), box)),
-    ("png", heatmap_layer(perceptron_probs(w1, w2, b, box, res=256), box)),
+for key, frame, layer in (
+    ("gradient", sigmoid_frame((w1, w2, b), box), sigmoid_layer),
+    ("png", heatmap_frame(perceptron_probs(w1, w2, b, box, res=256), box), image_layer),
 ):
+    fig = figure(
+        ("heatmaps test app", key),
+        {"heat": frame},
+        lambda d, layer=layer: alt.layer(layer(d, "heat")).properties(width=400, height=300),
+        window(box),
+    )
     with st.container(key=key):
-        st.altair_chart(alt.layer(layer).properties(width=400, height=300), width="content")
+        st.vega_lite_chart(fig.vega_lite(), width="content")
