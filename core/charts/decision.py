@@ -80,17 +80,22 @@ def image_frame(png: bytes, bounds: Bounds) -> pd.DataFrame:
     return pd.DataFrame({"url": [png_data_url(png)], "x": [x0], "x2": [x1], "y": [y1], "y2": [y0]})
 
 
-def image_layer(d: Refs, name: str) -> alt.Chart:
+def image_layer(
+    d: Refs,
+    name: str,
+    scales: tuple[alt.Scale, alt.Scale] | None = None,
+    titles: tuple[str, str] = ("x₁", "x₂"),
+) -> alt.Chart:
     """The PNG of dataset `name` (`image_frame`) stretched over the plotting window as one image layer
-    (far cheaper than thousands of rects)."""
-    sx, sy = axes(d)
+    (far cheaper than thousands of rects); on `axes(d)` unless other `scales` are given."""
+    sx, sy = scales or axes(d)
     return (
         alt.Chart(d[name])
         .mark_image(aspect=False, align="left", baseline="top")
         .encode(
-            x=alt.X("x:Q", scale=sx, title="x₁"),
+            x=alt.X("x:Q", scale=sx, title=titles[0]),
             x2="x2:Q",
-            y=alt.Y("y:Q", scale=sy, title="x₂"),
+            y=alt.Y("y:Q", scale=sy, title=titles[1]),
             y2="y2:Q",
             url="url:N",
         )

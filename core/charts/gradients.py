@@ -16,6 +16,7 @@ from core.charts.decision import (
     HEIGHT,
     axes,
     class_color,
+    image_layer,
     line_layer,
     long_frame,
     perceptron_chart,
@@ -415,17 +416,7 @@ def landscape_chart(
 
     def draw(d: Refs) -> alt.TopLevelMixin:
         sx, sy = _scales(d, "w1", "w2")
-        image = (
-            alt.Chart(d["image"])
-            .mark_image(aspect=False, align="left", baseline="top")
-            .encode(
-                x=alt.X("x:Q", scale=sx, title="w₁"),
-                x2="x2:Q",
-                y=alt.Y("y:Q", scale=sy, title="w₂"),
-                y2="y2:Q",
-                url="url:N",
-            )
-        )
+        image = image_layer(d, "image", (sx, sy), ("w₁", "w₂"))
         legend = (
             alt.Chart(d["legend"])
             .mark_point(opacity=0)
