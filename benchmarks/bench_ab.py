@@ -38,6 +38,7 @@ from browser import (  # noqa: E402
     stop_server,
     wait_healthy,
 )
+from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 
 SLOW_PAGES = ["training", "minibatch", "beyond", "tasks"]  # the pages above 2x in bench_slider.py
 
@@ -86,16 +87,26 @@ def main(
                         for t in tabs:
                             t.close()
                         continue
-                    for _ in range(1 if quick else 3):  # warm-up, unmeasured
-                        for t, s in zip(tabs, sels):
-                            press_to_pixels(t, s, timeout=60_000)
                     times: list[list[float]] = [[], []]
-                    for i in range(presses):
-                        for side in (0, 1) if i % 2 == 0 else (1, 0):
-                            times[side].append(press_to_pixels(tabs[side], sels[side], timeout=60_000).total)
-                    for t in tabs:
-                        t.close()
+                    try:
+                        for _ in range(1 if quick else 3):  # warm-up, unmeasured
+                            for t, s in zip(tabs, sels):
+                                press_to_pixels(t, s, timeout=60_000)
+                        for i in range(presses):
+                            for side in (0, 1) if i % 2 == 0 else (1, 0):
+                                times[side].append(
+                                    press_to_pixels(tabs[side], sels[side], timeout=60_000).total
+                                )
+                    except PlaywrightTimeout:
+                        print(
+                            f"{page}: a press did not repaint within 60 s ({sels}); page skipped", flush=True
+                        )
+                        continue
+                    finally:
+                        for t in tabs:
+                            t.close()
                     rows.append((page, times))
+                    print(f"{page}: done", flush=True)
         finally:
             for _url, proc in started:
                 stop_server(proc)
