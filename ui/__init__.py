@@ -22,6 +22,7 @@ from core.charts.figure import Figure
 from core.classroom.settings import setting
 from core.classroom.text import LANG_NAMES, LANGS, normalize_lang, t
 from core.maths.data import Dataset
+from core.maths.networks import NetConfig, fit
 from core.maths.train import History, TrainConfig, data_for, train
 from core.param import Param
 
@@ -335,10 +336,25 @@ def dataset(cfg: TrainConfig) -> tuple[Dataset, Dataset]:
     return _dataset(cfg.dataset, cfg.n, cfg.noise, cfg.seed, cfg.test_ratio)
 
 
-@st.cache_data(max_entries=128, show_spinner=False)
+@st.cache_data(max_entries=256, show_spinner=False)
+def finished(
+    cfg: TrainConfig | NetConfig,
+    data_id: str = "",
+    _data: tuple[Dataset, Dataset] | None = None,
+    _run: History | None = None,
+) -> History:
+    """The lab's one cache of finished runs (pure: the same settings and data give the same run), shared
+    by every session: a perceptron's (TrainConfig) or a network's (NetConfig), on the settings' own data
+    (`data_id` "") or on other data named by `data_id` (an upload's digest) and given as `_data`. `_run`
+    stores a run made elsewhere (a page that trained with a progress bar)."""
+    if _run is not None:
+        return _run
+    return train(cfg, data=_data) if isinstance(cfg, TrainConfig) else fit(cfg, data=_data)
+
+
 def trained(cfg: TrainConfig) -> History:
-    """A finished training run, cached by its config (pure: same config, same result)."""
-    return train(cfg)
+    """A finished training run on the settings' own data (`finished`)."""
+    return finished(cfg)
 
 
 def untrained(cfg: TrainConfig, data: tuple[Dataset, Dataset]) -> History:

@@ -114,10 +114,9 @@ def dataset(cfg: NetConfig) -> tuple[Dataset, Dataset]:
     return _data(cfg.dataset, cfg.n, cfg.noise, cfg.seed, cfg.test_ratio, cfg.classes)
 
 
-@st.cache_data(max_entries=128, show_spinner=False)
-def trained(cfg: NetConfig, _hist: History | None = None) -> History:
-    """A finished run, cached by its config (pure); _hist stores a run made elsewhere."""
-    return _hist if _hist is not None else fit(cfg)
+def trained(cfg: NetConfig, run: History | None = None) -> History:
+    """A finished run (`ui.finished`, the one run cache); `run` stores a run made here."""
+    return ui.finished(cfg, _run=run)
 
 
 @st.cache_data(max_entries=128, show_spinner=False)

@@ -27,7 +27,7 @@ from core.classroom.settings import MY_DATA, PAGE_SPECS
 from core.classroom.text import LANGS, normalize_lang
 from core.classroom.urlstate import GLOBAL, Problem
 from core.maths.data import DATASETS, Dataset, split
-from core.maths.train import History, TrainConfig, train
+from core.maths.train import History, TrainConfig
 
 PRESENT, HIDE = "app.present", "app.hide"  # dotted keys: kept across pages
 OWN = "_own_data"  # (file name, CsvData) of the student's upload
@@ -513,11 +513,6 @@ def _own_split(digest: str, test_ratio: float, seed: int, _data: Dataset) -> tup
     return split(_data, test_ratio, seed)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def _own_trained(cfg: TrainConfig, digest: str, _data: tuple[Dataset, Dataset]) -> History:
-    return train(cfg, data=_data)
-
-
 def data(cfg: TrainConfig, choice: str) -> tuple[Dataset, Dataset]:
     """(train, test) of a page: the config's synthetic data, or the student's upload split the same way."""
     own = own_data()
@@ -530,7 +525,7 @@ def trained(cfg: TrainConfig, choice: str) -> History:
     """A finished, cached run on the page's data."""
     own = own_data()
     if choice == MY_DATA and own is not None:
-        return _own_trained(cfg, own[1].digest, data(cfg, choice))
+        return ui.finished(cfg, own[1].digest, data(cfg, choice))
     return ui.trained(cfg)
 
 
