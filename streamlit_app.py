@@ -7,8 +7,14 @@ from ui import share
 
 st.set_page_config(page_title="Neural Net Basics Lab", page_icon="🧠", layout="wide")
 page = ui.navigation()
-ui.language_switch()
+# the sidebar's places, top to bottom; the widgets in them are drawn after the page, so that a new
+# visitor's browser gets the lesson (its chart) first (benchmarks/bench_visitor.py)
+language = st.sidebar.container()
 share.link_slot()  # "link to exactly this view": high in the sidebar, seen without scrolling
-share.sidebar()
+classroom = st.sidebar.container(border=True)
+st.session_state.setdefault("lang", ui.lang())
+share.prepare()  # a link's global settings and notice, the CSS, a chosen preset's page
 ui.run_page(page)
+ui.language_switch(language)
+share.panel(classroom)
 ui.settle_heap()  # after the page's imports: keeps Streamlit's GC after each rerun cheap

@@ -84,10 +84,11 @@ def T(key: str, **values: Any) -> str:
     return t(key, lang(), **values)
 
 
-def language_switch() -> str:
-    """The sidebar language switch; the choice is kept in the session and in ?lang=."""
+def language_switch(where: Any = None) -> str:
+    """The sidebar language switch (in `where`, a sidebar container); the choice is kept in the session and
+    in ?lang=. The entry draws it after the page (the page read the language from the session: `lang`)."""
     st.session_state.setdefault("lang", lang())
-    choice = st.sidebar.radio(
+    choice = (where or st.sidebar).radio(
         "🌐 " + T("app.language"),
         LANGS,
         format_func=LANG_NAMES.get,

@@ -120,10 +120,25 @@ def _choose_preset() -> None:
     st.session_state["preset_menu"] = ""
 
 
-def sidebar() -> None:
-    """The entry file's classroom panel: lesson presets, presentation mode, hidden controls (call once)."""
+def prepare() -> None:
+    """The entry file, before the page: a link's presentation mode / hidden controls / preset, its notice,
+    the CSS, and the page of a preset just chosen (call once)."""
     problems = _apply_globals()
-    box = st.sidebar.container(border=True)
+    style()
+    _notice(problems)
+    pid = st.session_state.pop("_goto_preset", None)
+    if pid in BY_ID:
+        preset = BY_ID[pid]
+        st.switch_page(
+            str(ui.ROOT / "pages" / f"{preset.page}.py"), query_params=preset.query() | _global_params()
+        )
+
+
+def panel(box: Any) -> None:
+    """The entry file, after the page: the classroom panel (lesson presets, presentation mode, hidden
+    controls) in the sidebar container `box`. Drawn after the page, so that a new visitor's browser gets
+    the lesson's elements (its chart) before the panel's widgets; its values were in session state before
+    the page ran."""
     box.markdown(f"**{ui.T('share.classroom')}**")
     box.selectbox(
         ui.T("share.preset_menu"),
@@ -136,8 +151,6 @@ def sidebar() -> None:
     )
     box.toggle(ui.T("share.present"), key=PRESENT, help=ui.T("share.present_help"), persist_state="session")
     box.toggle(ui.T("share.hide"), key=HIDE, help=ui.T("share.hide_help"), persist_state="session")
-    style()
-    _notice(problems)
     glob = _global_params()
     for k in ("present", "hide"):
         if k in glob and st.query_params.get(k) != glob[k]:
@@ -145,10 +158,6 @@ def sidebar() -> None:
         elif k not in glob and k in st.query_params:
             del st.query_params[k]
     st.session_state[_GLOBAL_WRITTEN] = {k: v for k, v in _query().items() if k in GLOBAL}
-    pid = st.session_state.pop("_goto_preset", None)
-    if pid in BY_ID:
-        preset = BY_ID[pid]
-        st.switch_page(str(ui.ROOT / "pages" / f"{preset.page}.py"), query_params=preset.query() | glob)
 
 
 def presenting() -> bool:
@@ -201,7 +210,7 @@ def controls(name: str, where: Any = st, **kw: Any) -> Any:
 
 def _apply(page: str, raw: dict[str, list[str]]) -> list[Problem]:
     values, problems = urlstate.parse(page, raw)
-    problems = [p for p in problems if p.name not in GLOBAL]  # reported by sidebar()
+    problems = [p for p in problems if p.name not in GLOBAL]  # reported by prepare()
     pins = st.session_state.setdefault(_PINS, {})
     for name, spec in PAGE_SPECS[page].items():
         key = f"{page}.{name}"
