@@ -10,5 +10,7 @@ page = ui.navigation()
 ui.language_switch()
 share.link_slot()  # "link to exactly this view": high in the sidebar, seen without scrolling
 share.sidebar()
+# presentation mode: the sidebar starts collapsed (its open button, top left, reaches the toggle to leave it)
+st.set_page_config(initial_sidebar_state="collapsed" if share.presenting() else "auto")
 ui.run_page(page)
 ui.settle_heap()  # after the page's imports: keeps Streamlit's GC after each rerun cheap
