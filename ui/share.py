@@ -184,6 +184,7 @@ PRESENT_CSS = (
     ".stMain .katex{font-size:1.6em}"
     # what a widget holds: number inputs, the selected option of a selectbox, text fields
     ".stMain input,.stMain textarea{font-size:1.35rem}"
+    "[data-testid=stSelectboxVirtualDropdown] [role=option]{font-size:1.25rem}"  # the open list of choices
     ".stMain [data-testid=stCaptionContainer],.stMain [data-testid=stCaptionContainer] p{font-size:1.15rem}"
     ".stMain [data-testid=stCode] code,.stMain [data-testid=stCode] pre{font-size:1.15rem}"
     ".stMain [data-testid=stMarkdownContainer] code{font-size:0.9em}"
@@ -198,8 +199,11 @@ PRESENT_CSS = (
     # "Open on a phone": a button in the top right corner; its panel shows the QR code and the link
     "[data-testid=stLayoutWrapper]:has(>.st-key-share_phone)"
     "{position:fixed;top:0.55rem;right:3.5rem;z-index:999991;width:auto}"
+    ".st-key-share_phone_panel p{font-size:1.35rem;line-height:1.4}"
+    ".st-key-share_phone_panel img{max-width:100%;height:auto}"
     ".st-key-share_phone_link code{font-size:1.6rem;line-height:1.35;white-space:pre-wrap;"
     "word-break:break-all}"
+    "@media (max-width:640px){.st-key-share_phone_link code{font-size:1.2rem}}"
 )
 
 
@@ -372,15 +376,16 @@ def finish(page: str) -> None:
 
 
 LONG_LINK = 80  # characters: past this, the panel says the QR code is dense (scan it from closer)
+QR_WIDTH = 520  # pixels: large enough to be read from the back of a classroom (narrower on a phone)
 
 
 def phone_panel(link: str, own_data: bool = False) -> None:
     """Presentation mode: "Open on a phone", a corner button whose panel shows the QR code of `link` (the
     view without presentation mode, settings at their default left out: `urlstate.short_query`) and the
     link itself in large text, for students to open the projected view on their phones."""
-    with st.popover(ui.T("share.phone"), help=ui.T("share.phone_help")):
+    with st.popover(ui.T("share.phone")), st.container(key="share_phone_panel"):
         st.markdown(f"**{ui.T('share.phone_title')}**")
-        st.image(qr_svg(link), width=380, alt=link)
+        st.image(qr_svg(link), width=QR_WIDTH, alt=link)
         with st.container(key="share_phone_link"):
             st.code(link, language=None, wrap_lines=True)  # large (CSS); its copy button copies it all
         if len(link) > LONG_LINK:
