@@ -3,16 +3,13 @@ downloads."""
 
 from __future__ import annotations
 
-import base64
 import json
 import math
-import re
 import subprocess
 import sys
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-import segno
 import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -29,6 +26,7 @@ from core.maths.step_by_hand import gd_step
 from core.maths.train import TrainConfig, augment, train
 from core.param import Param
 from lessons_helpers import app, metrics, numbers, value
+from qr_check import drawn_modules, qr_modules, svg_of
 from ui.share import PRESENT_CSS
 
 # ---- helpers ------------------------------------------------------------------------------------------
@@ -799,34 +797,7 @@ def phone_panel(at: AppTest) -> tuple[str, str, str]:
     pops = at.get("popover")
     assert len(pops) == 1
     (code,), (img,) = pops[0].get("code"), pops[0].get("image")
-    url = img.proto.imgs[0].url
-    head = "data:image/svg+xml;base64,"
-    assert url.startswith(head)
-    return code.value, base64.b64decode(url[len(head) :]).decode(), img.proto.imgs[0].alt
-
-
-def drawn_modules(svg: str) -> list[list[bool]]:
-    """The dark modules a segno SVG draws, read back from its path (rows of horizontal runs: "M x y" and
-    "m dx dy" move, "h n" draws n modules along the row y - 0.5), quiet zone included."""
-    size = int(re.search(r'viewBox="0 0 (\d+) \1"', svg).group(1))
-    path = re.search(r'<path class="qrline" stroke="#000" d="([^"]+)"', svg).group(1)
-    grid = [[False] * size for _ in range(size)]
-    x = y = 0.0
-    for op, a, b in re.findall(r"([Mmh])(-?[\d.]+)(?: (-?[\d.]+))?", path):
-        if op == "M":
-            x, y = float(a), float(b)
-        elif op == "m":
-            x, y = x + float(a), y + float(b)
-        else:
-            for i in range(int(x), int(x + float(a))):
-                grid[int(y)][i] = True
-            x += float(a)
-    return grid
-
-
-def qr_modules(link: str) -> list[list[bool]]:
-    """segno's own matrix of `link` (a full QR code, error level M or more), the quiet zone included."""
-    return [[bool(v) for v in row] for row in segno.make_qr(link, error="m").matrix_iter(border=4)]
+    return code.value, svg_of(img.proto.imgs[0].url), img.proto.imgs[0].alt
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
