@@ -14,6 +14,8 @@ share.link_slot()  # "link to exactly this view": high in the sidebar, seen with
 classroom = st.sidebar.container(border=True)
 st.session_state.setdefault("lang", ui.lang())
 share.prepare()  # a link's global settings and notice, the CSS, a chosen preset's page
+# presentation mode: the sidebar starts collapsed (its open button, top left, reaches the toggle to leave it)
+st.set_page_config(initial_sidebar_state="collapsed" if share.presenting() else "auto")
 ui.run_page(page)
 ui.language_switch(language)
 share.panel(classroom)

@@ -69,7 +69,7 @@ def lesson() -> None:
     )
     box, paths = runs(cfg, opts)
     most = max(p.updates for p in paths)
-    pictures = st.container()
+    pictures, numbers = st.container(), st.container()  # both above the replay slider (one screen)
     k = share.replay(
         "landscape.step", most, hash((cfg, opts)), ui.T("landscape.step_help", per_epoch=-(-N // bs))
     )
@@ -98,7 +98,7 @@ def lesson() -> None:
             st.error(ui.T("landscape.diverged", opt=label, epoch=p.hist.diverged_at, lr=lr), icon="💥")
         elif p.left_at is not None:
             st.warning(ui.T("landscape.left", opt=label, k=p.left_at), icon="↗️")
-    for col, p in zip(st.columns(len(paths)), paths):
+    for col, p in zip(numbers.columns(len(paths)), paths):
         t = p.at(k)
         e = landscape.epoch_of(min(k, p.updates), p.hist.updates_per_epoch)
         col.metric(

@@ -27,7 +27,9 @@ def request_training() -> None:
 def lesson() -> None:
     """Everything under the title: data, settings, the run and its replay (reruns alone)."""
     go = st.session_state.pop(GO, False)
-    c_data, c_train = st.columns(2, gap="large")
+    present = share.presenting()  # a projector: the settings on the left, the run beside them (one screen)
+    left, pic = share.side_by_side((2, 3)) if present else (st, st)
+    c_data, c_train = (left, left) if present else st.columns(2, gap="large")
     with share.controls("data", c_data, border=True):
         st.markdown(ui.T("training.data"))
         name = ui.selectbox(
@@ -58,10 +60,10 @@ def lesson() -> None:
     cfg = TrainConfig(**base.to_dict() | settings | {"optimizer": optimizer or "sgd"})
     X, y, box, text = data[0].X, data[0].y, bounds(data[0].X), ui.chart_text()
 
-    b1, b2 = st.columns([1, 5])
+    b1, b2 = pic.columns([1, 5])
     b1.button(ui.T("training.train"), type="primary", width="stretch", on_click=request_training)
     status = b2.empty()
-    chart_box = st.container()  # the picture's place (not st.empty(): see ui.chart)
+    chart_box = pic.container()  # the picture's place (not st.empty(): see ui.chart)
     frame = chart_box  # where the next picture goes: after the first, that picture's own slot
     run = st.session_state.get("_training_run")
     waiting = False  # whether the page shows the untrained model until Train is pressed
@@ -99,12 +101,12 @@ def lesson() -> None:
 
     last = hist.epochs_run
     if hist.diverged_at is not None:
-        st.error(ui.T("training.diverged", epoch=hist.diverged_at, lr=lr), icon="💥")
+        pic.error(ui.T("training.diverged", epoch=hist.diverged_at, lr=lr), icon="💥")
     elif last < cfg.epochs and not waiting:
-        st.warning(ui.T("training.stopped", epoch=last, total=cfg.epochs))
-    epoch = share.replay("training.epoch", last, (hash(cfg), last))
+        pic.warning(ui.T("training.stopped", epoch=last, total=cfg.epochs))
+    epoch = share.replay("training.epoch", last, (hash(cfg), last), where=pic)
     ui.chart(frame, perceptron_chart(hist.weights(epoch), X, y, box, text, scale=S), width="stretch")
-    m = st.columns(4)
+    m = pic.columns(4)
     m[0].metric(ui.T("training.train_loss"), ui.fmt(hist.train_loss[epoch], 4))
     m[1].metric(ui.T("training.test_loss"), ui.fmt(hist.test_loss[epoch], 4))
     m[2].metric(ui.T("training.train_acc"), ui.pct(hist.train_acc[epoch]))

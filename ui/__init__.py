@@ -168,7 +168,7 @@ def fragment_rerun() -> bool:
     return bool(ctx is not None and ctx.fragment_ids_this_run)
 
 
-def replay_slider(label: str, last: int, key: str, run: Any, help: str) -> int:
+def replay_slider(label: str, last: int, key: str, run: Any, help: str, where: Any = st) -> int:
     """A slider over a finished run's epochs (or steps) 0..last that starts at the end of each new run.
 
     `run` names the run (a hash of its settings). The key stays the same from run to run: the browser
@@ -179,7 +179,8 @@ def replay_slider(label: str, last: int, key: str, run: Any, help: str) -> int:
     if st.session_state.get(mark) != run or st.session_state.get(key) is None:
         st.session_state[mark] = run
         st.session_state[key] = last
-    return st.slider(label, 0, max(last, 1), key=key, disabled=last == 0, help=help, persist_state="session")
+    hi = max(last, 1)
+    return where.slider(label, 0, hi, key=key, disabled=last == 0, help=help, persist_state="session")
 
 
 def chart(where: Any, c: Figure, width: str | int = "stretch") -> Any:
@@ -194,12 +195,23 @@ def chart(where: Any, c: Figure, width: str | int = "stretch") -> Any:
     return where.vega_lite_chart(c.vega_lite(), width=width)
 
 
+PRESENT_KEY = "app.present"  # presentation mode's toggle (ui.share.PRESENT)
+
+
 def lesson(ns: str) -> None:
-    """Page title and the short "what to look for" intro of page `ns`."""
+    """Page title and the short "what to look for" intro of page `ns`. In presentation mode the intro and
+    "what to look for" fold into one expander beside the title (the teacher opens it when the class reads
+    it): the page's chart and its numbers then fit on a projector's first screen."""
     through_entry()
-    st.title(T(f"{ns}.title"))
-    st.markdown(T(f"{ns}.intro"))
-    st.info(T(f"{ns}.look_for"), icon="👀")
+    if st.session_state.get(PRESENT_KEY):
+        head, where = st.columns([5, 2], vertical_alignment="bottom")
+        head.title(T(f"{ns}.title"))
+        where = where.expander(T("app.about_page"), icon="👀")
+    else:
+        st.title(T(f"{ns}.title"))
+        where = st
+    where.markdown(T(f"{ns}.intro"))
+    where.info(T(f"{ns}.look_for"), icon="👀")
 
 
 def default(key: str, value: Any) -> None:

@@ -23,13 +23,14 @@ from core.charts.decision import RIGHT_SHAPE, SHAPE_GLYPHS, WRONG_SHAPE
 from core.classroom import export, urlstate
 from core.classroom.own_data import CsvData, CsvError, read_csv
 from core.classroom.presets import BUTTONS, BY_ID, PRESETS, Preset
+from core.classroom.qr import qr_svg
 from core.classroom.settings import MY_DATA, PAGE_SPECS
 from core.classroom.text import LANGS, normalize_lang
 from core.classroom.urlstate import GLOBAL, Problem
 from core.maths.data import DATASETS, Dataset, split
 from core.maths.train import History, TrainConfig
 
-PRESENT, HIDE = "app.present", "app.hide"  # dotted keys: kept across pages
+PRESENT, HIDE = ui.PRESENT_KEY, "app.hide"  # dotted keys: kept across pages
 OWN = "_own_data"  # (file name, CsvData) of the student's upload
 _OWN_SEEN = "_own_seen"  # file id of the last file read from the uploader
 _OWN_ERROR = "_own_error"  # (file name, CsvError) of the last file read, if it was refused
@@ -39,6 +40,7 @@ PRESENT_SCALE = 1.6
 _GLOBAL_WRITTEN = "_share_globals"
 _WRITTEN = "_share_written"
 _SLOT = "_share_link_slot"  # the sidebar placeholder of "link to exactly this view" (one per full run)
+_PHONE = "_share_phone_slot"  # presentation mode's "Open on a phone" placeholder (main area), or None
 _SLOT_FRESH = "_share_link_slot_fresh"  # the entry file made this run's slot (at the top of the sidebar)
 _PINS = "_share_pins"  # replay key -> {"value": a link's epoch/step, "view": the page's settings it is for}
 _SHOWN = "_share_shown"  # replay key -> (section, last) of the replay sliders on screen
@@ -175,19 +177,51 @@ def scale() -> float:
     return PRESENT_SCALE if presenting() else 1.0
 
 
+# Presentation mode's CSS: every text of the main area larger (the sidebar keeps its size: it is collapsed),
+# slider value labels above their knob, and less empty space over the title (the chart and its numbers
+# fit on a 1920x1080 screen: tests/browser/test_projector.py). Selectors are Streamlit's data-testid
+# attributes and widget key classes (st-key-<key>), as in the rest of this file.
+PRESENT_CSS = (
+    # body text, lists, alerts, button, radio, toggle, tab and expander labels (all markdown paragraphs)
+    ".stMain [data-testid=stMarkdownContainer] p,.stMain [data-testid=stMarkdownContainer] li"
+    "{font-size:1.35rem;line-height:1.5}"
+    ".stMain [data-testid=stWidgetLabel] p,.stMain [data-testid=stMetricLabel] p{font-size:1.25rem}"
+    ".stMain [data-testid=stMetricValue],.stMain [data-testid=stMetricValue] p{font-size:3.2rem}"
+    ".stMain [data-testid=stMetricValue],.stMain [data-testid=stMetricValue] p{line-height:1.2}"
+    ".stMain [data-testid=stMetricDelta],.stMain [data-testid=stMetricDelta] p{font-size:1.25rem}"
+    ".stMain h1{font-size:3.2rem;padding:0 0 0.5rem}.stMain h2,.stMain h3{font-size:2.2rem}"
+    ".stMain .katex{font-size:1.6em}"
+    # what a widget holds: number inputs, the selected option of a selectbox, text fields
+    ".stMain input,.stMain textarea{font-size:1.35rem}"
+    "[data-testid=stSelectboxVirtualDropdown] [role=option]{font-size:1.25rem}"  # the open list of choices
+    ".stMain [data-testid=stCaptionContainer],.stMain [data-testid=stCaptionContainer] p{font-size:1.15rem}"
+    ".stMain [data-testid=stCode] code,.stMain [data-testid=stCode] pre{font-size:1.15rem}"
+    ".stMain [data-testid=stMarkdownContainer] code{font-size:0.9em}"
+    ".stMain [data-testid=stTable] th,.stMain [data-testid=stTable] td{font-size:1.2rem}"
+    # a slider's value label sits above its knob (its bottom a little over the knob's top, whatever the
+    # font size), with room for it between the widget's label and the track
+    ".stMain [data-testid=stSliderThumbValue]{top:auto;bottom:calc(100% + 0.3rem)}"
+    ".stMain [data-testid=stSliderThumbValue] p{line-height:1.15}"
+    ".stMain .stSlider>[role=group]{padding-top:0.9rem}"
+    # less empty space over the title (the header bar with the sidebar's open button stays clear)
+    ".stMain .stMainBlockContainer{padding-top:4rem}"
+    # "Open on a phone": a button in the top right corner; its panel shows the QR code and the link
+    "[data-testid=stLayoutWrapper]:has(>.st-key-share_phone)"
+    "{position:fixed;top:0.55rem;right:3.5rem;z-index:999991;width:auto}"
+    ".st-key-share_phone_panel p{font-size:1.35rem;line-height:1.4}"
+    ".st-key-share_phone_panel img{max-width:100%;height:auto}"
+    ".st-key-share_phone_link code{font-size:1.6rem;line-height:1.35;white-space:pre-wrap;"
+    "word-break:break-all}"
+    "@media (max-width:640px){.st-key-share_phone_link code{font-size:1.2rem}}"
+)
+
+
 def style() -> None:
     """Inject the CSS of the share link, presentation mode and hidden controls."""
     # the share link's copy button is always shown (st.code shows its toolbar only on hover)
     css = [".st-key-share_link [data-testid=stCode] > div:last-child{opacity:1;visibility:visible}"]
     if presenting():
-        css.append(
-            ".stMain [data-testid=stMarkdownContainer] p,.stMain [data-testid=stMarkdownContainer] li"
-            "{font-size:1.35rem;line-height:1.5}"
-            ".stMain [data-testid=stWidgetLabel] p,.stMain [data-testid=stMetricLabel] p{font-size:1.25rem}"
-            ".stMain [data-testid=stMetricValue],.stMain [data-testid=stMetricValue] p{font-size:3.2rem}"
-            ".stMain h1{font-size:3.2rem}.stMain h2,.stMain h3{font-size:2.2rem}"
-            ".stMain .katex{font-size:1.6em}"
-        )
+        css.append(PRESENT_CSS)
     if hidden():
         css.append("div[class*='st-key-nnlab_controls']{display:none !important}")
     st.html("<style>" + "".join(css) + "</style>")
@@ -251,6 +285,8 @@ def start(page: str) -> None:
     st.session_state[_SHOWN] = {}  # a full run: every section draws its replay sliders anew
     if not st.session_state.pop(_SLOT_FRESH, False):  # the page runs on its own (no entry file): its own
         st.session_state[_SLOT] = st.sidebar.container(key="share_link").empty()  # filled by finish()
+    # presentation mode: "Open on a phone" (a corner button, CSS), filled by finish() with the view's link
+    st.session_state[_PHONE] = st.container(key="share_phone").empty() if presenting() else None
     preset = BY_ID.get(st.session_state.get("_preset") or "")
     if preset is not None and preset.page == page:
         st.info(
@@ -267,13 +303,14 @@ def link_slot() -> None:
     st.session_state[_SLOT_FRESH] = True
 
 
-def replay(key: str, last: int, run: Any, help: str | None = None) -> int:
+def replay(key: str, last: int, run: Any, help: str | None = None, where: Any = st) -> int:
     """`ui.replay_slider` for a setting of the link (`key` = "<page>.<name>", a `replay` Param), with the
     table's label and help (`help`: one that names numbers of the run).
 
     A just-opened link's value wins over "a new run starts at its end": it waits until a run is shown
     (last > 0: not a run still waiting for Train), then is clamped to it, with the link notice if it was
-    past the run's end. The slider's value travels in the link while the slider is on screen.
+    past the run's end. The slider's value travels in the link while the slider is on screen. `where`:
+    the container it is drawn in (st: the current one).
     """
     pins = st.session_state.setdefault(_PINS, {})
     if key in pins and last > 0:
@@ -283,7 +320,7 @@ def replay(key: str, last: int, run: Any, help: str | None = None) -> int:
         st.session_state[f"{key}.run"] = run  # replay_slider then keeps the value: the same run
         st.session_state[key] = min(want, last)
     p = ui.setting(key)
-    value = ui.replay_slider(ui.label(p), last, key, run, help or ui.T(p.help))
+    value = ui.replay_slider(ui.label(p), last, key, run, help or ui.T(p.help), where)
     st.session_state.setdefault(_SHOWN, {})[key] = (st.session_state.get(_SECTION), last)
     return value
 
@@ -337,10 +374,33 @@ def finish(page: str) -> None:
         st.code(f"{base}?{urlencode(q)}", language=None)  # one line; its copy button copies it all
         if MY_DATA in q.values():
             st.caption(ui.T("share.link_own_data"))
+    phone = st.session_state.get(_PHONE)
+    if phone is not None:
+        with phone.container():
+            phone_panel(f"{base}?{urlencode(urlstate.short_query(page, q))}", own_data=MY_DATA in q.values())
     upload = st.session_state.get(_UPLOAD_SLOT)
     if upload is not None and upload[0] == page:
         with upload[1].container():
             upload_status(page)
+
+
+LONG_LINK = 80  # characters: past this, the panel says the QR code is dense (scan it from closer)
+QR_WIDTH = 520  # pixels: large enough to be read from the back of a classroom (narrower on a phone)
+
+
+def phone_panel(link: str, own_data: bool = False) -> None:
+    """Presentation mode: "Open on a phone", a corner button whose panel shows the QR code of `link` (the
+    view without presentation mode, settings at their default left out: `urlstate.short_query`) and the
+    link itself in large text, for students to open the projected view on their phones."""
+    with st.popover(ui.T("share.phone")), st.container(key="share_phone_panel"):
+        st.markdown(f"**{ui.T('share.phone_title')}**")
+        st.image(qr_svg(link), width=QR_WIDTH, alt=link)
+        with st.container(key="share_phone_link"):
+            st.code(link, language=None, wrap_lines=True)  # large (CSS); its copy button copies it all
+        if len(link) > LONG_LINK:
+            st.caption(ui.T("share.phone_long", n=len(link)))
+        if own_data:
+            st.caption(ui.T("share.link_own_data"))
 
 
 def _forget_stale_pins(page: str, q: dict[str, str]) -> bool:
@@ -383,6 +443,8 @@ def section(page: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
                     finish(page)
                 else:  # a fragment may refill an outside container only if it wrote there in the full run
                     st.session_state[_SLOT].container()
+                    if st.session_state.get(_PHONE) is not None:
+                        st.session_state[_PHONE].container()
                     upload = st.session_state.get(_UPLOAD_SLOT)
                     if upload is not None and upload[0] == page:
                         upload[1].container()

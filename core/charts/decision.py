@@ -50,6 +50,16 @@ def scaled(chart: Any, scale: float = 1.0) -> Any:
     return chart.configure_axis(**big).configure_legend(**big, symbolSize=100 * scale**2)
 
 
+HEIGHT_SHARE = 0.1  # the part of presentation mode's scale that a chart's height takes (text takes all)
+
+
+def tall(height: int, scale: float = 1.0) -> int:
+    """A chart's height for the scale: unchanged at 1; a little taller in presentation mode (x1.06 at
+    scale 1.6, while its text grows x1.6: the chart grows in width with the sidebar collapsed), so that a
+    chart and its numbers fit a 1080-pixel screen (tests/browser/test_projector.py)."""
+    return height if scale == 1.0 else int(height * (1 + (scale - 1) * HEIGHT_SHARE))
+
+
 def window(bounds: Bounds) -> dict[str, tuple[float, float]]:
     """A plotting window as the figure domains "x1" and "x2" that `axes` reads."""
     x0, x1, y0, y1 = bounds
@@ -242,7 +252,7 @@ def decision_chart(
         layers = [under, line_layer(d, "line", scale), points_layer(d, "points", text, scale)]
         if probe is not None:
             layers.append(probe_layer(d, "probe", scale))
-        chart = alt.layer(*layers).properties(height=int(height * scale)).resolve_scale(color="independent")
+        chart = alt.layer(*layers).properties(height=tall(height, scale)).resolve_scale(color="independent")
         return scaled(chart, scale)
 
     return figure(("decision", kind, frozen(text), height, scale), frames, draw, window(bounds))
@@ -308,7 +318,7 @@ def curves_chart(
         if marker is not None:
             rule = alt.Chart(d["marker"]).mark_rule(color="#555", strokeDash=[3, 3])
             layers.append(rule.encode(x="epoch:Q"))
-        return scaled(always_dense(alt.layer(*layers).properties(height=int(height * scale))), scale)
+        return scaled(always_dense(alt.layer(*layers).properties(height=tall(height, scale))), scale)
 
     key = ("curves", title, x_title, y_domain, height, scale)
     return figure(key, frames, draw, domains)

@@ -10,7 +10,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from core.charts.decision import long_frame, scaled
+from core.charts.decision import long_frame, scaled, tall
 from core.charts.figure import Figure, Refs, always_dense, figure, frozen
 from core.charts.palette import SERIES_COLORS as COLORS
 from core.charts.palette import VERMILION
@@ -30,7 +30,7 @@ def _k(value: float, scale: float, power: int = 1) -> float:
 
 def _done(chart: alt.TopLevelMixin, height: int, scale: float) -> alt.TopLevelMixin:
     """Height and axis/legend text sizes for the scale (unchanged at scale 1)."""
-    return scaled(chart.properties(height=height if scale == 1.0 else int(height * scale)), scale)
+    return scaled(chart.properties(height=tall(height, scale)), scale)
 
 
 def _names(d: Refs, field: str, name: str) -> tuple[alt.Color, alt.StrokeDash]:

@@ -28,6 +28,7 @@ from core.charts.decision import (
     segment_frame,
     sigmoid_frame,
     sigmoid_layer,
+    tall,
     window,
 )
 from core.charts.figure import Figure, Refs, always_dense, figure, frozen
@@ -179,7 +180,7 @@ def step_chart(
                 points_layer(d, "points", text, scale),
                 probe_layer(d, "probe", scale),
             )
-            .properties(height=int(HEIGHT * scale))
+            .properties(height=tall(HEIGHT, scale))
             .resolve_scale(color="independent")
         )
         return scaled(chart, scale)
@@ -232,7 +233,7 @@ def batch_chart(
             )
         )
         chart = alt.layer(line_layer(d, "line", scale), pts)
-        return scaled(chart.properties(height=int(380 * scale)), scale)
+        return scaled(chart.properties(height=tall(380, scale)), scale)
 
     return figure(("batch", frozen(text), scale), frames, draw, window(bounds))
 
@@ -321,7 +322,7 @@ def arrows_chart(
             .mark_point(shape="circle", size=60, filled=True, color="#333")
             .encode(x=alt.X("x:Q", scale=sx), y=alt.Y("y:Q", scale=sy))
         )
-        return scaled(alt.layer(rules, heads, here).properties(height=int(size * scale)), scale)
+        return scaled(alt.layer(rules, heads, here).properties(height=tall(size, scale)), scale)
 
     return figure(("arrows", frozen(text), size, scale), frames, draw, domains)
 
@@ -367,7 +368,7 @@ def curves(
                 ),
                 tooltip=["series:N", alt.Tooltip("x:Q", title=x_title), alt.Tooltip("y:Q", format=".4f")],
             )
-            .properties(height=int(height * scale))
+            .properties(height=tall(height, scale))
         )
         return scaled(always_dense(chart), scale)
 
@@ -463,7 +464,7 @@ def landscape_chart(
         )
         chart = (
             alt.layer(image, legend, halo, line, now, start_pt)  # the start square on top of the dots
-            .properties(height=int(height * scale))
+            .properties(height=tall(height, scale))
             .resolve_scale(color="independent", fill="independent")
         )
         return scaled(chart, scale)
@@ -510,7 +511,7 @@ def boundaries_chart(
             )
         )
         chart = alt.layer(points_layer(d, "points", text, scale), lines)
-        chart = chart.properties(height=int(height * scale)).resolve_scale(color="independent")
+        chart = chart.properties(height=tall(height, scale)).resolve_scale(color="independent")
         return scaled(chart, scale)
 
     return figure(("boundaries", frozen(text), names, height, scale), frames, draw, window(bounds))

@@ -23,6 +23,7 @@ from core.charts.decision import (
     probe_frame,
     probe_layer,
     scaled,
+    tall,
     window,
 )
 from core.charts.figure import Figure, Refs, figure, frozen
@@ -138,7 +139,7 @@ def classifier_chart(
         layers = [image_layer(d, "heat"), class_points_layer(d, "points", text, scale)]
         if probe is not None:
             layers.append(probe_layer(d, "probe", scale))
-        return scaled(alt.layer(*layers).properties(height=int(height * scale)), scale)
+        return scaled(alt.layer(*layers).properties(height=tall(height, scale)), scale)
 
     key = ("classifier", frozen(text), height, scale)
     return figure(key, frames, draw, {**window(bounds), "classes": names})
@@ -164,7 +165,7 @@ def softmax_bars(probs: Sequence[float], text: Mapping[str, str], scale: float =
             )
         )
         labels = base.mark_text(dy=-8 * scale, fontSize=11 * scale).encode(text="label:N")
-        return scaled(alt.layer(bars, labels).properties(height=int(220 * scale)), scale)
+        return scaled(alt.layer(bars, labels).properties(height=tall(220, scale)), scale)
 
     key = ("softmax", text["class"], text["probability"], scale)
     return figure(key, frames, draw, {"classes": names})
@@ -380,7 +381,7 @@ def regressor_chart(
                 tooltip=[alt.Tooltip("y:Q", format=".3f")],
             )
         )
-        return scaled(alt.layer(image_layer(d, "heat"), pts).properties(height=int(HEIGHT * scale)), scale)
+        return scaled(alt.layer(image_layer(d, "heat"), pts).properties(height=tall(HEIGHT, scale)), scale)
 
     return figure(("regressor_2d", scale), frames, draw, {**window(bounds), "y": (lo, (lo + hi) / 2, hi)})
 
@@ -438,7 +439,7 @@ def _regressor_1d(
                 ),
             )
         )
-        return scaled(alt.layer(pts, lines).properties(height=int(HEIGHT * scale)), scale)
+        return scaled(alt.layer(pts, lines).properties(height=tall(HEIGHT, scale)), scale)
 
     return figure(
         ("regressor_1d", frozen(dict(zip(("fitted", "truth"), names))), scale), frames, draw, {"x": (x0, x1)}

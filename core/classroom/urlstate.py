@@ -92,3 +92,31 @@ def encode(page: str, values: Mapping[str, Any]) -> dict[str, str]:
 def keys(page: str) -> Iterable[tuple[str, str]]:
     """(URL name, widget key) pairs of a page."""
     return ((name, f"{page}.{name}") for name in PAGE_SPECS.get(page, {}))
+
+
+# Left out of the link a phone opens: a phone is not a projector (the students' view is the same data,
+# settings, language, hidden controls and lesson prompt, at the phone's own text size).
+PHONE_DROPS = frozenset({"present"})
+
+
+def short_query(page: str, query: Mapping[str, str]) -> dict[str, str]:
+    """The view's query parameters without the settings at their table default (a link that leaves a
+    setting out gives it that default) and without `PHONE_DROPS`: the same view, in a shorter link.
+
+    A setting whose default is None (the page decides, e.g. a probe centred on the data) and a replay
+    setting (its absence means "the end of the run") are always kept; so are `lang`, `hide` and `preset`."""
+    specs = PAGE_SPECS.get(page, {})
+    out: dict[str, str] = {}
+    for name, value in query.items():
+        if name in PHONE_DROPS:
+            continue
+        spec = specs.get(name)
+        at_default = (
+            spec is not None
+            and not spec.replay
+            and spec.default is not None
+            and value == encode_value(spec.first_value())
+        )
+        if not at_default:
+            out[name] = value
+    return out

@@ -7,6 +7,7 @@ import json
 import math
 import subprocess
 import sys
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 import torch
@@ -25,6 +26,8 @@ from core.maths.step_by_hand import gd_step
 from core.maths.train import TrainConfig, augment, train
 from core.param import Param
 from lessons_helpers import app, metrics, numbers, value
+from qr_check import drawn_modules, qr_modules, svg_of
+from ui.share import PRESENT_CSS
 
 # ---- helpers ------------------------------------------------------------------------------------------
 
@@ -783,6 +786,115 @@ def test_presentation_mode_and_hidden_controls_are_kept_in_the_link() -> None:
     assert specs and all('"labelFontSize"' in s for s in specs)  # scaled charts
     at.sidebar.toggle(key="app.present").set_value(False).run()
     assert "present" not in at.query_params
+
+
+# ---- presentation mode on a projector: the QR code and short link of the view ---------------------------
+
+
+def phone_panel(at: AppTest) -> tuple[str, str, str]:
+    """(the link shown in presentation mode's "Open on a phone" panel, the SVG of its QR code as sent to
+    the browser, the picture's alt text)."""
+    pops = at.get("popover")
+    assert len(pops) == 1
+    (code,), (img,) = pops[0].get("code"), pops[0].get("image")
+    return code.value, svg_of(img.proto.imgs[0].url), img.proto.imgs[0].alt
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_presentation_mode_shows_the_qr_code_of_the_views_short_link(lang: str) -> None:
+    view = {"dataset": "circle", "lr": "0.5", "batch_size": "16", "epochs": "30"}
+    at = app("training", {"present": "1", **view}, lang)
+    no_errors(at)
+    link, svg, alt = phone_panel(at)
+    parts = urlsplit(link)
+    assert parts.path == "/training" and alt == link
+    # the settings at their default are left out (a link that leaves one out gives the default), and so is
+    # presentation mode (a phone is not a projector); the epoch shown stays (here the end of the run)
+    assert dict(parse_qsl(parts.query)) == {"lang": lang, **view, "epoch": "30"}
+    assert drawn_modules(svg) == qr_modules(link)  # the picture is the QR code of exactly that link
+    assert drawn_modules(svg) != qr_modules(link.replace("lr=0.5", "lr=0.2"))  # and of no other
+
+
+def test_the_phone_panel_follows_the_view() -> None:
+    # (English: AppTest reruns a page whose selectbox names come from ui.T in English only)
+    at = app("training", {"present": "1", "epochs": "30"})
+    at.slider(key="training.epoch").set_value(12).run()  # replaying epoch 12
+    no_errors(at)
+    link, svg, _ = phone_panel(at)
+    assert dict(parse_qsl(urlsplit(link).query)) == {"lang": "en", "epochs": "30", "epoch": "12"}
+    assert drawn_modules(svg) == qr_modules(link)
+
+
+def test_no_phone_panel_without_presentation_mode() -> None:
+    at = app("training", {"lr": "0.5"})
+    no_errors(at)
+    assert not at.get("popover")
+
+
+# one view per page: a preset's link (a page without one: a few settings of its own)
+PHONE_VIEWS = {
+    **{p.page: p.query() for p in reversed(PRESETS)},
+    "backprop": {"lr": "0.5", "w1": "-1", "i": "3"},
+}
+
+
+@pytest.mark.parametrize("page", sorted(PHONE_VIEWS))
+def test_the_phone_link_opens_the_same_view(page: str) -> None:
+    at = app(page, {"present": "1", **PHONE_VIEWS[page]}, "ko")
+    no_errors(at)
+    link, _, _ = phone_panel(at)
+    short = dict(parse_qsl(urlsplit(link).query))
+    assert "present" not in short and len(short) < len(at.query_params)
+    phone = app(page, short, "ko")  # a student's phone: a new session opened from the QR code's link
+    no_errors(phone)
+    for _, key in urlstate.keys(page):
+        assert value(phone, key) == value(at, key), key
+    full = {k: v for k, v in at.query_params.items() if k != "present"}
+    assert dict(phone.query_params) == full  # the phone's own link is the teacher's, less presentation mode
+    assert everything(phone) == everything(app(page, full, "ko"))  # text, tables and charts: the same view
+
+
+def test_short_query_leaves_out_defaults_and_presentation_mode_only() -> None:
+    for page, specs in PAGE_SPECS.items():
+        defaults = {
+            n: urlstate.encode_value(s.first_value()) for n, s in specs.items() if s.default is not None
+        }
+        kept = {n: "7" for n, s in specs.items() if s.default is None}  # the page decides / a replay step
+        q = {"lang": "ko", "present": "1", "hide": "1", "preset": "x", **defaults, **kept}
+        assert urlstate.short_query(page, q) == {"lang": "ko", "hide": "1", "preset": "x", **kept}, page
+    q = {"lang": "en", "lr": "0.5", "epochs": urlstate.encode_value(PAGE_SPECS["training"]["epochs"].default)}
+    assert urlstate.short_query("training", q) == {"lang": "en", "lr": "0.5"}
+
+
+def test_presentation_mode_enlarges_every_text_and_folds_the_intro() -> None:
+    # (English: AppTest reruns the sidebar's preset menu, whose names come from ui.T, in English only)
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+    at.query_params.update({"lang": "en", "present": "1"})
+    at.run()
+    at.switch_page("pages/perceptron.py").run()
+    no_errors(at)
+    css = "".join(e.proto.body for e in at.get("html"))
+    assert PRESENT_CSS in css
+    for rule in (
+        ".stMain input,.stMain textarea{font-size:1.35rem}",  # number inputs, a selectbox's choice
+        "[data-testid=stSliderThumbValue]{top:auto;bottom:calc(100% + 0.3rem)}",  # above the knob
+        "[data-testid=stCaptionContainer] p{font-size:1.15rem}",
+        "[data-testid=stCode] code",
+        "[data-testid=stTable] td",
+        "[data-testid=stMetricValue] p{font-size:3.2rem}",
+    ):
+        assert rule in PRESENT_CSS, rule
+    about = [e for e in at.expander if e.label == t("app.about_page", "en")]
+    assert len(about) == 1 and t("perceptron.look_for", "en").strip() in [
+        i.value.strip() for i in about[0].info
+    ]
+    assert len(at.get("popover")) == 1
+    at.sidebar.toggle(key="app.present").set_value(False).run()
+    no_errors(at)
+    css = "".join(e.proto.body for e in at.get("html"))
+    assert "stSliderThumbValue" not in css and not at.get("popover")
+    assert not [e for e in at.expander if e.label == t("app.about_page", "en")]
+    assert t("perceptron.look_for", "en").strip() in [i.value.strip() for i in at.main.info]
 
 
 # ---- the update rule with numbers ----------------------------------------------------------------------
