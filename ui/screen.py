@@ -11,7 +11,8 @@ moves it; the rest of the picture follows the controls.
 
 It is CSS only (`style()`, once per run, from the entry file), anchored on the keyed containers' public
 `.st-key-<key>` classes: the section's own container is `stage_<name>` (a horizontal container), its
-sides `stagectl_<name>` and `stagepic_<name>`, the pinned chart `stagepin_<name>`. Streamlit wraps a
+sides `stagectl_<name>` and `stagepic_<name>` (`stagepair_<name>`: two charts), the pinned chart
+`stagepin_<name>`. Streamlit wraps a
 container that sits in another one in a plain <div>; the rules that place a side or pin the chart style
 that wrapper (`div:has(> .st-key-…)`). When the teacher hides the controls, the picture takes the width.
 """
@@ -28,16 +29,20 @@ HEADER = "3.75rem"  # Streamlit's header bar: pinned things go just below it
 PINNED = "34rem"  # header and pinned chart on a phone: at most this tall
 PHONE = 640  # px: Streamlit stacks columns at this width and below; so does a stage
 
-_STAGE, _CTL, _PIC, _PIN = (f'[class*="st-key-{p}_"]' for p in ("stage", "stagectl", "stagepic", "stagepin"))
+_STAGE, _CTL, _PAIR, _PIN = (
+    f'[class*="st-key-{p}_"]' for p in ("stage", "stagectl", "stagepair", "stagepin")
+)
+_PIC = f':is([class*="st-key-stagepic_"],{_PAIR})'
 _SIDE = f"{_STAGE} > div:has(> {{}})"  # the wrapper Streamlit puts around a side
 CSS = (
     # desktop: controls | picture, the picture pinned while the controls scroll past
     f"{_STAGE}{{align-items:flex-start}}"
     f"{_SIDE.format(_CTL)}{{flex:1 1 0;min-width:0}}"
     f"{_SIDE.format(_PIC)}{{flex:2 1 0;min-width:0;position:sticky;top:{HEADER};z-index:2}}"
+    f"{_SIDE.format(_PAIR)}{{flex-grow:2.8}}"  # two charts side by side: more room
     # phone: the picture first, its chart pinned under the header, then the controls
     f"@media (max-width:{PHONE}px){{"
-    f"{_STAGE}{{flex-direction:column;align-items:stretch}}"
+    f"{_STAGE}{{flex-direction:column;align-items:stretch;gap:1rem}}"
     f"{_SIDE.format(_PIC)},{_PIC}{{display:contents}}"
     f"{_PIC} > *{{order:1}}"
     f"{_PIC} > div:has(> {_PIN}){{order:-1;position:sticky;top:{HEADER};z-index:2;background:#fff;"
@@ -53,13 +58,17 @@ def style() -> None:
     st.html(f"<style>{CSS}</style>")
 
 
-def split(name: str, where: Any = st) -> tuple[Any, Any, Any]:
+def split(name: str, where: Any = st, pair: bool = False) -> tuple[Any, Any, Any]:
     """(controls, chart, picture) of a section `name` (unique on the page): see the module's docstring.
-    With the controls hidden the picture is stacked under them and takes the width."""
+    `pair`: the picture is a row, the chart and then `picture.container()` beside it (two charts side by
+    side, 1 : 2.8 to the controls; on a phone the second one follows the controls). With the controls
+    hidden the picture is stacked under them and takes the width."""
     if share.hidden():
         box = where.container(key=f"stack_{name}")
-        return box.container(), box.container(), box.container()
+        picture = box.container(horizontal=pair, gap="medium")
+        return box.container(), picture.container(), picture
     stage = where.container(key=f"stage_{name}", horizontal=True, gap="large")
     controls = stage.container(key=f"stagectl_{name}")
-    picture = stage.container(key=f"stagepic_{name}")
+    side = "stagepair" if pair else "stagepic"
+    picture = stage.container(key=f"{side}_{name}", horizontal=pair, gap="medium")
     return controls, picture.container(key=f"stagepin_{name}"), picture
