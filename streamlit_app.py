@@ -3,7 +3,7 @@
 import streamlit as st
 
 import ui
-from ui import share
+from ui import screen, share
 
 st.set_page_config(page_title="Neural Net Basics Lab", page_icon="🧠", layout="wide")
 page = ui.navigation()
@@ -16,6 +16,7 @@ st.session_state.setdefault("lang", ui.lang())
 share.prepare()  # a link's global settings and notice, the CSS, a chosen preset's page
 # presentation mode: the sidebar starts collapsed (its open button, top left, reaches the toggle to leave it)
 st.set_page_config(initial_sidebar_state="collapsed" if share.presenting() else "auto")
+screen.style()  # cause and effect on one screen: the sections' controls beside their pictures
 ui.run_page(page)
 ui.language_switch(language)
 share.panel(classroom)

@@ -6,7 +6,7 @@ import streamlit as st
 import ui
 from core.charts.functions import bars_chart, layer_chart, series_chart, units_chart
 from core.maths import activations as A
-from ui import share
+from ui import screen, share
 
 ui.lesson("activations")
 share.start("activations")
@@ -16,7 +16,7 @@ S = share.scale()
 @share.section("activations")
 def shapes() -> None:
     st.header(ui.T("activations.shape_title"))
-    left, right = st.columns([3, 2], gap="large")
+    left, pinned, right = screen.split("activations_shape")
     with share.controls("shape", left):
         name = ui.selectbox("activations.fn")
         lo, hi = ui.slider("activations.range")
@@ -29,16 +29,16 @@ def shapes() -> None:
         )
     c = A.curve(name, lo, hi, slope)
     chart = series_chart(c.x, {"f(x)": c.y, "f′(x)": c.dy}, "x", ui.T("activations.value"), scale=S)
-    ui.chart(left, chart, width="stretch")
+    ui.chart(pinned, chart, width="stretch")
     with right:
         for formula in A.FORMULAS[name]:
             st.latex(formula)
         m1, m2 = st.columns(2)
         m1.metric(ui.T("activations.out_range"), A.RANGES[name])
         m2.metric(ui.T("activations.max_slope"), ui.fmt(float(c.dy.max()), 4))
-        st.markdown(ui.T(f"activations.notes.{name}"))
-        if c.param_grad is not None:
-            st.markdown(ui.T("activations.prelu_grad", g=f"{c.param_grad:.2f}", lo=lo, hi=hi))
+    st.markdown(ui.T(f"activations.notes.{name}"))
+    if c.param_grad is not None:
+        st.markdown(ui.T("activations.prelu_grad", g=f"{c.param_grad:.2f}", lo=lo, hi=hi))
     with st.expander(ui.T("activations.code"), expanded=False):
         code = A.shown_code(name, lo, hi, slope)
         st.code(code, language="python")
@@ -49,60 +49,61 @@ def shapes() -> None:
 @share.section("activations")
 def depth() -> None:
     st.header(ui.T("activations.depth_title"))
-    st.markdown(ui.T("activations.depth_intro"))
-    c1, c2, c3, c4 = share.controls("depth").columns(4)
-    name = ui.selectbox("activations.depth_fn", c1)
-    n = ui.slider("activations.depth", c2)
-    scale = ui.slider("activations.scale", c3)
-    seed = ui.number_input("activations.depth_seed", c4)
+    left, pinned, right = screen.split("activations_depth")
+    with share.controls("depth", left):
+        name = ui.selectbox("activations.depth_fn")
+        n = ui.slider("activations.depth")
+        scale = ui.slider("activations.scale")
+        seed = ui.number_input("activations.depth_seed")
     g = A.depth_grads(name, n, scale, seed)
-    left, right = st.columns([3, 2], gap="large")
     ui.chart(
-        left,
+        pinned,
         layer_chart(g.norms, ui.T("activations.layer"), ui.T("activations.grad"), scale=S),
         width="stretch",
     )
-    m1, m2 = right.columns(2)
+    m1, m2, m3 = right.columns(3)
     m1.metric(ui.T("activations.first"), f"{g.norms[0]:.2e}")
     m2.metric(ui.T("activations.last"), f"{g.norms[-1]:.2e}")
     if not g.finite:
         right.error(ui.T("activations.overflow"))
     elif n > 1:
-        right.metric(ui.T("activations.factor"), f"×{g.per_layer:.3g}")
+        m3.metric(ui.T("activations.factor"), f"×{g.per_layer:.3g}")
         verdict = "vanishing" if g.ratio < 1e-2 else "exploding" if g.ratio > 1e2 else "steady"
         right.info(ui.T(f"activations.{verdict}", ratio=f"{g.ratio:.2e}"))
-    right.markdown(ui.T("activations.guess"))
+    st.markdown(ui.T("activations.depth_intro"))
+    st.markdown(ui.T("activations.guess"))
 
 
 @share.section("activations")
 def dying() -> None:
     st.header(ui.T("activations.dead_title"))
-    st.markdown(ui.T("activations.dead_intro"))
-    w1, w2, w3 = share.controls("dead").columns(3)
-    shift = ui.slider("activations.shift", w1)
-    lr = ui.select_slider("activations.lr", w2)
-    seed = ui.number_input("activations.dead_seed", w3)
-    c1, c2, c3 = st.columns(3)
+    left, pinned, _ = screen.split("activations_dead")
+    with share.controls("dead", left):
+        shift = ui.slider("activations.shift")
+        lr = ui.select_slider("activations.lr")
+        seed = ui.number_input("activations.dead_seed")
     d = A.dying_relu(shift, lr, seed, st.session_state["activations.slope"] or 0.01)
     text = {k: ui.T(f"activations.{k}") for k in ("dead", "alive", "units", "share")}
-    for col, key, active, dead in (
-        (c1, "before", d.active_before, d.dead_before),
-        (c2, "after", d.active_after, d.dead_after),
+    pair = pinned.container(horizontal=True, wrap=False)  # side by side, on a phone too
+    for key, active, dead in (
+        ("before", d.active_before, d.dead_before),
+        ("after", d.active_after, d.dead_after),
     ):
+        col = pair.container()
         col.metric(ui.T(f"activations.dead_{key}"), ui.pct(dead))
         ui.chart(col, units_chart(active, text, scale=S), width="stretch")
     rows = {ui.T("activations.zero_grad"): [ui.pct(v) for v in d.zero_grad.values()]}
     rows[ui.T("activations.dead_grad")] = [f"{v:.4f}" for v in d.dead_grad.values()]
     cols = ["ReLU", "LeakyReLU", "PReLU"]
-    c3.table(pd.DataFrame.from_dict(rows, orient="index", columns=cols).T)
-    c3.markdown(ui.T("activations.dead_note", g=f"{d.prelu_a_grad:.4f}"))
+    left.table(pd.DataFrame.from_dict(rows, orient="index", columns=cols).T)
+    st.markdown(ui.T("activations.dead_intro"))
+    st.markdown(ui.T("activations.dead_note", g=f"{d.prelu_a_grad:.4f}"))
 
 
 @share.section("activations")
 def softmax() -> None:
     st.header(ui.T("activations.soft_title"))
-    st.markdown(ui.T("activations.soft_intro"))
-    left, right = share.side_by_side((2, 3))
+    left, pinned, right = screen.split("activations_softmax")
     with share.controls("softmax", left):
         k = ui.slider("activations.k")
         z = [ui.slider(f"activations.z{i}") for i in range(k)]
@@ -112,7 +113,7 @@ def softmax() -> None:
     same = float((p - A.softmax(z, temp)).abs().max())
     labels = [f"z{i + 1} = {v:+.1f}" for i, v in enumerate(z)]
     ui.chart(
-        right,
+        pinned,
         bars_chart(labels, p, ui.T("activations.logit"), ui.T("activations.prob"), scale=S),
         width="stretch",
     )
@@ -120,7 +121,8 @@ def softmax() -> None:
     m1.metric(ui.T("activations.max_prob"), f"{float(p.max()):.4f}")
     m2.metric(ui.T("activations.sum"), f"{float(p.sum()):.6f}")
     m1.metric(ui.T("activations.shift_diff"), f"{same:.1e}")
-    right.markdown(ui.T("activations.soft_note", t=f"{temp:.1f}", c=f"{c:+.1f}"))
+    st.markdown(ui.T("activations.soft_intro"))
+    st.markdown(ui.T("activations.soft_note", t=f"{temp:.1f}", c=f"{c:+.1f}"))
     samples = ((A.DIM_CODE, A.dim_output()), (A.SOFTMAX_CODE, A.softmax_output()))
     for col, part, (code, output) in zip(st.columns(2, gap="large"), ("dim", "seed"), samples):
         col.subheader(ui.T(f"activations.{part}_title"))

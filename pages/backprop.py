@@ -9,7 +9,7 @@ from core.charts.gradients import graph_chart, step_chart
 from core.maths import backprop
 from core.maths.data import bounds
 from core.maths.train import TrainConfig
-from ui import share
+from ui import screen, share
 
 ui.lesson("backprop")
 share.start("backprop")
@@ -24,7 +24,7 @@ for key, src in zip(W, ("perceptron.w1", "perceptron.w2", "perceptron.b")):
 @share.section("backprop")
 def lesson() -> None:
     """Everything under the title: one example's forward pass, chain rule, update and autograd check."""
-    left, right = share.side_by_side()
+    left, pinned, right = screen.split("backprop")
     controls = share.controls("backprop", left)
     with controls:
         name = ui.selectbox("backprop.dataset")
@@ -62,8 +62,8 @@ def lesson() -> None:
     led = backprop.ledger(w1, w2, b, x1, x2, y, loss)
     auto = backprop.autograd(w1, w2, b, x1, x2, y, loss)
     prev = st.session_state.get("_backprop_prev")
+    ui.chart(pinned, step_chart((w1, w2, b), prev, X, Y, (x1, x2), box, text, scale=S), width="stretch")
     with right:
-        ui.chart(st, step_chart((w1, w2, b), prev, X, Y, (x1, x2), box, text, scale=S), width="stretch")
         st.caption(ui.T("backprop.chart_caption", i=i, x1=f"{x1:.2f}", x2=f"{x2:.2f}", y=int(y)))
         m = st.columns(3)
         m[0].metric("z", ui.fmt(led.z, 4))

@@ -8,7 +8,7 @@ from core.charts.gradients import boundaries_chart, landscape_chart
 from core.maths import landscape
 from core.maths.data import bounds
 from core.maths.train import OPTIMIZERS, TrainConfig
-from ui import share
+from ui import screen, share
 
 ui.lesson("landscape")
 share.start("landscape")
@@ -40,20 +40,21 @@ def surface(cfg: TrainConfig, b: float, box: tuple) -> np.ndarray:
 @share.section("landscape")
 def lesson() -> None:
     """Everything under the title: the settings, the surface with each path, and the replay."""
-    with share.controls("landscape"):
-        row1, row2 = st.columns(4), st.columns([1, 2, 1])
-    name = ui.selectbox("landscape.dataset", row1[0])
-    seed = ui.number_input("landscape.seed", row1[1])
-    lr = ui.select_slider("landscape.lr", row1[2])
-    bs = ui.batch_size_slider("landscape.batch_size", N, row1[3])  # its sizes depend on the data
-    epochs = ui.slider("landscape.epochs", row2[0])
-    chosen = ui.pills("landscape.optimizers", row2[1])
-    with row2[2].expander(ui.T("training.init")):
-        w1, w2, b = (ui.slider(f"landscape.{w}") for w in ("w1", "w2", "b"))
+    left, pinned, right = screen.split("landscape")
+    scrub = left.container()  # first, beside the picture's top: which update of the runs is shown
+    with share.controls("landscape", left):
+        name = ui.selectbox("landscape.dataset")
+        seed = ui.number_input("landscape.seed")
+        lr = ui.select_slider("landscape.lr")
+        bs = ui.batch_size_slider("landscape.batch_size", N)  # its sizes depend on the data
+        epochs = ui.slider("landscape.epochs")
+        chosen = ui.pills("landscape.optimizers")
+        with st.expander(ui.T("training.init")):
+            w1, w2, b = (ui.slider(f"landscape.{w}") for w in ("w1", "w2", "b"))
 
     opts = tuple(o for o in OPTIMIZERS if o in (chosen or []))
     if not opts:
-        st.info(ui.T("landscape.pick_one"))
+        right.info(ui.T("landscape.pick_one"))
         return
     cfg = TrainConfig(
         dataset=name,
@@ -69,10 +70,10 @@ def lesson() -> None:
     )
     box, paths = runs(cfg, opts)
     most = max(p.updates for p in paths)
-    pictures, numbers = st.container(), st.container()  # both above the replay slider (one screen)
-    k = share.replay(
-        "landscape.step", most, hash((cfg, opts)), ui.T("landscape.step_help", per_epoch=-(-N // bs))
-    )
+    with scrub:
+        k = share.replay(
+            "landscape.step", most, hash((cfg, opts)), ui.T("landscape.step_help", per_epoch=-(-N // bs))
+        )
     lead = paths[0]
     b_here = float(lead.at(k)[2]) if lead.left_at is None or k < lead.left_at else float(b)
     b_here = b_here if abs(b_here) < 1e6 else float(b)  # NaN or runaway bias: slice at the starting b
@@ -82,23 +83,11 @@ def lesson() -> None:
     drawn = {p.optimizer: p.thetas[landscape.drawable(p), :2] for p in paths}
     current = {p.optimizer: p.at(k)[:2] for p in paths if p.left_at is None or min(k, p.updates) < p.left_at}
     data = ui.dataset(cfg)[0]
-    with pictures:
-        left, right = st.columns(2)
-        ui.chart(left, landscape_chart(loss, box, drawn, current, text, scale=S), width="stretch")
-        left.caption(
-            ui.T("landscape.surface_caption", b=f"{b_here:.3f}", opt=text[f"opt_{lead.optimizer}"], res=RES)
-        )
-        thetas = {p.optimizer: p.at(k) for p in paths}
-        chart = boundaries_chart(data.X, data.y, thetas, bounds(data.X), text, scale=S)
-        ui.chart(right, chart, width="stretch")
-        right.caption(ui.T("landscape.boundary_caption", k=k))
-    for p in paths:
-        label = text[f"opt_{p.optimizer}"]
-        if p.hist.diverged_at is not None:
-            st.error(ui.T("landscape.diverged", opt=label, epoch=p.hist.diverged_at, lr=lr), icon="💥")
-        elif p.left_at is not None:
-            st.warning(ui.T("landscape.left", opt=label, k=p.left_at), icon="↗️")
-    for col, p in zip(numbers.columns(len(paths)), paths):
+    ui.chart(pinned, landscape_chart(loss, box, drawn, current, text, scale=S), width="stretch")
+    right.caption(
+        ui.T("landscape.surface_caption", b=f"{b_here:.3f}", opt=text[f"opt_{lead.optimizer}"], res=RES)
+    )
+    for col, p in zip(right.columns(len(paths)), paths):
         t = p.at(k)
         e = landscape.epoch_of(min(k, p.updates), p.hist.updates_per_epoch)
         col.metric(
@@ -106,6 +95,18 @@ def lesson() -> None:
             ui.fmt(float(landscape.loss_at(t, data)[0]), 4),
             help=ui.T("landscape.metric_help", w1=f"{t[0]:.3f}", w2=f"{t[1]:.3f}", b=f"{t[2]:.3f}", e=e),
         )
+    for p in paths:
+        label = text[f"opt_{p.optimizer}"]
+        if p.hist.diverged_at is not None:
+            right.error(ui.T("landscape.diverged", opt=label, epoch=p.hist.diverged_at, lr=lr), icon="💥")
+        elif p.left_at is not None:
+            right.warning(ui.T("landscape.left", opt=label, k=p.left_at), icon="↗️")
+    # the decision boundaries of the same step, laid out like the stage above (text | picture)
+    note, picture = st.columns([1, 2], gap="large")
+    thetas = {p.optimizer: p.at(k) for p in paths}
+    chart = boundaries_chart(data.X, data.y, thetas, bounds(data.X), text, scale=S)
+    ui.chart(picture, chart, width="stretch")
+    note.caption(ui.T("landscape.boundary_caption", k=k))
 
 
 lesson()

@@ -6,7 +6,7 @@ import streamlit as st
 import ui
 from core.charts.functions import residuals_chart, series_chart
 from core.maths import losses as L
-from ui import share
+from ui import screen, share
 
 ui.lesson("losses")
 share.start("losses")
@@ -18,8 +18,7 @@ CE_TABLES = "_losses_ce_tables"  # seed -> the cross-entropy table as edited (ke
 @share.section("losses")
 def regression() -> None:
     st.header(ui.T("losses.reg_title"))
-    st.markdown(ui.T("losses.reg_intro"))
-    left, right = st.columns([1, 2], gap="large")
+    left, pinned, _ = screen.split("losses_line")
     with share.controls("line", left):
         slope = ui.slider("losses.slope")
         intercept = ui.slider("losses.intercept")
@@ -36,21 +35,21 @@ def regression() -> None:
         ui.T("losses.best_mae"): L.best_mae_line(outlier),
     }
     text = {"yours": ui.T("losses.yours")}
-    ui.chart(right, residuals_chart(x, y, (slope, intercept), fits, text, scale=S), width="stretch")
+    ui.chart(pinned, residuals_chart(x, y, (slope, intercept), fits, text, scale=S), width="stretch")
     (ms, mc), (as_, ac) = fits.values()
-    right.markdown(ui.T("losses.reg_note", ms=f"{ms:.2f}", mc=f"{mc:.2f}", as_=f"{as_:.2f}", ac=f"{ac:.2f}"))
+    st.markdown(ui.T("losses.reg_intro"))
+    st.markdown(ui.T("losses.reg_note", ms=f"{ms:.2f}", mc=f"{mc:.2f}", as_=f"{as_:.2f}", ac=f"{ac:.2f}"))
 
 
 @share.section("losses")
 def binary() -> None:
     st.header(ui.T("losses.bin_title"))
-    st.markdown(ui.T("losses.bin_intro"))
-    c1, c2 = share.controls("binary").columns([3, 1])
-    p = ui.slider("losses.p", c1)
-    y = ui.radio("losses.y", c2, horizontal=True)
+    left, pinned, right = screen.split("losses_binary")
+    with share.controls("binary", left):
+        p = ui.slider("losses.p")
+        y = ui.radio("losses.y", horizontal=True)
     pt, cv = L.binary_point(p, y), L.binary_curves(y)
     bce, mse = NAMES["bce"], NAMES["mse"]
-    left, right = st.columns(2, gap="large")
     loss = series_chart(
         cv["p"],
         {bce: cv["bce"], mse: cv["mse"]},
@@ -60,17 +59,18 @@ def binary() -> None:
         p,
         scale=S,
     )
-    ui.chart(left, loss, width="stretch")
+    ui.chart(pinned, loss, width="stretch")
     marks = {bce: pt.bce_dz, mse: pt.mse_dz}
     grad = series_chart(
         cv["p"], {bce: cv["bce_dz"], mse: cv["mse_dz"]}, "p", ui.T("losses.dz"), marks, p, scale=S
     )
-    ui.chart(right, grad, width="stretch")
-    m = st.columns(4)
+    ui.chart(right, grad, width="stretch")  # under the losses: the same p axis
+    m = left.columns(2)
     m[0].metric(bce, f"{pt.bce:.4f}")
     m[1].metric(mse, f"{pt.mse:.4f}")
-    m[2].metric(ui.T("losses.bce_dz"), f"{pt.bce_dz:+.4f}")
-    m[3].metric(ui.T("losses.mse_dz"), f"{pt.mse_dz:+.4f}")
+    left.metric(ui.T("losses.bce_dz"), f"{pt.bce_dz:+.4f}")
+    left.metric(ui.T("losses.mse_dz"), f"{pt.mse_dz:+.4f}")
+    st.markdown(ui.T("losses.bin_intro"))
     st.markdown(ui.T("losses.bin_note"))
     with st.expander(ui.T("losses.seed_bce")):
         st.code(L.BCE_CODE, language="python")
@@ -80,8 +80,7 @@ def binary() -> None:
 @share.section("losses")
 def stable() -> None:
     st.subheader(ui.T("losses.stable_title"))
-    st.markdown(ui.T("losses.stable_intro"))
-    left, right = st.columns([1, 2], gap="large")
+    left, pinned, _ = screen.split("losses_stable")
     with share.controls("stable", left):
         z = ui.slider("losses.z")
         y = ui.radio("losses.sy", horizontal=True)
@@ -98,8 +97,9 @@ def stable() -> None:
     chart = series_chart(
         cv["z"], dict(zip(names, (cv["naive"], cv["stable"]))), "z", ui.T("losses.loss"), names, z, scale=S
     )
-    ui.chart(right, chart, width="stretch")
-    right.markdown(ui.T("losses.stable_note", y=y))
+    ui.chart(pinned, chart, width="stretch")
+    st.markdown(ui.T("losses.stable_intro"))
+    st.markdown(ui.T("losses.stable_note", y=y))
 
 
 @share.section("losses")

@@ -8,7 +8,7 @@ from core.charts.gradients import arrows_chart, batch_chart, curves
 from core.maths import minibatch
 from core.maths.data import bounds
 from core.maths.train import TrainConfig
-from ui import share
+from ui import screen, share
 
 ui.lesson("minibatch")
 share.start("minibatch")
@@ -31,10 +31,8 @@ def restart() -> None:
 
 def batch() -> TrainConfig:
     """One mini-batch and its gradient against the full one; returns the data and weights chosen."""
-    if share.hidden():
-        left, (mid, right) = st.container(), st.columns(2, gap="medium")
-    else:
-        left, mid, right = st.columns([1, 1.4, 1.4], gap="medium")
+    left, mid, picture = screen.split("minibatch", pair=True)
+    right = picture.container()
     with share.controls("minibatch", left):
         name = ui.selectbox("minibatch.dataset")
         n = ui.slider("minibatch.n")
@@ -81,9 +79,10 @@ def comparison(cfg: TrainConfig) -> None:
     """The same training from `cfg`'s data and weights with batch size 1, a middle size and the full set."""
     st.subheader(ui.T("minibatch.compare_title"))
     st.markdown(ui.T("minibatch.compare_intro"))
-    t1, t2 = (share.controls(f"minibatch_{i}", c) for i, c in enumerate(st.columns(2)))
-    lr = ui.select_slider("minibatch.lr", t1)
-    epochs = ui.slider("minibatch.epochs", t2)
+    left, pinned, right = screen.split("minibatch_compare")
+    with share.controls("minibatch_compare", left):
+        lr = ui.select_slider("minibatch.lr")
+        epochs = ui.slider("minibatch.epochs")
     n, seed = cfg.n, cfg.seed
     middle = minibatch.middle_size(n)
     run_sizes = (1, middle, n)
@@ -97,10 +96,9 @@ def comparison(cfg: TrainConfig) -> None:
         label[r.batch_size]: (np.arange(len(r.hist.train_loss)), np.array(r.hist.train_loss)) for r in runs
     }
     per_update_series = {label[r.batch_size]: (r.steps.astype(float), r.update_loss) for r in runs}
-    c_epoch, c_update = st.columns(2)
-    ui.chart(c_epoch, curves(per_epoch_series, TEXT["epoch"], TEXT["loss"], scale=S), width="stretch")
+    ui.chart(pinned, curves(per_epoch_series, TEXT["epoch"], TEXT["loss"], scale=S), width="stretch")
     ui.chart(
-        c_update,
+        right,
         curves(per_update_series, ui.T("minibatch.update_axis"), TEXT["loss"], log_x=True, scale=S),
         width="stretch",
     )

@@ -7,7 +7,7 @@ from core.charts.networks import classifier_chart, network_chart, regressor_char
 from core.maths.blobs_and_regression import input_dim, kblobs_window, wave
 from core.maths.data import bounds
 from core.maths.networks import NetConfig, grid_maps, predict, probe_probs
-from ui import nets, share
+from ui import nets, screen, share
 
 ui.lesson("tasks")
 share.start("tasks")  # settings "classes.<name>" and "regression.<name>": keys "tasks.classes.<name>", ...
@@ -20,23 +20,23 @@ tab_c, tab_r = st.tabs([ui.T("tasks.classes_tab"), ui.T("tasks.regression_tab")]
 def classes() -> None:
     P = "tasks.classes"
     st.markdown(ui.T("tasks.classes_intro"))
-    left, right = share.side_by_side()
+    left, pinned, right = screen.split("tasks_classes")
     cfg = NetConfig(dataset="kblobs", n=500, **nets.controls(P, left, 250))
     k, hidden, act = cfg.classes, cfg.hidden, cfg.activation
     data = nets.dataset(cfg)
     X, y = data[0].X, data[0].y
     box = kblobs_window(cfg.noise, X)
+    hist = nets.run(P, cfg, data, left)
     with right:
-        st.caption(ui.T("tasks.model_softmax") if not hidden else ui.T("tasks.model_mlp"))
-        hist = nets.run(P, cfg, data)
         model, epoch = nets.model_for(P, cfg, hist)
         maps = grid_maps(model, "classes", box)
         ui.clamp(f"{P}.px", box[0], box[1])  # the probe stays in the data's window
         ui.clamp(f"{P}.py", box[2], box[3])
         probe = (st.session_state[f"{P}.px"], st.session_state[f"{P}.py"])
         chart = classifier_chart(maps, X, y, predict(model, "classes", X), box, text, probe=probe, scale=S)
-        ui.chart(st, chart, width="stretch")
+        ui.chart(pinned, chart, width="stretch")
         nets.metrics(hist, epoch)
+        st.caption(ui.T("tasks.model_softmax") if not hidden else ui.T("tasks.model_mlp"))
     with left.container(border=True):
         st.markdown(ui.T("tasks.probe"))
         with share.controls("tasks_probe"):
@@ -55,20 +55,20 @@ def classes() -> None:
 def regression() -> None:
     P = "tasks.regression"
     st.markdown(ui.T("tasks.regression_intro"))
-    left, right = share.side_by_side()
+    left, pinned, right = screen.split("tasks_regression")
     cfg = NetConfig(n=300, **nets.controls(P, left, 150))
     dim, act = input_dim(cfg.dataset), cfg.activation
     data = nets.dataset(cfg)
     X, y = data[0].X, data[0].y
     lo, hi = float(y.min()), float(y.max())
     box = (-4.5, 4.5, lo - 0.5, hi + 0.5) if dim == 1 else bounds(X)
+    hist = nets.run(P, cfg, data, left)
     with right:
-        hist = nets.run(P, cfg, data)
         model, epoch = nets.model_for(P, cfg, hist)
         maps = grid_maps(model, "regression", box, dim=dim)
         truth = wave if dim == 1 else None
         chart = regressor_chart(X, y, model, maps, box, text, truth=truth, scale=S)
-        ui.chart(st, chart, width="stretch")
+        ui.chart(pinned, chart, width="stretch")
         nets.metrics(hist, epoch, with_acc=False)
         st.caption(ui.T("tasks.baseline", var=f"{float(y.var(unbiased=False)):.4f}"))
     st.markdown(f"**{ui.T('beyond.network')}**")

@@ -126,18 +126,18 @@ def untrained(cfg: NetConfig, _data: tuple[Dataset, Dataset]) -> History:
     return fit(cfg, data=_data, epochs=0)
 
 
-def run(p: str, cfg: NetConfig, data: tuple[Dataset, Dataset]) -> History:
-    """Train on the button (with progress), or right away when the run is cheap. While it waits for the
-    button, the untrained run (epoch 0 only): the page then has the same elements before and after
-    training, and Train only swaps their data (no chart is built anew in the browser)."""
+def run(p: str, cfg: NetConfig, data: tuple[Dataset, Dataset], where: Any = st) -> History:
+    """Train on the button (drawn in `where`, with its progress under it), or right away when the run is
+    cheap. While it waits for the button, the untrained run (epoch 0 only): the page then has the same
+    elements before and after training, and Train only swaps their data (no chart is built anew in the
+    browser)."""
     n_train = len(data[0])
     updates = cfg.epochs * -(-n_train // min(cfg.batch_size, n_train))
     done = st.session_state.setdefault("_nets_done", set())
-    b1, b2 = st.columns([1, 4])
-    go = b1.button(
+    go = where.button(
         ui.T("training.train"), type="primary", width="stretch", key=f"{p.replace('.', '_')}_train"
     )
-    status = b2.empty()
+    status = where.empty()
     if go:
         bar = status.progress(0.0, ui.T("training.progress", e=0, total=cfg.epochs))
         due = ui.pacer(PROGRESS_SECONDS, start_now=True)

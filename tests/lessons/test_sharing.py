@@ -996,16 +996,29 @@ def test_no_nan_sneaks_into_specs() -> None:
                 assert v is None or math.isfinite(v)
 
 
+def _side_by_side(node) -> int:
+    """How many rows the page lays out: columns and horizontal containers (ui.screen's stages)."""
+    proto = getattr(node, "proto", None)
+    row = type(node).__name__ == "Column" or (
+        proto is not None
+        and hasattr(proto, "flex_container")
+        and proto.HasField("flex_container")
+        and proto.flex_container.direction == proto.flex_container.HORIZONTAL
+    )
+    return int(row) + sum(_side_by_side(c) for c in getattr(node, "children", {}).values())
+
+
 @pytest.mark.parametrize("page", ["perceptron", "activations", "backprop", "beyond", "tasks"])
 def test_hidden_controls_give_the_picture_the_whole_width(page: str) -> None:
-    """share.side_by_side: controls beside the picture, stacked (no columns) when the teacher hides them."""
+    """share.side_by_side and ui.screen.split: controls beside the picture, stacked when the teacher hides
+    them."""
     shown = page_app(f"{page}.py")
     at = AppTest.from_file(str(ROOT / "pages" / f"{page}.py"), default_timeout=60)
     at.session_state["lang"] = "en"
     at.session_state["app.hide"] = True
     at.run()
     no_errors(at)
-    assert len(at.columns) < len(shown.columns)
+    assert _side_by_side(at.main) < _side_by_side(shown.main)
     assert len(chart_specs(at)) == len(chart_specs(shown))
 
 
