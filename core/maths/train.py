@@ -228,6 +228,7 @@ def sgd_epoch(
 
 
 EpochCallback = Callable[[int, History], bool | None]
+SEGMENT_SEP = "~"  # between the parts of a segment in a link (a character links keep as it is)
 
 
 @dataclass(frozen=True)
@@ -248,6 +249,17 @@ class Segment:
     def settings(self) -> dict[str, Any]:
         """lr, batch_size and optimizer (TrainConfig's fields)."""
         return {"lr": self.lr, "batch_size": self.batch_size, "optimizer": self.optimizer}
+
+    def text(self) -> str:
+        """The segment as a link writes it: start~lr~batch_size~optimizer ("12~0.5~32~sgd")."""
+        parts = (str(self.start), format(self.lr, ".10g"), str(self.batch_size), self.optimizer)
+        return SEGMENT_SEP.join(parts)
+
+    @classmethod
+    def parse(cls, text: str) -> Segment:
+        """The segment a link's text names (as `text` writes it; checked by the page's table first)."""
+        start, lr, bs, opt = text.split(SEGMENT_SEP)
+        return cls(int(start), float(lr), int(bs), opt)
 
 
 class LiveRun:

@@ -22,7 +22,7 @@ from core.classroom.settings import PAGE_SPECS
 from core.classroom.text import t
 from core.maths.data import make_dataset, split
 from core.maths.step_by_hand import gd_step
-from core.maths.train import TrainConfig, augment, train
+from core.maths.train import Segment, TrainConfig, augment, follow, train
 from core.param import Param
 from lessons_helpers import app, metrics, numbers, value
 
@@ -831,6 +831,35 @@ def test_exported_script_reproduces_the_trainers_weights(cfg: TrainConfig, own, 
     got = json.loads(out.stdout.strip().splitlines()[-1])
     hist = train(cfg, data=split(points, cfg.test_ratio, cfg.seed) if points is not None else None)
     assert [got["w1"], got["w2"], got["b"]] == pytest.approx(hist.theta[-1], abs=1e-4)
+
+
+def test_the_script_of_a_run_changed_while_it_trained_reproduces_it(tmp_path) -> None:
+    """A live run whose optimizer, learning rate and batch size changed at epochs 2 and 4: the script changes
+    them at the same epochs (torch.optim, param_groups, a new DataLoader on the same generator) and lands on
+    the run's weights after the epoch shown; the JSON lists the changes, the history CSV the settings of
+    every epoch."""
+    cfg = TrainConfig(dataset="moons", n=150, seed=9, lr=0.05, batch_size=16, optimizer="adam", epochs=7)
+    segments = [Segment(0, 0.05, 16, "adam"), Segment(2, 0.05, 16, "sgd"), Segment(4, 0.5, 5, "momentum")]
+    run = follow(cfg, segments, 7)
+    path = tmp_path / "run.py"
+    path.write_text(export.script(cfg, None, 5, segments), encoding="utf-8")
+    out = subprocess.run(
+        [sys.executable, str(path)], capture_output=True, text=True, timeout=300, cwd=tmp_path
+    )
+    assert out.returncode == 0, out.stderr
+    got = json.loads(out.stdout.strip().splitlines()[-1])
+    assert got["epoch"] == 5
+    assert [got["w1"], got["w2"], got["b"]] == pytest.approx(run.hist.theta[5], abs=1e-4)
+    assert [got["w1"], got["w2"], got["b"]] != pytest.approx(train(cfg, epochs=5).theta[5], abs=1e-3)
+    doc = json.loads(export.weights_json(cfg, run.hist.theta[5], 5, segments=segments))
+    assert doc["changes"] == [
+        {"from_epoch": 2, "lr": 0.05, "batch_size": 16, "optimizer": "sgd"},
+        {"from_epoch": 4, "lr": 0.5, "batch_size": 5, "optimizer": "momentum"},
+    ]
+    rows = [r.split(",") for r in export.history_csv(run.hist, segments).splitlines()]
+    assert rows[0][-3:] == ["lr", "batch_size", "optimizer"] and len(rows) == 9
+    assert [r[-1] for r in rows[1:]] == ["", "adam", "adam", "sgd", "sgd", "momentum", "momentum", "momentum"]
+    assert "CHANGES" not in export.script(cfg) and "changes" not in export.weights_json(cfg, (0, 0, 0), 0)
 
 
 def test_exported_script_is_the_canonical_loop() -> None:
