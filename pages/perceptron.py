@@ -88,20 +88,20 @@ def sigmoid_latex(pr: perceptron.Probe) -> str:
     )
 
 
-def label(view: str, w, hist: History | None, epoch: int, p: live.Player, cap: int, lr: float) -> None:
+def label(w, hist: History | None, epoch: int, p: live.Player, cap: int) -> None:
     """Which model the picture shows: the hand-set one, or the trained one (its epoch; where the run is)."""
     digits = 4 if hist is not None else 2
     shown = {k: f"{v:.{digits}f}" for k, v in zip(("w1", "w2", "b"), w)}
     if hist is None:
         st.info(ui.T("perceptron.label_hand", **shown), icon="✋")
         return
-    text = ui.T("perceptron.label_trained", epoch=epoch, lr=f"{lr:g}", epochs=cap, **shown)
+    text = ui.T("perceptron.label_trained", epoch=epoch, **shown)
     if hist.diverged_at is not None:
         text += " " + ui.T("perceptron.diverged", at=hist.diverged_at)
     if p.playing:
-        text += "  \n" + ui.T("live.playing", e=hist.epochs_run, total=cap)
+        text += " · " + ui.T("live.playing", e=hist.epochs_run, total=cap)
     elif p.live() and hist.epochs_run < cap and hist.diverged_at is None:
-        text += "  \n" + ui.T("live.paused", e=hist.epochs_run, total=cap)
+        text += " · " + ui.T("live.paused", e=hist.epochs_run, total=cap)
     st.success(text, icon="🎯")
 
 
@@ -164,14 +164,14 @@ def lab() -> None:
     if command in ("play", "step", "reset"):  # training shows the trained model
         st.session_state[VIEW] = "trained"
 
-    stage = right.container(key="perceptron_stage")
+    stage = right.container(key="perceptron_stage", gap="xsmall")
     with stage:
         trained_view = st.session_state.get(VIEW) == "trained"
         if not trained_view and p.playing:  # the hand-set view: nothing trains unseen
             p.playing = False
         # a finished run (of the settings, in the trained view) cannot Step; the hand-set view starts one
-        live.buttons("perceptron", p, epochs, p.finished(epochs) if p.live() else trained_view)
-        view = ui.segmented_control("perceptron.view", required=True)
+        row = live.buttons("perceptron", p, epochs, p.finished(epochs) if p.live() else trained_view)
+        view = ui.segmented_control("perceptron.view", row, required=True, label_visibility="collapsed")
         picture = st.container()
     # training is deterministic: the trained model follows from the settings (and so from the link)
     settings_hist = share.trained(cfg, name) if view == "trained" and not p.live() else None
@@ -188,7 +188,7 @@ def lab() -> None:
     def draw() -> None:
         """The picture, the numbers and the probe of the model shown (while playing: its last epoch)."""
         hist, epoch, w = shown()
-        label(view, w, hist, epoch, p, epochs, lr)
+        label(w, hist, epoch, p, epochs)
         chart = perceptron_chart(w, X, y, box, text, probe=(px, py), scale=S, height="container")
         ui.chart(st.container(key="perceptron_chart"), chart, height="stretch")
         result = perceptron.fit(*w, X, y)
@@ -215,7 +215,7 @@ def lab() -> None:
             args=(w,),
             width="stretch",
         )
-        st.caption(ui.T("perceptron.trained_note"))
+        st.caption(ui.T("perceptron.trained_note", lr=f"{lr:g}", epochs=epochs))
     else:  # the hand-set view's link carries no run
         st.session_state["perceptron.trained"] = st.session_state["perceptron.sched"] = None
         p.written = (None, ())

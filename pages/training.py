@@ -105,7 +105,7 @@ def lesson() -> None:
         status.info(ui.T("training.updates", epochs=epochs, per_epoch=per_epoch, updates=epochs * per_epoch))
     at_end = p.finished(epochs) if p.live() else not waiting
 
-    stage = right.container(key="training_stage")
+    stage = right.container(key="training_stage", gap="xsmall")
     with stage:
         live.buttons("training", p, epochs, at_end)
         picture = st.container()  # the live part: filled below, once the epoch shown is known

@@ -207,9 +207,9 @@ def press(page: str, command: str) -> None:
     player(page).command = command
 
 
-def buttons(page: str, p: Player, cap: int, at_end: bool, where: Any = st) -> None:
-    """Play (Pause while playing), Step and Reset, in one row that does not wrap on a phone. `at_end`: the
-    run on screen can train no further (Step is off; Play starts it again)."""
+def buttons(page: str, p: Player, cap: int, at_end: bool, where: Any = st) -> Any:
+    """Play (Pause while playing), Step and Reset, in one row (returned: the page may add to it). `at_end`:
+    the run on screen can train no further (Step is off; Play starts it again)."""
     row = where.container(horizontal=True, gap="small", key=f"{page}_buttons")
     if p.playing:
         row.button(
@@ -248,6 +248,7 @@ def buttons(page: str, p: Player, cap: int, at_end: bool, where: Any = st) -> No
         args=(page, "reset"),
         help=ui.T("live.reset_help"),
     )
+    return row
 
 
 def _tick(p: Player, cap: int, draw: Callable[[], None]) -> None:
@@ -280,11 +281,13 @@ def style(page: str, chart_px: int = 400, phone_chart_px: int = 250) -> None:
         f"{column}{{position:sticky;top:3.75rem;align-self:flex-start;z-index:3;background:#fff}}"
         f"{chart}{{flex:none;height:{chart_px}px}}"
         f".st-key-{page}_stage [data-testid=stMetricValue]{{font-size:1.4rem}}"
+        f".st-key-{page}_stage [data-testid=stAlertContainer]{{padding:.5rem .75rem}}"
         "@media (max-width:640px){"
         f"{column}{{order:-1;padding-bottom:.25rem;border-bottom:1px solid #e6e6e6}}"
         f"{chart}{{height:{phone_chart_px}px}}"
         f".st-key-{page}_stage [data-testid=stMetricValue]{{font-size:1.05rem}}"
         f".st-key-{page}_stage [data-testid=stMetricLabel] p{{font-size:.75rem}}"
+        f".st-key-{page}_stage [data-testid=stAlertContainer] p{{font-size:.85rem}}"
         "}"
         "</style>"
     )
