@@ -121,7 +121,7 @@ def lesson() -> None:
         """The picture, the numbers and the curves of the epoch shown (while playing: the last one)."""
         h = p.run.hist if p.live() else hist
         e = h.epochs_run if p.playing else min(epoch, h.epochs_run)
-        st.markdown(counter(p, h, e, epochs, waiting))
+        st.container(key="training_counter").markdown(counter(p, h, e, epochs, waiting))
         chart = perceptron_chart(h.weights(e), X, y, box, text, scale=S, height="container")
         ui.chart(st.container(key="training_chart"), chart, height="stretch")
         row = st.container(horizontal=True, gap="medium")  # four in a row, two rows when narrow

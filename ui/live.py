@@ -215,7 +215,7 @@ def buttons(page: str, p: Player, cap: int, at_end: bool, where: Any = st) -> An
         row.button(
             ui.T("live.pause"),
             icon=":material/pause:",
-            key=f"{page}_pause",
+            key=f"{page}_play",  # one key for Play and Pause: the browser keeps the button, changes its label
             on_click=press,
             args=(page, "pause"),
             type="primary",
