@@ -214,6 +214,8 @@ def in_view(page, chart: str, control: str) -> dict:
 
 def slider_keys(page, stage: str) -> list[str]:
     """The CSS key classes (`st-key-...` without the prefix) of the sliders on screen outside `stage`."""
+    # widgets whose code is still loading show as skeletons
+    page.wait_for_function("() => !document.querySelector('[data-testid=stSkeleton]')", timeout=60_000)
     return page.evaluate(
         """(stage) => [...document.querySelectorAll('[data-testid=stMain] [data-testid=stSlider]')]
           .filter(s => !s.closest(stage) && s.offsetParent !== null)
