@@ -223,7 +223,7 @@ def lab() -> None:
         st.caption(ui.T("live.files_later"))
     else:
         # the take-home files describe the model shown (the trained one: its run's history too)
-        files_cfg, segments = p.files(cfg)
+        files_cfg, segments = p.files(cfg) if view == "trained" else (cfg, None)
         share.downloads("perceptron", files_cfg, name, data, w, epoch, hist, segments)
 
 
