@@ -18,7 +18,7 @@ KEYS = ("perceptron.w1", "perceptron.w2", "perceptron.b")
 VIEW = "perceptron.view"  # "hand": the sliders' weights; "trained": where training from them ends
 SYMBOLS = {"w1": "w₁", "w2": "w₂", "b": "b"}
 S = share.scale()
-live.style("perceptron", chart_px=int(380 * S), phone_chart_px=290)
+live.style("perceptron", reserve_px=470)
 
 
 def hand_view() -> None:

@@ -14,7 +14,7 @@ ui.lesson("training", texts=False)
 share.start("training")
 share.uploader("training")
 S = share.scale()
-live.style("training", chart_px=int(380 * S), phone_chart_px=290)
+live.style("training", reserve_px=420)
 
 
 def counter(p: live.Player, hist, epoch: int, cap: int, waiting: bool) -> str:

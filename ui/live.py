@@ -270,16 +270,17 @@ def stage(p: Player, cap: int, draw: Callable[[], None]) -> None:
             draw()
 
 
-def style(page: str, chart_px: int = 400, phone_chart_px: int = 250) -> None:
+def style(page: str, reserve_px: int = 420, phone_chart_px: int = 290) -> None:
     """The stylesheet that keeps the picture in view: the stage (a container keyed "<page>_stage", the
     picture's column) stays in view beside the controls while the page scrolls; on a phone it comes first,
-    above the controls, with a compact picture (the chart container keyed "<page>_chart")."""
+    above the controls, with a compact picture. The picture (a container keyed "<page>_chart") is as tall
+    as the window leaves room for (`reserve_px`: the rest of the stage and the header), within limits."""
     column = f"[data-testid=stColumn]:has(.st-key-{page}_stage)"
     chart = f".st-key-{page}_chart"
     st.html(
         "<style>"
         f"{column}{{position:sticky;top:3.75rem;align-self:flex-start;z-index:3;background:#fff}}"
-        f"{chart}{{flex:none;height:{chart_px}px}}"
+        f"{chart}{{flex:none;height:clamp(300px,calc(100vh - {reserve_px}px),640px)}}"
         f".st-key-{page}_stage [data-testid=stMetricValue]{{font-size:1.4rem}}"
         f".st-key-{page}_stage [data-testid=stAlertContainer]{{padding:.5rem .75rem}}"
         "@media (max-width:640px){"
