@@ -6,11 +6,12 @@
 Students are protocol-level sessions (benchmarks/stclient.py: Streamlit's own websocket + protobuf
 messages, as the browser sends them), spread over 3 client processes so that parsing the replies
 does not queue behind one Python loop. Each student opens /training, then per round moves two
-sliders (noise, learning rate: random values) and presses Train, with a random 0-2 s pause before
-each action (students read, they do not click in lockstep). A latency is from sending the action to
-the server's `script_finished`: the server's part of "slider -> result" (the student's own laptop
-paints it). Memory is the server process's RSS (/proc/<pid>/status): per session = (RSS with all
-students connected - RSS with one) / (students - 1); the soak reruns one session many times and
+sliders (noise, learning rate: random values) and presses Play, with a random 0-2 s pause before
+each action (students read, they do not click in lockstep); Play's latency is to its first live frame
+(a protocol-level student sends no frame timer: later frames come with its next action). A latency is
+from sending the action to the server's `script_finished`: the server's part of "slider -> result" (the
+student's own laptop paints it). Memory is the server process's RSS (/proc/<pid>/status): per session =
+(RSS with all students connected - RSS with one) / (students - 1); the soak reruns one session many times and
 reports RSS growth after a warm-up. Targets: p95 <= 2 s on 2 cores, <= 10 MB per session, soak flat
 (<= +20 MB). A single student's latencies, measured first on the same server, are the baseline
 for the ratios.
@@ -66,7 +67,7 @@ async def student(
                 r = await s.set(key, value)
                 out.append(("slider", r.seconds))
             await asyncio.sleep(rng.uniform(0, think))
-            r = await s.set("Train", click=True)
+            r = await s.set("training_play", click=True)  # Play: its first live frame (ui.live)
             if r.exceptions:
                 raise RuntimeError("the Training page showed an exception")
             out.append(("train", r.seconds))

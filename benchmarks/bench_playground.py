@@ -41,26 +41,10 @@ from browser import (  # noqa: E402
     summary,
 )
 
-from core.classroom.text import t  # noqa: E402
 from core.maths.networks import NetConfig, epochs_to_loss  # noqa: E402
-from core.maths.train import TrainConfig, train  # noqa: E402
 
 torch.set_num_threads(1)
 FINISH_LOSS = 0.05
-
-
-def perceptron_to_finish(cfg: TrainConfig) -> tuple[int | None, float, int]:
-    """Train in process; (first epoch with test loss < FINISH_LOSS or None, seconds to it, epochs run)."""
-    hit: list[tuple[int, float]] = []
-    t0 = time.perf_counter()
-
-    def on_epoch(e: int, h) -> None:
-        if not hit and h.test_loss[-1] < FINISH_LOSS:
-            hit.append((e, time.perf_counter() - t0))
-
-    h = train(cfg, on_epoch=on_epoch)
-    total = time.perf_counter() - t0
-    return (hit[0][0], hit[0][1], h.epochs_run) if hit else (None, total, h.epochs_run)
 
 
 @dataclass
@@ -108,13 +92,9 @@ def mlp_query(dataset: str) -> str:
     )
 
 
+# The perceptron on the Training page has no Train button any more: Play trains it live, paced so that a
+# run takes about ui.live.RUN_FRAMES frames; benchmarks/bench_live.py measures Play -> first live frame.
 CASES = [
-    Case(
-        "perceptron / separable blobs",
-        "training",
-        {"training.dataset": t("app.dataset.blobs", "en")},
-        trainer=lambda: perceptron_to_finish(TrainConfig(dataset="blobs", epochs=500, lr=0.1)),
-    ),
     *(
         Case(
             f"MLP 4-2 tanh / {name}",

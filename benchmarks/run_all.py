@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-BENCHES = ("bench_train", "bench_slider", "bench_cold", "bench_classroom", "bench_playground")
+BENCHES = ("bench_train", "bench_slider", "bench_cold", "bench_classroom", "bench_playground", "bench_live")
 
 # (benchmark, figure, target, "<=" or ">=")
 TARGETS = [
@@ -31,6 +31,8 @@ TARGETS = [
     ("bench_classroom", "soak_growth_mb", 20.0, "<="),
     # TF Playground's task, press Train -> trained boundary painted (the Playground: 1200-1300 ms)
     *[("bench_playground", f"MLP 4-2 tanh / {d}@p50_ms", 500.0, "<=") for d in ("circle", "xor")],
+    # Play -> first live frame painted, in bare-app slider presses (as a slider move: bench_slider's target)
+    *[("bench_live", f"{p}/bare@p50", 2.0, "<=") for p in ("training", "perceptron")],
 ]
 
 

@@ -36,6 +36,7 @@ REASONS: dict[str, str] = {
     "order": "expected the smaller number first",
     "list": "expected a list",
     "count": "expected {lo} to {hi} entries",
+    "segment": "expected epoch~learning rate~batch size~optimizer like {example}",
 }
 
 
@@ -69,6 +70,7 @@ class Param:
     # the run is there, so a link's value waits for the run and is clamped to it (ui.share.replay)
     replay: bool = False
     item: Param | None = None  # each entry of a list (e.g. the neurons of each hidden layer)
+    max_len: int = MAX_LEN  # longer text is refused before parsing (a list of many entries may need more)
     label: str | None = None
     label_args: tuple[tuple[str, Any], ...] = ()
     help: str | None = None
@@ -88,8 +90,8 @@ class Param:
 
     def check(self, raw: Any, name: str = "value") -> Any:
         """`raw` (a value, or a link's text) in this setting's type; else raises ConfigError."""
-        if isinstance(raw, str) and len(raw) > MAX_LEN:
-            raise ConfigError(name, raw, "long", limit=MAX_LEN)
+        if isinstance(raw, str) and len(raw) > self.max_len:
+            raise ConfigError(name, raw, "long", limit=self.max_len)
         if self.pair:
             return self._pair(raw, name)
         if self.kind is bool:

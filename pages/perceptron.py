@@ -1,6 +1,5 @@
-"""Perceptron: y = σ(w·x + b) with weights set by hand, then trained from there."""
-
-import time
+"""Perceptron: y = σ(w·x + b) with weights set by hand, then trained from there, live (Play, Pause, Step,
+Reset)."""
 
 import streamlit as st
 
@@ -10,21 +9,23 @@ from core.classroom import export
 from core.maths import models, perceptron
 from core.maths.data import bounds
 from core.maths.train import History, TrainConfig
-from ui import share
+from ui import live, share
 
-ui.lesson("perceptron")
+ui.lesson("perceptron", texts=False)
 share.start("perceptron")
 share.uploader("perceptron")
 KEYS = ("perceptron.w1", "perceptron.w2", "perceptron.b")
 VIEW = "perceptron.view"  # "hand": the sliders' weights; "trained": where training from them ends
-ANIMATE = "_perceptron_animate"  # Train was just pressed: replay the run in the chart once
 SYMBOLS = {"w1": "w₁", "w2": "w₂", "b": "b"}
 S = share.scale()
+live.style("perceptron", reserve_px=470)
 
 
 def hand_view() -> None:
-    """A weight moved: the trained result no longer follows from the sliders, so show the hand-set model."""
+    """A weight moved: the trained result no longer follows from the sliders, so show the hand-set model
+    (a live run pauses; it starts over from the new weights)."""
     st.session_state[VIEW] = "hand"
+    live.player("perceptron").playing = False
 
 
 def scale_weights(factor: float) -> None:
@@ -37,16 +38,14 @@ def scale_weights(factor: float) -> None:
 
 
 def use_weights(w: tuple[float, float, float]) -> None:
-    """Move the sliders to trained weights (rounded to the slider steps, clamped to the ranges)."""
+    """Move the sliders to trained weights (rounded to the slider steps, clamped to the ranges): those of the
+    live run when there is one (while it plays they change every frame), else `w`."""
+    run = live.player("perceptron").run
+    if run is not None:
+        w = run.hist.weights(last_good_epoch(run.hist))
     for key, value in zip(KEYS, w):
         st.session_state[key] = perceptron.snap(value, ui.setting(key).hi)
     hand_view()
-
-
-def start_training() -> None:
-    """Train: show the trained model (the run is replayed in the chart once)."""
-    st.session_state[VIEW] = "trained"
-    st.session_state[ANIMATE] = True
 
 
 def refusal(which: str, got: perceptron.Scaling) -> str:
@@ -89,10 +88,29 @@ def sigmoid_latex(pr: perceptron.Probe) -> str:
     )
 
 
+def label(w, hist: History | None, epoch: int, p: live.Player, cap: int) -> None:
+    """Which model the picture shows: the hand-set one, or the trained one (its epoch; where the run is)."""
+    digits = 4 if hist is not None else 2
+    shown = {k: f"{v:.{digits}f}" for k, v in zip(("w1", "w2", "b"), w)}
+    if hist is None:
+        st.info(ui.T("perceptron.label_hand", **shown), icon="✋")
+        return
+    text = ui.T("perceptron.label_trained", epoch=epoch, **shown)
+    if hist.diverged_at is not None:
+        text += " " + ui.T("perceptron.diverged", at=hist.diverged_at)
+    if p.playing:
+        text += " · " + ui.T("live.playing", e=hist.epochs_run, total=cap)
+    elif p.live() and hist.epochs_run < cap and hist.diverged_at is None:
+        text += " · " + ui.T("live.paused", e=hist.epochs_run, total=cap)
+    st.success(text, icon="🎯")
+
+
 @share.section("perceptron")
 def lab() -> None:
-    """The perceptron's picture and numbers: its sliders rerun only this section (a fragment)."""
-    left, right = share.side_by_side()
+    """The controls beside the live picture (its sliders rerun only this section, a fragment)."""
+    p = live.player("perceptron")
+    left, right = share.side_by_side((2, 3))
+    ui.lesson_texts("perceptron", left)
     controls = share.controls("perceptron", left)
     with controls:
         name = ui.selectbox(
@@ -118,6 +136,7 @@ def lab() -> None:
                 reasons += [why] if why else []
             if reasons:
                 st.caption("  \n".join(reasons))
+        use_slot = st.container()  # "put the trained weights on the sliders", once the trained model is known
 
     base = TrainConfig(dataset=name if name != share.MY_DATA else "toy", n=200, seed=seed, test_ratio=0.0)
     data = share.data(base, name)
@@ -130,70 +149,85 @@ def lab() -> None:
         ui.default("perceptron.py", round((box[2] + box[3]) / 2, 1))
         px = ui.slider("perceptron.px", lo=box[0], hi=box[1])
         py = ui.slider("perceptron.py", lo=box[2], hi=box[3])
+        st.markdown(ui.T("perceptron.train_title"))
+        st.caption(ui.T("perceptron.train_intro"))
+        lr = ui.select_slider("perceptron.lr")
+        epochs = ui.slider("perceptron.epochs")
 
-    # lr and epochs: their widgets come below this section; the session holds their values
-    lr, epochs = st.session_state["perceptron.lr"], st.session_state["perceptron.epochs"]
     cfg = TrainConfig(
         **{**base.to_dict(), "w1": w1, "w2": w2, "b": b, "lr": lr, "epochs": epochs, "batch_size": 32}
     )
-    with right:
-        # the switch, the label of the model shown and (trained) its button: what the container holds
-        # varies with the view, while the chart after it keeps its place
-        head = st.container()
-        pick, use = head.columns(2, vertical_alignment="bottom")
-        view = ui.segmented_control("perceptron.view", pick, required=True)
-        # training is deterministic: the trained model follows from the settings (and so from the link)
-        hist = share.trained(cfg, name) if view == "trained" else None
-        epoch = last_good_epoch(hist) if hist is not None else 0
-        w = hist.weights(epoch) if hist is not None else (w1, w2, b)
+    own = share.own_data()
+    start = (base, name, own[1].digest if name == share.MY_DATA and own else None, w1, w2, b)
+    command = p.command
+    p.sync("perceptron", cfg, data, start)
+    if command in ("play", "step", "reset"):  # training shows the trained model
+        st.session_state[VIEW] = "trained"
+
+    stage = right.container(key="perceptron_stage", gap="xsmall")
+    with stage:
+        trained_view = st.session_state.get(VIEW) == "trained"
+        if not trained_view and p.playing:  # the hand-set view: nothing trains unseen
+            p.playing = False
+        # a finished run (of the settings, in the trained view) cannot Step; the hand-set view starts one
+        row = live.buttons("perceptron", p, epochs, p.finished(epochs) if p.live() else trained_view)
+        view = ui.segmented_control("perceptron.view", row, required=True, label_visibility="collapsed")
+        picture = st.container()
+    # training is deterministic: the trained model follows from the settings (and so from the link)
+    settings_hist = share.trained(cfg, name) if view == "trained" and not p.live() else None
+    below = st.container()
+
+    def shown() -> tuple[History | None, int, tuple[float, float, float]]:
+        """(the run shown or None for the hand-set view, its epoch, the weights the picture shows)."""
+        if view != "trained":
+            return None, 0, (w1, w2, b)
+        h = p.run.hist if p.live() else settings_hist
+        e = h.epochs_run if p.playing else last_good_epoch(h)
+        return h, e, h.weights(e)
+
+    def draw() -> None:
+        """The picture, the numbers and the probe of the model shown (while playing: its last epoch)."""
+        hist, epoch, w = shown()
+        label(w, hist, epoch, p, epochs)
+        chart = perceptron_chart(w, X, y, box, text, probe=(px, py), scale=S, height="container")
+        ui.chart(st.container(key="perceptron_chart"), chart, height="stretch")
+        result = perceptron.fit(*w, X, y)
+        row = st.container(horizontal=True, gap="large")
+        row.metric(ui.T("perceptron.loss"), ui.fmt(result.loss, 4), width="content")
+        row.metric(ui.T("perceptron.accuracy"), f"{result.accuracy:.1%}", width="content")
+        pr = perceptron.probe(*w, px, py)
         digits = 4 if hist is not None else 2
-        shown = {k: f"{v:.{digits}f}" for k, v in zip(("w1", "w2", "b"), w)}
-        if hist is None:
-            head.info(ui.T("perceptron.label_hand", **shown), icon="✋")
-        else:
-            use.button(
-                ui.T("perceptron.use_weights"),
-                key="perceptron_use",
-                on_click=use_weights,
-                args=(w,),
-                width="stretch",
-            )
-            label = ui.T("perceptron.label_trained", epoch=epoch, lr=f"{lr:g}", epochs=epochs, **shown)
-            if hist.diverged_at is not None:
-                label += " " + ui.T("perceptron.diverged", at=hist.diverged_at)
-            head.success(label, icon="🎯")
-        animate = bool(st.session_state.pop(ANIMATE, False)) and hist is not None
-        chart_slot = ui.chart(
-            st,
-            perceptron_chart(hist.weights(0) if animate else w, X, y, box, text, probe=(px, py), scale=S),
+        with below.container():
+            st.markdown(ui.T("perceptron.probe_math"))
+            st.latex(probe_latex(w, px, py, pr, digits))
+            st.latex(sigmoid_latex(pr))
+            st.markdown(ui.T("perceptron.probe_class", p=f"{pr.p:.4f}", cls=pr.cls))
+
+    with picture:
+        live.stage(p, epochs, draw)
+    hist, epoch, w = shown()
+    if view == "trained":
+        p.write_link("perceptron", epochs)
+        use_slot.button(
+            ui.T("perceptron.use_weights"),
+            key="perceptron_use",
+            on_click=use_weights,
+            args=(w,),
             width="stretch",
         )
-        result = perceptron.fit(*w, X, y)
-        pr = perceptron.probe(*w, px, py)
-        m1, m2 = st.columns(2)
-        m1.metric(ui.T("perceptron.loss"), ui.fmt(result.loss, 4))
-        m2.metric(ui.T("perceptron.accuracy"), f"{result.accuracy:.1%}")
-        st.markdown(ui.T("perceptron.probe_math"))
-        st.latex(probe_latex(w, px, py, pr, digits))
-        st.latex(sigmoid_latex(pr))
-        st.markdown(ui.T("perceptron.probe_class", p=f"{pr.p:.4f}", cls=pr.cls))
+        st.caption(ui.T("perceptron.trained_note", lr=f"{lr:g}", epochs=epochs))
+    else:  # the hand-set view's link carries no run
+        st.session_state["perceptron.trained"] = st.session_state["perceptron.sched"] = None
+        p.written = (None, ())
+    if p.playing:
+        st.caption(ui.T("live.files_later"))
+    else:
         # the take-home files describe the model shown (the trained one: its run's history too)
-        share.downloads("perceptron", cfg, name, data, w, epoch, hist)
-        if animate:  # replay the run in the chart: its frames end with the model shown above
-            for e in ui.frames(epoch)[1:]:
-                time.sleep(ui.FRAME_SECONDS)
-                chart = perceptron_chart(hist.weights(e), X, y, box, text, probe=(px, py), scale=S)
-                ui.chart(chart_slot, chart, width="stretch")
+        files_cfg, segments = p.files(cfg) if view == "trained" else (cfg, None)
+        share.downloads("perceptron", files_cfg, name, data, w, epoch, hist, segments)
 
 
 lab()
-
-st.subheader(ui.T("perceptron.train_title"))
-st.markdown(ui.T("perceptron.train_intro"))
-t1, t2, t3 = st.columns([2, 2, 1])
-ui.select_slider("perceptron.lr", t1)  # read by lab() (the session)
-ui.slider("perceptron.epochs", t2)
-t3.button(ui.T("perceptron.train_button"), type="primary", width="stretch", on_click=start_training)
 
 st.subheader(ui.T("perceptron.code_title"))
 st.markdown(ui.T("perceptron.code_intro"))

@@ -1,4 +1,5 @@
-"""Training: mini-batch gradient descent on synthetic data, watched epoch by epoch."""
+"""Training: mini-batch gradient descent on synthetic data, watched live (Play, Pause, Step, Reset) and
+replayed epoch by epoch."""
 
 import streamlit as st
 
@@ -6,31 +7,57 @@ import ui
 from core.charts.decision import history_charts, perceptron_chart
 from core.maths import step_by_hand as steps
 from core.maths.data import bounds
-from core.maths.train import TrainConfig, train
-from ui import share
+from core.maths.train import TrainConfig
+from ui import live, share
 
-ui.lesson("training")
+ui.lesson("training", texts=False)
 share.start("training")
 share.uploader("training")
 S = share.scale()
-GO = "_training_go"
+live.style("training", reserve_px=420)
 
 
-def request_training() -> None:
-    """Train runs in a full-page run (st.rerun from a callback), not in the section's own rerun: a click
-    inside a fragment waits for that fragment's run to end, so Stop could not interrupt it."""
-    st.session_state[GO] = True
-    st.rerun()
+def counter(p: live.Player, hist, epoch: int, cap: int, waiting: bool) -> str:
+    """One line over the picture: where the run is, and which epoch the picture shows."""
+    last = hist.epochs_run
+    if p.playing:
+        return ui.T("live.playing", e=last, total=cap)
+    if hist.diverged_at is not None:
+        line = ui.T("live.diverged", e=hist.diverged_at, total=cap)
+    elif waiting or (p.live() and last == 0):
+        return ui.T("live.start", total=cap)
+    elif last >= cap:
+        line = ui.T("live.finished", e=last, total=cap)
+    else:
+        line = ui.T("live.paused", e=last, total=cap)
+    return line + (ui.T("live.shown", e=epoch) if epoch != last else "")
+
+
+def changes_text(p: live.Player) -> str | None:
+    """The settings changed during the live run, in words (None if none changed)."""
+    if p.run is None or not p.run.changed():
+        return None
+    parts = [
+        ui.T(
+            "live.change",
+            e=s.start,
+            lr=f"{s.lr:g}",
+            batch_size=s.batch_size,
+            optimizer=ui.T(f"training.opt.{s.optimizer}"),
+        )
+        for s in p.run.segments[1:]
+    ]
+    return ui.T("live.changed", changes="; ".join(parts))
 
 
 @share.section("training")
 def lesson() -> None:
-    """Everything under the title: data, settings, the run and its replay (reruns alone)."""
-    go = st.session_state.pop(GO, False)
-    present = share.presenting()  # a projector: the settings on the left, the run beside them (one screen)
-    left, pic = share.side_by_side((2, 3)) if present else (st, st)
-    c_data, c_train = (left, left) if present else st.columns(2, gap="large")
-    with share.controls("data", c_data, border=True):
+    """Everything under the title: the controls beside the live picture, then the run's curves and numbers
+    (reruns alone; while the run plays, its picture, numbers and curves are a live fragment: ui.live)."""
+    p = live.player("training")
+    left, right = share.side_by_side((2, 3))
+    ui.lesson_texts("training", left)
+    with share.controls("data", left, border=True):
         st.markdown(ui.T("training.data"))
         name = ui.selectbox(
             "training.dataset", options=share.dataset_options(), format_func=share.dataset_label
@@ -47,7 +74,7 @@ def lesson() -> None:
     base = TrainConfig(dataset="toy" if mine else name, n=n, noise=noise, test_ratio=test_ratio, seed=seed)
     data = share.data(base, name)
     n_train = len(data[0])
-    with share.controls("train", c_train, border=True):
+    with share.controls("train", left, border=True):
         st.markdown(ui.T("training.settings"))
         lr = ui.select_slider("training.lr")
         batch_size = ui.batch_size_slider("training.batch_size", n_train)  # its sizes depend on the data
@@ -55,73 +82,79 @@ def lesson() -> None:
         optimizer = ui.segmented_control("training.optimizer")
         with st.expander(ui.T("training.init")):
             w1, w2, b = (ui.slider(f"training.{w}") for w in ("w1", "w2", "b"))
+    status = left.empty()
 
     settings = {"w1": w1, "w2": w2, "b": b, "lr": lr, "batch_size": batch_size, "epochs": epochs}
     cfg = TrainConfig(**base.to_dict() | settings | {"optimizer": optimizer or "sgd"})
     X, y, box, text = data[0].X, data[0].y, bounds(data[0].X), ui.chart_text()
+    own = share.own_data()
+    start = (base, name, own[1].digest if mine and own else None, w1, w2, b)  # a change starts the run over
+    p.sync("training", cfg, data, start)
 
-    b1, b2 = pic.columns([1, 5])
-    b1.button(ui.T("training.train"), type="primary", width="stretch", on_click=request_training)
-    status = b2.empty()
-    chart_box = pic.container()  # the picture's place (not st.empty(): see ui.chart)
-    frame = chart_box  # where the next picture goes: after the first, that picture's own slot
-    run = st.session_state.get("_training_run")
-    waiting = False  # whether the page shows the untrained model until Train is pressed
     per_epoch = -(-n_train // batch_size)
-    if go:
-        bar = status.progress(0.0, ui.T("training.progress", e=0, total=epochs))
-        shown, due = set(ui.frames(epochs)), ui.pacer(ui.LIVE_FRAME_SECONDS)
-
-        def on_epoch(e: int, h) -> None:
-            nonlocal frame
-            # a picture is a chart the browser redraws; a quick run (the default takes ~7 ms) would send
-            # ten of them faster than anyone sees, so live pictures come at most every LIVE_FRAME_SECONDS
-            st.session_state["_training_run"] = (cfg, h)  # a Stop click reruns the page and keeps this
-            if e in shown and e < epochs and due():
-                bar.progress(e / epochs, ui.T("training.progress", e=e, total=epochs))
-                frame = ui.chart(
-                    frame, perceptron_chart(h.weights(e), X, y, box, text, scale=S), width="stretch"
-                )
-
-        hist = train(cfg, on_epoch=on_epoch, data=data)
-        st.session_state["_training_run"] = (cfg, hist)
-        # Stop (st.bottom, drawn by this page run) would stay on screen until the next full-page run:
-        # the section's own reruns do not redraw st.bottom, and an emptied placeholder still leaves
-        # st.bottom's opaque band over the page. So a new page run, without Stop, shows the finished run.
-        st.rerun()
-    elif run is not None and run[0] == cfg:
-        hist = run[1]
+    waiting = False  # whether the page shows the untrained model until Play is pressed
+    if p.live():
+        hist = p.run.hist
     elif ui.cheap(cfg, n_train):
         hist = share.trained(cfg, name)
     else:  # too long for every slider move: the untrained model (epoch 0) in the same elements
         hist, waiting = ui.untrained(cfg, data), True
+    if waiting:
         status.info(ui.T("training.press_train", updates=epochs * per_epoch))
-    if not waiting:  # a note as tall as "press Train", so the chart below stays where it is
+    else:  # a note as tall as "press Play"
         status.info(ui.T("training.updates", epochs=epochs, per_epoch=per_epoch, updates=epochs * per_epoch))
+    at_end = p.finished(epochs) if p.live() else not waiting
 
+    stage = right.container(key="training_stage", gap="xsmall")
+    with stage:
+        live.buttons("training", p, epochs, at_end)
+        picture = st.container()  # the live part: filled below, once the epoch shown is known
+        replay = st.container()
+    below = st.container()  # the curves and the numbers of the epoch shown (the live part fills it too)
     last = hist.epochs_run
-    if hist.diverged_at is not None:
-        pic.error(ui.T("training.diverged", epoch=hist.diverged_at, lr=lr), icon="💥")
-    elif last < cfg.epochs and not waiting:
-        pic.warning(ui.T("training.stopped", epoch=last, total=cfg.epochs))
-    epoch = share.replay("training.epoch", last, (hash(cfg), last), where=pic)
-    ui.chart(frame, perceptron_chart(hist.weights(epoch), X, y, box, text, scale=S), width="stretch")
-    m = pic.columns(4)
-    m[0].metric(ui.T("training.train_loss"), ui.fmt(hist.train_loss[epoch], 4))
-    m[1].metric(ui.T("training.test_loss"), ui.fmt(hist.test_loss[epoch], 4))
-    m[2].metric(ui.T("training.train_acc"), ui.pct(hist.train_acc[epoch]))
-    m[3].metric(ui.T("training.test_acc"), ui.pct(hist.test_acc[epoch]))
-    f1, f2, f3 = hist.weights(epoch)
-    st.markdown(ui.T("training.weights_at", e=epoch, w1=f"{f1:.3f}", w2=f"{f2:.3f}", b=f"{f3:.3f}"))
-    for col, chart in zip(st.columns(2), history_charts(hist, epoch, text, scale=S, x_max=cfg.epochs)):
-        ui.chart(col, chart, width="stretch")
-    st.markdown(ui.T("training.update_rule", lr=lr))
-    for line in steps.latex(steps.gd_step((f1, f2, f3), X, y, lr)):
-        st.latex(line)
-    share.downloads("training", cfg, name, data, (f1, f2, f3), epoch, hist)
+    epoch = last
+    if not p.playing:  # the replay slider: any epoch of the run on screen (while playing, the run grows)
+        with replay:
+            epoch = share.replay("training.epoch", last, (p.serial if p.live() else hash(cfg), last))
+
+    def draw() -> None:
+        """The picture, the numbers and the curves of the epoch shown (while playing: the last one)."""
+        h = p.run.hist if p.live() else hist
+        e = h.epochs_run if p.playing else min(epoch, h.epochs_run)
+        st.container(key="training_counter").markdown(counter(p, h, e, epochs, waiting))
+        chart = perceptron_chart(h.weights(e), X, y, box, text, scale=S, height="container")
+        ui.chart(st.container(key="training_chart"), chart, height="stretch")
+        row = st.container(horizontal=True, gap="medium")  # four in a row, two rows when narrow
+        row.metric(ui.T("training.train_loss"), ui.fmt(h.train_loss[e], 4), width="content")
+        row.metric(ui.T("training.test_loss"), ui.fmt(h.test_loss[e], 4), width="content")
+        row.metric(ui.T("training.train_acc"), ui.pct(h.train_acc[e]), width="content")
+        row.metric(ui.T("training.test_acc"), ui.pct(h.test_acc[e]), width="content")
+        with below.container():
+            if h.diverged_at is not None:
+                st.error(
+                    ui.T("training.diverged", epoch=h.diverged_at, lr=p.run.current.lr if p.live() else lr),
+                    icon="💥",
+                )
+            note = changes_text(p)
+            if note:
+                st.caption(note)
+            for col, c in zip(st.columns(2), history_charts(h, e, text, scale=S, x_max=epochs)):
+                ui.chart(col, c, width="stretch")
+            f1, f2, f3 = h.weights(e)
+            st.markdown(ui.T("training.weights_at", e=e, w1=f"{f1:.3f}", w2=f"{f2:.3f}", b=f"{f3:.3f}"))
+            st.markdown(ui.T("training.update_rule", lr=lr))
+            for line in steps.latex(steps.gd_step((f1, f2, f3), X, y, lr)):
+                st.latex(line)
+
+    with picture:
+        live.stage(p, epochs, draw)
+    p.write_link("training", epochs)
+    if p.playing:
+        st.caption(ui.T("live.files_later"))
+    else:
+        files_cfg, segments = p.files(cfg)
+        share.downloads("training", files_cfg, name, data, hist.weights(epoch), epoch, hist, segments)
 
 
-if st.session_state.get(GO):  # outside the section, so that its click interrupts the run
-    st.bottom.button(ui.T("training.stop"), key="training_stop")
 lesson()
 share.finish("training")

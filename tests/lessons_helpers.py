@@ -81,3 +81,37 @@ def acts(at, widget, value) -> None:
     (widget.click() if value is None else widget.set_value(value)).run()
     no_errors(at)
     assert page_state(at) != before, getattr(widget, "key", None) or widget.label
+
+
+# ---- live training (ui.live): Play, Pause, Step, Reset ----------------------------------------------------
+
+
+def playing(at) -> bool:
+    """Whether the page's run plays (its Pause button is on screen)."""
+    return any(b.label in ("Pause", "일시 정지") for b in at.button)
+
+
+def play_to_end(at, frames: int = 400, press: bool = True):
+    """Press Play (press=False: it plays already) and run frame after frame (each AppTest run is one live
+    frame) until the run stops."""
+    if press:
+        next(b for b in at.button if b.label in ("Play", "재생")).click().run()
+        no_errors(at)
+    for _ in range(frames):
+        if not playing(at):
+            return at
+        at.run()
+        no_errors(at)
+    raise AssertionError(f"still playing after {frames} frames")
+
+
+def counter(at) -> str:
+    """The line over the live picture: where the run is (epoch k of n)."""
+    marks = ("Epoch **", "epoch **", "에포크 **")
+    return next(str(m.value) for m in at.markdown if any(k in str(m.value) for k in marks))
+
+
+def shown_epoch(at) -> int:
+    """The epoch of the run the counter names (the last one trained)."""
+    text = counter(at)
+    return int(text.split("**")[1])

@@ -181,3 +181,68 @@ def press(page, key_class: str, key: str) -> None:
     page.locator(f".st-key-{key_class} input[type=range]").focus()
     page.keyboard.press(key)
     wait_idle(page)
+
+
+# ---- cause and effect on one screen: the picture stays in view while a control moves ----------------------
+
+IN_VIEW_JS = """([chart, control]) => {
+  const vw = window.innerWidth, vh = window.innerHeight;
+  const box = (el) => {
+    const r = el.getBoundingClientRect();
+    return {x: r.left, y: r.top, w: r.width, h: r.height};
+  };
+  const inside = (r) => r.w > 0 && r.h > 0 && r.x >= -0.5 && r.y >= -0.5
+    && r.x + r.w <= vw + 0.5 && r.y + r.h <= vh + 0.5;
+  // seen: what is drawn at these points of the box belongs to the element (nothing covers it there)
+  const seen = (el, r, points) => points.every(([fx, fy]) => {
+    const hit = document.elementFromPoint(r.x + fx * r.w, r.y + fy * r.h);
+    return !!hit && (el.contains(hit) || hit.contains(el));
+  });
+  const c = document.querySelector(chart), s = document.querySelector(control);
+  if (!c || !s) return {missing: !c ? chart : control};
+  const rc = box(c), rs = box(s);
+  const corners = [[0.5, 0.5], [0.1, 0.1], [0.9, 0.1], [0.1, 0.9], [0.9, 0.9]];
+  return {chart: rc, control: rs, chartIn: inside(rc), chartSeen: seen(c, rc, corners),
+          controlIn: inside(rs), controlSeen: seen(s, rs, [[0.5, 0.5]]), view: [vw, vh]};
+}"""
+
+
+def in_view(page, chart: str, control: str) -> dict:
+    """Where the chart and the control are, and whether each is inside the viewport and uncovered."""
+    return page.evaluate(IN_VIEW_JS, [chart, control])
+
+
+def slider_keys(page, stage: str) -> list[str]:
+    """The CSS key classes (`st-key-...` without the prefix) of the sliders on screen outside `stage`."""
+    # widgets whose code is still loading show as skeletons
+    page.wait_for_function("() => !document.querySelector('[data-testid=stSkeleton]')", timeout=60_000)
+    return page.evaluate(
+        """(stage) => [...document.querySelectorAll('[data-testid=stMain] [data-testid=stSlider]')]
+          .filter(s => !s.closest(stage) && s.offsetParent !== null)
+          .map(s => [...s.closest('[class*="st-key-"]').classList]
+            .find(c => c.startsWith('st-key-')).slice(7))""",
+        stage,
+    )
+
+
+def chart_in_view_while_sliders_move(page, chart: str, keys: list[str]) -> list[str]:
+    """Each slider in turn, as a student reaches it: scrolled up from below until it is at the bottom of the
+    view; then it must be seen and the chart wholly inside the viewport and uncovered, before and after an
+    arrow key moves it (the page reruns). Returns what failed (nothing: the picture stayed in view)."""
+    problems = []
+    for key in keys:
+        control = f".st-key-{key}"
+        page.locator(control).evaluate("el => el.scrollIntoView({block: 'end'})")
+        page.wait_for_timeout(300)
+        for moment in ("reached", "moved"):
+            if moment == "moved":
+                at_max = page.locator(f"{control} input[type=range]").evaluate(
+                    "i => Number(i.value) >= Number(i.max)"
+                )
+                page.locator(f"{control} input[type=range]").evaluate("el => el.focus({preventScroll: true})")
+                page.keyboard.press("ArrowLeft" if at_max else "ArrowRight")
+                wait_idle(page)
+            got = in_view(page, chart, control)
+            if not all(got.get(k) for k in ("chartIn", "chartSeen", "controlIn", "controlSeen")):
+                problems.append(f"{key} ({moment}): {got}")
+    return problems

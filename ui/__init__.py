@@ -183,7 +183,7 @@ def replay_slider(label: str, last: int, key: str, run: Any, help: str, where: A
     return where.slider(label, 0, hi, key=key, disabled=last == 0, help=help, persist_state="session")
 
 
-def chart(where: Any, c: Figure, width: str | int = "stretch") -> Any:
+def chart(where: Any, c: Figure, width: str | int = "stretch", height: str | int = "content") -> Any:
     """Draw a figure (core.charts.figure) in `where` (st, a column, a placeholder): its kept spec, which
     stays the same while only its data changes (the browser then swaps the data instead of rebuilding the
     view), and this rerun's data.
@@ -191,25 +191,33 @@ def chart(where: Any, c: Figure, width: str | int = "stretch") -> Any:
     Returns the chart's slot: drawing into it replaces the chart in place (animation frames). Use it
     rather than an `st.empty()` drawn first: a rerun would send the empty element before the chart,
     and the browser would drop the chart's view and build a new one (a flash) instead of swapping data.
+    `height="stretch"`: a figure drawn at its container's height (`height="container"` in its spec), which
+    the page's stylesheet sets (a compact picture on a phone: ui.live).
     """
-    return where.vega_lite_chart(c.vega_lite(), width=width)
+    return where.vega_lite_chart(c.vega_lite(), width=width, height=height)
 
 
 PRESENT_KEY = "app.present"  # presentation mode's toggle (ui.share.PRESENT)
 
 
-def lesson(ns: str) -> None:
-    """Page title and the short "what to look for" intro of page `ns`. In presentation mode the intro and
-    "what to look for" fold into one expander beside the title (the teacher opens it when the class reads
-    it): the page's chart and its numbers then fit on a projector's first screen."""
+def lesson(ns: str, texts: bool = True) -> None:
+    """Page title and the short "what to look for" intro of page `ns`; texts=False: the title only (the page
+    places `lesson_texts` itself, e.g. beside its picture). In presentation mode the intro and "what to look
+    for" fold into one expander beside the title (the teacher opens it when the class reads it): the page's
+    chart and its numbers then fit on a projector's first screen."""
     through_entry()
-    if st.session_state.get(PRESENT_KEY):
-        head, where = st.columns([5, 2], vertical_alignment="bottom")
+    if texts and st.session_state.get(PRESENT_KEY):
+        head, side = st.columns([5, 2], vertical_alignment="bottom")
         head.title(T(f"{ns}.title"))
-        where = where.expander(T("app.about_page"), icon="👀")
+        lesson_texts(ns, side.expander(T("app.about_page"), icon="👀"))
     else:
         st.title(T(f"{ns}.title"))
-        where = st
+        if texts:
+            lesson_texts(ns)
+
+
+def lesson_texts(ns: str, where: Any = st) -> None:
+    """The intro and "what to look for" of page `ns`."""
     where.markdown(T(f"{ns}.intro"))
     where.info(T(f"{ns}.look_for"), icon="👀")
 

@@ -28,7 +28,7 @@ from core.classroom.settings import MY_DATA, PAGE_SPECS
 from core.classroom.text import LANGS, normalize_lang
 from core.classroom.urlstate import GLOBAL, Problem
 from core.maths.data import DATASETS, Dataset, split
-from core.maths.train import History, TrainConfig
+from core.maths.train import History, Segment, TrainConfig, train
 
 PRESENT, HIDE = ui.PRESENT_KEY, "app.hide"  # dotted keys: kept across pages
 OWN = "_own_data"  # (file name, CsvData) of the student's upload
@@ -617,11 +617,13 @@ def downloads(
     w: tuple[float, float, float],
     epoch: int = 0,
     hist: History | None = None,
+    segments: list[Segment] | None = None,
 ) -> None:
     """Download buttons: the data, the history, the weights and a PyTorch script reproducing `cfg`'s run.
 
     Every file describes the view: `w` are the weights after the shown `epoch` (the replay slider), and
-    the script trains the run and prints the weights after that same epoch.
+    the script trains the run and prints the weights after that same epoch. `segments`: a live run's
+    settings, changed while it trained (ui.live): the files say so and the script changes them too.
 
     Each file is made when its button is clicked (a callable `data`), not on every slider move."""
     source = "my data" if choice == MY_DATA else cfg.dataset
@@ -633,19 +635,19 @@ def downloads(
             ("dl_data", functools.partial(export.dataset_csv, *split_data), f"{page}-data.csv", "text/csv"),
             (
                 "dl_weights",
-                functools.partial(export.weights_json, cfg, w, epoch, source),
+                functools.partial(export.weights_json, cfg, w, epoch, source, segments),
                 f"{page}-weights.json",
                 "text/json",
             ),
             (
                 "dl_script",
-                functools.partial(export.script, cfg, points, epoch),
+                functools.partial(export.script, cfg, points, epoch, segments),
                 f"{page}_run.py",
                 "text/x-python",
             ),
         ]
         if hist is not None:
-            history = functools.partial(export.history_csv, hist)
+            history = functools.partial(export.history_csv, hist, segments)
             files.insert(1, ("dl_history", history, f"{page}-history.csv", "text/csv"))
         for col, (label, body, fname, mime) in zip(cols, files):
             col.download_button(
@@ -658,4 +660,4 @@ def downloads(
                 width="stretch",
             )
         if st.toggle(ui.T("share.script_preview"), key=f"preview_{page}", persist_state="session"):
-            st.code(export.script(cfg, points, epoch), language="python")
+            st.code(export.script(cfg, points, epoch, segments), language="python")

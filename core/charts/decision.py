@@ -237,11 +237,12 @@ def decision_chart(
     bounds: Bounds,
     text: Mapping[str, str],
     probe: tuple[float, float] | None = None,
-    height: int = HEIGHT,
+    height: int | str = HEIGHT,
     scale: float = 1.0,
 ) -> Figure:
     """p(class 1) under the points + boundary line + points (+ optional probe point). `heat`: ("sigmoid",
-    `sigmoid_frame`) or ("image", `heatmap_frame`)."""
+    `sigmoid_frame`) or ("image", `heatmap_frame`). `height="container"`: as tall as the element the page
+    gives it (drawn with `ui.chart(..., height="stretch")`)."""
     kind, heat_frame = heat
     frames = {"heat": heat_frame, "line": segment_frame(segment), "points": points_frame(X, y, pred, text)}
     if probe is not None:
@@ -252,7 +253,8 @@ def decision_chart(
         layers = [under, line_layer(d, "line", scale), points_layer(d, "points", text, scale)]
         if probe is not None:
             layers.append(probe_layer(d, "probe", scale))
-        chart = alt.layer(*layers).properties(height=tall(height, scale)).resolve_scale(color="independent")
+        high = height if isinstance(height, str) else tall(height, scale)  # "container": as tall as its box
+        chart = alt.layer(*layers).properties(height=high).resolve_scale(color="independent")
         return scaled(chart, scale)
 
     return figure(("decision", kind, frozen(text), height, scale), frames, draw, window(bounds))
@@ -333,6 +335,7 @@ def perceptron_chart(
     probe: tuple[float, float] | None = None,
     mark_errors: bool = True,
     scale: float = 1.0,
+    height: int | str = HEIGHT,
 ) -> Figure:
     """The decision picture of a perceptron with weights w = (w1, w2, b) on points (X, y)."""
     w1, w2, b = w
@@ -347,6 +350,7 @@ def perceptron_chart(
         text,
         probe=probe,
         scale=scale,
+        height=height,
     )
 
 

@@ -19,7 +19,16 @@ from typing import Any
 from core.maths import data as data_mod
 from core.maths.data import Dataset
 from core.maths.models import Perceptron
-from core.maths.train import ADAM_BETAS, ADAM_EPS, MOMENTUM, SPECS, History, TrainConfig, history_arrays
+from core.maths.train import (
+    ADAM_BETAS,
+    ADAM_EPS,
+    MOMENTUM,
+    SPECS,
+    History,
+    Segment,
+    TrainConfig,
+    history_arrays,
+)
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -55,27 +64,77 @@ def dataset_csv(train: Dataset, test: Dataset) -> str:
     return to_csv(("x1", "x2", "label", "set"), rows)
 
 
-def history_csv(hist: History) -> str:
-    """The per-epoch record (weights, train/test loss and accuracy) as CSV."""
-    cols = history_arrays(hist)
+def changed(segments: Sequence[Segment] | None) -> bool:
+    """Whether a run's settings changed while it trained (more than one segment)."""
+    return segments is not None and len(segments) > 1
+
+
+def history_csv(hist: History, segments: Sequence[Segment] | None = None) -> str:
+    """The per-epoch record (weights, train/test loss and accuracy) as CSV; for a run whose settings changed
+    while it trained, also the learning rate, batch size and optimizer each epoch trained with."""
+    cols: dict[str, list[Any]] = {k: v.tolist() for k, v in history_arrays(hist).items()}
+    if changed(segments):
+        epochs = range(1, len(hist.theta))
+        used = [max((s for s in segments if s.start < e), key=lambda s: s.start) for e in epochs]
+        for name in ("lr", "batch_size", "optimizer"):
+            cols[name] = ["", *(getattr(s, name) for s in used)]  # epoch 0: before any update
     names = list(cols)
-    rows = zip(*(cols[k].tolist() for k in names))
+    rows = zip(*(cols[k] for k in names))
     return to_csv(names, rows)
 
 
-def weights_json(cfg: TrainConfig, w: Sequence[float], epoch: int, source: str = "lab") -> str:
-    """The weights (after `epoch`) with the settings that produced them, as JSON."""
+def weights_json(
+    cfg: TrainConfig,
+    w: Sequence[float],
+    epoch: int,
+    source: str = "lab",
+    segments: Sequence[Segment] | None = None,
+) -> str:
+    """The weights (after `epoch`) with the settings that produced them, as JSON; a run whose settings
+    changed while it trained lists the changes (`config` holds where it started)."""
     w1, w2, b = (float(v) for v in w)
     doc = {"w1": w1, "w2": w2, "b": b, "epoch": int(epoch), "data": source, "config": cfg.to_dict()}
+    if changed(segments):
+        doc["changes"] = [{"from_epoch": s.start, **s.settings()} for s in segments[1:]]
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
-def _optimizer_line(cfg: TrainConfig) -> str:
+def _optimizer_line(cfg: TrainConfig, params: str = "model.parameters()", lr: str = "LR") -> str:
     if cfg.optimizer == "sgd":
-        return "optim.SGD(model.parameters(), lr=LR)"
+        return f"optim.SGD({params}, lr={lr})"
     if cfg.optimizer == "momentum":
-        return f"optim.SGD(model.parameters(), lr=LR, momentum={MOMENTUM!r})"
-    return f"optim.Adam(model.parameters(), lr=LR, betas={ADAM_BETAS!r}, eps={ADAM_EPS!r})"
+        return f"optim.SGD({params}, lr={lr}, momentum={MOMENTUM!r})"
+    return f"optim.Adam({params}, lr={lr}, betas={ADAM_BETAS!r}, eps={ADAM_EPS!r})"
+
+
+def _changes_block(cfg: TrainConfig, segments: Sequence[Segment]) -> tuple[str, str, str]:
+    """(constants, before the epoch loop, first lines of each epoch) of a run whose settings changed while it
+    trained: from each change's epoch on, a new learning rate goes into the optimizer's param_groups (its
+    state stays), a new batch size makes a new DataLoader on the same generator, a new optimizer is new."""
+    changes = "".join(f"    {s.start}: {(s.lr, s.batch_size, s.optimizer)!r},\n" for s in segments[1:])
+    makers = "".join(
+        f'    "{k}": lambda params, lr: {_optimizer_line(TrainConfig(optimizer=k), "params", "lr")},\n'
+        for k in ("sgd", "momentum", "adam")
+    )
+    constants = (
+        "# settings changed in the lab while the run trained: {epochs trained before: (learning rate, batch "
+        "size, optimizer)}\n"
+        f"CHANGES = {{\n{changes}}}\nOPTIMIZERS = {{\n{makers}}}\n"
+    )
+    before = f"    kind = {cfg.optimizer!r}\n"
+    each = (
+        "        if epoch - 1 in CHANGES:  # changed in the lab after epoch - 1: used from this epoch on\n"
+        "            lr, batch_size, new_kind = CHANGES[epoch - 1]\n"
+        "            if new_kind != kind:  # another optimizer: a new one, with a fresh state\n"
+        "                kind, optimizer = new_kind, OPTIMIZERS[new_kind](model.parameters(), lr)\n"
+        "            for group in optimizer.param_groups:  # a new learning rate: the state stays\n"
+        '                group["lr"] = lr\n'
+        "            if batch_size != loader.batch_size:  # a new loader on the same generator\n"
+        "                loader = DataLoader(\n"
+        "                    loader.dataset, batch_size, shuffle=True, generator=loader.generator\n"
+        "                )\n"
+    )
+    return constants, before, each
 
 
 _DATA_SETTINGS = ("dataset", "n", "noise")  # the synthetic data's: a script of uploaded points has none
@@ -122,8 +181,8 @@ def main() -> None:
     shown = weights()  # SHOWN_EPOCH 0: the starting weights
     if SHOWN_EPOCH == 0:
         report(0)
-    for epoch in range(1, EPOCHS + 1):
-        for x_batch, y_batch in loader:
+{before}    for epoch in range(1, EPOCHS + 1):
+{each}        for x_batch, y_batch in loader:
             optimizer.zero_grad()
             y_pred = model(x_batch).view(-1)  # view(-1): a batch of one squeezes to a scalar
             loss = loss_fn(y_pred, y_batch)
@@ -151,11 +210,18 @@ def source(obj: object) -> str:
     return inspect.getsource(obj)  # type: ignore[arg-type]
 
 
-def script(cfg: TrainConfig, own: Dataset | None = None, epoch: int | None = None) -> str:
+def script(
+    cfg: TrainConfig,
+    own: Dataset | None = None,
+    epoch: int | None = None,
+    segments: Sequence[Segment] | None = None,
+) -> str:
     """A runnable PyTorch script that reproduces the run of `cfg` (on `own` points if given).
 
     `epoch` is the epoch shown in the lab (the replay slider; default: the end of the run): the script
     trains the whole run and its last line prints the weights after that epoch, as the weights JSON has them.
+    `segments`: a live run's settings, changed while it trained (the first one is `cfg`'s): the script
+    changes them at the same epochs.
     """
     shown = cfg.epochs if epoch is None else max(0, min(int(epoch), cfg.epochs))
     head = [
@@ -183,6 +249,9 @@ def script(cfg: TrainConfig, own: Dataset | None = None, epoch: int | None = Non
         f"SHOWN_EPOCH = {shown!r}  # the epoch shown in the lab (its weights are the last line printed)",
         "",
     ]
+    constants, before, each = _changes_block(cfg, segments) if changed(segments) else ("", "", "")
+    if constants:
+        head += [constants]
     parts = ["\n".join(head)]
     if own is None:
         parts.append(f"SPREAD = {data_mod.SPREAD!r}\nTOY_CENTERS = {data_mod.TOY_CENTERS!r}\n")
@@ -200,4 +269,4 @@ def script(cfg: TrainConfig, own: Dataset | None = None, epoch: int | None = Non
         )
     parts.append(source(Perceptron))
     body = "\n\n".join(p.rstrip("\n") for p in parts)
-    return body + _MAIN.format(load=load, optimizer=_optimizer_line(cfg))
+    return body + _MAIN.format(load=load, optimizer=_optimizer_line(cfg), before=before, each=each)

@@ -9,6 +9,7 @@ page's link (`/training?n=300`). Settings that are fields of TrainConfig narrow 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from core.maths.activations import ACTIVATIONS as FUNCTIONS
@@ -19,8 +20,8 @@ from core.maths.data import DATASETS
 from core.maths.networks import LR_STEPS as NET_LR_STEPS
 from core.maths.networks import MAX_LAYERS, MAX_WIDTH, NET_SPECS, WD_STEPS
 from core.maths.perceptron import WEIGHT_LIMITS, WEIGHT_STEP
-from core.maths.train import LR_STEPS, OPTIMIZERS, SPECS
-from core.param import Param
+from core.maths.train import LR_STEPS, OPTIMIZERS, SEGMENT_SEP, SPECS, Segment
+from core.param import ConfigError, Param
 
 MY_DATA = "mine"  # the dataset choice of a student's uploaded CSV (it never travels in a link)
 
@@ -61,6 +62,49 @@ def _probe(default: float | None, step: float = 0.1) -> dict[str, Param]:
     }
 
 
+MAX_SEGMENTS = 64  # settings changed during one live run that a link carries
+SEGMENT_EXAMPLE = SEGMENT_SEP.join(("12", "0.5", "32", "sgd"))
+SCHEDULE_EXAMPLE = SEGMENT_SEP.join(("0", "0.02", "32", "sgd")) + "," + SEGMENT_EXAMPLE
+
+
+@dataclass(frozen=True)
+class SegmentParam(Param):
+    """One segment of a live run in a link: "12~0.5~32~sgd" (from epoch 12 on: learning rate 0.5, batch
+    size 32, SGD; core.maths.train.Segment), each part checked by the page's own entry (`parts`)."""
+
+    parts: tuple[Param, ...] = ()
+
+    def check(self, raw: Any, name: str = "value") -> str:
+        bits = raw.split(SEGMENT_SEP) if isinstance(raw, str) else []
+        if len(bits) != len(self.parts) or len(raw) > self.max_len:
+            raise ConfigError(name, raw, "segment", example=SEGMENT_EXAMPLE)
+        start, lr, bs, opt = (p.check(b, name) for p, b in zip(self.parts, bits))
+        return Segment(start, lr, bs, opt).text()
+
+
+@dataclass(frozen=True)
+class ScheduleParam(Param):
+    """A live run's segments in a link ("0~0.02~32~sgd,12~0.5~32~sgd"): the first starts at epoch 0 and
+    each later one after the one before."""
+
+    def check(self, raw: Any, name: str = "value") -> list[str]:
+        items = super().check(raw, name)
+        starts = [Segment.parse(i).start for i in items]
+        if starts[:1] != [0] or any(a >= b for a, b in zip(starts, starts[1:])):
+            raise ConfigError(name, raw, "segment", example=SCHEDULE_EXAMPLE)
+        return items
+
+
+def _live(epochs: int, lr: Param, batch_size: Param, optimizer: Param) -> dict[str, Param]:
+    """A live run's place in a link (no widgets: the page writes them): `trained`, the epochs a paused run
+    has trained (none: the whole run), and `sched`, its segments when a setting changed during the run."""
+    item = SegmentParam(str, parts=(Param(int, None, 0, epochs), lr, batch_size, optimizer))
+    return {
+        "trained": Param(int, None, 0, epochs),
+        "sched": ScheduleParam(list, None, 1, MAX_SEGMENTS, item=item, max_len=MAX_SEGMENTS * 32),
+    }
+
+
 # Per page: URL name -> Param. The widget key is "<page>.<name>". Add your page here to make it shareable.
 PAGE_SPECS: dict[str, dict[str, Param]] = {
     "perceptron": {
@@ -72,6 +116,7 @@ PAGE_SPECS: dict[str, dict[str, Param]] = {
         "lr": _lr(0.1, help=None),
         "epochs": _epochs(30, 200),
         # the model shown: the sliders' weights, or where training from them ends (deterministic)
+        **_live(200, _lr(0.1, help=None), Param(int, 32, choices=(32,)), Param(str, "sgd", choices=("sgd",))),
         "view": Param(
             str,
             "hand",
@@ -93,6 +138,7 @@ PAGE_SPECS: dict[str, dict[str, Param]] = {
         "optimizer": SPECS["optimizer"].narrow(label="training.optimizer", names="training.opt."),
         **_weights(0.5, 0.5, 0.0, 5.0, 10.0, 0.1),
         "epoch": Param(int, None, 0, 500, replay=True, label="training.epoch", help="training.epoch_help"),
+        **_live(500, _lr(SPECS["lr"].default), SPECS["batch_size"], SPECS["optimizer"]),
     },
     "activations": {
         "fn": Param(str, "sigmoid", choices=FUNCTIONS, label="activations.fn", names="activations.names."),

@@ -39,3 +39,38 @@ def book_style_train(cfg: TrainConfig, data: tuple[Dataset, Dataset] | None = No
             loss.backward()
             optimizer.step()
     return model
+
+
+def book_style_follow(
+    cfg: TrainConfig, segments, epochs: int, data: tuple[Dataset, Dataset] | None = None
+) -> Perceptron:
+    """The book's loop with settings changed between epochs, as a student does in torch: from each
+    segment's start (core.maths.train.Segment) a new learning rate goes into the optimizer's param_groups,
+    a new batch size makes a new DataLoader on the same generator, a new optimizer is a new torch.optim
+    object (fresh state)."""
+    tr, _ = data if data is not None else data_for(cfg)
+    model = Perceptron(2).set_weights((cfg.w1, cfg.w2), cfg.b)
+    gen = torch.Generator().manual_seed(cfg.seed)
+    loss_fn = nn.BCELoss()
+    starts = {seg.start: seg for seg in segments}
+    optimizer, loader, now = None, None, None
+    for epoch in range(epochs):
+        seg = starts.get(epoch)
+        if seg is not None:
+            if now is None or seg.optimizer != now.optimizer:
+                optimizer = make_optimizer(
+                    TrainConfig(optimizer=seg.optimizer, lr=seg.lr), model.parameters()
+                )
+            for group in optimizer.param_groups:
+                group["lr"] = seg.lr
+            if now is None or seg.batch_size != now.batch_size:
+                loader = DataLoader(
+                    TensorDataset(tr.X, tr.y), batch_size=seg.batch_size, shuffle=True, generator=gen
+                )
+            now = seg
+        for xb, yb in loader:
+            optimizer.zero_grad()
+            loss = loss_fn(model(xb).view(-1), yb)
+            loss.backward()
+            optimizer.step()
+    return model

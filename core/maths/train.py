@@ -9,6 +9,7 @@ book-style loop (`nn.Module` + `torch.optim` + `DataLoader`).
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
@@ -227,6 +228,240 @@ def sgd_epoch(
 
 
 EpochCallback = Callable[[int, History], bool | None]
+SEGMENT_SEP = "~"  # between the parts of a segment in a link (a character links keep as it is)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """The settings a run trains with from epoch `start` on (until the next segment's start)."""
+
+    start: int
+    lr: float
+    batch_size: int
+    optimizer: str
+
+    def __post_init__(self) -> None:
+        for name in ("lr", "batch_size", "optimizer"):
+            object.__setattr__(self, name, SPECS[name].check(getattr(self, name), name))
+        if isinstance(self.start, bool) or not isinstance(self.start, int) or self.start < 0:
+            raise ConfigError("start", self.start, "range", lo="0", hi=f"{SPECS['epochs'].hi:g}")
+
+    def settings(self) -> dict[str, Any]:
+        """lr, batch_size and optimizer (TrainConfig's fields)."""
+        return {"lr": self.lr, "batch_size": self.batch_size, "optimizer": self.optimizer}
+
+    def text(self) -> str:
+        """The segment as a link writes it: start~lr~batch_size~optimizer ("12~0.5~32~sgd")."""
+        parts = (str(self.start), format(self.lr, ".10g"), str(self.batch_size), self.optimizer)
+        return SEGMENT_SEP.join(parts)
+
+    @classmethod
+    def parse(cls, text: str) -> Segment:
+        """The segment a link's text names (as `text` writes it; checked by the page's table first)."""
+        start, lr, bs, opt = text.split(SEGMENT_SEP)
+        return cls(int(start), float(lr), int(bs), opt)
+
+
+class LiveRun:
+    """A training run that can be paused, stepped and resumed, one student's (kept in their session).
+
+    It holds what `train` keeps between epochs: the weights, the optimizer's state, the data, the random
+    generator (consumed exactly as `DataLoader(shuffle=True)` does) and the history. `step(k)` trains k
+    more epochs; `run_for(seconds)` as many as fit in that time. `change(lr=, batch_size=, optimizer=)`
+    takes effect from the next epoch (a new `Segment`): a new learning rate or batch size keeps the
+    optimizer's state (as setting `param_groups[0]["lr"]` or making a new DataLoader on the same generator
+    does in torch); a new optimizer starts with a fresh state (a new torch.optim object). With no change,
+    its numbers are `train(cfg)`'s: `train` is a LiveRun stepped `cfg.epochs` times.
+
+    `cfg` is where the run started (data, initial weights, first settings); `cfg.epochs` is not used.
+    """
+
+    def __init__(
+        self,
+        cfg: TrainConfig,
+        data: tuple[Dataset, Dataset] | None = None,
+        record_updates: bool = False,
+    ):
+        self.cfg = cfg
+        tr, te = data if data is not None else data_for(cfg)
+        Xa, self._y = augment(tr.X), tr.y
+        self._n, n_te = Xa.shape[0], te.y.shape[0]
+        self._te_y = te.y
+        # train rows, then test rows: one product per epoch gives the logits of both
+        self._Xall = torch.cat([Xa, augment(te.X)]) if n_te else Xa
+        self._yall_bool = (torch.cat([self._y, te.y]) if n_te else self._y) > 0.5
+        self._n_te = n_te
+        self._theta = torch.tensor([cfg.w1, cfg.w2, cfg.b], dtype=torch.float32)
+        self._gen = torch.Generator().manual_seed(cfg.seed)
+        # the hot loop runs on numpy views (no torch per-op dispatch, which dominates for 3 weights)
+        self._th, self._Xn, self._yn = self._theta.numpy(), Xa.numpy(), self._y.numpy()
+        self.record_updates = record_updates
+        self.segments: list[Segment] = []
+        self.hist = History()
+        self._opt: Optimizer | None = None
+        self._use(Segment(0, cfg.lr, cfg.batch_size, cfg.optimizer))
+        self._limit = DIVERGENCE_FACTOR * max(self._record()[0], math.log(2))
+
+    # ---- state ----
+
+    @property
+    def epoch(self) -> int:
+        """Epochs trained so far."""
+        return self.hist.epochs_run
+
+    @property
+    def diverged(self) -> bool:
+        """Whether the run has diverged (it trains no further)."""
+        return self.hist.diverged_at is not None
+
+    @property
+    def current(self) -> Segment:
+        """The settings the next epoch trains with."""
+        return self.segments[-1]
+
+    def changed(self) -> bool:
+        """Whether any setting changed during the run (more than one segment)."""
+        return len(self.segments) > 1
+
+    def config(self) -> TrainConfig:
+        """The run as one config when it has one segment: `train(config())` is this run (its epochs)."""
+        return TrainConfig(**self.cfg.to_dict() | self.current.settings() | {"epochs": max(1, self.epoch)})
+
+    # ---- changes ----
+
+    def change(
+        self, lr: float | None = None, batch_size: int | None = None, optimizer: str | None = None
+    ) -> bool:
+        """New settings from the next epoch on; whether anything changed. Settings nothing has trained with
+        yet are replaced (before the first epoch: the run is then the run of the new settings)."""
+        now = self.current
+        new = Segment(
+            self.epoch,
+            now.lr if lr is None else lr,
+            now.batch_size if batch_size is None else batch_size,
+            now.optimizer if optimizer is None else optimizer,
+        )
+        if new.settings() == now.settings():
+            return False
+        if now.start == self.epoch:  # nothing trained with `now` yet
+            self.segments.pop()
+            if not self.segments:  # the first epoch: the run starts with the new settings
+                self.cfg = TrainConfig(**self.cfg.to_dict() | new.settings())
+            elif self.segments[-1].settings() == new.settings():  # back to the last epoch's settings
+                new = self.segments.pop()
+        self._use(new)
+        return True
+
+    def _use(self, seg: Segment) -> None:
+        self.segments.append(seg)
+        self._bs = min(seg.batch_size, self._n)
+        self._steps = math.ceil(self._n / self._bs)
+        if seg.start == 0:
+            self.hist.updates_per_epoch = self._steps
+        self._before = np.empty((self._steps, 3), np.float32)  # theta before each update (record_updates)
+
+    def _optimizer(self, seg: Segment) -> Optimizer:
+        """The optimizer of this epoch: the one in use, at the segment's learning rate, or a fresh one when
+        the segment names another optimizer (as a new torch.optim object would be)."""
+        if self._opt is None or self._opt.kind != seg.optimizer:
+            self._opt = Optimizer(seg.optimizer, seg.lr, [self._th])
+        self._opt.lr = seg.lr
+        return self._opt
+
+    # ---- training ----
+
+    def _record(self) -> tuple[float, bool]:
+        """Append this epoch's row; (train loss, whether theta is finite)."""
+        hist, n, n_te = self.hist, self._n, self._n_te
+        z = torch.mv(self._Xall, self._theta)
+        right = (z > 0) == self._yall_bool
+        loss = F.binary_cross_entropy_with_logits(z[:n], self._y).item()
+        w = self._theta.tolist()
+        hist.theta.append(w)
+        hist.train_loss.append(loss)
+        hist.train_acc.append(int(right[:n].sum()) / n)
+        if n_te:
+            hist.test_loss.append(F.binary_cross_entropy_with_logits(z[n:], self._te_y).item())
+            hist.test_acc.append(int(right[n:].sum()) / n_te)
+        else:  # an empty test set costs nothing
+            hist.test_loss.append(math.nan)
+            hist.test_acc.append(math.nan)
+        return loss, all(math.isfinite(v) for v in w)
+
+    def _epoch(self) -> bool:
+        """Train one epoch and record it; False once the run has diverged."""
+        n, bs, th, gen = self._n, self._bs, self._th, self._gen
+        seg, record_updates = self.current, self.record_updates
+        sgd, opt = seg.optimizer == "sgd", self._optimizer(seg)  # every epoch: a new optimizer starts fresh
+        with np.errstate(all="ignore"):  # overflow is divergence, caught after the epoch
+            # the draws DataLoader(shuffle=True, generator=gen) makes for one epoch
+            torch.empty((), dtype=torch.int64).random_(generator=gen)
+            order = torch.randperm(n, generator=gen)
+            # one update over all points: their order does not change the mean gradient
+            Xp, yp = (self._Xn, self._yn) if bs >= n else (self._Xn[order.numpy()], self._yn[order.numpy()])
+            before = self._before
+            if sgd and bs <= SCALAR_MAX_BATCH:
+                sgd_epoch(th, Xp, yp, bs, seg.lr, before if record_updates else None)
+            else:
+                lr = seg.lr
+                for j, s in enumerate(range(0, n, bs)):
+                    xb, yb = Xp[s : s + bs], yp[s : s + bs]
+                    if record_updates:
+                        before[j] = th
+                    g = (np_sigmoid(xb @ th) - yb) @ xb  # σ(z) − y, times x
+                    if sgd:
+                        th -= (lr / xb.shape[0]) * g
+                    else:
+                        opt.step([th], [g / xb.shape[0]])
+            if record_updates:
+                self.hist.update_theta.extend(np.vstack([before[1:], th]).tolist())
+            torch.randperm(n, generator=gen)  # the sampler's closing draw
+        loss, finite = self._record()
+        if not (math.isfinite(loss) and finite) or loss > self._limit:
+            self.hist.diverged_at = self.epoch
+            return False
+        return True
+
+    def step(self, epochs: int = 1, on_epoch: EpochCallback | None = None) -> int:
+        """Train up to `epochs` more epochs (fewer if the run diverges or on_epoch returns False, which
+        sets `hist.stopped_at`); the number trained."""
+        done = 0
+        while done < epochs and not self.diverged:
+            done += 1
+            if not self._epoch():
+                break
+            if on_epoch is not None and on_epoch(self.epoch, self.hist) is False:
+                self.hist.stopped_at = self.epoch
+                break
+        return done
+
+    def run_for(self, seconds: float, max_epochs: int | None = None) -> int:
+        """Train for about `seconds` of wall time (at least one epoch, at most `max_epochs`); the number
+        trained. An epoch that starts before the time is up is finished: the run stops between epochs."""
+        end = time.perf_counter() + seconds
+        done = 0
+        while (max_epochs is None or done < max_epochs) and not self.diverged:
+            done += self.step(1)
+            if time.perf_counter() >= end:
+                break
+        return done
+
+
+def follow(
+    cfg: TrainConfig, segments: list[Segment], epochs: int, data: tuple[Dataset, Dataset] | None = None
+) -> LiveRun:
+    """The run that starts from `cfg` (its data and initial weights), trains with each segment's settings
+    from its start on, and stops after `epochs` epochs (or where it diverges)."""
+    if not segments or segments[0].start != 0:
+        raise ConfigError("segments", segments, "list")
+    run = LiveRun(TrainConfig(**cfg.to_dict() | segments[0].settings()), data)
+    for seg, nxt in zip(segments, [*segments[1:], None]):
+        run.change(**seg.settings())
+        end = epochs if nxt is None else min(nxt.start, epochs)
+        run.step(end - run.epoch)
+        if run.diverged or run.epoch >= epochs:
+            break
+    return run
 
 
 def train(
@@ -239,74 +474,11 @@ def train(
     """Train the perceptron from (w1, w2, b); on_epoch(epoch, history) may return False to stop.
 
     record_updates=True also records theta after every update (slower); `epochs` overrides cfg.epochs
-    (0: the run before its first update, epoch 0 only).
+    (0: the run before its first update, epoch 0 only). A LiveRun stepped to the end: its history.
     """
-    tr, te = data if data is not None else data_for(cfg)
-    Xa, y = augment(tr.X), tr.y
-    n, n_te = Xa.shape[0], te.y.shape[0]
-    # train rows, then test rows: one product per epoch gives the logits of both
-    Xall = torch.cat([Xa, augment(te.X)]) if n_te else Xa
-    yall_bool = (torch.cat([y, te.y]) if n_te else y) > 0.5
-    bs = min(cfg.batch_size, n)
-    theta = torch.tensor([cfg.w1, cfg.w2, cfg.b], dtype=torch.float32)
-    gen = torch.Generator().manual_seed(cfg.seed)
-    hist = History(updates_per_epoch=math.ceil(n / bs))
-
-    def record() -> tuple[float, bool]:
-        """Append this epoch's row; (train loss, whether theta is finite)."""
-        z = torch.mv(Xall, theta)
-        right = (z > 0) == yall_bool
-        loss = F.binary_cross_entropy_with_logits(z[:n], y).item()
-        w = theta.tolist()
-        hist.theta.append(w)
-        hist.train_loss.append(loss)
-        hist.train_acc.append(int(right[:n].sum()) / n)
-        if n_te:
-            hist.test_loss.append(F.binary_cross_entropy_with_logits(z[n:], te.y).item())
-            hist.test_acc.append(int(right[n:].sum()) / n_te)
-        else:  # an empty test set costs nothing
-            hist.test_loss.append(math.nan)
-            hist.test_acc.append(math.nan)
-        return loss, all(math.isfinite(v) for v in w)
-
-    limit = DIVERGENCE_FACTOR * max(record()[0], math.log(2))
-    sgd = cfg.optimizer == "sgd"
-    full = bs >= n  # one update over all points: their order does not change the mean gradient
-    # the hot loop runs on numpy views (no torch per-op dispatch, which dominates for 3 weights); theta is one
-    th, Xn, yn = theta.numpy(), Xa.numpy(), y.numpy()
-    opt = Optimizer(cfg.optimizer, cfg.lr, [th])
-    steps = hist.updates_per_epoch
-    before = np.empty((steps, 3), np.float32)  # theta before each update of the epoch (record_updates)
-    scalar = sgd and bs <= SCALAR_MAX_BATCH
-    with np.errstate(all="ignore"):  # overflow is divergence, caught after the epoch
-        for epoch in range(1, (cfg.epochs if epochs is None else epochs) + 1):
-            # the draws DataLoader(shuffle=True, generator=gen) makes for one epoch
-            torch.empty((), dtype=torch.int64).random_(generator=gen)
-            order = torch.randperm(n, generator=gen)
-            Xp, yp = (Xn, yn) if full else (Xn[order.numpy()], yn[order.numpy()])
-            if scalar:
-                sgd_epoch(th, Xp, yp, bs, cfg.lr, before if record_updates else None)
-            else:
-                for j, s in enumerate(range(0, n, bs)):
-                    xb, yb = Xp[s : s + bs], yp[s : s + bs]
-                    if record_updates:
-                        before[j] = th
-                    g = (np_sigmoid(xb @ th) - yb) @ xb  # σ(z) − y, times x
-                    if sgd:
-                        th -= (cfg.lr / xb.shape[0]) * g
-                    else:
-                        opt.step([th], [g / xb.shape[0]])
-            if record_updates:
-                hist.update_theta.extend(np.vstack([before[1:], th]).tolist())
-            torch.randperm(n, generator=gen)  # the sampler's closing draw
-            loss, finite = record()
-            if not (math.isfinite(loss) and finite) or loss > limit:
-                hist.diverged_at = epoch
-                break
-            if on_epoch is not None and on_epoch(epoch, hist) is False:
-                hist.stopped_at = epoch
-                break
-    return hist
+    run = LiveRun(cfg, data, record_updates)
+    run.step(cfg.epochs if epochs is None else epochs, on_epoch)
+    return run.hist
 
 
 def history_arrays(hist: History) -> dict[str, np.ndarray]:

@@ -1,4 +1,5 @@
-"""Real browser: the Perceptron page's probe formulas fit a laptop and a phone; Train shows one model."""
+"""Real browser: the Perceptron page's probe formulas fit a laptop and a phone; Play trains live from the
+hand-set weights and ends on one model; the picture stays in view while every control moves."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import json
 
 import pytest
 
-from live import open_page, press, wait_idle
+from live import chart_in_view_while_sliders_move, open_page, press, slider_keys, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -60,15 +61,17 @@ def test_the_probe_formulas_fit_a_laptop_and_a_phone(browser, server) -> None:
     page.close()
 
 
-def test_train_labels_the_model_and_its_weights_file(browser, server) -> None:
+def test_play_labels_the_model_and_its_weights_file(browser, server) -> None:
     from core.maths.train import TrainConfig, train
 
     cfg = TrainConfig(dataset="toy", n=200, seed=0, test_ratio=0.0, lr=0.1, epochs=30, batch_size=32)
     w = train(cfg).weights(30)
     page = open_page(browser, f"{server}/perceptron?lang=en")
-    page.get_by_role("button", name="Train", exact=True).click()
+    page.get_by_role("button", name="Play", exact=True).click()
+    page.get_by_text("Training live: epoch").wait_for(timeout=30_000)  # the line moves, frame by frame
     page.get_by_text("Trained weights (epoch 30)").wait_for(timeout=30_000)
     wait_idle(page)
+    assert page.get_by_role("button", name="Play", exact=True).count() == 1  # the run has ended
     assert "view=trained" in page.url
     label = page.locator("[data-testid=stAlertContentSuccess]").first.inner_text()
     assert f"w₁ = {w[0]:.4f}" in label and f"b = {w[2]:.4f}" in label
@@ -83,4 +86,24 @@ def test_train_labels_the_model_and_its_weights_file(browser, server) -> None:
     page.get_by_text("Hand-set weights (the sliders)").wait_for(timeout=30_000)
     assert page.locator("[data-testid=stAlertContentSuccess]").count() == 0
     assert "view=hand" in page.url
+    page.close()
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["desktop", "phone"])
+def test_the_picture_stays_in_view_while_any_control_moves(browser, server, size) -> None:
+    """Every slider (weights, probe, learning rate, epochs), reached by scrolling and moved with an arrow
+    key: the picture is wholly in view (beside the controls on a laptop, above them on a phone), uncovered;
+    and so while the run plays."""
+    page = browser.new_page(viewport={"width": size[0], "height": size[1]})
+    page.goto(f"{server}/perceptron?lang=en")
+    page.wait_for_selector("[data-testid=stSidebarNav]", timeout=60_000, state="attached")
+    wait_idle(page)
+    picture = ".st-key-perceptron_chart [data-testid=stVegaLiteChart]"
+    keys = slider_keys(page, ".st-key-perceptron_stage")
+    assert set(keys) == {f"perceptron-{k}" for k in ("w1", "w2", "b", "px", "py", "lr", "epochs")}, keys
+    assert chart_in_view_while_sliders_move(page, picture, keys) == []
+    page.get_by_role("button", name="Play", exact=True).click()
+    page.get_by_text("Training live: epoch").wait_for(timeout=30_000)
+    assert chart_in_view_while_sliders_move(page, picture, ["perceptron-lr", "perceptron-px"]) == []
+    assert page.locator("[data-testid=stException]").count() == 0
     page.close()

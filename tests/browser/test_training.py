@@ -1,22 +1,54 @@
-"""Real browser: Training's Stop button is on screen exactly while a run is going, and a long run that
-waits for Train keeps the page's layout (the untrained model in the same chart and metrics)."""
+"""Real browser: Training trains live (Play: the epoch counter and the picture move frame after frame; Pause
+stops it within half a second; Step adds one epoch; Reset goes back to epoch 0), on a laptop and a phone; the
+picture stays in view beside (on a phone: above) every control while it moves; and a long run that waits
+for Play keeps the page's layout."""
 
 from __future__ import annotations
 
 import pytest
 
-from live import press, wait_idle
+from live import chart_in_view_while_sliders_move, press, slider_keys, wait_idle
 
 pytestmark = pytest.mark.browser
 
-STOP = ".st-key-training_stop button"
 CHART = "[data-testid=stMain] [data-testid=stVegaLiteChart]"
-PHONE = (390, 844)
+STAGE = ".st-key-training_stage"
+COUNTER = ".st-key-training_counter"
+PICTURE = ".st-key-training_chart [data-testid=stVegaLiteChart]"
+DESKTOP, PHONE = (1280, 800), (390, 844)
+SIZES = pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
+PAUSE_MS = 500  # Pause stops the run within this (the frame in progress trains at most ui.live.TICK_SECONDS)
+
+# the counter over the picture ("▶ Training live: epoch 12 of 50"), every change of its text with its time,
+# and every button click with its time (the same clock)
+WATCH_JS = """([stage, line]) => {
+  const box = document.querySelector(stage);
+  const text = () => { const m = box.querySelector(line); return m ? m.innerText : ''; };
+  const log = window.__live = {changes: [[performance.now(), text()]], clicks: []};
+  new MutationObserver(() => {
+    const t = text();
+    if (t !== log.changes[log.changes.length - 1][1]) log.changes.push([performance.now(), t]);
+  }).observe(box, {subtree: true, childList: true, characterData: true});
+  document.addEventListener('click', (e) => {
+    const b = e.target.closest('button');
+    if (b) log.clicks.push([e.timeStamp, b.innerText]);
+  }, true);
+}"""
+
+# a fingerprint of the picture: its canvas, averaged down to 32 x 32
+PICTURE_JS = """(sel) => {
+  const cv = document.querySelector(sel + ' canvas');
+  const s = document.createElement('canvas'); s.width = s.height = 32;
+  const ctx = s.getContext('2d'); ctx.drawImage(cv, 0, 0, 32, 32);
+  const d = ctx.getImageData(0, 0, 32, 32).data; let h = 2166136261;
+  for (let i = 0; i < d.length; i++) { h ^= d[i]; h = Math.imul(h, 16777619); }
+  return h >>> 0;
+}"""
 
 
-def open_training(browser, server, size: tuple[int, int] = (1280, 800)):
+def open_training(browser, server, size: tuple[int, int] = DESKTOP, query: str = ""):
     page = browser.new_page(viewport={"width": size[0], "height": size[1]})
-    page.goto(f"{server}/training?lang=en")
+    page.goto(f"{server}/training?lang=en{query}")
     # attached, not visible: on a phone the sidebar (and its navigation) starts collapsed
     page.wait_for_selector("[data-testid=stSidebarNav]", timeout=60_000, state="attached")
     wait_idle(page)
@@ -30,93 +62,129 @@ def long_run_settings(page) -> None:
     press(page, "training-epochs", "End")
     page.locator(".st-key-training-optimizer button", has_text="Adam").click()
     wait_idle(page)
-    assert page.get_by_text("press Train to start it").count() == 1
+    assert page.get_by_text("updates: press Play to watch it train").count() == 1
 
 
-def train(page) -> None:
-    page.get_by_role("button", name="Train", exact=True).click()
+def counter(page) -> str:
+    return page.locator(COUNTER).inner_text()
 
 
-def assert_no_stop(page) -> None:
-    """No Stop button, and no st.bottom band left over the page."""
-    assert page.locator(STOP).count() == 0
-    assert page.locator("[data-testid=stBottom] [data-testid=stButton]").count() == 0
-    assert page.locator("[data-testid=stBottom]").count() == 0
+def epoch_of(text: str) -> int:
+    """The epoch a counter line names ("... epoch 12 of 50 ...")."""
+    words = text.replace("**", "").split()
+    return int(words[words.index("of") - 1])
 
 
-def assert_on_screen(page, selector: str) -> None:
-    """The element is inside the viewport (no scrolling needed) and nothing covers its centre."""
-    size = page.viewport_size
-    box = page.locator(selector).bounding_box()
-    assert box is not None
-    assert 0 <= box["x"] and box["x"] + box["width"] <= size["width"], (box, size)
-    assert 0 <= box["y"] and box["y"] + box["height"] <= size["height"], (box, size)
-    on_top = page.evaluate(
-        "([sel, x, y]) => document.querySelector(sel).contains(document.elementFromPoint(x, y))",
-        [selector, box["x"] + box["width"] / 2, box["y"] + box["height"] / 2],
+def click(page, name: str) -> None:
+    page.get_by_role("button", name=name, exact=True).click()
+
+
+def assert_stops_within(page, ms: float) -> int:
+    """After a Pause click: the epoch on the counter changes for the last time within `ms`, and the counter
+    then says "Paused" at that epoch (and stays so); that epoch."""
+    page.wait_for_timeout(ms + 2000)
+    log = page.evaluate("() => window.__live")
+    t_click = [t for t, name in log["clicks"] if "Pause" in name][-1]
+    before = [text for t, text in log["changes"] if t <= t_click][-1]
+    epochs = [(0.0, epoch_of(before))] + [
+        (t - t_click, epoch_of(x)) for t, x in log["changes"] if t > t_click
+    ]
+    moved = [(t, e) for (t, e), (_, prev) in zip(epochs[1:], epochs) if e != prev]
+    assert not moved or moved[-1][0] <= ms, (epochs, ms)  # the picture's epoch stops moving in time
+    last = log["changes"][-1][1]
+    assert "Paused after epoch" in last and epoch_of(last) == epochs[-1][1], log["changes"][-3:]
+    assert counter(page) == last  # and nothing since
+    print(
+        f"FIGURE pause: epoch stopped {moved[-1][0] if moved else 0:.0f} ms after the click, "
+        f"'Paused' shown {log['changes'][-1][0] - t_click:.0f} ms after it"
     )
-    assert on_top, f"{selector} is covered"
+    return epoch_of(last)
 
 
-def test_no_stop_after_a_quick_run(browser, server) -> None:
-    page = open_training(browser, server)
-    assert_no_stop(page)
-    train(page)  # the default run: 500 updates, a few milliseconds
-    page.wait_for_timeout(300)
-    wait_idle(page)
-    assert page.get_by_text("Weights after epoch 50").count() == 1
-    page.wait_for_timeout(1000)  # and it stays gone
-    assert_no_stop(page)
-    assert page.locator("[data-testid=stException]").count() == 0
-    page.close()
-
-
-@pytest.mark.parametrize("size", [(1280, 800), PHONE], ids=["desktop", "phone"])
-def test_stop_is_on_screen_during_a_long_run_and_gone_after_a_click(browser, server, size) -> None:
+@SIZES
+def test_play_pause_step_and_reset(browser, server, size) -> None:
+    """The default run (50 epochs, paced over about 25 frames): the counter and the picture move while it
+    plays, Pause stops it within half a second, Step adds one epoch, Reset goes back to epoch 0."""
     page = open_training(browser, server, size)
-    long_run_settings(page)  # 500 epochs: about 13 s
-    train(page)
-    page.wait_for_selector("[data-testid=stProgress]", timeout=30_000, state="attached")
-    page.wait_for_selector(STOP, timeout=30_000)
-    page.wait_for_timeout(1000)
-    assert_on_screen(page, STOP)
-    page.locator(STOP).click()
-    wait_idle(page, 60_000)
-    warning = page.get_by_text("Stopped after epoch")
-    warning.wait_for(timeout=30_000)
-    stopped_at = int(warning.inner_text().split("epoch ")[1].split(" ")[0])
-    assert 0 < stopped_at < 500
-    assert_no_stop(page)
+    page.evaluate(WATCH_JS, [STAGE, COUNTER])
+    click(page, "Play")
+    page.get_by_text("Training live: epoch").wait_for(timeout=30_000)
+    seen = []
+    for _ in range(3):
+        page.wait_for_timeout(600)
+        seen.append((epoch_of(counter(page)), page.evaluate(PICTURE_JS, PICTURE)))
+    epochs, pictures = zip(*seen)
+    assert 0 < epochs[0] < epochs[1] < epochs[2] < 50, seen  # the counter moves ...
+    assert len(set(pictures)) == 3, seen  # ... and so does the picture
+    click(page, "Pause")
+    paused = assert_stops_within(page, PAUSE_MS)
+    assert epochs[2] <= paused < 50
+    assert page.get_by_role("button", name="Play", exact=True).count() == 1
+    picture = page.evaluate(PICTURE_JS, PICTURE)
+    click(page, "Step")
+    page.get_by_text(f"Paused after epoch {paused + 1} of 50").wait_for(timeout=30_000)
+    wait_idle(page)
+    assert page.evaluate(PICTURE_JS, PICTURE) != picture
+    click(page, "Reset")
+    page.get_by_text("Epoch 0 of 50: press Play or Step").wait_for(timeout=30_000)
+    wait_idle(page)
+    assert "trained=0" in page.url and page.get_by_text("Weights after epoch 0").count() == 1
     assert page.locator("[data-testid=stException]").count() == 0
     page.close()
 
 
-def test_stop_goes_away_when_a_medium_run_ends_by_itself(browser, server) -> None:
+def test_pause_stops_a_long_run_within_half_a_second(browser, server) -> None:
+    """2,000 points at batch size 1 with Adam: each frame trains for its time budget (a few epochs), and
+    Pause still lands within half a second; Play goes on from there."""
     page = open_training(browser, server)
     long_run_settings(page)
-    press(page, "training-epochs", "Home")  # 1 epoch ...
-    for _ in range(29):  # ... to 30: 45,000 Adam updates, about a second
-        page.keyboard.press("ArrowRight")
-    wait_idle(page)
-    assert page.get_by_text("This run needs 45000 updates").count() == 1
-    train(page)
-    page.wait_for_selector(STOP, timeout=30_000)
-    wait_idle(page, 120_000)
-    page.get_by_text("Weights after epoch 30").wait_for(timeout=30_000)
-    assert page.get_by_text("Stopped after epoch").count() == 0
-    page.wait_for_timeout(1000)
-    assert_no_stop(page)
+    page.evaluate(WATCH_JS, [STAGE, COUNTER])
+    click(page, "Play")
+    page.get_by_text("Training live: epoch").wait_for(timeout=30_000)
+    page.wait_for_timeout(2000)
+    assert epoch_of(counter(page)) > 0
+    click(page, "Pause")
+    paused = assert_stops_within(page, PAUSE_MS)
+    assert 0 < paused < 500
+    click(page, "Play")
+    page.wait_for_function(
+        "([sel, e]) => { const t = document.querySelector(sel).innerText;"
+        " return t.includes('Training live') && parseInt(t.split(' of ')[0].split(' ').pop()) > e; }",
+        arg=[COUNTER, paused],
+        timeout=30_000,
+    )
+    click(page, "Pause")
+    assert assert_stops_within(page, PAUSE_MS) > paused
+    assert page.locator("[data-testid=stException]").count() == 0
+    page.close()
+
+
+@SIZES
+def test_the_picture_stays_in_view_while_any_control_moves(browser, server, size) -> None:
+    """Every slider of the controls, reached by scrolling and moved with an arrow key: the picture is wholly
+    in view (beside the controls on a laptop, above them on a phone) and nothing covers it or the slider."""
+    page = open_training(browser, server, size)
+    page.locator("[data-testid=stExpander] summary", has_text="Initial weights").click()
+    page.wait_for_timeout(500)
+    keys = slider_keys(page, STAGE)
+    assert {"training-lr", "training-batch_size", "training-epochs", "training-w1"} <= set(keys), keys
+    assert chart_in_view_while_sliders_move(page, PICTURE, keys) == []
+    click(page, "Play")  # and while it plays
+    page.get_by_text("Training live: epoch").wait_for(timeout=30_000)
+    assert chart_in_view_while_sliders_move(page, PICTURE, ["training-lr"]) == []
+    assert page.locator("[data-testid=stException]").count() == 0
     page.close()
 
 
 def chart_top(page) -> float:
-    """The data chart's top, measured from the page title (the same whatever the page is scrolled to)."""
+    """The data chart's top, measured from the top of the picture's column (the same whatever the page is
+    scrolled to: the column stays in view)."""
     page.wait_for_function(
         "sel => document.querySelector(sel + ' canvas, ' + sel + ' svg.marks')", arg=CHART, timeout=30_000
     )
     top = (
-        "sel => document.querySelector(sel).getBoundingClientRect().top - document.querySelector('h1')"
-        ".getBoundingClientRect().top"
+        "sel => document.querySelector(sel).getBoundingClientRect().top"
+        f" - document.querySelector('{STAGE}').getBoundingClientRect().top"
     )
     seen = page.evaluate(top, CHART)
     for _ in range(20):  # the settled layout: two reads 300 ms apart agree (elements may still animate)
@@ -128,13 +196,13 @@ def chart_top(page) -> float:
     return seen
 
 
-@pytest.mark.parametrize("size", [(1280, 800), PHONE], ids=["desktop", "phone"])
-def test_a_long_run_waiting_for_train_keeps_the_layout(browser, server, size) -> None:
-    """Batch size 1 at 400 points (15,000 updates) waits for Train; the chart stays where it was."""
+@SIZES
+def test_a_long_run_waiting_for_play_keeps_the_layout(browser, server, size) -> None:
+    """Batch size 1 at 400 points (15,000 updates) waits for Play; the chart stays where it was."""
     page = open_training(browser, server, size)
     cheap = chart_top(page)
     press(page, "training-batch_size", "Home")
-    assert page.get_by_text("press Train to start it").count() == 1
+    assert page.get_by_text("updates: press Play to watch it train").count() == 1
     waiting = chart_top(page)
     assert abs(waiting - cheap) <= 3, (cheap, waiting)
     assert page.locator("[data-testid=stMetric]").count() == 4

@@ -1,5 +1,6 @@
-"""AppTest: the Perceptron page: sliders, probe math, datasets, after Train (one model everywhere), the exact
-×2 / ×½ buttons, and the hand-line prompt."""
+"""AppTest: the Perceptron page: sliders, probe math, datasets, after Play (one model everywhere), live
+training (Play, Pause, Step, Reset from the hand-set weights), the exact ×2 / ×½ buttons, and the hand-line
+prompt."""
 
 from __future__ import annotations
 
@@ -22,8 +23,8 @@ from core.classroom.text import t
 from core.maths import perceptron
 from core.maths.data import bounds
 from core.maths.train import TrainConfig, data_for, train
+from lessons_helpers import button, metrics, play_to_end, playing
 from lessons_helpers import changes as _changes
-from lessons_helpers import metrics
 from ui import CHART_KEYS, share
 
 KEYS = ("perceptron.w1", "perceptron.w2", "perceptron.b")
@@ -51,10 +52,6 @@ def scale_button(at: AppTest, label: str):
     return next(b for b in at.button if b.label == label)
 
 
-def train_button(at: AppTest):
-    return next(b for b in at.button if b.label == "Train")
-
-
 def chart_data(at: AppTest) -> dict[str, bytes]:
     return {d.name: d.data.data for d in at.get("vega_lite_chart")[0].proto.datasets}
 
@@ -76,8 +73,7 @@ def downloads_seen(monkeypatch) -> list[tuple]:
 def test_after_train_every_number_describes_the_trained_model(downloads_seen) -> None:
     at = page_app("perceptron.py")
     hand = metrics(at)
-    train_button(at).click().run()
-    no_errors(at)
+    play_to_end(at)
     hist = train(START)
     w = hist.weights(START.epochs)
     X, y = data_for(START)[0].X, data_for(START)[0].y
@@ -112,7 +108,7 @@ def test_after_train_every_number_describes_the_trained_model(downloads_seen) ->
 
 def test_a_weight_slider_goes_back_to_the_hand_set_model(downloads_seen) -> None:
     at = page_app("perceptron.py")
-    train_button(at).click().run()
+    play_to_end(at)
     at.slider(key="perceptron.px").set_value(1.0).run()  # the probe moves, the trained model stays
     assert at.button_group(key="perceptron.view").value == "trained"
     at.slider(key="perceptron.w2").set_value(-1.0).run()
@@ -151,7 +147,7 @@ def test_the_link_of_the_trained_view_reopens_it() -> None:
     at = page_app("perceptron.py")
     at.slider(key="perceptron.w1").set_value(-1.5).run()
     at.select_slider(key="perceptron.lr").set_value(0.5).run()
-    train_button(at).click().run()
+    play_to_end(at)
     link = dict(at.query_params)
     assert link["view"] == "trained" and link["w1"] == "-1.5"
     fresh = AppTest.from_file(str(ROOT / "pages" / "perceptron.py"), default_timeout=60)
@@ -325,9 +321,7 @@ def test_scaling_w_and_b_keeps_accuracy_but_changes_loss() -> None:
 
 def test_perceptron_train_from_here_and_use_weights() -> None:
     at = page_app("perceptron.py")
-    train = next(b for b in at.button if b.label == "Train")
-    train.click().run()
-    no_errors(at)
+    play_to_end(at)
     assert at.success and "Trained weights" in at.success[0].value
     use = next(b for b in at.button if b.label.startswith("Put the trained"))
     use.click().run()
@@ -340,3 +334,83 @@ def test_perceptron_train_from_here_and_use_weights() -> None:
 def test_perceptron_dataset_choice(dataset: str) -> None:
     at = page_app("perceptron.py")
     _changes(at, at.selectbox(key="perceptron.dataset"), dataset)
+
+
+# ---- live training from the hand-set weights -----------------------------------------------------------
+
+
+def _label(at: AppTest) -> str:
+    return at.success[0].value
+
+
+def test_play_trains_from_the_hand_set_weights_live_and_pause_stops_it() -> None:
+    at = page_app("perceptron.py")
+    button(at, "Play").click().run()
+    no_errors(at)
+    assert playing(at) and at.button_group(key="perceptron.view").value == "trained"
+    seen = []
+    for _ in range(3):
+        label = _label(at)
+        assert "▶ Training live: epoch **" in label
+        seen.append(int(label.split("(epoch ")[1].split(")")[0]))
+        at.run()
+    assert 0 < seen[0] < seen[1] < seen[2] < 30, seen
+    button(at, "Pause").click().run()
+    no_errors(at)
+    e = int(_label(at).split("(epoch ")[1].split(")")[0])
+    w = train(START, epochs=e).theta[e]
+    assert f"⏸ Paused after epoch **{e}** of 30" in _label(at)
+    assert f"w₁ = {w[0]:.4f}, w₂ = {w[1]:.4f}, b = {w[2]:.4f}" in _label(at)
+    loss, acc = by_torch(w, *(lambda d: (d.X, d.y))(data_for(START)[0]))
+    assert metrics(at) == {"Loss (binary cross-entropy)": f"{loss:.4f}", "Accuracy": f"{acc:.1%}"}
+    at.run()
+    assert f"(epoch {e})" in _label(at) and at.query_params["trained"] == str(e)
+
+
+def test_step_and_reset_start_from_the_hand_set_weights() -> None:
+    at = page_app("perceptron.py")
+    button(at, "Step").click().run()  # from the hand-set view: epoch 1 of a new run
+    no_errors(at)
+    w = train(START, epochs=1).theta[1]
+    assert _label(at).startswith("**Trained weights (epoch 1)**")
+    assert f"w₁ = {w[0]:.4f}" in _label(at)
+    button(at, "Step").click().run()
+    assert _label(at).startswith("**Trained weights (epoch 2)**")
+    button(at, "Reset").click().run()
+    assert _label(at).startswith("**Trained weights (epoch 0)**: w₁ = 0.5000, w₂ = 0.5000, b = 0.0000")
+    assert metrics(at) == metrics(page_app("perceptron.py"))  # epoch 0: the hand-set model's numbers
+
+
+def test_a_weight_slider_while_playing_pauses_and_shows_the_hand_set_model() -> None:
+    at = page_app("perceptron.py")
+    button(at, "Play").click().run()
+    at.slider(key="perceptron.b").set_value(1.0).run()
+    no_errors(at)
+    assert not playing(at) and at.button_group(key="perceptron.view").value == "hand"
+    assert at.session_state["_live_perceptron"].run is None  # the run starts over from the new weights
+    assert "trained" not in at.query_params
+
+
+def test_a_learning_rate_changed_while_playing_is_used_from_the_next_epoch() -> None:
+    at = page_app("perceptron.py")
+    button(at, "Play").click().run()
+    at.select_slider(key="perceptron.lr").set_value(1.0).run()
+    no_errors(at)
+    run = at.session_state["_live_perceptron"].run
+    k = run.segments[-1].start
+    assert run.segments[-1].lr == 1.0 and k > 0
+    play_to_end(at, press=False)
+    from core.maths.book_loop import book_style_follow
+
+    m = book_style_follow(START, run.segments, 30)
+    want = m.fc1.weight.view(-1).tolist() + [m.fc1.bias.item()]
+    assert run.hist.theta[30] == pytest.approx(want, abs=1e-4)
+    assert at.query_params["sched"] == f"0~0.1~32~sgd,{k}~1~32~sgd" and "trained" not in at.query_params
+    fresh = AppTest.from_file(str(ROOT / "pages" / "perceptron.py"), default_timeout=60)
+    fresh.session_state["lang"] = "en"
+    for key, v in dict(at.query_params).items():
+        fresh.query_params[key] = v
+    fresh.run()
+    no_errors(fresh)
+    assert fresh.session_state["_live_perceptron"].run.hist.theta == run.hist.theta
+    assert metrics(fresh) == metrics(at) and _label(fresh) == _label(at)

@@ -3,6 +3,7 @@ downloads."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import subprocess
@@ -19,13 +20,13 @@ from conftest import ROOT, chart_specs, no_errors, page_app, shown_text
 from core.classroom import export, urlstate
 from core.classroom import own_data as csvdata
 from core.classroom.presets import BY_ID, PRESETS
-from core.classroom.settings import PAGE_SPECS
+from core.classroom.settings import PAGE_SPECS, ScheduleParam
 from core.classroom.text import t
 from core.maths.data import make_dataset, split
 from core.maths.step_by_hand import gd_step
-from core.maths.train import TrainConfig, augment, train
+from core.maths.train import Segment, TrainConfig, augment, follow, train
 from core.param import Param
-from lessons_helpers import app, metrics, numbers, value
+from lessons_helpers import app, metrics, numbers, play_to_end, value
 from qr_check import drawn_modules, qr_modules, svg_of
 from ui.share import PRESENT_CSS
 
@@ -62,7 +63,21 @@ def set_all(at: AppTest, moves: list[tuple[str, object]]) -> AppTest:
 # ---- the table of specs --------------------------------------------------------------------------------
 
 
+def _schedule(spec: ScheduleParam):
+    """A live run's valid segments: starting at epoch 0, each later one after the one before."""
+    _start, lr, batch_size, optimizer = spec.item.parts
+    settings_ = st.tuples(_valid(lr), _valid(batch_size), _valid(optimizer))
+
+    def texts(pairs: list) -> list[str]:
+        starts = list(itertools.accumulate([0, *(gap for gap, _ in pairs[1:])]))
+        return [Segment(start, *s).text() for start, (_, s) in zip(starts, pairs)]
+
+    return st.lists(st.tuples(st.integers(1, 40), settings_), min_size=1, max_size=6).map(texts)
+
+
 def _valid(spec: Param):
+    if isinstance(spec, ScheduleParam):
+        return _schedule(spec)
     if spec.pair:
         one = _valid(spec.narrow(pair=False))
         return st.tuples(one, one).map(lambda ab: tuple(sorted(ab)))
@@ -560,14 +575,16 @@ def test_a_links_epoch_past_the_runs_end_is_clamped_with_the_notice(lang: str) -
     )
 
 
-def test_a_links_epoch_waits_for_train() -> None:
-    """A run too long to train on every move waits for Train: the link's epoch waits with it (and stays in
-    the address), then wins over "a new run starts at its end"; a setting changed first drops it."""
-    heavy = {"n": "200", "batch_size": "1", "epochs": "30", "epoch": "7"}  # 4,500 updates: waits for Train
+def test_a_links_epoch_waits_for_play() -> None:
+    """A run too long to train on every move waits for Play: the link's epoch waits with it (and stays in
+    the address while the run plays), then wins over "a new run starts at its end"; a setting changed first
+    drops it."""
+    heavy = {"n": "200", "batch_size": "1", "epochs": "30", "epoch": "7"}  # 4,500 updates: waits for Play
     at = app("training", heavy)
-    assert at.info and "Train" in at.info[-1].value and at.query_params["epoch"] == "7"
-    next(b for b in at.button if b.label == "Train").click().run()
-    no_errors(at)
+    assert at.info and "Play" in at.info[-1].value and at.query_params["epoch"] == "7"
+    next(b for b in at.button if b.label == "Play").click().run()
+    assert at.query_params["epoch"] == "7"
+    play_to_end(at, press=False)
     assert replay_slider(at).value == 7 and at.query_params["epoch"] == "7"
     hist = train(TrainConfig(n=200, batch_size=1, epochs=30))
     assert metrics(at)["Train loss"] == f"{hist.train_loss[7]:.4f}"
@@ -575,17 +592,17 @@ def test_a_links_epoch_waits_for_train() -> None:
     changed = app("training", heavy)
     changed.select_slider(key="training.lr").set_value(0.5).run()
     assert "epoch" not in changed.query_params  # a new view: its run will start at its end
-    next(b for b in changed.button if b.label == "Train").click().run()
+    play_to_end(changed)
     assert replay_slider(changed).value == 30
 
 
-def test_a_stale_epoch_leaves_the_link_while_the_page_waits_for_train() -> None:
+def test_a_stale_epoch_leaves_the_link_while_the_page_waits_for_play() -> None:
     at = app("training", {"n": "200", "epochs": "20"})
     replay_slider(at).set_value(5).run()
     assert at.query_params["epoch"] == "5"
     at.select_slider(key="training.batch_size").set_value(1).run()  # 3,000 updates: cheap, a new run
     assert replay_slider(at).value == 20 and at.query_params["epoch"] == "20"
-    at.slider(key="training.epochs").set_value(40).run()  # 6,000 updates: waits for Train
+    at.slider(key="training.epochs").set_value(40).run()  # 6,000 updates: waits for Play
     waiting = [s for s in at.slider if s.label == EPOCH_LABEL]  # the untrained model: epoch 0, disabled
     assert at.info and len(waiting) == 1 and waiting[0].value == 0 and waiting[0].disabled
     assert "epoch" not in at.query_params and "epochs" in at.query_params
@@ -943,6 +960,35 @@ def test_exported_script_reproduces_the_trainers_weights(cfg: TrainConfig, own, 
     got = json.loads(out.stdout.strip().splitlines()[-1])
     hist = train(cfg, data=split(points, cfg.test_ratio, cfg.seed) if points is not None else None)
     assert [got["w1"], got["w2"], got["b"]] == pytest.approx(hist.theta[-1], abs=1e-4)
+
+
+def test_the_script_of_a_run_changed_while_it_trained_reproduces_it(tmp_path) -> None:
+    """A live run whose optimizer, learning rate and batch size changed at epochs 2 and 4: the script changes
+    them at the same epochs (torch.optim, param_groups, a new DataLoader on the same generator) and lands on
+    the run's weights after the epoch shown; the JSON lists the changes, the history CSV the settings of
+    every epoch."""
+    cfg = TrainConfig(dataset="moons", n=150, seed=9, lr=0.05, batch_size=16, optimizer="adam", epochs=7)
+    segments = [Segment(0, 0.05, 16, "adam"), Segment(2, 0.05, 16, "sgd"), Segment(4, 0.5, 5, "momentum")]
+    run = follow(cfg, segments, 7)
+    path = tmp_path / "run.py"
+    path.write_text(export.script(cfg, None, 5, segments), encoding="utf-8")
+    out = subprocess.run(
+        [sys.executable, str(path)], capture_output=True, text=True, timeout=300, cwd=tmp_path
+    )
+    assert out.returncode == 0, out.stderr
+    got = json.loads(out.stdout.strip().splitlines()[-1])
+    assert got["epoch"] == 5
+    assert [got["w1"], got["w2"], got["b"]] == pytest.approx(run.hist.theta[5], abs=1e-4)
+    assert [got["w1"], got["w2"], got["b"]] != pytest.approx(train(cfg, epochs=5).theta[5], abs=1e-3)
+    doc = json.loads(export.weights_json(cfg, run.hist.theta[5], 5, segments=segments))
+    assert doc["changes"] == [
+        {"from_epoch": 2, "lr": 0.05, "batch_size": 16, "optimizer": "sgd"},
+        {"from_epoch": 4, "lr": 0.5, "batch_size": 5, "optimizer": "momentum"},
+    ]
+    rows = [r.split(",") for r in export.history_csv(run.hist, segments).splitlines()]
+    assert rows[0][-3:] == ["lr", "batch_size", "optimizer"] and len(rows) == 9
+    assert [r[-1] for r in rows[1:]] == ["", "adam", "adam", "sgd", "sgd", "momentum", "momentum", "momentum"]
+    assert "CHANGES" not in export.script(cfg) and "changes" not in export.weights_json(cfg, (0, 0, 0), 0)
 
 
 def test_exported_script_is_the_canonical_loop() -> None:

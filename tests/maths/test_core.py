@@ -17,7 +17,7 @@ from conftest import ROOT
 from core.charts.images import probs_to_png
 from core.classroom import text
 from core.maths import perceptron
-from core.maths.book_loop import book_style_train
+from core.maths.book_loop import book_style_follow, book_style_train
 from core.maths.data import DATASETS, make_dataset, split
 from core.maths.grid import grid_points, perceptron_probs
 from core.maths.models import Perceptron, perceptron_from
@@ -25,10 +25,13 @@ from core.maths.train import (
     DIVERGENCE_FACTOR,
     SPECS,
     ConfigError,
+    LiveRun,
+    Segment,
     TrainConfig,
     augment,
     bce_grad,
     data_for,
+    follow,
     train,
 )
 
@@ -296,3 +299,126 @@ def test_blobs_are_separable_only_at_low_noise() -> None:
     assert all(separable(1.0, seed, 2000) for seed in range(5))
     assert not any(separable(3.0, seed, 400) for seed in range(5))
     assert "≤ 1×" in EN["app.dataset.blobs"] and "1배 이하" in KO["app.dataset.blobs"]
+
+
+# ---- the live run: paused, stepped, resumed, settings changed between epochs --------------------------
+
+
+def _weights(m) -> list[float]:
+    return m.fc1.weight.view(-1).tolist() + [m.fc1.bias.item()]
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
+@pytest.mark.parametrize("batch_size", [1, 7, 32, 2000])
+def test_a_live_run_is_the_batch_trainers_run_epoch_by_epoch(optimizer: str, batch_size: int) -> None:
+    """Stepped in any pieces (and with a time budget), a live run with no change has train(cfg)'s numbers
+    after every epoch: the same weights, losses and accuracies, bit for bit."""
+    cfg = TrainConfig(
+        dataset="moons", n=150, optimizer=optimizer, batch_size=batch_size, epochs=9, lr=0.05, seed=4
+    )
+    whole = train(cfg)
+    run = LiveRun(cfg)
+    assert run.epoch == 0 and run.hist.theta == whole.theta[:1]
+    assert run.step(1) == 1 and run.step(3) == 3
+    assert run.run_for(0.0) == 1  # a budget of 0 s still trains one epoch
+    assert run.run_for(10.0, max_epochs=2) == 2  # max_epochs caps a long budget
+    assert run.step(2) == 2 and run.epoch == 9
+    assert run.epoch == 9 == whole.epochs_run
+    for name in ("theta", "train_loss", "test_loss", "train_acc", "test_acc"):
+        assert getattr(run.hist, name) == getattr(whole, name), name
+    assert run.hist.updates_per_epoch == whole.updates_per_epoch
+    assert not run.changed() and run.config() == cfg
+    # and the book's torch loop after 9 epochs
+    assert run.hist.theta[-1] == pytest.approx(_weights(book_style_train(cfg)), abs=1e-4)
+
+
+def test_run_for_stops_between_epochs_after_its_time() -> None:
+    """2,000 points at batch size 1: an epoch takes milliseconds, so 50 ms trains a few epochs, not all."""
+    run = LiveRun(TrainConfig(n=2000, batch_size=1, optimizer="adam"))
+    done = run.run_for(0.05)
+    assert 1 <= done < 200 and run.epoch == done
+
+
+CHANGES = [  # (first settings, [(epoch, lr, batch_size, optimizer), ...]) changed between epochs
+    (("sgd", 0.05, 16), [(3, 0.5, 16, "sgd")]),  # a learning rate: takes effect from the next epoch
+    (("sgd", 0.05, 32), [(2, 0.05, 5, "sgd"), (5, 0.2, 200, "sgd")]),  # batch sizes (5: a short last batch)
+    (("momentum", 0.02, 8), [(4, 0.1, 8, "momentum")]),  # momentum keeps its velocity
+    (("adam", 0.01, 16), [(2, 0.1, 16, "adam"), (4, 0.1, 64, "adam")]),  # Adam keeps its moments and t
+    (("adam", 0.05, 16), [(2, 0.05, 16, "sgd"), (4, 0.05, 16, "adam")]),  # a new optimizer: fresh state
+    (("sgd", 0.1, 1), [(1, 0.1, 1, "momentum"), (3, 1.0, 3, "adam"), (5, 0.01, 150, "sgd")]),
+]
+
+
+@pytest.mark.parametrize(("first", "later"), CHANGES)
+def test_settings_changed_mid_run_are_torchs_from_the_next_epoch(first, later) -> None:
+    """The live run with its settings changed between epochs lands where the book's torch loop does when a
+    student changes the same settings at the same epochs (param_groups' lr, a new DataLoader on the same
+    generator, a new optimizer); before the change it is the unchanged run."""
+    opt, lr, bs = first
+    cfg = TrainConfig(dataset="gaussians", n=150, seed=9, lr=lr, batch_size=bs, optimizer=opt)
+    run = LiveRun(cfg)
+    run.step(later[0][0])
+    assert run.hist.theta == train(cfg, epochs=later[0][0]).theta  # nothing changed yet
+    for epoch, lr_, bs_, opt_ in later:
+        run.step(epoch - run.epoch)
+        assert run.change(lr=lr_, batch_size=bs_, optimizer=opt_)
+        assert run.current == Segment(epoch, lr_, bs_, opt_)
+    run.step(7 - run.epoch)
+    segments = [Segment(0, lr, bs, opt), *(Segment(*c) for c in later)]
+    assert run.segments == segments and run.changed()
+    want = _weights(book_style_follow(cfg, segments, 7))
+    assert run.hist.theta[-1] == pytest.approx(want, abs=1e-4)
+    # follow() rebuilds the same run from its segments (a link or an exported script does this)
+    again = follow(cfg, segments, 7)
+    assert again.hist.theta == run.hist.theta and again.segments == segments
+
+
+def test_a_new_learning_rate_is_used_from_the_next_update_by_hand() -> None:
+    """Full batch, plain SGD: after the change at epoch 3 the update is θ − lr_new·∇L(θ), with the gradient
+    from torch.autograd at the weights after epoch 3."""
+    cfg = TrainConfig(dataset="toy", n=100, batch_size=2000, lr=0.01, seed=2)
+    run = LiveRun(cfg)
+    run.step(3)
+    run.change(lr=2.0)
+    tr, _ = data_for(cfg)
+    w = torch.tensor(run.hist.theta[-1], requires_grad=True)
+    F.binary_cross_entropy(torch.sigmoid(augment(tr.X) @ w), tr.y).backward()
+    want = (w - 2.0 * w.grad).detach().tolist()
+    run.step(1)
+    assert run.hist.theta[-1] == pytest.approx(want, abs=1e-5)
+
+
+def test_changes_before_any_epoch_replace_the_settings() -> None:
+    """A change with nothing trained since the last one replaces it: at epoch 0 the run is the new settings'
+    run from the start; back and forth at one epoch leaves the settings as they were (one segment)."""
+    run = LiveRun(TrainConfig(lr=0.01, seed=3))
+    assert run.change(lr=0.5, batch_size=8) and run.segments == [Segment(0, 0.5, 8, "sgd")]
+    run.step(4)
+    assert run.hist.theta == train(TrainConfig(lr=0.5, batch_size=8, seed=3), epochs=4).theta
+    assert not run.change(lr=0.5)  # the same settings: no change
+    assert run.change(lr=1.0) and run.change(optimizer="adam") and len(run.segments) == 2
+    assert run.current == Segment(4, 1.0, 8, "adam")
+    assert run.change(lr=0.5, optimizer="sgd") and run.segments == [Segment(0, 0.5, 8, "sgd")]
+    run.step(2)
+    assert run.hist.theta == train(TrainConfig(lr=0.5, batch_size=8, seed=3), epochs=6).theta
+
+
+def test_a_live_run_stops_where_it_diverges() -> None:
+    run = LiveRun(TrainConfig(dataset="xor", lr=0.01, batch_size=1, epochs=50))
+    run.step(2)
+    run.change(lr=100.0)
+    done = run.step(50)
+    assert run.diverged and run.hist.diverged_at == run.epoch == 2 + done
+    assert run.step(5) == 0 and run.run_for(0.1) == 0 and run.epoch == run.hist.diverged_at
+
+
+def test_segments_refuse_bad_settings() -> None:
+    with pytest.raises(ConfigError) as err:
+        Segment(3, 0.0, 8, "sgd")
+    assert err.value.field == "lr"
+    with pytest.raises(ConfigError):
+        Segment(-1, 0.1, 8, "sgd")
+    with pytest.raises(ConfigError):
+        LiveRun(TrainConfig()).change(optimizer="rmsprop")
+    with pytest.raises(ConfigError):
+        follow(TrainConfig(), [Segment(2, 0.1, 8, "sgd")], 5)  # the first segment starts at epoch 0

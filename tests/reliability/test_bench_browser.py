@@ -1,4 +1,5 @@
-"""Smoke runs of the browser benchmarks (slider -> pixels, cold start, Train -> boundary), so they cannot rot.
+"""Smoke runs of the browser benchmarks (slider -> pixels, cold start, Train -> boundary, Play -> first live
+frame), so they cannot rot.
 
 They print ratios; nothing here asserts a timing. One Chromium and one bare + one lab server are
 shared by the slider and playground smokes. Without Chromium they skip, except under CI=true.
@@ -21,6 +22,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import bench_ab  # noqa: E402
 import bench_cold  # noqa: E402
+import bench_live  # noqa: E402
 import bench_playground  # noqa: E402
 import bench_slider  # noqa: E402
 from browser import BARE_APP, chromium, lab_pages, servers  # noqa: E402
@@ -48,8 +50,17 @@ def test_slider_to_pixels_smoke(env, capsys) -> None:
 def test_train_to_boundary_smoke(env, capsys) -> None:
     figures = bench_playground.main(quick=True, env=env)
     out = capsys.readouterr().out
-    assert "separable blobs" in out and "trainer alone" in out
-    assert figures["perceptron / separable blobs/bare@p50"] > 0
+    assert "MLP 4-2 tanh / circle" in out and "trainer alone" in out
+    assert figures["MLP 4-2 tanh / circle/bare@p50"] > 0
+
+
+def test_play_to_first_live_frame_smoke(env, capsys) -> None:
+    """Play -> first live frame on Training and Perceptron, and the epochs per second shown while playing
+    (the perceptron's Train -> boundary case of bench_playground became this: Play trains live)."""
+    figures = bench_live.main(quick=True, env=env)
+    out = capsys.readouterr().out
+    assert "Play -> first live frame" in out and "epochs per second" in out
+    assert figures["training/bare@p50"] > 0 and figures["training@epochs_per_s"] > 0
 
 
 def test_cold_start_smoke(env, capsys) -> None:

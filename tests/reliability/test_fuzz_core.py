@@ -31,7 +31,17 @@ from core.classroom.settings import PAGE_SPECS
 from core.maths import activations, backprop, grid, perceptron
 from core.maths import networks as nets
 from core.maths.data import DATASETS, bounds, make_dataset, split
-from core.maths.train import LR_STEPS, OPTIMIZERS, SPECS, ConfigError, History, TrainConfig, train
+from core.maths.train import (
+    LR_STEPS,
+    OPTIMIZERS,
+    SPECS,
+    ConfigError,
+    History,
+    LiveRun,
+    TrainConfig,
+    follow,
+    train,
+)
 from walker import FULL, figure
 
 EXAMPLES = 30
@@ -319,6 +329,31 @@ def check_backprop(args: tuple[float, float, float, float, float, int, str]) -> 
     assert led is not None
 
 
+def check_live(args: tuple[dict[str, Any], list[tuple[int, Any, Any, Any]]]) -> None:
+    """A live run stepped in pieces, its settings changed between epochs (some hostile: refused with a
+    ConfigError, the run unchanged): every row stays recorded, and follow() rebuilds the same run."""
+    raw, changes = args
+    cfg = TrainConfig(**raw)
+    run = LiveRun(cfg)
+    for steps, lr, bs, opt in changes:
+        run.step(steps)
+        before = list(run.segments)
+        try:
+            run.change(lr=lr, batch_size=bs, optimizer=opt)
+        except ConfigError:
+            assert run.segments == before
+    run.step(2)
+    rows = run.epoch + 1
+    assert len(run.hist.theta) == len(run.hist.train_loss) == len(run.hist.test_acc) == rows
+    assert [s.start for s in run.segments] == sorted({s.start for s in run.segments})
+    assert run.segments[0].start == 0 and all(s.start <= run.epoch for s in run.segments)
+    if run.diverged:
+        assert run.hist.diverged_at == run.epoch and run.step(1) == 0
+    again = follow(cfg, run.segments, run.epoch)
+    assert again.epoch == run.epoch and again.segments == run.segments
+    assert np.array_equal(np.asarray(again.hist.theta), np.asarray(run.hist.theta), equal_nan=True)
+
+
 def check_urlstate(args: tuple[str, dict[str, Any]]) -> None:
     page, raw = args
     good, problems = urlstate.parse(page, raw)
@@ -347,6 +382,23 @@ class Case:
 ANY_FLOAT = st.floats(allow_nan=True, allow_infinity=True)
 CASES = [
     Case("train", configs(), check_train, 1.0),
+    Case(
+        "train.LiveRun",
+        st.tuples(
+            configs(),
+            st.lists(
+                st.tuples(
+                    st.integers(0, 3),
+                    st.one_of(LR, HOSTILE),
+                    st.one_of(st.integers(1, 2000), HOSTILE),
+                    st.one_of(st.sampled_from(OPTIMIZERS), HOSTILE),
+                ),
+                max_size=4,
+            ),
+        ),
+        check_live,
+        0.5,
+    ),
     Case("config.parse", raw_settings(), check_parse),
     Case("config.Param.check", st.tuples(st.sampled_from(sorted(SPECS)), HOSTILE), check_value_case, 2.0),
     Case(

@@ -190,9 +190,11 @@ def test_two_browsers_training_at_once_never_see_each_other() -> None:
             a.locator(".st-key-training-optimizer button", has_text="Adam").click()
             wait_idle(a)
             wait_idle(b)
-            # both press Train at the same moment: two runs on the server at once
-            a.get_by_role("button", name=text.t("training.train", "ko"), exact=True).click(no_wait_after=True)
-            b.get_by_role("button", name=text.t("training.train", "en"), exact=True).click(no_wait_after=True)
+            # both press Play at the same moment: two live runs on the server at once, frame after frame
+            a.get_by_role("button", name=text.t("live.play", "ko"), exact=True).click(no_wait_after=True)
+            b.get_by_role("button", name=text.t("live.play", "en"), exact=True).click(no_wait_after=True)
+            a.get_by_text("훈련이 끝났습니다").wait_for(timeout=120_000)
+            b.get_by_text("the run is finished").wait_for(timeout=120_000)
             wait_idle(a, timeout=120_000)
             wait_idle(b, timeout=120_000)
             want_a = expected_weights(TrainConfig(seed=7, optimizer="adam"))

@@ -1,0 +1,182 @@
+"""Live training: Play -> first live frame painted (against a bare app's slider), and epochs per second shown.
+
+    python benchmarks/bench_live.py            # full run: 10 presses per page
+    python benchmarks/bench_live.py --quick    # smoke run: 2 presses, Training only
+
+In headless Chromium, the Training and Perceptron pages (ui/live.py: Play, Pause, Step, Reset) and the bare
+app (benchmarks/bare_app.py: one slider, one small chart) run in the same process tree, and their presses are
+interleaved (bare, Training, Perceptron, bare, ...) so that load from other processes hits every column
+alike. Before each measured press the page is Reset to epoch 0 (unmeasured); the press is Enter on the Play
+button, timed by benchmarks/browser.py's "pixels" (press_to_pixels.js): keydown -> the first animation frame
+where Play's run has finished, the charts differ from before and no chart changed since the previous frame
+(the frames that follow come 0.2 s apart). Then Pause (unmeasured). The bare app's slider press is the
+baseline: the ratio is what the student waits for the first live picture, in bare-app slider moves.
+
+Epochs per second shown live: after the presses, each page plays from epoch 0 and the page itself records
+every change of its epoch counter (a MutationObserver) for a few seconds: epochs shown per second and
+frames (counter changes) per second. Two settings: the page's default run, which Play paces so that it takes
+about ui.live.RUN_FRAMES frames, and (Training) a long run, 2,000 points at batch size 1 with Adam, where each
+frame trains for its time budget (ui.live.TICK_SECONDS); beside it, what the trainer alone does in process
+in the same budget (ui.live's duty cycle: the rest of a frame is drawing and the browser's round trip).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from browser import BENCH_JS, first_slider, goto, lab_and_bare, press_to_pixels, ready, summary  # noqa: E402
+
+from live import wait_idle  # noqa: E402
+
+PAGES = {  # url path: the selector of the text that names the epoch shown
+    "training": ".st-key-training_counter",
+    "perceptron": ".st-key-perceptron_stage [data-testid=stAlertContentSuccess]",
+}
+LONG_RUN = "n=2000&batch_size=1&epochs=500&optimizer=adam"
+# every change of the counter's epoch, with its time (the page's clock)
+WATCH_JS = """(sel) => {
+  const epoch = () => {
+    const el = document.querySelector(sel);
+    if (!el) return null;
+    const m = el.innerText.match(/[Ee]poch (\\d+)/) || el.innerText.match(/에포크 (\\d+)/);
+    return m ? Number(m[1]) : null;
+  };
+  const log = window.__epochs = [[performance.now(), epoch()]];
+  new MutationObserver(() => {
+    const e = epoch();
+    if (e !== null && e !== log[log.length - 1][1]) log.push([performance.now(), e]);
+  }).observe(document.querySelector('[data-testid=stMain]'),
+             {subtree: true, childList: true, characterData: true});
+}"""
+
+
+def play_button(page: str) -> str:
+    """The Play button (Play and Pause share one key; Streamlit keeps a hidden copy for its tooltip)."""
+    return f".st-key-{page}_play button:visible"
+
+
+def click(tab, name: str) -> None:
+    tab.get_by_role("button", name=name, exact=True).click()
+
+
+def settle(tab) -> None:
+    """Wait for the page to be idle again and re-arm the measuring script (a Reset redraws the charts)."""
+    wait_idle(tab, settle=300)
+    tab.evaluate(BENCH_JS)
+
+
+def first_frame(tab, page: str) -> float:
+    """Reset (unmeasured), then Play -> first live frame painted (ms); then Pause."""
+    click(tab, "Reset")
+    settle(tab)
+    ms = press_play(tab, page)
+    click(tab, "Pause")
+    wait_idle(tab, settle=300)
+    return ms
+
+
+def press_play(tab, page: str, timeout: float = 60_000) -> float:
+    """press_to_pixels without its closing wait for an idle app (a playing page keeps running)."""
+    tab.bring_to_front()
+    tab.locator(play_button(page)).first.focus()
+    tab.evaluate("(same) => window.__bench.arm(same)", False)
+    tab.keyboard.press("Enter")
+    tab.wait_for_function("() => window.__bench.state.done !== null", timeout=timeout, polling=50)
+    st = tab.evaluate("() => window.__bench.state")
+    return st["done"] - st["press"]
+
+
+def rate(tab, page: str, seconds: float) -> tuple[float, float, int]:
+    """Play from epoch 0 for `seconds`: (epochs shown per second, frames per second, last epoch shown)."""
+    click(tab, "Reset")
+    wait_idle(tab, settle=300)
+    tab.evaluate(WATCH_JS, PAGES[page])
+    click(tab, "Play")
+    tab.wait_for_timeout(seconds * 1000)
+    log = tab.evaluate("() => window.__epochs")
+    if tab.get_by_role("button", name="Pause", exact=True).count():
+        click(tab, "Pause")
+    wait_idle(tab, settle=300)
+    moves = [(t, e) for t, e in log[1:] if e is not None and e > 0]
+    if len(moves) < 2:
+        return 0.0, 0.0, moves[-1][1] if moves else 0
+    (t0, e0), (t1, e1) = moves[0], moves[-1]
+    span = (t1 - t0) / 1000
+    return (e1 - e0) / span, (len(moves) - 1) / span, e1
+
+
+def trainer_alone(seconds: float) -> float:
+    """Epochs per second of the long run's trainer in this process, in ui.live.TICK_SECONDS pieces."""
+    from core.maths.train import LiveRun, TrainConfig
+
+    run = LiveRun(TrainConfig(n=2000, batch_size=1, epochs=500, optimizer="adam"))
+    from ui.live import TICK_SECONDS
+
+    t0, done = time.perf_counter(), 0
+    while time.perf_counter() - t0 < seconds and run.epoch < 500:
+        done += run.run_for(TICK_SECONDS)
+    return done / (time.perf_counter() - t0)
+
+
+def main(quick: bool = False, presses: int | None = None, env: tuple | None = None) -> dict[str, float]:
+    """Measure; print a table; return the figures. `env`: (browser, bare URL, lab URL) to reuse."""
+    presses = presses or (2 if quick else 10)
+    pages = ["training"] if quick else list(PAGES)
+    watch = 2.0 if quick else 4.0
+    res: dict[str, float] = {}
+    with lab_and_bare(env) as (br, bare_url, lab_url):
+        opening = {"bare": goto(br, bare_url)}
+        opening.update({p: goto(br, f"{lab_url}/{p}?lang=en") for p in pages})
+        tabs = {name: ready(tab) for name, tab in opening.items()}
+        slider = first_slider(tabs["bare"])
+        if not quick:  # first-time costs (JIT, caches, fonts): one unmeasured press each
+            press_to_pixels(tabs["bare"], slider)
+            for p in pages:
+                first_frame(tabs[p], p)
+        times: dict[str, list[float]] = {name: [] for name in tabs}
+        for _ in range(presses):
+            times["bare"].append(press_to_pixels(tabs["bare"], slider).total)
+            for p in pages:
+                times[p].append(first_frame(tabs[p], p))
+        b50, b95 = summary(times["bare"])
+        print(f"Play -> first live frame painted, headless Chromium, {presses} presses (ms; ratio to bare)")
+        print(f"{'page':<12} {'p50':>7} {'p95':>7} {'p50/bare':>9} {'p95/bare':>9}")
+        print(f"{'bare slider':<12} {b50:7.0f} {b95:7.0f}")
+        res["bare@p50_ms"] = b50
+        for p in pages:
+            p50, p95 = summary(times[p])
+            res[f"{p}@p50_ms"], res[f"{p}@p95_ms"] = p50, p95
+            res[f"{p}/bare@p50"], res[f"{p}/bare@p95"] = p50 / b50, p95 / b95
+            print(f"{p:<12} {p50:7.0f} {p95:7.0f} {p50 / b50:8.2f}x {p95 / b95:8.2f}x")
+        print(f"epochs per second shown live ({watch:g} s of play from epoch 0; frames = counter changes)")
+        for p in pages:
+            eps, fps, last = rate(tabs[p], p, watch)
+            res[f"{p}@epochs_per_s"], res[f"{p}@frames_per_s"] = eps, fps
+            print(f"{p + ' (default)':<24} {eps:7.1f} epochs/s {fps:5.1f} frames/s (reached epoch {last})")
+        if not quick:
+            long_tab = ready(goto(br, f"{lab_url}/training?lang=en&{LONG_RUN}"))
+            eps, fps, last = rate(long_tab, "training", watch)
+            alone = trainer_alone(watch)
+            res["training long@epochs_per_s"], res["training long@frames_per_s"] = eps, fps
+            res["training long@trainer_epochs_per_s"] = alone
+            print(
+                f"{'training (long run)':<24} {eps:7.1f} epochs/s {fps:5.1f} frames/s (reached epoch "
+                f"{last}); the trainer alone: {alone:.1f} epochs/s = {eps / alone:.0%} duty"
+            )
+            long_tab.close()
+        for tab in tabs.values():
+            tab.close()
+    return res
+
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="smoke run")
+    ap.add_argument("--presses", type=int, default=None, help="measured presses per page")
+    a = ap.parse_args()
+    main(a.quick, a.presses)

@@ -1,0 +1,294 @@
+"""Live training, as in TensorFlow Playground: Play, Pause, Step (one epoch) and Reset over one student's run.
+
+Each page that trains live keeps one `Player` in its student's session (never in a cache shared by
+students): a `core.maths.train.LiveRun` (weights, optimizer state, generator, history) and whether it plays.
+While it plays, the page draws its live part through `stage(...)` as an `st.fragment(run_every=
+FRAME_SECONDS)`: every frame trains as many epochs as fit in TICK_SECONDS (a quick run is paced so that it
+takes about RUN_FRAMES frames to reach its last epoch), then draws one picture. The pictures are kept figures
+(core.charts.figure): a frame sends only their data. While it does not play, the same part is drawn once,
+in a plain container, so that Streamlit drops the fragment and stops its timer.
+
+The buttons sit outside the live fragment, in the page's section (an st.fragment of its own,
+ui.share.section): a click reruns the section, which waits for the frame in progress (at most TICK_SECONDS
+of training and one picture) and then, paused, no longer calls the live fragment. A run that reaches its
+last epoch (or diverges) ends with a full-page run, which stops the timer too and shows the finished run
+everywhere.
+
+What the settings do to a run (`Player.sync`):
+- the data or the initial weights change: the run starts over (while playing it keeps playing from epoch 0;
+  paused, the page shows the run of the settings, as before any Play);
+- learning rate, batch size or optimizer change: a run in progress uses them from its next epoch (a
+  `Segment`); a finished run (at its last epoch, or diverged) is replaced by the run of the new settings;
+- the number of epochs is where Play stops; a paused run past it is replaced by the run of the settings.
+
+The run on screen travels in the page's link as `trained` (the epochs a paused run has trained; none: the
+whole run) and `sched` (its segments, when a setting changed while it trained); a link with them rebuilds
+the run (`core.maths.train.follow`), at once when that is quick, else by playing to that epoch.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import streamlit as st
+
+import ui
+from core.maths.data import Dataset
+from core.maths.train import LiveRun, Segment, TrainConfig
+
+FRAME_SECONDS = 0.2  # a live frame at most this often (the live fragment's run_every)
+TICK_SECONDS = 0.12  # training per frame at most: a click (Pause) waits for at most this and one picture
+RUN_FRAMES = 25  # a quick run is paced: Play reaches its last epoch in about this many frames (~5 s)
+QUICK_RESTORE = 20_000  # updates a link's run may need to be rebuilt at once (more: played to its epoch)
+
+
+@dataclass
+class Player:
+    """One student's live run on one page, and what it is doing."""
+
+    run: LiveRun | None = None
+    start: Any = None  # what the run started from (data and initial weights): a change starts it over
+    playing: bool = False
+    target: int | None = None  # rebuilding a link's run: play to this epoch at full speed, then pause
+    pending: list[Segment] = field(default_factory=list)  # a link's settings changes still to come
+    command: str | None = None  # the button just pressed (its callback runs before the section)
+    written: tuple[Any, Any] = (None, ())  # (trained, sched) the page last wrote for the link
+    serial: int = 0  # counts new runs (the replay slider starts each new run at its end)
+
+    # ---- what is on screen ----
+
+    def live(self) -> bool:
+        """Whether the page shows the live run (else the run of the settings, as before any Play)."""
+        return self.run is not None
+
+    def finished(self, cap: int) -> bool:
+        """Whether the live run can train no further: at its last epoch or diverged."""
+        return self.run is not None and (self.run.diverged or self.run.epoch >= cap)
+
+    # ---- changes ----
+
+    def new_run(self, cfg: TrainConfig, data: tuple[Dataset, Dataset], start: Any) -> LiveRun:
+        self.run, self.start, self.target, self.pending = LiveRun(cfg, data), start, None, []
+        self.serial += 1
+        return self.run
+
+    def drop(self) -> None:
+        """Back to the run of the settings (nothing live)."""
+        self.run, self.playing, self.target, self.pending = None, False, None, []
+
+    def sync(self, page: str, cfg: TrainConfig, data: tuple[Dataset, Dataset], start: Any) -> None:
+        """Apply a link's run, a changed setting and the button just pressed (see the module's docstring).
+        `cfg`: the page's settings now (cfg.epochs: where Play stops); `start`: what identifies the data and
+        the initial weights."""
+        cap = cfg.epochs
+        self._from_link(page, cfg, data, start)
+        if self.run is not None and self.start != start:  # new data or initial weights: start over
+            playing = self.playing
+            self.drop()
+            if playing:
+                self.new_run(cfg, data, start)
+                self.playing = True
+        run = self.run
+        if run is not None and not self.pending:
+            want = {"lr": cfg.lr, "batch_size": cfg.batch_size, "optimizer": cfg.optimizer}
+            if run.current.settings() != want:
+                if self.finished(cap) and not self.playing:
+                    self.drop()
+                else:
+                    run.change(**want)
+            if self.run is not None and not self.playing and self.run.epoch > cap:
+                self.drop()
+        command, self.command = self.command, None
+        if command == "play":
+            if self.run is None or self.finished(cap):
+                self.new_run(cfg, data, start)
+            self.playing, self.target, self.pending = True, None, []
+        elif command == "pause":
+            self.playing, self.target, self.pending = False, None, []
+        elif command == "step":
+            self.playing, self.target, self.pending = False, None, []
+            if self.run is None:
+                self.new_run(cfg, data, start)
+            if not self.finished(cap):
+                self.run.step(1)
+        elif command == "reset":
+            self.playing = False
+            self.new_run(cfg, data, start)
+
+    def _from_link(self, page: str, cfg: TrainConfig, data: tuple[Dataset, Dataset], start: Any) -> None:
+        """A just-opened link's run (`trained`, `sched` differ from what the page wrote): rebuild it."""
+        trained, sched = st.session_state.get(f"{page}.trained"), st.session_state.get(f"{page}.sched")
+        if (trained, tuple(sched or ())) == self.written:
+            return
+        self.drop()
+        self.written = (trained, tuple(sched or ()))
+        if trained is None and not sched:
+            return
+        now = Segment(0, cfg.lr, cfg.batch_size, cfg.optimizer)
+        segments = [Segment.parse(s) for s in sched or ()] or [now]
+        first = TrainConfig(**cfg.to_dict() | segments[0].settings())
+        self.new_run(first, data, start)
+        self.pending = segments[1:]
+        want = cfg.epochs if trained is None else trained
+        updates = sum(  # what rebuilding costs: each segment's epochs times its updates per epoch
+            (min(nxt, want) - s.start) * math.ceil(len(data[0]) / min(s.batch_size, len(data[0])))
+            for s, nxt in zip(segments, [*(n.start for n in segments[1:]), want])
+            if s.start < want
+        )
+        self.target = want
+        if updates <= QUICK_RESTORE:
+            while self.target is not None:
+                self.advance(want, paced=False, seconds=math.inf)
+        else:
+            self.playing = True
+
+    # ---- training ----
+
+    def advance(self, cap: int, paced: bool = True, seconds: float = TICK_SECONDS) -> int:
+        """One frame's training: epochs until `seconds` are up (at most a paced share of the run, at least
+        one), stopping at the cap (or the link's epoch) and applying a link's changes at their epochs. Stops
+        playing when the run is done; returns the epochs trained."""
+        run = self.run
+        if run is None:
+            self.playing = False
+            return 0
+        stop = self.target if self.target is not None else cap
+        pace = max(1, math.ceil(cap / RUN_FRAMES)) if paced and self.target is None else math.inf
+        end, done = time.perf_counter() + seconds, 0
+        while done < pace and run.epoch < stop and not run.diverged:
+            nxt = self.pending[0].start if self.pending else stop
+            left = min(pace - done, nxt - run.epoch, stop - run.epoch)
+            done += run.run_for(end - time.perf_counter(), max_epochs=int(min(left, 1 << 30)))
+            while self.pending and self.pending[0].start <= run.epoch:
+                run.change(**self.pending.pop(0).settings())
+            if time.perf_counter() >= end:
+                break
+        if run.diverged or run.epoch >= stop:
+            self.playing, self.target, self.pending = False, None, []
+        return done
+
+    # ---- the link ----
+
+    def write_link(self, page: str, cap: int) -> None:
+        """Put the run on screen into the link's `trained` and `sched` (none for the run of the settings)."""
+        run, trained, sched = self.run, None, None
+        if run is not None:
+            sched = [s.text() for s in run.segments] if run.changed() else None
+            if self.target is not None:  # a link's run being rebuilt: the link still names its epoch
+                trained = self.target
+            elif not self.playing and not self.finished(cap):  # paused before its end
+                trained = run.epoch
+        st.session_state[f"{page}.trained"] = trained
+        st.session_state[f"{page}.sched"] = sched
+        self.written = (trained, tuple(sched or ()))
+
+    def files(self, cfg: TrainConfig) -> tuple[TrainConfig, list[Segment] | None]:
+        """The config and segments the take-home files describe: the live run's start (its epochs: those
+        trained), or the settings' run."""
+        run = self.run
+        if run is None:
+            return cfg, None
+        epochs = run.epoch if run.epoch >= 1 else cfg.epochs
+        segments = run.segments if run.changed() else None
+        return TrainConfig(**run.cfg.to_dict() | {"epochs": epochs}), segments
+
+
+def player(page: str) -> Player:
+    """The student's player on `page` (in their session)."""
+    return st.session_state.setdefault(f"_live_{page}", Player())
+
+
+def press(page: str, command: str) -> None:
+    """A button's on_click: what the section does when it reruns (Player.sync)."""
+    player(page).command = command
+
+
+def buttons(page: str, p: Player, cap: int, at_end: bool, where: Any = st) -> Any:
+    """Play (Pause while playing), Step and Reset, in one row (returned: the page may add to it). `at_end`:
+    the run on screen can train no further (Step is off; Play starts it again)."""
+    row = where.container(horizontal=True, gap="small", key=f"{page}_buttons")
+    if p.playing:
+        row.button(
+            ui.T("live.pause"),
+            icon=":material/pause:",
+            key=f"{page}_play",  # one key for Play and Pause: the browser keeps the button, changes its label
+            on_click=press,
+            args=(page, "pause"),
+            type="primary",
+            help=ui.T("live.pause_help"),
+        )
+    else:
+        row.button(
+            ui.T("live.play"),
+            icon=":material/play_arrow:",
+            key=f"{page}_play",
+            on_click=press,
+            args=(page, "play"),
+            type="primary",
+            help=ui.T("live.play_again_help" if at_end else "live.play_help", cap=cap),
+        )
+    row.button(
+        ui.T("live.step"),
+        icon=":material/skip_next:",
+        key=f"{page}_step",
+        on_click=press,
+        args=(page, "step"),
+        disabled=at_end and not p.playing,
+        help=ui.T("live.step_end_help" if at_end and not p.playing else "live.step_help"),
+    )
+    row.button(
+        ui.T("live.reset"),
+        icon=":material/replay:",
+        key=f"{page}_reset",
+        on_click=press,
+        args=(page, "reset"),
+        help=ui.T("live.reset_help"),
+    )
+    return row
+
+
+def _tick(p: Player, cap: int, draw: Callable[[], None]) -> None:
+    """One live frame: train, then draw. A run that is done ends with a full-page run (the timer stops)."""
+    if p.playing:
+        p.advance(cap)
+        if not p.playing:
+            st.rerun()
+    draw()
+
+
+def stage(p: Player, cap: int, draw: Callable[[], None]) -> None:
+    """Draw `draw()`'s elements: while playing as a live fragment that trains and redraws every frame, else
+    once in a plain container (the same place and elements, so the browser keeps its charts)."""
+    if p.playing:
+        st.fragment(_tick, run_every=FRAME_SECONDS)(p, cap, draw)
+    else:
+        with st.container():
+            draw()
+
+
+def style(page: str, reserve_px: int = 420, phone_chart_px: int = 290) -> None:
+    """The stylesheet that keeps the picture in view: the stage (a container keyed "<page>_stage", the
+    picture's column) stays in view beside the controls while the page scrolls; on a phone it comes first,
+    above the controls, with a compact picture. The picture (a container keyed "<page>_chart") is as tall
+    as the window leaves room for (`reserve_px`: the rest of the stage and the header), within limits."""
+    column = f"[data-testid=stColumn]:has(.st-key-{page}_stage)"
+    chart = f".st-key-{page}_chart"
+    st.html(
+        "<style>"
+        f"{column}{{position:sticky;top:3.75rem;align-self:flex-start;z-index:3;background:#fff}}"
+        f"{chart}{{flex:none;height:clamp(300px,calc(100vh - {reserve_px}px),640px)}}"
+        f".st-key-{page}_stage [data-testid=stMetricValue]{{font-size:1.4rem}}"
+        f".st-key-{page}_stage [data-testid=stAlertContainer]{{padding:.5rem .75rem}}"
+        "@media (max-width:640px){"
+        f"{column}{{order:-1;padding-bottom:.25rem;border-bottom:1px solid #e6e6e6}}"
+        f"{chart}{{height:{phone_chart_px}px}}"
+        f".st-key-{page}_stage [data-testid=stMetricValue]{{font-size:1.05rem}}"
+        f".st-key-{page}_stage [data-testid=stMetricLabel] p{{font-size:.75rem}}"
+        f".st-key-{page}_stage [data-testid=stAlertContainer] p{{font-size:.85rem}}"
+        "}"
+        "</style>"
+    )
