@@ -28,7 +28,7 @@ from core.classroom.settings import MY_DATA, PAGE_SPECS
 from core.classroom.text import LANGS, normalize_lang
 from core.classroom.urlstate import GLOBAL, Problem
 from core.maths.data import DATASETS, Dataset, split
-from core.maths.train import History, Segment, TrainConfig, train
+from core.maths.train import History, Segment, TrainConfig
 
 PRESENT, HIDE = ui.PRESENT_KEY, "app.hide"  # dotted keys: kept across pages
 OWN = "_own_data"  # (file name, CsvData) of the student's upload
