@@ -209,7 +209,7 @@ def lesson(ns: str, texts: bool = True) -> None:
     if texts and st.session_state.get(PRESENT_KEY):
         head, side = st.columns([5, 2], vertical_alignment="bottom")
         head.title(T(f"{ns}.title"))
-        lesson_texts(ns, side.expander(T("app.about_page"), icon="👀"))
+        lesson_texts(ns, side)
     else:
         st.title(T(f"{ns}.title"))
         if texts:
@@ -217,7 +217,9 @@ def lesson(ns: str, texts: bool = True) -> None:
 
 
 def lesson_texts(ns: str, where: Any = st) -> None:
-    """The intro and "what to look for" of page `ns`."""
+    """The intro and "what to look for" of page `ns` (folded into one expander in presentation mode)."""
+    if st.session_state.get(PRESENT_KEY):
+        where = where.expander(T("app.about_page"), icon="👀")
     where.markdown(T(f"{ns}.intro"))
     where.info(T(f"{ns}.look_for"), icon="👀")
 
