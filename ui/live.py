@@ -276,13 +276,18 @@ def style(page: str, reserve_px: int = 420, phone_chart_px: int = 290) -> None:
     above the controls, with a compact picture. The picture (a container keyed "<page>_chart") is as tall
     as the window leaves room for (`reserve_px`: the rest of the stage and the header), within limits."""
     column = f"[data-testid=stColumn]:has(.st-key-{page}_stage)"
-    chart = f".st-key-{page}_chart"
+    chart, stage = f".st-key-{page}_chart", f".st-key-{page}_stage"
     st.html(
         "<style>"
         f"{column}{{position:sticky;top:3.75rem;align-self:flex-start;z-index:3;background:#fff}}"
         f"{chart}{{flex:none;height:clamp(300px,calc(100vh - {reserve_px}px),640px)}}"
-        f".st-key-{page}_stage [data-testid=stMetricValue]{{font-size:1.4rem}}"
-        f".st-key-{page}_stage [data-testid=stAlertContainer]{{padding:.5rem .75rem}}"
+        # compact numbers under the picture, except on a projector (presentation mode's sizes: ui.share)
+        + (
+            ""
+            if st.session_state.get(ui.PRESENT_KEY)
+            else f"{stage} [data-testid=stMetricValue]{{font-size:1.4rem}}"
+        )
+        + f".st-key-{page}_stage [data-testid=stAlertContainer]{{padding:.5rem .75rem}}"
         "@media (max-width:640px){"
         f"{column}{{order:-1;padding-bottom:.25rem;border-bottom:1px solid #e6e6e6}}"
         f"{chart}{{height:{phone_chart_px}px}}"
