@@ -211,26 +211,18 @@ def buttons(page: str, p: Player, cap: int, at_end: bool, where: Any = st) -> An
     """Play (Pause while playing), Step and Reset, in one row (returned: the page may add to it). `at_end`:
     the run on screen can train no further (Step is off; Play starts it again)."""
     row = where.container(horizontal=True, gap="small", key=f"{page}_buttons")
-    if p.playing:
-        row.button(
-            ui.T("live.pause"),
-            icon=":material/pause:",
-            key=f"{page}_play",  # one key for Play and Pause: the browser keeps the button, changes its label
-            on_click=press,
-            args=(page, "pause"),
-            type="primary",
-            help=ui.T("live.pause_help"),
-        )
-    else:
-        row.button(
-            ui.T("live.play"),
-            icon=":material/play_arrow:",
-            key=f"{page}_play",
-            on_click=press,
-            args=(page, "play"),
-            type="primary",
-            help=ui.T("live.play_again_help" if at_end else "live.play_help", cap=cap),
-        )
+    # one key for Play and Pause: the browser keeps the button and changes its label
+    command, icon = ("pause", ":material/pause:") if p.playing else ("play", ":material/play_arrow:")
+    tip = "live.pause_help" if p.playing else "live.play_again_help" if at_end else "live.play_help"
+    row.button(
+        ui.T(f"live.{command}"),
+        icon=icon,
+        key=f"{page}_play",
+        on_click=press,
+        args=(page, command),
+        type="primary",
+        help=ui.T(tip, cap=cap),
+    )
     row.button(
         ui.T("live.step"),
         icon=":material/skip_next:",
