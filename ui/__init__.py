@@ -16,7 +16,6 @@ from typing import Any
 import streamlit as st
 import torch
 from streamlit.errors import StreamlitAPIException
-from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from core.charts.figure import Figure
 from core.classroom.settings import setting
@@ -128,6 +127,7 @@ def page_link(path: str, url: str, icon: str) -> None:
 _VIA_ENTRY = "_via_entry"  # set while the entry file runs the chosen page
 _HANDED_OVER = "_handed_over"  # a page run alone asked for a rerun through the entry
 _ALONE = "_run_alone"  # this session has no entry page (a page file run on its own)
+_DRAWN = "_sections_drawn"  # the sections (fragments) this page run has drawn so far (fragment_rerun)
 
 
 def run_page(page: Any) -> None:
@@ -152,6 +152,7 @@ def through_entry() -> None:
     values. Public calls only. If the page is alone again right after that, the app has no entry (AppTest
     of one page file, `streamlit run pages/x.py`): the page then just runs, for the rest of the session.
     """
+    st.session_state[_DRAWN] = set()  # a full run of the page starts here (see fragment_rerun)
     if st.session_state.get(_VIA_ENTRY) or st.session_state.get(_ALONE):
         return
     if st.session_state.get(_HANDED_OVER):  # alone right after a hand-over: there is no entry
@@ -162,10 +163,14 @@ def through_entry() -> None:
     st.rerun()
 
 
-def fragment_rerun() -> bool:
-    """Whether this run reruns only fragments (a section's own widget), not the whole page."""
-    ctx = get_script_run_ctx()
-    return bool(ctx is not None and ctx.fragment_ids_this_run)
+def fragment_rerun(name: str) -> bool:
+    """Called as section `name` starts: whether this run reruns only fragments (the section's own widget),
+    not the whole page. Every full run of a page passes `through_entry` first, which forgets the sections
+    drawn; a section met again before the next full run is being rerun on its own."""
+    drawn = st.session_state.setdefault(_DRAWN, set())
+    again = name in drawn
+    drawn.add(name)
+    return again
 
 
 def replay_slider(label: str, last: int, key: str, run: Any, help: str, where: Any = st) -> int:

@@ -430,7 +430,8 @@ def section(page: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         @functools.wraps(fn)
         def run(*args: Any, **kw: Any) -> Any:
             name = f"{page}.{fn.__name__}"
-            if ui.fragment_rerun():  # this section draws its replay sliders anew (the others stay)
+            alone = ui.fragment_rerun(name)
+            if alone:  # this section draws its replay sliders anew (the others stay)
                 shown = st.session_state.get(_SHOWN, {})
                 for key in [k for k, (sec, _) in shown.items() if sec == name]:
                     del shown[key]
@@ -439,7 +440,7 @@ def section(page: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
                 return fn(*args, **kw)
             finally:
                 st.session_state[_SECTION] = None
-                if ui.fragment_rerun():
+                if alone:
                     finish(page)
                 else:  # a fragment may refill an outside container only if it wrote there in the full run
                     st.session_state[_SLOT].container()
