@@ -39,11 +39,12 @@ def shapes() -> None:
     st.markdown(ui.T(f"activations.notes.{name}"))
     if c.param_grad is not None:
         st.markdown(ui.T("activations.prelu_grad", g=f"{c.param_grad:.2f}", lo=lo, hi=hi))
-    with st.expander(ui.T("activations.code"), expanded=False):
-        code = A.shown_code(name, lo, hi, slope)
-        st.code(code, language="python")
-        st.caption(ui.T("activations.prints"))
-        st.code(A.shown_output(name, lo, hi, slope), language="text")
+    ui.code_sample(
+        ui.T("activations.code"),
+        (A.shown_code(name, lo, hi, slope), "python"),
+        ui.T("activations.prints"),
+        (A.shown_output(name, lo, hi, slope), "text"),
+    )
 
 
 @share.section("activations")
@@ -127,8 +128,7 @@ def softmax() -> None:
     for col, part, (code, output) in zip(st.columns(2, gap="large"), ("dim", "seed"), samples):
         col.subheader(ui.T(f"activations.{part}_title"))
         col.markdown(ui.T(f"activations.{part}_intro"))
-        col.code(code, language="python")
-        col.code(output, language="text")
+        ui.code_sample(ui.T("activations.show_code"), (code, "python"), (output, "text"), where=col)
 
 
 shapes()

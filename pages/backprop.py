@@ -129,8 +129,7 @@ def lesson() -> None:
     gtext = {"value": ui.T("backprop.value"), "grad": ui.T("backprop.grad")}
     nodes, edges = backprop.graph(led, ui.T(f"backprop.loss_short_{loss}"))
     ui.chart(st, graph_chart(nodes, edges, gtext), width="stretch")
-    with st.expander(ui.T("backprop.code_title")):
-        st.code(inspect.getsource(backprop.autograd), language="python")
+    ui.code_sample(ui.T("backprop.code_title"), (inspect.getsource(backprop.autograd), "python"))
 
 
 lesson()

@@ -72,9 +72,7 @@ def binary() -> None:
     left.metric(ui.T("losses.mse_dz"), f"{pt.mse_dz:+.4f}")
     st.markdown(ui.T("losses.bin_intro"))
     st.markdown(ui.T("losses.bin_note"))
-    with st.expander(ui.T("losses.seed_bce")):
-        st.code(L.BCE_CODE, language="python")
-        st.code(L.bce_output(), language="text")
+    ui.code_sample(ui.T("losses.seed_bce"), (L.BCE_CODE, "python"), (L.bce_output(), "text"))
 
 
 @share.section("losses")
@@ -141,9 +139,9 @@ def multiclass() -> None:
     per[ui.T("losses.per_sample")] = [round(v, 4) for v in ce.per_sample]
     st.markdown(ui.T("losses.per_intro"))
     st.dataframe(per, width="stretch")
-    with st.expander(ui.T("losses.ce_code")):
-        st.code(L.CE_CODE.format(seed=seed), language="python")
-        st.code(L.ce_output(seed), language="text")
+    ui.code_sample(
+        ui.T("losses.ce_code"), (L.CE_CODE.format(seed=seed), "python"), (L.ce_output(seed), "text")
+    )
 
 
 regression()

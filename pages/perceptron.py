@@ -231,5 +231,5 @@ lab()
 
 st.subheader(ui.T("perceptron.code_title"))
 st.markdown(ui.T("perceptron.code_intro"))
-st.code(export.source(models.Perceptron), language="python")
+ui.code_sample(ui.T("perceptron.code_show"), (export.source(models.Perceptron), "python"))
 share.finish("perceptron")

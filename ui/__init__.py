@@ -188,6 +188,21 @@ def replay_slider(label: str, last: int, key: str, run: Any, help: str, where: A
     return where.slider(label, 0, hi, key=key, disabled=last == 0, help=help, persist_state="session")
 
 
+def code_sample(label: str, *parts: str | tuple[str, str], where: Any = st) -> None:
+    """A code sample behind a button (an st.popover): `parts` are (code, language) blocks and captions.
+
+    The browser fetches Streamlit's code viewer (about 1.5 MB of script) only for a code block it shows,
+    and a popover shows its content only once opened: a new visitor's first chart does not wait for it
+    (benchmarks/README.md, the visitor figures). The share link's code box comes after the page, so it
+    does not delay the page's charts."""
+    with where.popover(label, icon=":material/code:", width="stretch"):
+        for part in parts:
+            if isinstance(part, str):
+                st.caption(part)
+            else:
+                st.code(part[0], language=part[1])
+
+
 def chart(where: Any, c: Figure, width: str | int = "stretch", height: str | int = "content") -> Any:
     """Draw a figure (core.charts.figure) in `where` (st, a column, a placeholder): its kept spec, which
     stays the same while only its data changes (the browser then swaps the data instead of rebuilding the
