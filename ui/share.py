@@ -29,6 +29,7 @@ from core.classroom.text import LANGS, normalize_lang
 from core.classroom.urlstate import GLOBAL, Problem
 from core.maths.data import DATASETS, Dataset, split
 from core.maths.train import History, Segment, TrainConfig
+from ui import predict
 
 PRESENT, HIDE = ui.PRESENT_KEY, "app.hide"  # dotted keys: kept across pages
 OWN = "_own_data"  # (file name, CsvData) of the student's upload
@@ -105,6 +106,7 @@ def _apply_globals() -> list[Problem]:
         st.session_state[PRESENT] = values.get("present", False)
         st.session_state[HIDE] = values.get("hide", False)
         st.session_state["_preset"] = values.get("preset")
+        predict.opened(values.get("preset"))
     return problems
 
 
@@ -294,6 +296,7 @@ def start(page: str) -> None:
             + ui.T(f"share.preset.{preset.id}.prompt", **prompt_symbols()),
             icon="🎓",
         )
+        predict.panel(page)  # its question, while the outcome is hidden; then the prediction and outcome
 
 
 def link_slot() -> None:
