@@ -9,7 +9,7 @@ from core.classroom import export
 from core.maths import models, perceptron
 from core.maths.data import bounds
 from core.maths.train import History, TrainConfig
-from ui import live, share
+from ui import live, predict, share
 
 ui.lesson("perceptron", texts=False)
 share.start("perceptron")
@@ -159,11 +159,15 @@ def lab() -> None:
     )
     own = share.own_data()
     start = (base, name, own[1].digest if name == share.MY_DATA and own else None, w1, w2, b)
+    predict.play("perceptron", p)  # Play reveals a committed prediction (or waits for one)
+    gated = predict.hidden("perceptron")  # a preset's question open: the hand-set line, no numbers
     command = p.command
     p.sync("perceptron", cfg, data, start)
     if command in ("play", "step", "reset"):  # training shows the trained model
         st.session_state[VIEW] = "trained"
 
+    if gated:
+        st.session_state[VIEW] = "hand"
     stage = right.container(key="perceptron_stage", gap="xsmall")
     with stage:
         trained_view = st.session_state.get(VIEW) == "trained"
@@ -189,12 +193,17 @@ def lab() -> None:
         """The picture, the numbers and the probe of the model shown (while playing: its last epoch)."""
         hist, epoch, w = shown()
         label(w, hist, epoch, p, epochs)
-        chart = perceptron_chart(w, X, y, box, text, probe=(px, py), scale=S, height="container")
+        chart = perceptron_chart(
+            w, X, y, box, text, probe=(px, py), mark_errors=not gated, scale=S, height="container"
+        )
         ui.chart(st.container(key="perceptron_chart"), chart, height="stretch")
-        result = perceptron.fit(*w, X, y)
-        row = st.container(horizontal=True, gap="large")
-        row.metric(ui.T("perceptron.loss"), ui.fmt(result.loss, 4), width="content")
-        row.metric(ui.T("perceptron.accuracy"), f"{result.accuracy:.1%}", width="content")
+        if gated:  # the setup (the data, the line and its probabilities); no right or wrong, no numbers
+            predict.placeholder(live=True)
+        else:
+            result = perceptron.fit(*w, X, y)
+            row = st.container(horizontal=True, gap="large")
+            row.metric(ui.T("perceptron.loss"), ui.fmt(result.loss, 4), width="content")
+            row.metric(ui.T("perceptron.accuracy"), f"{result.accuracy:.1%}", width="content")
         pr = perceptron.probe(*w, px, py)
         digits = 4 if hist is not None else 2
         with below.container():

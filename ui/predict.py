@@ -64,12 +64,13 @@ def at_preset(page: str, pid: str) -> bool:
     return all(_same(st.session_state.get(f"{page}.{k}"), v) for k, v in BY_ID[pid].params)
 
 
-def hidden(page: str) -> bool:
-    """Whether the page hides its outcome now (the preset's question is open and unanswered). A setting
-    moved away from the preset ends the gate; in a section's own rerun the whole page then reruns, so
-    that the question under the prompt goes too."""
+def hidden(page: str, *pids: str) -> bool:
+    """Whether the page hides its outcome now (the preset's question is open and unanswered; `pids`: only
+    for these presets, e.g. the ones a section answers). A setting moved away from the preset ends the
+    gate; in a section's own rerun the whole page then reruns, so that the question under the prompt
+    goes too."""
     q = question(page)
-    if q is None:
+    if q is None or (pids and q.preset not in pids):
         return False
     state = _state(q.preset)
     if "answer" in state or state.get("ended"):
@@ -107,9 +108,8 @@ def play(page: str, player: Any) -> None:
     if player.command not in ("play", "step") or not hidden(page):
         return
     q = question(page)
-    if reveal(q.preset):
-        if ui.fragment_rerun():
-            st.rerun()
+    if reveal(q.preset):  # the page again, from the top: the verdict under the prompt, then the run plays
+        st.rerun()
     else:
         player.command = None
         st.toast(ui.T("predict.first"), icon="🤔")
