@@ -215,7 +215,9 @@ def test_layer(d: Refs, name: str, text: Mapping[str, str], scale: float = 1.0) 
             x=alt.X("x1:Q", scale=sx, title="x₁"),
             y=alt.Y("x2:Q", scale=sy, title="x₂"),
             color=alt.Color(
-                "cls:N", scale=alt.Scale(domain=[text["class0"], text["class1"]], range=list(CLASS_COLORS))
+                "cls:N",
+                scale=alt.Scale(domain=[text["class0"], text["class1"]], range=list(CLASS_COLORS)),
+                legend=None,  # the training points' legend names the classes
             ),
             tooltip=[
                 alt.Tooltip("x1:Q", format=".2f"),
