@@ -129,3 +129,16 @@ def test_prediction_stays_out_of_the_link() -> None:
     assert t("perceptron.accuracy", "en") in metrics(at)
     assert at.query_params["preset"] in (pid, [pid])
     assert not any("predict" in k for k in at.query_params)
+
+
+def test_perceptron_play_reveals_and_trains() -> None:
+    pid = "perceptron_xor"
+    at = app("perceptron", BY_ID[pid].query())
+    assert is_hidden(at) and at.button_group(key="perceptron.view").value == "hand"
+    at.radio(key=f"predict.{pid}").set_value("yes").run()
+    at.button(key="perceptron_play").click().run()
+    no_errors(at)
+    assert not is_hidden(at) and at.session_state["_predict"][pid]["answer"] == "yes"
+    assert at.button_group(key="perceptron.view").value == "trained"  # Play trains
+    assert t("perceptron.accuracy", "en") in metrics(at)
+    assert any("✗" in w.value for w in at.warning)  # no line gets more than 75% of XOR
