@@ -37,6 +37,7 @@ REASONS: dict[str, str] = {
     "list": "expected a list",
     "count": "expected {lo} to {hi} entries",
     "segment": "expected epoch~learning rate~batch size~optimizer like {example}",
+    "point": "expected x₁~x₂~class like {example}",
 }
 
 

@@ -6,7 +6,7 @@ import streamlit as st
 import ui
 from core.charts.functions import bars_chart, layer_chart, series_chart, units_chart
 from core.maths import activations as A
-from ui import screen, share
+from ui import predict, screen, share
 
 ui.lesson("activations")
 share.start("activations")
@@ -28,14 +28,19 @@ def shapes() -> None:
             on_change=share.rerun("activations.shapes", "activations.dying"),  # dying() reads it too
         )
     c = A.curve(name, lo, hi, slope)
-    chart = series_chart(c.x, {"f(x)": c.y, "f′(x)": c.dy}, "x", ui.T("activations.value"), scale=S)
+    gated = predict.hidden("activations", "sigmoid_saturates")  # the slope on the range answers it
+    series = {"f(x)": c.y} if gated else {"f(x)": c.y, "f′(x)": c.dy}
+    chart = series_chart(c.x, series, "x", ui.T("activations.value"), scale=S)
     ui.chart(pinned, chart, width="stretch")
     with right:
         for formula in A.FORMULAS[name]:
             st.latex(formula)
         m1, m2 = st.columns(2)
         m1.metric(ui.T("activations.out_range"), A.RANGES[name])
-        m2.metric(ui.T("activations.max_slope"), ui.fmt(float(c.dy.max()), 4))
+        if gated:
+            predict.placeholder(m2)
+        else:
+            m2.metric(ui.T("activations.max_slope"), ui.fmt(float(c.dy.max()), 4))
     st.markdown(ui.T(f"activations.notes.{name}"))
     if c.param_grad is not None:
         st.markdown(ui.T("activations.prelu_grad", g=f"{c.param_grad:.2f}", lo=lo, hi=hi))
@@ -57,6 +62,10 @@ def depth() -> None:
         scale = ui.slider("activations.scale")
         seed = ui.number_input("activations.depth_seed")
     g = A.depth_grads(name, n, scale, seed)
+    if predict.hidden("activations", "sigmoid_saturates"):  # what reaches layer 1 answers it too
+        predict.placeholder(pinned)
+        st.markdown(ui.T("activations.depth_intro"))
+        return
     ui.chart(
         pinned,
         layer_chart(g.norms, ui.T("activations.layer"), ui.T("activations.grad"), scale=S),
@@ -84,6 +93,14 @@ def dying() -> None:
         lr = ui.select_slider("activations.lr")
         seed = ui.number_input("activations.dead_seed")
     d = A.dying_relu(shift, lr, seed, st.session_state["activations.slope"] or 0.01)
+    if predict.hidden("activations", "dying_relu"):  # the units before the step: the setup
+        col = pinned.container()
+        col.metric(ui.T("activations.dead_before"), ui.pct(d.dead_before))
+        text = {k: ui.T(f"activations.{k}") for k in ("dead", "alive", "units", "share")}
+        ui.chart(col, units_chart(d.active_before, text, scale=S), width="stretch")
+        predict.placeholder(pinned)
+        st.markdown(ui.T("activations.dead_intro"))
+        return
     text = {k: ui.T(f"activations.{k}") for k in ("dead", "alive", "units", "share")}
     pair = pinned.container(horizontal=True, wrap=False)  # side by side, on a phone too
     for key, active, dead in (
@@ -111,6 +128,10 @@ def softmax() -> None:
         temp = ui.slider("activations.temp")
         c = ui.slider("activations.c")
     p = A.softmax(z, temp, c)
+    if predict.hidden("activations", "softmax_temperature"):
+        predict.placeholder(pinned)
+        st.markdown(ui.T("activations.soft_intro"))
+        return
     same = float((p - A.softmax(z, temp)).abs().max())
     labels = [f"z{i + 1} = {v:+.1f}" for i, v in enumerate(z)]
     ui.chart(

@@ -8,7 +8,7 @@ from core.charts.gradients import boundaries_chart, landscape_chart
 from core.maths import landscape
 from core.maths.data import bounds
 from core.maths.train import OPTIMIZERS, TrainConfig
-from ui import screen, share
+from ui import predict, screen, share
 
 ui.lesson("landscape")
 share.start("landscape")
@@ -70,6 +70,15 @@ def lesson() -> None:
     )
     box, paths = runs(cfg, opts)
     most = max(p.updates for p in paths)
+    if predict.hidden("landscape", "small_lr_adam_vs_sgd"):  # the surface and the start: the setup
+        loss = surface(TrainConfig(dataset=name, n=N, test_ratio=0.0, seed=seed), round(float(b), 3), box)
+        text = ui.chart_text() | {f"opt_{o}": ui.T(f"training.opt.{o}") for o in OPTIMIZERS}
+        text |= {"optimizer": ui.T("training.optimizer")}
+        start = {p.optimizer: p.thetas[:1, :2] for p in paths}
+        now = {p.optimizer: p.at(0)[:2] for p in paths}
+        ui.chart(pinned, landscape_chart(loss, box, start, now, text, scale=S), width="stretch")
+        predict.placeholder(right)
+        return
     with scrub:
         k = share.replay(
             "landscape.step", most, hash((cfg, opts)), ui.T("landscape.step_help", per_epoch=-(-N // bs))

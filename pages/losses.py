@@ -6,7 +6,7 @@ import streamlit as st
 import ui
 from core.charts.functions import residuals_chart, series_chart
 from core.maths import losses as L
-from ui import screen, share
+from ui import predict, screen, share
 
 ui.lesson("losses")
 share.start("losses")
@@ -48,6 +48,10 @@ def binary() -> None:
     with share.controls("binary", left):
         p = ui.slider("losses.p")
         y = ui.radio("losses.y", horizontal=True)
+    if predict.hidden("losses", "bce_vs_mse"):  # both curves and their gradients answer it
+        predict.placeholder(pinned)
+        st.markdown(ui.T("losses.bin_intro"))
+        return
     pt, cv = L.binary_point(p, y), L.binary_curves(y)
     bce, mse = NAMES["bce"], NAMES["mse"]
     loss = series_chart(

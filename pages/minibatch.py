@@ -8,7 +8,7 @@ from core.charts.gradients import arrows_chart, batch_chart, curves
 from core.maths import minibatch
 from core.maths.data import bounds
 from core.maths.train import TrainConfig
-from ui import screen, share
+from ui import predict, screen, share
 
 ui.lesson("minibatch")
 share.start("minibatch")
@@ -57,6 +57,9 @@ def batch() -> TrainConfig:
         st.caption(
             ui.T("minibatch.batch_caption", j=j, per_epoch=per_epoch, epoch=epoch, size=len(idx), seed=seed)
         )
+    if predict.hidden("minibatch", "batch_one_vs_full"):  # the batch drawn is the setup; its arrow answers
+        predict.placeholder(right)
+        return cfg
     with right:
         ui.chart(st, arrows_chart(w[:2], g.batch, g.full, g.epoch_batches, TEXT, scale=S), width="stretch")
         st.caption(ui.T("minibatch.arrows_caption"))
@@ -77,6 +80,8 @@ def batch() -> TrainConfig:
 
 def comparison(cfg: TrainConfig) -> None:
     """The same training from `cfg`'s data and weights with batch size 1, a middle size and the full set."""
+    if predict.hidden("minibatch", "batch_one_vs_full"):
+        return
     st.subheader(ui.T("minibatch.compare_title"))
     st.markdown(ui.T("minibatch.compare_intro"))
     left, pinned, right = screen.split("minibatch_compare")

@@ -9,7 +9,7 @@ from core.classroom import export
 from core.maths import models, perceptron
 from core.maths.data import bounds
 from core.maths.train import History, TrainConfig
-from ui import live, share
+from ui import live, playground, predict, share
 
 ui.lesson("perceptron", texts=False)
 share.start("perceptron")
@@ -139,8 +139,8 @@ def lab() -> None:
         use_slot = st.container()  # "put the trained weights on the sliders", once the trained model is known
 
     base = TrainConfig(dataset=name if name != share.MY_DATA else "toy", n=200, seed=seed, test_ratio=0.0)
-    data = share.data(base, name)
-    X, y = data[0].X, data[0].y
+    given = share.data(base, name)
+    X, y = given[0].X, given[0].y  # the page's points (the window stays put when points are added)
     box, text = bounds(X), ui.chart_text()
     with controls:
         st.markdown(ui.T("perceptron.probe"))
@@ -153,17 +153,24 @@ def lab() -> None:
         st.caption(ui.T("perceptron.train_intro"))
         lr = ui.select_slider("perceptron.lr")
         epochs = ui.slider("perceptron.epochs")
+        st.divider()
+        tg = playground.controls("perceptron")  # Playground's toggles (no test data here: all points train)
+    data = playground.with_points(given, tg.points)
 
     cfg = TrainConfig(
         **{**base.to_dict(), "w1": w1, "w2": w2, "b": b, "lr": lr, "epochs": epochs, "batch_size": 32}
     )
     own = share.own_data()
-    start = (base, name, own[1].digest if name == share.MY_DATA and own else None, w1, w2, b)
+    start = (base, name, own[1].digest if name == share.MY_DATA and own else None, w1, w2, b, tg.points)
+    predict.play("perceptron", p)  # Play reveals a committed prediction (or waits for one)
+    gated = predict.hidden("perceptron")  # a preset's question open: the hand-set line, no numbers
     command = p.command
     p.sync("perceptron", cfg, data, start)
     if command in ("play", "step", "reset"):  # training shows the trained model
         st.session_state[VIEW] = "trained"
 
+    if gated:
+        st.session_state[VIEW] = "hand"
     stage = right.container(key="perceptron_stage", gap="xsmall")
     with stage:
         trained_view = st.session_state.get(VIEW) == "trained"
@@ -174,7 +181,7 @@ def lab() -> None:
         view = ui.segmented_control("perceptron.view", row, required=True, label_visibility="collapsed")
         picture = st.container()
     # training is deterministic: the trained model follows from the settings (and so from the link)
-    settings_hist = share.trained(cfg, name) if view == "trained" and not p.live() else None
+    settings_hist = share.trained(cfg, name, tg.points) if view == "trained" and not p.live() else None
     below = st.container()
 
     def shown() -> tuple[History | None, int, tuple[float, float, float]]:
@@ -187,14 +194,33 @@ def lab() -> None:
 
     def draw() -> None:
         """The picture, the numbers and the probe of the model shown (while playing: its last epoch)."""
+        if playground.points("perceptron") != tg.points:  # a click while playing: the page anew
+            st.rerun()
         hist, epoch, w = shown()
         label(w, hist, epoch, p, epochs)
-        chart = perceptron_chart(w, X, y, box, text, probe=(px, py), scale=S, height="container")
-        ui.chart(st.container(key="perceptron_chart"), chart, height="stretch")
-        result = perceptron.fit(*w, X, y)
-        row = st.container(horizontal=True, gap="large")
-        row.metric(ui.T("perceptron.loss"), ui.fmt(result.loss, 4), width="content")
-        row.metric(ui.T("perceptron.accuracy"), f"{result.accuracy:.1%}", width="content")
+        chart = perceptron_chart(
+            w,
+            X,
+            y,
+            box,
+            text,
+            probe=(px, py),
+            mark_errors=not gated,
+            scale=S,
+            height="container",
+            added=tg.points,
+            clickable=tg.add is not None and not gated,
+            discrete=tg.discrete,
+        )
+        clicks = playground.chart_args("perceptron", tg) if not gated else {}
+        ui.chart(st.container(key="perceptron_chart"), chart, height="stretch", **clicks)
+        if gated:  # the setup (the data, the line and its probabilities); no right or wrong, no numbers
+            predict.placeholder(live=True)
+        else:
+            result = perceptron.fit(*w, data[0].X, data[0].y)  # with the added points: training data
+            row = st.container(horizontal=True, gap="large")
+            row.metric(ui.T("perceptron.loss"), ui.fmt(result.loss, 4), width="content")
+            row.metric(ui.T("perceptron.accuracy"), f"{result.accuracy:.1%}", width="content")
         pr = perceptron.probe(*w, px, py)
         digits = 4 if hist is not None else 2
         with below.container():

@@ -8,7 +8,7 @@ from core.charts.decision import history_charts, perceptron_chart
 from core.maths import step_by_hand as steps
 from core.maths.data import bounds
 from core.maths.train import TrainConfig
-from ui import live, share
+from ui import live, playground, predict, share
 
 ui.lesson("training", texts=False)
 share.start("training")
@@ -72,7 +72,10 @@ def lesson() -> None:
         test_ratio = ui.slider("training.test_ratio")
         seed = ui.number_input("training.seed")
     base = TrainConfig(dataset="toy" if mine else name, n=n, noise=noise, test_ratio=test_ratio, seed=seed)
-    data = share.data(base, name)
+    with share.controls("playground", left, border=True):  # Playground's toggles; added points are data
+        tg = playground.controls("training", test=True)
+    given = share.data(base, name)
+    data = playground.with_points(given, tg.points)
     n_train = len(data[0])
     with share.controls("train", left, border=True):
         st.markdown(ui.T("training.settings"))
@@ -86,17 +89,22 @@ def lesson() -> None:
 
     settings = {"w1": w1, "w2": w2, "b": b, "lr": lr, "batch_size": batch_size, "epochs": epochs}
     cfg = TrainConfig(**base.to_dict() | settings | {"optimizer": optimizer or "sgd"})
-    X, y, box, text = data[0].X, data[0].y, bounds(data[0].X), ui.chart_text()
+    X, y, box, text = given[0].X, given[0].y, bounds(given[0].X), ui.chart_text()  # the window stays put
     own = share.own_data()
-    start = (base, name, own[1].digest if mine and own else None, w1, w2, b)  # a change starts the run over
+    # a change starts the run over
+    start = (base, name, own[1].digest if mine and own else None, w1, w2, b, tg.points)
+    predict.play("training", p)  # Play reveals a committed prediction (or waits for one)
+    gated = predict.hidden("training")  # a preset's question open: the setup only, no outcome
     p.sync("training", cfg, data, start)
 
     per_epoch = -(-n_train // batch_size)
     waiting = False  # whether the page shows the untrained model until Play is pressed
-    if p.live():
+    if gated:
+        hist, waiting = ui.untrained(cfg, data), True
+    elif p.live():
         hist = p.run.hist
     elif ui.cheap(cfg, n_train):
-        hist = share.trained(cfg, name)
+        hist = share.trained(cfg, name, tg.points)
     else:  # too long for every slider move: the untrained model (epoch 0) in the same elements
         hist, waiting = ui.untrained(cfg, data), True
     if waiting:
@@ -113,17 +121,39 @@ def lesson() -> None:
     below = st.container()  # the curves and the numbers of the epoch shown (the live part fills it too)
     last = hist.epochs_run
     epoch = last
-    if not p.playing:  # the replay slider: any epoch of the run on screen (while playing, the run grows)
+    if (
+        not p.playing and not gated
+    ):  # the replay slider: any epoch of the run on screen (while playing, the run grows)
         with replay:
             epoch = share.replay("training.epoch", last, (p.serial if p.live() else hash(cfg), last))
 
     def draw() -> None:
         """The picture, the numbers and the curves of the epoch shown (while playing: the last one)."""
-        h = p.run.hist if p.live() else hist
+        if playground.points("training") != tg.points:  # a click while playing: the page anew
+            st.rerun()
+        h = p.run.hist if p.live() and not gated else hist
         e = h.epochs_run if p.playing else min(epoch, h.epochs_run)
-        st.container(key="training_counter").markdown(counter(p, h, e, epochs, waiting))
-        chart = perceptron_chart(h.weights(e), X, y, box, text, scale=S, height="container")
-        ui.chart(st.container(key="training_chart"), chart, height="stretch")
+        if gated:  # the setup (the data and the starting line); the run waits for a prediction
+            predict.placeholder(st.container(key="training_counter"), live=True)
+        else:
+            st.container(key="training_counter").markdown(counter(p, h, e, epochs, waiting))
+        chart = perceptron_chart(
+            h.weights(e),
+            X,
+            y,
+            box,
+            text,
+            scale=S,
+            height="container",
+            test=(data[1].X, data[1].y) if tg.test else None,
+            added=tg.points,
+            clickable=tg.add is not None and not gated,
+            discrete=tg.discrete,
+        )
+        clicks = playground.chart_args("training", tg) if not gated else {}
+        ui.chart(st.container(key="training_chart"), chart, height="stretch", **clicks)
+        if gated:
+            return
         row = st.container(horizontal=True, gap="medium")  # four in a row, two rows when narrow
         row.metric(ui.T("training.train_loss"), ui.fmt(h.train_loss[e], 4), width="content")
         row.metric(ui.T("training.test_loss"), ui.fmt(h.test_loss[e], 4), width="content")
@@ -151,7 +181,7 @@ def lesson() -> None:
     p.write_link("training", epochs)
     if p.playing:
         st.caption(ui.T("live.files_later"))
-    else:
+    elif not gated:
         files_cfg, segments = p.files(cfg)
         share.downloads("training", files_cfg, name, data, hist.weights(epoch), epoch, hist, segments)
 

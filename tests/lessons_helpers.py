@@ -115,3 +115,18 @@ def shown_epoch(at) -> int:
     """The epoch of the run the counter names (the last one trained)."""
     text = counter(at)
     return int(text.split("**")[1])
+
+
+# ---- predict first (ui/predict.py) -------------------------------------------------------------------------
+
+
+def answer_and_reveal(at: AppTest, pid: str, answer=None) -> AppTest:
+    """Commit a prediction (by default the true outcome) for a preset's question and press Reveal."""
+    from core.classroom.presets import BY_ID
+    from core.classroom.questions import QUESTIONS
+
+    q = QUESTIONS[pid]
+    answer = q.outcome() if answer is None else answer
+    widget = at.radio(key=f"predict.{pid}") if q.kind == "choice" else at.number_input(key=f"predict.{pid}")
+    widget.set_value(answer).run()
+    return at.button(key=f"predict_reveal_{BY_ID[pid].page}").click().run()

@@ -203,7 +203,9 @@ def code_sample(label: str, *parts: str | tuple[str, str], where: Any = st) -> N
                 st.code(part[0], language=part[1])
 
 
-def chart(where: Any, c: Figure, width: str | int = "stretch", height: str | int = "content") -> Any:
+def chart(
+    where: Any, c: Figure, width: str | int = "stretch", height: str | int = "content", **select: Any
+) -> Any:
     """Draw a figure (core.charts.figure) in `where` (st, a column, a placeholder): its kept spec, which
     stays the same while only its data changes (the browser then swaps the data instead of rebuilding the
     view), and this rerun's data.
@@ -213,8 +215,10 @@ def chart(where: Any, c: Figure, width: str | int = "stretch", height: str | int
     and the browser would drop the chart's view and build a new one (a flash) instead of swapping data.
     `height="stretch"`: a figure drawn at its container's height (`height="container"` in its spec), which
     the page's stylesheet sets (a compact picture on a phone: ui.live).
+    `select`: a chart that answers clicks (its selections: `key`, `on_select`, `selection_mode`); it then
+    returns its selection state.
     """
-    return where.vega_lite_chart(c.vega_lite(), width=width, height=height)
+    return where.vega_lite_chart(c.vega_lite(), width=width, height=height, **select)
 
 
 PRESENT_KEY = "app.present"  # presentation mode's toggle (ui.share.PRESENT)
@@ -419,6 +423,8 @@ CHART_KEYS = (
     "accuracy",
     "train",
     "test",
+    "test_point",
+    "added",
 )
 
 

@@ -29,6 +29,7 @@ from core.classroom.text import LANGS, normalize_lang
 from core.classroom.urlstate import GLOBAL, Problem
 from core.maths.data import DATASETS, Dataset, split
 from core.maths.train import History, Segment, TrainConfig
+from ui import playground, predict
 
 PRESENT, HIDE = ui.PRESENT_KEY, "app.hide"  # dotted keys: kept across pages
 OWN = "_own_data"  # (file name, CsvData) of the student's upload
@@ -105,6 +106,7 @@ def _apply_globals() -> list[Problem]:
         st.session_state[PRESENT] = values.get("present", False)
         st.session_state[HIDE] = values.get("hide", False)
         st.session_state["_preset"] = values.get("preset")
+        predict.opened(values.get("preset"))
     return problems
 
 
@@ -294,6 +296,7 @@ def start(page: str) -> None:
             + ui.T(f"share.preset.{preset.id}.prompt", **prompt_symbols()),
             icon="🎓",
         )
+        predict.panel(page)  # its question, while the outcome is hidden; then the prediction and outcome
 
 
 def link_slot() -> None:
@@ -593,10 +596,15 @@ def data(cfg: TrainConfig, choice: str) -> tuple[Dataset, Dataset]:
     return ui.dataset(cfg)
 
 
-def trained(cfg: TrainConfig, choice: str) -> History:
-    """A finished, cached run on the page's data."""
+def trained(cfg: TrainConfig, choice: str, added: tuple = ()) -> History:
+    """A finished, cached run on the page's data (`added`: with the points the student added,
+    ui.playground)."""
     own = own_data()
-    if choice == MY_DATA and own is not None:
+    mine = choice == MY_DATA and own is not None
+    if added:
+        name = (own[1].digest if mine else "") + "+" + playground.data_id(added)
+        return ui.finished(cfg, name, playground.with_points(data(cfg, choice), added))
+    if mine:
         return ui.finished(cfg, own[1].digest, data(cfg, choice))
     return ui.trained(cfg)
 

@@ -12,7 +12,7 @@ import pandas as pd
 import torch
 
 from core.charts.figure import Figure, Refs, always_dense, figure, frozen
-from core.charts.images import GRADIENT_STOPS, png_data_url, probs_to_png, sigmoid_gradient
+from core.charts.images import CLASS_STOPS, GRADIENT_STOPS, png_data_url, probs_to_png, sigmoid_gradient
 from core.charts.palette import BLUE, CLASS_COLORS, GREEN, INK, PURPLE, VERMILION
 from core.maths.grid import Bounds, boundary_segment
 from core.maths.train import History
@@ -119,11 +119,16 @@ def heatmap_frame(probs: np.ndarray, bounds: Bounds) -> pd.DataFrame:
 
 # the Vega expression of a `core.charts.images.sigmoid_gradient` row (columns g_x1 ...): its ends from the
 # data, its stops fixed
-GRADIENT_EXPR = (
-    "{gradient: 'linear', x1: datum.g_x1, y1: datum.g_y1, x2: datum.g_x2, y2: datum.g_y2, stops: ["
-    + ", ".join(f"{{offset: {s['offset']}, color: '{s['color']}'}}" for s in GRADIENT_STOPS)
-    + "]}"
-)
+def _gradient_expr(stops: Sequence[Mapping[str, Any]]) -> str:
+    return (
+        "{gradient: 'linear', x1: datum.g_x1, y1: datum.g_y1, x2: datum.g_x2, y2: datum.g_y2, stops: ["
+        + ", ".join(f"{{offset: {s['offset']}, color: '{s['color']}'}}" for s in stops)
+        + "]}"
+    )
+
+
+GRADIENT_EXPR = _gradient_expr(GRADIENT_STOPS)
+CLASS_EXPR = _gradient_expr(CLASS_STOPS)  # discretised: the predicted class (the gradient's middle is z = 0)
 
 
 def sigmoid_frame(w: tuple[float, float, float], bounds: Bounds) -> pd.DataFrame:
@@ -134,13 +139,14 @@ def sigmoid_frame(w: tuple[float, float, float], bounds: Bounds) -> pd.DataFrame
     return pd.DataFrame([{"left": x0, "right": x1, "top": y1, "bottom": y0, **g}])
 
 
-def sigmoid_layer(d: Refs, name: str) -> alt.Chart:
+def sigmoid_layer(d: Refs, name: str, discrete: bool = False) -> alt.Chart:
     """One rect filled with the gradient of dataset `name` (`sigmoid_frame`): its ends are data and its
-    stops are fixed, so a weight change swaps data; no picture to encode or decode."""
+    stops are fixed, so a weight change swaps data; no picture to encode or decode. `discrete`: the
+    predicted class (two colours meeting at the boundary) instead of the probability."""
     sx, sy = axes(d)
     return (
         alt.Chart(d[name])
-        .mark_rect(color=alt.ExprRef(GRADIENT_EXPR))
+        .mark_rect(color=alt.ExprRef(CLASS_EXPR if discrete else GRADIENT_EXPR))
         .encode(
             x=alt.X("left:Q", scale=sx, title="x₁"),
             x2="right:Q",
@@ -199,6 +205,105 @@ def points_layer(d: Refs, name: str, text: Mapping[str, str], scale: float = 1.0
     )
 
 
+def test_layer(d: Refs, name: str, text: Mapping[str, str], scale: float = 1.0) -> alt.Chart:
+    """Test points (`points_frame`) drawn hollow, in their class colour: seen, never trained on."""
+    sx, sy = axes(d)
+    return (
+        alt.Chart(d[name])
+        .mark_point(filled=False, size=60 * scale**2, opacity=0.95, strokeWidth=2 * scale)
+        .encode(
+            x=alt.X("x1:Q", scale=sx, title="x₁"),
+            y=alt.Y("x2:Q", scale=sy, title="x₂"),
+            color=alt.Color(
+                "cls:N",
+                scale=alt.Scale(domain=[text["class0"], text["class1"]], range=list(CLASS_COLORS)),
+                legend=None,  # the training points' legend names the classes
+            ),
+            tooltip=[
+                alt.Tooltip("x1:Q", format=".2f"),
+                alt.Tooltip("x2:Q", format=".2f"),
+                alt.Tooltip("cls:N", title=text["test_point"]),
+            ],
+        )
+    )
+
+
+ADD_CELLS = 30  # the clickable grid: cells per axis (a click adds a point at its cell's centre)
+CELL = "cell"  # the selection parameter of the grid (a click on an empty place)
+ADDED = "added"  # the selection parameter of the added points (a click on one removes it)
+
+
+def cells_frame(bounds: Bounds, n: int = ADD_CELLS) -> pd.DataFrame:
+    """The clickable grid over the window: each cell's edges and centre (cx, cy, rounded to 0.01)."""
+    x0, x1, y0, y1 = bounds
+    xs, ys = np.linspace(x0, x1, n + 1), np.linspace(y0, y1, n + 1)
+    i, j = np.meshgrid(np.arange(n), np.arange(n), indexing="ij")
+    i, j = i.ravel(), j.ravel()
+    return pd.DataFrame(
+        {
+            "l": xs[i],
+            "r": xs[i + 1],
+            "b": ys[j],
+            "t": ys[j + 1],
+            "cx": np.round((xs[i] + xs[i + 1]) / 2, 2),
+            "cy": np.round((ys[j] + ys[j + 1]) / 2, 2),
+        }
+    )
+
+
+def cells_layer(d: Refs, name: str) -> alt.Chart:
+    """The grid as invisible cells whose click is the selection CELL (its cx, cy): Vega-Lite selections
+    return data, not free coordinates, so the place clicked is a cell."""
+    sx, sy = axes(d)
+    pick = alt.selection_point(name=CELL, on="click", fields=["cx", "cy"], clear=False, empty=False)
+    return (
+        alt.Chart(d[name])
+        .mark_rect(opacity=0.001, color="#000", cursor="crosshair")
+        .encode(x=alt.X("l:Q", scale=sx), x2="r:Q", y=alt.Y("b:Q", scale=sy), y2="t:Q")
+        .add_params(pick)
+    )
+
+
+def added_frame(points: Sequence[tuple[float, float, int]], text: Mapping[str, str]) -> pd.DataFrame:
+    """The points the student added: (x1, x2, class) -> rows with an id (their place in the list)."""
+    cls = [text["class0"], text["class1"]]
+    return pd.DataFrame(
+        {
+            "x1": [float(p[0]) for p in points],
+            "x2": [float(p[1]) for p in points],
+            "cls": [cls[int(p[2])] for p in points],
+            "id": list(range(len(points))),
+        }
+    )
+
+
+def added_layer(d: Refs, name: str, text: Mapping[str, str], scale: float, clickable: bool) -> alt.Chart:
+    """Added points as squares with a black edge, over the data; with `clickable`, a click on one is the
+    selection ADDED (its id)."""
+    sx, sy = axes(d)
+    mark = {"shape": "square", "filled": True, "size": 130 * scale**2, "stroke": "black"}
+    mark |= {"strokeWidth": 2 * scale, "opacity": 1} | ({"cursor": "pointer"} if clickable else {})
+    chart = (
+        alt.Chart(d[name])
+        .mark_point(**mark)
+        .encode(
+            x=alt.X("x1:Q", scale=sx),
+            y=alt.Y("x2:Q", scale=sy),
+            color=alt.Color(
+                "cls:N",
+                scale=alt.Scale(domain=[text["class0"], text["class1"]], range=list(CLASS_COLORS)),
+                legend=None,
+            ),
+            tooltip=[alt.Tooltip("cls:N", title=text["added"])],
+        )
+    )
+    if clickable:
+        chart = chart.add_params(
+            alt.selection_point(name=ADDED, on="click", fields=["id"], clear=False, empty=False)
+        )
+    return chart
+
+
 def segment_frame(segment: Sequence[tuple[float, float]]) -> pd.DataFrame:
     """A line's points (x1, x2); empty when there is none."""
     return pd.DataFrame(list(segment), columns=["x1", "x2"], dtype=float)
@@ -239,25 +344,47 @@ def decision_chart(
     probe: tuple[float, float] | None = None,
     height: int | str = HEIGHT,
     scale: float = 1.0,
+    test: tuple[np.ndarray, np.ndarray, np.ndarray | None] | None = None,
+    added: Sequence[tuple[float, float, int]] | None = None,
+    clickable: bool = False,
+    discrete: bool = False,
 ) -> Figure:
     """p(class 1) under the points + boundary line + points (+ optional probe point). `heat`: ("sigmoid",
     `sigmoid_frame`) or ("image", `heatmap_frame`). `height="container"`: as tall as the element the page
-    gives it (drawn with `ui.chart(..., height="stretch")`)."""
+    gives it (drawn with `ui.chart(..., height="stretch")`).
+
+    Playground's toggles: `test` (X, y, pred) draws the test points hollow; `added` marks the points the
+    student added (squares); `clickable` lays the clickable grid under the points (selections CELL and
+    ADDED: draw with `on_select`); `discrete` (sigmoid heat only) colours the predicted class."""
     kind, heat_frame = heat
     frames = {"heat": heat_frame, "line": segment_frame(segment), "points": points_frame(X, y, pred, text)}
+    if clickable:
+        frames["cells"] = cells_frame(bounds)
+    if test is not None:
+        frames["test"] = points_frame(*test, text)
+    if added or clickable:
+        frames["added"] = added_frame(added or (), text)
     if probe is not None:
         frames["probe"] = probe_frame(probe)
 
     def draw(d: Refs) -> alt.TopLevelMixin:
-        under = sigmoid_layer(d, "heat") if kind == "sigmoid" else image_layer(d, "heat")
-        layers = [under, line_layer(d, "line", scale), points_layer(d, "points", text, scale)]
+        under = sigmoid_layer(d, "heat", discrete) if kind == "sigmoid" else image_layer(d, "heat")
+        layers = [under, line_layer(d, "line", scale)]
+        if clickable:  # under the points: a click on a data point adds nothing
+            layers.append(cells_layer(d, "cells"))
+        if test is not None:
+            layers.append(test_layer(d, "test", text, scale))
+        layers.append(points_layer(d, "points", text, scale))
+        if "added" in frames:
+            layers.append(added_layer(d, "added", text, scale, clickable))
         if probe is not None:
             layers.append(probe_layer(d, "probe", scale))
         high = height if isinstance(height, str) else tall(height, scale)  # "container": as tall as its box
         chart = alt.layer(*layers).properties(height=high).resolve_scale(color="independent")
         return scaled(chart, scale)
 
-    return figure(("decision", kind, frozen(text), height, scale), frames, draw, window(bounds))
+    key = ("decision", kind, frozen(text), height, scale, clickable, discrete)
+    return figure(key, frames, draw, window(bounds))
 
 
 def curves_chart(
@@ -336,10 +463,22 @@ def perceptron_chart(
     mark_errors: bool = True,
     scale: float = 1.0,
     height: int | str = HEIGHT,
+    test: tuple[torch.Tensor, torch.Tensor] | None = None,
+    added: Sequence[tuple[float, float, int]] | None = None,
+    clickable: bool = False,
+    discrete: bool = False,
 ) -> Figure:
-    """The decision picture of a perceptron with weights w = (w1, w2, b) on points (X, y)."""
+    """The decision picture of a perceptron with weights w = (w1, w2, b) on points (X, y) (and Playground's
+    toggles: `decision_chart`; `test` = (X, y) of the test points)."""
     w1, w2, b = w
-    pred = ((X @ torch.tensor([w1, w2], dtype=torch.float32) + b) > 0).int().numpy() if mark_errors else None
+
+    def predict(X: torch.Tensor) -> np.ndarray | None:
+        if not mark_errors:
+            return None
+        return ((X @ torch.tensor([w1, w2], dtype=torch.float32) + b) > 0).int().numpy()
+
+    pred = predict(X)
+    test_pts = None if test is None else (test[0].numpy(), test[1].numpy(), predict(test[0]))
     return decision_chart(
         X.numpy(),
         y.numpy(),
@@ -351,6 +490,10 @@ def perceptron_chart(
         probe=probe,
         scale=scale,
         height=height,
+        test=test_pts,
+        added=added,
+        clickable=clickable,
+        discrete=discrete,
     )
 
 

@@ -46,6 +46,15 @@ def _gradient_stops() -> tuple[dict, ...]:
 
 
 GRADIENT_STOPS = _gradient_stops()  # the same for every perceptron: only the gradient's ends move
+# the predicted class instead of the probability: one colour each side of z = 0 (the lab's colours of
+# p = 0.2 and 0.8, light enough for the points on top)
+_C0, _C1 = (f"#{r:02x}{g:02x}{b:02x}" for r, g, b in prob_rgb(np.array([0.2, 0.8])).round().astype(int))
+CLASS_STOPS = (
+    {"offset": 0.0, "color": _C0},
+    {"offset": 0.5, "color": _C0},
+    {"offset": 0.5, "color": _C1},
+    {"offset": 1.0, "color": _C1},
+)
 
 
 def sigmoid_gradient(w1: float, w2: float, b: float, bounds: Bounds) -> dict[str, float]:

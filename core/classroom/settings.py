@@ -105,6 +105,43 @@ def _live(epochs: int, lr: Param, batch_size: Param, optimizer: Param) -> dict[s
     }
 
 
+MAX_ADDED = 20  # points a student may add by clicking on the decision chart (a link carries them)
+POINT_EXAMPLE = SEGMENT_SEP.join(("1.25", "-0.5", "1"))
+
+
+@dataclass(frozen=True)
+class PointParam(Param):
+    """One added point in a link: "x1~x2~class" ("1.25~-0.5~1"), the coordinates on a 0.01 grid within
+    ±100, the class 0 or 1."""
+
+    def check(self, raw: Any, name: str = "value") -> str:
+        bits = raw.split(SEGMENT_SEP) if isinstance(raw, str) else []
+        if len(bits) != 3 or len(raw) > self.max_len:
+            raise ConfigError(name, raw, "point", example=POINT_EXAMPLE)
+        coord = Param(float, None, -100.0, 100.0, grid=0.01)
+        x1, x2 = (coord.check(b, name) for b in bits[:2])
+        cls = Param(int, None, choices=(0, 1)).check(bits[2], name)
+        return SEGMENT_SEP.join((format(x1, "g"), format(x2, "g"), str(cls)))
+
+
+def _playground() -> dict[str, Param]:
+    """Playground's toggles on a decision picture: the background as the predicted class, clicking adds
+    points of the chosen class ("off": clicking does nothing), and the points added (no widget: the page
+    writes them)."""
+    return {
+        "discrete": Param(bool, False, label="app.play.discrete", help="app.play.discrete_help"),
+        "add": Param(
+            str,
+            "off",
+            choices=("off", "0", "1"),
+            label="app.play.add",
+            help="app.play.add_help",
+            names="app.play.add_",
+        ),
+        "points": Param(list, (), 0, MAX_ADDED, item=PointParam(str, max_len=24), max_len=MAX_ADDED * 24),
+    }
+
+
 # Per page: URL name -> Param. The widget key is "<page>.<name>". Add your page here to make it shareable.
 PAGE_SPECS: dict[str, dict[str, Param]] = {
     "perceptron": {
@@ -125,6 +162,7 @@ PAGE_SPECS: dict[str, dict[str, Param]] = {
             help="perceptron.view_help",
             names="perceptron.view_",
         ),
+        **_playground(),
     },
     "training": {
         "dataset": _dataset("toy", (*DATASETS, MY_DATA)),
@@ -139,6 +177,8 @@ PAGE_SPECS: dict[str, dict[str, Param]] = {
         **_weights(0.5, 0.5, 0.0, 5.0, 10.0, 0.1),
         "epoch": Param(int, None, 0, 500, replay=True, label="training.epoch", help="training.epoch_help"),
         **_live(500, _lr(SPECS["lr"].default), SPECS["batch_size"], SPECS["optimizer"]),
+        "test": Param(bool, False, label="app.play.test", help="app.play.test_help"),
+        **_playground(),
     },
     "activations": {
         "fn": Param(str, "sigmoid", choices=FUNCTIONS, label="activations.fn", names="activations.names."),

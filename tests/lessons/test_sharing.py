@@ -20,13 +20,14 @@ from conftest import ROOT, chart_specs, no_errors, page_app, shown_text
 from core.classroom import export, urlstate
 from core.classroom import own_data as csvdata
 from core.classroom.presets import BY_ID, PRESETS
-from core.classroom.settings import PAGE_SPECS, ScheduleParam
+from core.classroom.questions import QUESTIONS
+from core.classroom.settings import PAGE_SPECS, PointParam, ScheduleParam
 from core.classroom.text import t
 from core.maths.data import make_dataset, split
 from core.maths.step_by_hand import gd_step
 from core.maths.train import Segment, TrainConfig, augment, follow, train
 from core.param import Param
-from lessons_helpers import app, metrics, numbers, play_to_end, value
+from lessons_helpers import answer_and_reveal, app, metrics, numbers, play_to_end, value
 from qr_check import drawn_modules, qr_modules, svg_of
 from ui.share import PRESENT_CSS
 
@@ -81,6 +82,12 @@ def _valid(spec: Param):
     if spec.pair:
         one = _valid(spec.narrow(pair=False))
         return st.tuples(one, one).map(lambda ab: tuple(sorted(ab)))
+    if isinstance(spec.item, PointParam):  # points added on the decision chart: "x1~x2~class"
+        coord = st.integers(-10000, 10000).map(lambda i: i / 100)
+        point = st.tuples(coord, coord, st.sampled_from((0, 1))).map(
+            lambda p: spec.item.check(f"{p[0]}~{p[1]}~{p[2]}")
+        )
+        return st.lists(point, max_size=int(spec.hi))
     if spec.kind is list:
         return st.lists(st.sampled_from(spec.choices), unique=True)
     if spec.choices is not None:
@@ -238,6 +245,11 @@ OUT_OF_RANGE = {
 }
 
 
+def _refuse_empty(page: str) -> list[str]:
+    """The page's settings that refuse "" (a list that may be empty takes it: no added points)."""
+    return [n for n, p in PAGE_SPECS[page].items() if not (p.kind is list and not p.lo)]
+
+
 def malformed_sets() -> list[tuple[str, dict, list[str]]]:
     """(page, query params, names that must fall back to defaults): wrong types, ranges, NaN, unicode, ..."""
     sets: list[tuple[str, dict, list[str]]] = []
@@ -260,7 +272,7 @@ def malformed_sets() -> list[tuple[str, dict, list[str]]]:
         ("perceptron", {"preset": "no_such_preset"}, []),
         ("training", {"lang": "xx"}, []),
         ("training", dict.fromkeys(PAGE_SPECS["training"], "nan"), list(PAGE_SPECS["training"])),
-        ("perceptron", dict.fromkeys(PAGE_SPECS["perceptron"], ""), list(PAGE_SPECS["perceptron"])),
+        ("perceptron", dict.fromkeys(PAGE_SPECS["perceptron"], ""), _refuse_empty("perceptron")),
         ("activations", dict.fromkeys(PAGE_SPECS["activations"], "nan"), list(PAGE_SPECS["activations"])),
         ("losses", dict.fromkeys(PAGE_SPECS["losses"], ""), list(PAGE_SPECS["losses"])),
         ("activations", {"range": ["-2~3", "-1~1"], "temp": "0.5"}, ["range"]),
@@ -382,7 +394,7 @@ def test_training_link_round_trip_matches_the_trainer() -> None:
     at.select_slider(key="training.lr").set_value(0.5).run()
     at.select_slider(key="training.batch_size").set_value(16).run()
     at.slider(key="training.epochs").set_value(30).run()
-    at.button_group[0].set_value("adam").run()
+    at.button_group(key="training.optimizer").set_value("adam").run()
     no_errors(at)
     link = dict(at.query_params)
     fresh = app("training", link)
@@ -715,7 +727,7 @@ def _promise(pid: str, at: AppTest) -> None:
     elif pid == "hand_line":
         assert pct("Accuracy") > 95
     elif pid == "same_line_sharper":
-        ref = metrics(app("perceptron", BY_ID["hand_line"].query()))
+        ref = metrics(app("perceptron", BY_ID["hand_line"].settings))  # its settings, not its question
         assert m["Accuracy"] == ref["Accuracy"]
         assert float(m["Loss (binary cross-entropy)"]) < float(ref["Loss (binary cross-entropy)"])
     elif pid == "perceptron_xor":
@@ -775,6 +787,10 @@ def test_every_preset_loads_and_shows_what_it_promises(preset) -> None:
     no_errors(at)
     assert not at.warning
     assert any(t(f"share.preset.{preset.id}.title", "en") in i.value for i in at.info)
+    if preset.id in QUESTIONS:  # predict first: the promise shows once the student has predicted
+        answer_and_reveal(at, preset.id)
+        no_errors(at)
+        assert not at.warning and any("✓" in s.value for s in at.success)
     _promise(preset.id, at)
 
 
@@ -785,6 +801,8 @@ def test_the_preset_menu_opens_the_scenario() -> None:
     at.sidebar.selectbox(key="preset_menu").set_value("lr_too_large").run()
     no_errors(at)
     assert at.query_params.get("preset") == "lr_too_large"
+    assert not at.error  # predict first
+    answer_and_reveal(at, "lr_too_large")
     assert at.error and "diverged" in at.error[0].value
 
 

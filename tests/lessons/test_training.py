@@ -154,7 +154,7 @@ def test_training_button_seed_and_optimizer() -> None:
     play_to_end(at)
     assert not at.error
     before = {m.label: m.value for m in at.metric}
-    at.button_group[0].set_value("adam").run()
+    at.button_group(key="training.optimizer").set_value("adam").run()
     no_errors(at)
     assert {m.label: m.value for m in at.metric} != before
 
