@@ -127,7 +127,8 @@ def page_link(path: str, url: str, icon: str) -> None:
 _VIA_ENTRY = "_via_entry"  # set while the entry file runs the chosen page
 _HANDED_OVER = "_handed_over"  # a page run alone asked for a rerun through the entry
 _ALONE = "_run_alone"  # this session has no entry page (a page file run on its own)
-_DRAWN = "_sections_drawn"  # the sections (fragments) this page run has drawn so far (fragment_rerun)
+_DRAWN = "_sections_drawn"  # the sections (fragments) this page run has drawn so far (section_started)
+_RERUN_ALONE = "_section_rerun_alone"  # the section running now reruns on its own (fragment_rerun)
 
 
 def run_page(page: Any) -> None:
@@ -152,7 +153,8 @@ def through_entry() -> None:
     values. Public calls only. If the page is alone again right after that, the app has no entry (AppTest
     of one page file, `streamlit run pages/x.py`): the page then just runs, for the rest of the session.
     """
-    st.session_state[_DRAWN] = set()  # a full run of the page starts here (see fragment_rerun)
+    st.session_state[_DRAWN] = set()  # a full run of the page starts here (see section_started)
+    st.session_state[_RERUN_ALONE] = False
     if st.session_state.get(_VIA_ENTRY) or st.session_state.get(_ALONE):
         return
     if st.session_state.get(_HANDED_OVER):  # alone right after a hand-over: there is no entry
@@ -163,14 +165,26 @@ def through_entry() -> None:
     st.rerun()
 
 
-def fragment_rerun(name: str) -> bool:
-    """Called as section `name` starts: whether this run reruns only fragments (the section's own widget),
-    not the whole page. Every full run of a page passes `through_entry` first, which forgets the sections
-    drawn; a section met again before the next full run is being rerun on its own."""
+def section_started(name: str) -> bool:
+    """Called as section `name` (an st.fragment, ui.share.section) starts: whether this run reruns only
+    fragments (the section's own widget), not the whole page. Every full run of a page passes
+    `through_entry` first, which forgets the sections drawn; a section met again before the next full run
+    is being rerun on its own. `fragment_rerun()` answers the same until the section ends."""
     drawn = st.session_state.setdefault(_DRAWN, set())
     again = name in drawn
     drawn.add(name)
+    st.session_state[_RERUN_ALONE] = again
     return again
+
+
+def section_ended() -> None:
+    """Called as a section ends (see `section_started`)."""
+    st.session_state[_RERUN_ALONE] = False
+
+
+def fragment_rerun() -> bool:
+    """Whether this run reruns a section on its own (not the whole page)."""
+    return bool(st.session_state.get(_RERUN_ALONE))
 
 
 def replay_slider(label: str, last: int, key: str, run: Any, help: str, where: Any = st) -> int:

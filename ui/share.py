@@ -433,7 +433,7 @@ def section(page: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         @functools.wraps(fn)
         def run(*args: Any, **kw: Any) -> Any:
             name = f"{page}.{fn.__name__}"
-            alone = ui.fragment_rerun(name)
+            alone = ui.section_started(name)
             if alone:  # this section draws its replay sliders anew (the others stay)
                 shown = st.session_state.get(_SHOWN, {})
                 for key in [k for k, (sec, _) in shown.items() if sec == name]:
@@ -443,6 +443,7 @@ def section(page: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
                 return fn(*args, **kw)
             finally:
                 st.session_state[_SECTION] = None
+                ui.section_ended()
                 if alone:
                     finish(page)
                 else:  # a fragment may refill an outside container only if it wrote there in the full run
