@@ -135,11 +135,12 @@ def bars_chart(
     domain: tuple[float, float] | None = (0.0, 1.0),
     height: int = 260,
     scale: float = 1.0,
+    digits: int = 3,
 ) -> Figure:
-    """Labelled bars with their values written on them (e.g. softmax probabilities). `domain`: the value
-    axis (None: from the data)."""
+    """Labelled bars with their values written on them (e.g. softmax probabilities, with `digits` decimals;
+    a class's answer counts, with 0). `domain`: the value axis (None: from the data)."""
     df = pd.DataFrame({"label": list(labels), "value": _np(values)})
-    df["text"] = df["value"].map(lambda v: f"{v:.3f}")
+    df["text"] = df["value"].map(lambda v: f"{v:.{digits}f}")
     domain = tuple(domain) if domain else None
 
     def draw(d: Refs) -> alt.TopLevelMixin:

@@ -270,6 +270,23 @@ def score(challenge: dict[str, Any], weights: Any) -> tuple[tuple[float, float, 
     return (w[0], w[1], w[2]), got.accuracy, got.loss
 
 
+HISTOGRAM_BINS = 10  # a number question's answers, counted in this many equal bins over [lo, hi]
+
+
+def tally(question: Any, values: list[Any]) -> tuple[list[str], list[int]]:
+    """The live panel's bars: (labels, counts). A choice question: one bar per choice id, in its order; a
+    number question: HISTOGRAM_BINS equal bins over [lo, hi] (the last one closed), labelled "a–b"."""
+    if question.kind == "choice":
+        return list(question.choices), [sum(1 for v in values if v == c) for c in question.choices]
+    lo, hi = question.lo, question.hi
+    width = (hi - lo) / HISTOGRAM_BINS
+    counts = [0] * HISTOGRAM_BINS
+    for v in values:
+        counts[min(HISTOGRAM_BINS - 1, max(0, int((float(v) - lo) // width)))] += 1
+    labels = [f"{lo + i * width:g}–{lo + (i + 1) * width:g}" for i in range(HISTOGRAM_BINS)]
+    return labels, counts
+
+
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     """SQLite: transactions begin IMMEDIATE (below), so the driver must not open its own; writers wait
     for each other (busy timeout) instead of failing; WAL lets readers run beside one writer."""
