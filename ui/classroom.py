@@ -322,7 +322,7 @@ def take_link() -> None:
 def follow(page_url: str) -> None:
     """The entry file, before the page: a following student whose teacher pushed a new view is sent there;
     one whose teacher asked a new question is sent to the class page."""
-    if role() != "student" or not st.session_state.get(FOLLOW, True):
+    if role() != "student":
         return
     s = store()
     if s is None:
@@ -332,6 +332,11 @@ def follow(page_url: str) -> None:
         v = s.view(code)
     except (ClassError, SQLAlchemyError):
         return  # the watcher (sidebar) says what is wrong
+    # what this run shows of the class: the watcher reruns the page when the class moves past it (a rerun
+    # that got lost is asked for again at its next look, since only a full run marks the class as seen)
+    st.session_state[SEEN] = _view_numbers(v)
+    if not st.session_state.get(FOLLOW, True):
+        return
     lang = {"lang": ui.lang()}
     if v.page and v.push_seq > st.session_state.get(PUSHED, 0):
         st.session_state[PUSHED] = v.push_seq
@@ -350,8 +355,9 @@ def follow(page_url: str) -> None:
 
 @st.fragment(run_every=POLL_STUDENT)
 def _watch() -> None:
-    """A student's watcher: when the class moved on (a push, a question, the reveal, a challenge), rerun
-    the page (which then follows, or shows the new state); a class that ended leaves it."""
+    """A student's watcher: when the class moved past what the page's last full run showed (a push, a
+    question, the reveal, a challenge), rerun the page (which then follows, or shows the new state); a
+    class that ended leaves it."""
     s = store()
     if s is None or role() != "student":
         return
@@ -365,15 +371,18 @@ def _watch() -> None:
         st.caption(_db_down(e))
         return
     if _view_numbers(v) != st.session_state.get(SEEN):
-        st.session_state[SEEN] = _view_numbers(v)
-        st.rerun(scope="app")
+        st.rerun(scope="app")  # the full run follows, or shows the new state (and marks it seen)
 
 
 def sidebar(box: Any, page_url: str) -> None:
     """The entry file, after the page: the class panel in the sidebar (only for a session in a class):
     the code and the nickname, the follow switch (students), "Follow me" (the teacher), a link to an open
-    question, the challenge's Submit on the Perceptron page."""
+    question, the challenge's Submit on the Perceptron page. A message left for a page that shows none
+    (the class ended while the student was on a lesson) becomes a toast."""
     if role() is None:
+        got = st.session_state.pop(FLASH, None)
+        if got:
+            st.toast(got[1], icon="🧑‍🏫", duration="long")
         return
     code = st.session_state[CODE]
     with box.container(border=True, key="class_panel"):
@@ -636,7 +645,7 @@ def _leaderboard_live() -> None:
             ui.T("classroom.qualifies"): ["✅" if b.qualifies else "—" for b in board],
         }
     )
-    st.dataframe(frame, hide_index=True, key="class_board")
+    st.container(key="class_board").dataframe(frame, hide_index=True)
 
 
 def student() -> None:

@@ -144,7 +144,13 @@ def bars_chart(
     domain = tuple(domain) if domain else None
 
     def draw(d: Refs) -> alt.TopLevelMixin:
-        y = alt.Y("value:Q", title=y_title, scale=alt.Scale(domain=list(domain)) if domain else alt.Scale())
+        counts = {"axis": alt.Axis(tickMinStep=1, format="d")} if digits == 0 else {}  # whole ticks
+        y = alt.Y(
+            "value:Q",
+            title=y_title,
+            scale=alt.Scale(domain=list(domain)) if domain else alt.Scale(),
+            **counts,
+        )
         base = alt.Chart(d["bars"]).encode(
             x=alt.X(
                 "label:N",
@@ -163,7 +169,7 @@ def bars_chart(
 
     # the bars in the labels' order: a domain read from the data would keep the view's first order when a
     # new rerun's labels arrive (a changed label would move to the end)
-    key = ("bars", x_title, y_title, domain, height, scale)
+    key = ("bars", x_title, y_title, domain, height, scale, digits == 0)
     return figure(key, {"bars": df}, draw, {"labels": list(labels)})
 
 
