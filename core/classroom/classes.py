@@ -310,7 +310,10 @@ def _sqlite_begin(conn: Connection) -> None:
 
 class ClassStore:
     """Classes in one database (see the module docstring). Safe to use from many threads and processes:
-    every method is one transaction."""
+    every method is one transaction. It keeps no state of its own besides the engine (its slots): what a
+    class holds is in the database, so one store (st.cache_resource) serves every session."""
+
+    __slots__ = ("engine", "sqlite")
 
     def __init__(self, engine: Engine):
         self.engine = engine
@@ -319,6 +322,9 @@ class ClassStore:
             event.listen(engine, "connect", _sqlite_pragmas)
             event.listen(engine, "begin", _sqlite_begin)
             engine.dispose()  # connections made before the listeners get them on their next connect
+
+    def __repr__(self) -> str:
+        return f"ClassStore({self.engine.dialect.name})"
 
     # -- schema --
 
