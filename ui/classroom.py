@@ -378,11 +378,11 @@ def sidebar(box: Any, page_url: str) -> None:
     """The entry file, after the page: the class panel in the sidebar (only for a session in a class):
     the code and the nickname, the follow switch (students), "Follow me" (the teacher), a link to an open
     question, the challenge's Submit on the Perceptron page. A message left for a page that shows none
-    (the class ended while the student was on a lesson) becomes a toast."""
+    (a lesson page: "sent", or the class ended while the student was there) becomes a toast."""
+    got = st.session_state.pop(FLASH, None)
+    if got:
+        st.toast(got[1], icon="🧑‍🏫", duration="long")
     if role() is None:
-        got = st.session_state.pop(FLASH, None)
-        if got:
-            st.toast(got[1], icon="🧑‍🏫", duration="long")
         return
     code = st.session_state[CODE]
     with box.container(border=True, key="class_panel"):

@@ -311,3 +311,62 @@ def test_what_a_student_did_survives_a_page_change() -> None:
         student.radio(key="class_answer_1").value == "down" and not student.toggle(key="class_follow").value
     )
     assert [str(e.value) for e in student.main.text] == ["Ana"]
+
+
+def test_the_teachers_follow_me_button_sends_the_page_with_its_settings() -> None:
+    teacher = entry("en")
+    teacher.switch_page("pages/classroom.py").run()
+    click(teacher, "class_start")
+    code = teacher.session_state["_class_code"]
+    ana = join(code, "Ana")
+    teacher.switch_page("pages/activations.py").run()
+    teacher.session_state["activations.fn"] = "tanh"  # the teacher's view: tanh
+    teacher.run()
+    follow_me = next(b for b in teacher.sidebar.button if b.label == t("classroom.follow_me", "en"))
+    follow_me.click().run()
+    no_errors(teacher)
+    sent = t("classroom.sent", "en", page=t("app.nav.activations", "en"))
+    assert sent in [str(s.value) for s in teacher.toast]  # a lesson page: the message is a toast
+    v = C.ClassStore(C.sa.create_engine(teacher_db_url())).view(code)
+    assert v.page == "activations" and v.query["fn"] == "tanh" and v.push_seq == 1
+    assert ana.session_state["_class_pushed"] == 0  # she joined before: she will follow it
+
+
+def test_a_number_question_gets_a_number_box_and_a_histogram(monkeypatch) -> None:
+    q = QUESTIONS["softmax_temperature"]
+    number = type(q)("softmax_temperature", "number", lambda: 0.2, lo=0.0, hi=1.0, step=0.01)
+    monkeypatch.setitem(QUESTIONS, "softmax_temperature", number)
+    teacher, code, _key = start()
+    ana = join(code, "Ana")
+    teacher.selectbox(key="class_question").set_value("softmax_temperature")
+    click(teacher, "class_ask")
+    ana.run()
+    box = ana.number_input(key="class_answer_1")
+    assert (box.min, box.max, box.step, box.value) == (0.0, 1.0, 0.01, None)
+    box.set_value(0.35)
+    click(ana, "class_send")
+    teacher.run()
+    assert bars(teacher) == [0, 0, 0, 1, 0, 0, 0, 0, 0, 0]  # 0.35 in the bin 0.3–0.4
+    click(teacher, "class_reveal")
+    ana.run()
+    m = {x.label: x.value for x in ana.metric}
+    assert (m[t("classroom.your_prediction", "en")], m[t("classroom.outcome", "en")]) == ("0.35", "0.2")
+
+
+def test_the_database_url_comes_from_secrets_before_the_environment(tmp_path) -> None:
+    secret = f"sqlite:///{tmp_path / 'from-secrets.sqlite'}"
+    at = AppTest.from_file(str(ROOT / "pages" / "classroom.py"), default_timeout=60)
+    at.secrets["connections"] = {"classroom": {"url": secret}}
+    at.run()
+    click(at, "class_start")
+    code = at.session_state["_class_code"]
+    assert C.ClassStore(C.sa.create_engine(secret)).view(code).code == code  # in the secrets' database
+    env_store = C.ClassStore(C.sa.create_engine(teacher_db_url()))
+    env_store.setup()
+    assert err_code(lambda: env_store.view(code)) == "no_class"  # not in the environment's
+
+
+def err_code(fn) -> str:
+    with pytest.raises(C.ClassError) as e:
+        fn()
+    return e.value.code
