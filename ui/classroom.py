@@ -75,7 +75,9 @@ def db_url() -> str:
 @st.cache_resource(show_spinner=False)
 def _store(url: str) -> ClassStore:
     """One store per server process and database (schema set up, old classes expired, once)."""
-    conn = st.connection("classroom", type="sql", url=url, pool_pre_ping=True)
+    # a server that does not answer fails in seconds (then the message), not when the OS gives up
+    extra = {"connect_args": {"connect_timeout": 5}} if url.startswith("postgresql") else {}
+    conn = st.connection("classroom", type="sql", url=url, pool_pre_ping=True, **extra)
     store = ClassStore(conn.engine)
     store.setup()
     store.expire()
