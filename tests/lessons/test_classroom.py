@@ -370,3 +370,21 @@ def err_code(fn) -> str:
     with pytest.raises(C.ClassError) as e:
         fn()
     return e.value.code
+
+
+def test_the_page_runs_on_postgresql_through_st_connection(monkeypatch) -> None:
+    from servers import postgres
+
+    with postgres() as url:
+        monkeypatch.setenv("NNLAB_CLASS_DB_URL", url)
+        teacher, code, _key = start("ko")
+        ana = join(code, "Ana")
+        teacher.selectbox(key="class_question").set_value("softmax_temperature")
+        click(teacher, "class_ask")
+        ana.run()
+        ana.radio(key="class_answer_1").set_value("down")
+        click(ana, "class_send")
+        teacher.run()
+        assert f"{t('classroom.answered', 'ko')}=1 / 1" in shown_text(teacher)
+        assert C.ClassStore(C.sa.create_engine(url)).version() == C.SCHEMA_VERSION
+        click(teacher, "class_end")
