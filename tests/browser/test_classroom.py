@@ -192,3 +192,51 @@ def test_a_teacher_and_three_students_run_a_lesson(browser, class_server) -> Non
     for page, _lang in [*students.values(), (teacher, "ko")]:
         assert page.locator("[data-testid=stException]").count() == 0
         page.context.close()
+
+
+def test_a_server_restart_mid_class_loses_nothing(browser, tmp_path) -> None:
+    """The class lives in the database: after a restart the teacher link (a cold deep link) and the
+    student's own link find the class, the answers and the question as they were."""
+    url = f"sqlite:///{tmp_path / 'classroom.sqlite'}"
+    old = os.environ.get("NNLAB_CLASS_DB_URL")
+    os.environ["NNLAB_CLASS_DB_URL"] = url
+    try:
+        with streamlit_server() as (base, _proc):
+            teacher = _open(browser, f"{base}/classroom?lang=en", LAPTOP)
+            _click(teacher, "class_start")
+            teacher.wait_for_url(re.compile(r"class=[A-Z0-9]{6}"), timeout=30_000)
+            code = re.search(r"class=([A-Z0-9]{6})", teacher.url).group(1)
+            key = teacher.locator(".stMain [data-testid=stCode]").nth(1).text_content()
+            key = re.search(r"key=([\w-]+)", key).group(1)
+            _click(teacher, "class_ask")
+            student = _open(browser, f"{base}/classroom?class={code}&lang=en", PHONE)
+            student.locator(".st-key-class_nick_in input").fill("Ana")
+            student.locator(".st-key-class_nick_in input").press("Enter")
+            wait_idle(student)
+            _click(student, "class_join")
+            student.wait_for_selector(".st-key-class_answer_1", timeout=30_000)
+            student.locator(".st-key-class_answer_1 label").filter(has_text=re.compile("^down$")).click()
+            wait_idle(student)
+            _click(student, "class_send")
+            student.wait_for_selector(".stMain [data-testid=stAlertContentSuccess]", timeout=30_000)
+            mine = student.url  # the student's own link (class + student id)
+            assert "me=" in mine
+            teacher.context.close()
+            student.context.close()
+        with streamlit_server() as (base, _proc):  # a new server process on the same database
+            teacher = _open(browser, f"{base}/classroom?class={code}&key={key}&lang=en", LAPTOP)
+            teacher.wait_for_selector(".stMain [data-testid=stMetric]", timeout=30_000)
+            _wait_metric(teacher, t("classroom.answered", "en"), "1 / 1")
+            assert "key=" not in teacher.url
+            student = _open(browser, base + mine[mine.index("/classroom") :], PHONE)
+            student.wait_for_selector(".stMain .st-key-class_my_question", timeout=30_000)
+            assert student.locator(".stMain [data-testid=stText]").first.inner_text() == "Ana"
+            assert student.locator(".st-key-class_answer_1 input[type=radio]:checked").count() == 1
+            for page in (teacher, student):
+                assert page.locator("[data-testid=stException]").count() == 0
+                page.context.close()
+    finally:
+        if old is None:
+            os.environ.pop("NNLAB_CLASS_DB_URL", None)
+        else:
+            os.environ["NNLAB_CLASS_DB_URL"] = old
