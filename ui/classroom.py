@@ -583,11 +583,9 @@ def _answers_live() -> None:
         names, counts, ui.T("classroom.answer_axis"), ui.T("classroom.answers_axis"), domain=None, digits=0
     )
     ui.chart(st.container(key="class_answers_chart"), chart)
-    if got.missing:
-        st.caption(ui.T("classroom.not_answered"))
-        st.text(", ".join(got.missing))  # plain text: a nickname never renders as markdown
-    elif total:
-        st.caption(ui.T("classroom.everyone"))
+    # always these two elements (a fragment's frame that draws fewer may leave the last one on screen)
+    st.caption(ui.T("classroom.not_answered" if got.missing or not total else "classroom.everyone"))
+    st.text(", ".join(got.missing))  # plain text: a nickname never renders as markdown
     if got.revealed:
         st.success(f"{ui.T('classroom.outcome')}: {_shown_answer(got.preset, q.outcome())}")
 

@@ -87,8 +87,9 @@ def test_a_teacher_and_three_students_run_a_lesson(browser, class_server) -> Non
     teacher.wait_for_url(re.compile(r"class=[A-Z0-9]{6}"), timeout=30_000)
     code = re.search(r"class=([A-Z0-9]{6})", teacher.url).group(1)
     assert "key=" not in teacher.url  # the address bar on the projector never shows the teacher key
-    assert _metric(teacher, t("classroom.code", "ko")) == code
+    teacher.wait_for_selector(".stMain [data-testid=stImage] img", timeout=30_000)
     assert teacher.locator(".stMain [data-testid=stImage] img").count() == 1  # the QR code
+    assert _metric(teacher, t("classroom.code", "ko")) == code
     wait_idle(teacher)
 
     # three students join from the join link, each in their own browser
@@ -141,9 +142,10 @@ def test_a_teacher_and_three_students_run_a_lesson(browser, class_server) -> Non
         seconds.append(time.perf_counter() - sent)
     print(f"FIGURE answer to projector: max {max(seconds):.2f} s over {len(seconds)} answers")
     assert max(seconds) <= 5.0, seconds
-    still = teacher.locator(".stMain [data-testid=stText]").all_inner_texts()
-    assert not any("Ana" in s for s in still)  # nobody is listed as not having answered
-    teacher.wait_for_timeout(1500)
+    teacher.wait_for_timeout(2500)  # two more frames of the live panel
+    still = teacher.locator(".st-key-class_question_panel [data-testid=stText]").all_inner_texts()
+    assert [s.strip() for s in still] == [""], still  # nobody is listed as not having answered
+    assert t("classroom.everyone", "ko") in teacher.locator(".st-key-class_question_panel").inner_text()
     teacher.screenshot(path=str(SHOTS / "projector-answers-ko.png"))
 
     # reveal: each student sees their own prediction beside the outcome
