@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,10 @@ import pytest
 # every reuse of a kept chart spec, in any test (core builders, AppTest runs, test servers), draws the
 # chart afresh and compares: a chart key that misses something its drawing reads fails (core/charts/figure.py)
 os.environ["NNLAB_CHECK_CHARTS"] = "1"
+# class mode's database (ui/classroom.py): the tests' own SQLite file, never the repo's .streamlit/ one
+os.environ.setdefault(
+    "NNLAB_CLASS_DB_URL", f"sqlite:///{Path(tempfile.gettempdir()) / f'nnlab-tests-{os.getpid()}.sqlite'}"
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))

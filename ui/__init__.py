@@ -62,6 +62,7 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("pages/landscape.py", "landscape", "⛰️"),
     ("pages/beyond.py", "beyond", "🕸️"),
     ("pages/tasks.py", "tasks", "🎨"),
+    ("pages/classroom.py", "classroom", "🧑‍🏫"),
 )
 
 

@@ -135,15 +135,22 @@ def bars_chart(
     domain: tuple[float, float] | None = (0.0, 1.0),
     height: int = 260,
     scale: float = 1.0,
+    digits: int = 3,
 ) -> Figure:
-    """Labelled bars with their values written on them (e.g. softmax probabilities). `domain`: the value
-    axis (None: from the data)."""
+    """Labelled bars with their values written on them (e.g. softmax probabilities, with `digits` decimals;
+    a class's answer counts, with 0). `domain`: the value axis (None: from the data)."""
     df = pd.DataFrame({"label": list(labels), "value": _np(values)})
-    df["text"] = df["value"].map(lambda v: f"{v:.3f}")
+    df["text"] = df["value"].map(lambda v: f"{v:.{digits}f}")
     domain = tuple(domain) if domain else None
 
     def draw(d: Refs) -> alt.TopLevelMixin:
-        y = alt.Y("value:Q", title=y_title, scale=alt.Scale(domain=list(domain)) if domain else alt.Scale())
+        counts = {"axis": alt.Axis(tickMinStep=1, format="d")} if digits == 0 else {}  # whole ticks
+        y = alt.Y(
+            "value:Q",
+            title=y_title,
+            scale=alt.Scale(domain=list(domain)) if domain else alt.Scale(),
+            **counts,
+        )
         base = alt.Chart(d["bars"]).encode(
             x=alt.X(
                 "label:N",
@@ -162,7 +169,7 @@ def bars_chart(
 
     # the bars in the labels' order: a domain read from the data would keep the view's first order when a
     # new rerun's labels arrive (a changed label would move to the end)
-    key = ("bars", x_title, y_title, domain, height, scale)
+    key = ("bars", x_title, y_title, domain, height, scale, digits == 0)
     return figure(key, {"bars": df}, draw, {"labels": list(labels)})
 
 

@@ -25,8 +25,9 @@ from PIL import Image
 import ui
 from core.charts import images
 from core.charts.decision import curves_chart, history_charts, perceptron_chart
+from core.classroom import classes, text, urlstate
 from core.classroom import own_data as csvdata
-from core.classroom import text, urlstate
+from core.classroom.questions import QUESTIONS
 from core.classroom.settings import PAGE_SPECS
 from core.maths import activations, backprop, grid, perceptron
 from core.maths import networks as nets
@@ -371,6 +372,30 @@ def check_csv(raw: bytes) -> None:
 # ---------------------------------------------------------------- the table
 
 
+def check_classes(args: tuple[Any, Any, Any, Any]) -> None:
+    """Class mode's validators (core.classroom.classes): hostile nicknames, codes and challenge weights
+    raise ClassError, never anything else; what they accept is what the store may keep."""
+    nick, code, weights, answers = args
+    try:
+        got = classes.check_nickname(nick)
+        assert isinstance(got, str) and 1 <= len(got) <= classes.NICK_MAX and got == got.strip()
+    except classes.ClassError as e:
+        assert e.code.startswith("nickname")
+    try:
+        got = classes.check_code(code)
+        assert len(got) == classes.CODE_LENGTH and set(got) <= set(classes.CODE_ALPHABET)
+    except classes.ClassError as e:
+        assert e.code == "no_class"
+    try:
+        w, acc, loss = classes.score({"dataset": "toy", "seed": 0}, weights)
+        assert 0.0 <= acc <= 1.0 and math.isfinite(loss) and loss >= 0 and all(map(math.isfinite, w))
+    except classes.ClassError as e:
+        assert e.code == "weights"
+    q = QUESTIONS["softmax_temperature"]
+    labels, counts = classes.tally(q, answers)
+    assert labels == list(q.choices) and sum(counts) == sum(a in q.choices for a in answers)
+
+
 @dataclass(frozen=True)
 class Case:
     name: str
@@ -382,6 +407,17 @@ class Case:
 ANY_FLOAT = st.floats(allow_nan=True, allow_infinity=True)
 CASES = [
     Case("train", configs(), check_train, 1.0),
+    Case(
+        "classes",
+        st.tuples(
+            st.one_of(st.text(max_size=40), HOSTILE),
+            st.one_of(st.text(alphabet="ABCDEFGHJKLMNPQRSTUVWXYZ23456789 abc01", max_size=9), HOSTILE),
+            st.one_of(st.lists(st.one_of(WEIGHT, HOSTILE), max_size=4), HOSTILE),
+            st.lists(st.one_of(st.sampled_from(["up", "down", "same"]), HOSTILE), max_size=10),
+        ),
+        check_classes,
+        0.5,
+    ),
     Case(
         "train.LiveRun",
         st.tuples(

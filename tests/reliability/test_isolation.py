@@ -18,6 +18,8 @@ from typing import Any
 import numpy as np
 import pytest
 import torch
+from sqlalchemy.engine import Engine
+from streamlit.connections import BaseConnection
 
 import ui
 from core.classroom import text
@@ -34,7 +36,9 @@ def fingerprint(x: Any, depth: int = 0) -> str:
     h = hashlib.sha256()
     if depth > 20:
         return "deep"
-    if isinstance(x, torch.Tensor):
+    if isinstance(x, BaseConnection | Engine):  # class mode's database (st.connection): its data is in the
+        h.update(f"DB {type(x).__name__}".encode())  # database, not in the cache; its pool changes by design
+    elif isinstance(x, torch.Tensor):
         h.update(f"T{x.dtype}{tuple(x.shape)}".encode())
         h.update(x.detach().cpu().contiguous().numpy().tobytes())
     elif isinstance(x, np.ndarray):
