@@ -261,7 +261,7 @@ def test_answers_are_validated_and_one_per_student_per_question(store: ClassStor
     s = store.join(code, "Ana", now=T0)
     assert err(store.answer, code, s, "up", now=T0) == "no_question"
     assert err(store.ask, code, key, "no_such_preset") == "question"
-    assert err(store.ask, code, key, "book_toy") == "question"  # a preset without a question
+    assert err(store.ask, code, key, "line_xor") == "question"  # a scenario button: no question
     store.ask(code, key, "softmax_temperature", now=T0)
     for bad in ("sideways", "", None, 1, ["up"], "UP", "up " * 100):
         assert err(store.answer, code, s, bad, now=T0) == "answer", bad
