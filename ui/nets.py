@@ -185,8 +185,7 @@ def play(p: str, cfg: NetConfig, data: tuple[Dataset, Dataset], where: Any = st)
         out = Live(p, cfg, player, untrained(cfg, data), True)
     if out.waiting:
         where.info(ui.T("beyond.press_train", updates=updates))
-    else:
-        where.caption(ui.T("live.rate", cap=cfg.epochs, rate=f"{live.rate(cfg.epochs):.0f}"))
+    where.caption(ui.T("live.rate", cap=cfg.epochs, rate=f"{live.rate(cfg.epochs):.0f}"))
     return out
 
 
