@@ -30,7 +30,7 @@ TARGETS = [
     ("bench_classroom", "mb_per_session", 10.0, "<="),
     ("bench_classroom", "soak_growth_mb", 20.0, "<="),
     # TF Playground's task on Beyond, Play -> boundary with test loss < 0.05 painted (the Playground: 0.80 s
-    # circle, 1.14 s XOR), epochs per second shown (the Playground: ~54) and the boundary's lag behind training
+    # circle, 1.14 s XOR), epochs per second shown (the Playground: ~54), the boundary's lag behind training
     *[("bench_live", f"playground {d}@p50_ms", 400.0, "<=") for d in ("circle", "xor")],
     *[("bench_live", f"playground {d}@epochs_per_s", 54.0, ">=") for d in ("circle", "xor")],
     *[("bench_live", f"playground {d}@lag_ms", 100.0, "<=") for d in ("circle", "xor")],
