@@ -1,10 +1,15 @@
 """Live training, as in TensorFlow Playground: Play, Pause, Step (one epoch) and Reset over one student's run.
 
 Each page that trains live keeps one `Player` in its student's session (never in a cache shared by
-students): a `core.maths.train.LiveRun` (weights, optimizer state, generator, history) and whether it plays.
-While it plays, the page draws its live part through `stage(...)` as an `st.fragment(run_every=
-FRAME_SECONDS)`: every frame trains as many epochs as fit in TICK_SECONDS (a quick run is paced so that it
-takes about RUN_FRAMES frames to reach its last epoch), then draws one picture. The pictures are kept figures
+students): a run (weights, optimizer state, generator, history) and whether it plays. The run is made by
+the player's `make(cfg, data)`: a `core.maths.train.LiveRun` for a perceptron (Training, Perceptron), a
+`core.maths.networks.NetRun` for a network (Beyond one neuron, Many classes: ui.nets); both have the same
+interface (epoch, step, run_for, change, segments, hist). While it plays, the page draws its live part
+through `stage(...)` as an `st.fragment(run_every=FRAME_SECONDS)`: every frame trains for at most
+TICK_SECONDS, then draws one picture. How many epochs a frame trains is its pace: a perceptron page paces a
+run so that it takes about RUN_FRAMES frames to reach its last epoch; a network page paces by a rate
+(`rate(cap)` epochs per second of wall time since Play, at least TF Playground's), so that a frame that
+comes late (a busy server) trains the epochs it owes and no epoch stalls. The pictures are kept figures
 (core.charts.figure): a frame sends only their data. While it does not play, the same part is drawn once,
 in a plain container, so that Streamlit drops the fragment and stops its timer.
 
