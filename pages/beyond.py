@@ -48,8 +48,8 @@ def lesson() -> None:
         ui.chart(st, chart, width="stretch")
         with numbers.container():
             nets.metrics(h, e)
+        with below.container():  # (the picture's column stays short enough to stay in view)
             st.caption(ui.T("beyond.norm", norm=f"{weight_norm(model):.3f}", wd=cfg.weight_decay))
-        with below.container():
             note = nets.changes_text(lv)
             if note:
                 st.caption(note)
