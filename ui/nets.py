@@ -33,7 +33,7 @@ from core.maths.networks import (
 from core.maths.train import History, Segment, follow
 from ui import live, share
 
-CHEAP_UPDATES = 800  # a small MLP's run nobody waits for: beyond that, wait for the Train button
+CHEAP_UPDATES = 800  # a small MLP's run nobody waits for: beyond that, the untrained network until Play
 CHART_KEYS = ("class_i", "probability", "weight", "inputs", "hidden_i", "output", "fitted", "truth")
 
 
