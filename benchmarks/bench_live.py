@@ -23,6 +23,7 @@ in the same budget (ui.live's duty cycle: the rest of a frame is drawing and the
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 import time
 from pathlib import Path
@@ -30,13 +31,51 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from browser import BENCH_JS, first_slider, goto, lab_and_bare, press_to_pixels, ready, summary  # noqa: E402
+from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 
 from live import wait_idle  # noqa: E402
 
 PAGES = {  # url path: the selector of the text that names the epoch shown
     "training": ".st-key-training_counter",
     "perceptron": ".st-key-perceptron_stage [data-testid=stAlertContentSuccess]",
+    "beyond": ".st-key-beyond_counter",
 }
+# TF Playground's task on Beyond one neuron: hidden layers 4, 2, tanh, lr 0.03, batch 10, 250 training points
+# (n = 500, half held out), no noise; Play runs to the longest cap (1,000 epochs: "until you pause")
+PLAYGROUND = (
+    "noise=0&layers=2&h1=4&h2=2&activation=tanh&lr=0.03&batch_size=10&epochs=1000"
+    "&features=x1,x2&weight_decay=0&optimizer=sgd"
+)
+FINISH_LOSS = 0.05
+# Play (Enter on the button) -> the first frame whose shown test loss is below FINISH_LOSS, painted (two
+# animation frames after the DOM shows it: the browser has drawn that frame and its chart)
+LOSS_JS = """([line, target]) => {
+  const main = document.querySelector('[data-testid=stMain]');
+  const st = window.__loss = {press: null, dom: null, painted: null, epoch: null, loss: null};
+  const testLoss = () => {
+    for (const m of main.querySelectorAll('[data-testid=stMetric]')) {
+      const label = m.querySelector('[data-testid=stMetricLabel]');
+      if (label && label.innerText.trim() === 'Test loss')
+        return parseFloat(m.querySelector('[data-testid=stMetricValue]').innerText);
+    }
+    return NaN;
+  };
+  document.addEventListener('keydown', (e) => { if (st.press === null) st.press = e.timeStamp; }, true);
+  const mo = new MutationObserver(() => {
+    if (st.press === null || st.dom !== null) return;
+    const c = document.querySelector(line);
+    if (!c || !/epoch \\d+/i.test(c.innerText)) return;
+    const v = testLoss();
+    if (v < target) {
+      st.dom = performance.now(); st.loss = v;
+      const m = c.innerText.match(/epoch (\\d+)/i); st.epoch = m ? Number(m[1]) : null;
+      requestAnimationFrame(() => requestAnimationFrame(() => {
+        st.painted = performance.now(); mo.disconnect();
+      }));
+    }
+  });
+  mo.observe(main, {subtree: true, childList: true, characterData: true});
+}"""
 LONG_RUN = "n=2000&batch_size=1&epochs=500&optimizer=adam"
 # every change of the counter's epoch, with its time (the page's clock)
 WATCH_JS = """(sel) => {
@@ -75,7 +114,8 @@ def first_frame(tab, page: str) -> float:
     click(tab, "Reset")
     settle(tab)
     ms = press_play(tab, page)
-    click(tab, "Pause")
+    if tab.get_by_role("button", name="Pause", exact=True).count():  # a quick run may be over already
+        click(tab, "Pause")
     wait_idle(tab, settle=300)
     return ms
 
@@ -91,7 +131,7 @@ def press_play(tab, page: str, timeout: float = 60_000) -> float:
     return st["done"] - st["press"]
 
 
-def rate(tab, page: str, seconds: float) -> tuple[float, float, int]:
+def rate_shown(tab, page: str, seconds: float) -> tuple[float, float, int]:
     """Play from epoch 0 for `seconds`: (epochs shown per second, frames per second, last epoch shown)."""
     click(tab, "Reset")
     wait_idle(tab, settle=300)
@@ -110,6 +150,80 @@ def rate(tab, page: str, seconds: float) -> tuple[float, float, int]:
     return (e1 - e0) / span, (len(moves) - 1) / span, e1
 
 
+def to_finish(tab, url: str) -> tuple[float, int | None, float]:
+    """A freshly loaded Playground task: Play -> the first frame with test loss < FINISH_LOSS painted (ms),
+    the epoch it showed and its test loss; then Pause."""
+    tab.goto(url, wait_until="commit")
+    ready(tab)
+    tab.evaluate(LOSS_JS, [PAGES["beyond"], FINISH_LOSS])
+    tab.locator(play_button("beyond")).first.focus()
+    tab.keyboard.press("Enter")
+    try:  # every seed here gets there within the 1,000 epochs (in process); a page that does not: NaN
+        tab.wait_for_function("() => window.__loss.painted !== null", timeout=30_000, polling=20)
+    except PlaywrightTimeout:
+        st = tab.evaluate("() => window.__loss")
+        print(f"  (not reached: {st})")
+        return math.nan, None, math.nan
+    st = tab.evaluate("() => window.__loss")
+    if tab.get_by_role("button", name="Pause", exact=True).count():
+        click(tab, "Pause")
+    wait_idle(tab, settle=300)
+    return st["painted"] - st["press"], st["epoch"], st["loss"]
+
+
+def ms_per_epoch(dataset: str) -> float:
+    """The Playground task's trainer alone in this process: ms per epoch over its first 200 epochs."""
+    from core.maths.networks import NetConfig, NetRun
+
+    cfg = NetConfig(dataset=dataset, n=500, test_ratio=0.5, noise=0.0, hidden=(4, 2), lr=0.03, batch_size=10)
+    run = NetRun(cfg)
+    t0 = time.perf_counter()
+    run.step(200)
+    return (time.perf_counter() - t0) * 1000 / 200
+
+
+def playground(br, lab_url: str, seeds: int, watch: float, res: dict[str, float]) -> None:
+    """TF Playground's task on Beyond: Play -> boundary with test loss < 0.05 painted, p50 over `seeds`
+    seeds per dataset; epochs per second shown while it plays; the boundary's lag behind training."""
+    from ui.live import FRAME_SECONDS, rate
+
+    tab = ready(goto(br, f"{lab_url}/beyond?lang=en&dataset=circle&{PLAYGROUND}"))
+    print(
+        f"TF Playground's task on Beyond (Play at {rate(1000):.0f} epochs/s, the cap 1000): Play -> boundary"
+    )
+    print(
+        f"with test loss < {FINISH_LOSS} painted, {seeds} seeds each "
+        "(TF Playground: 0.80 s circle, 1.14 s XOR)"
+    )
+    to_finish(tab, f"{lab_url}/beyond?lang=en&dataset=circle&seed=0&{PLAYGROUND}")  # warm-up, unmeasured
+    for dataset in ("circle", "xor"):
+        times, epochs = [], []
+        for seed in range(seeds):
+            url = f"{lab_url}/beyond?lang=en&dataset={dataset}&seed={seed}&{PLAYGROUND}"
+            ms, epoch, loss = to_finish(tab, url)
+            times.append(ms if ms == ms else math.inf)  # not reached: the worst
+            epochs.append(epoch)
+        p50, p95 = summary(times)
+        res[f"playground {dataset}@p50_ms"], res[f"playground {dataset}@p95_ms"] = p50, p95
+        print(
+            f"  {dataset:<6} p50 {p50:5.0f} ms, p95 {p95:5.0f} ms; epochs shown {epochs}; "
+            f"ms {[round(t) for t in times]}"
+        )
+        tab.goto(f"{lab_url}/beyond?lang=en&dataset={dataset}&seed=0&{PLAYGROUND}", wait_until="commit")
+        ready(tab)
+        eps, fps, last = rate_shown(tab, "beyond", watch)
+        cost = ms_per_epoch(dataset)
+        lag = cost * eps / fps if fps else float("nan")  # the training of one frame: its epochs x ms each
+        res[f"playground {dataset}@epochs_per_s"], res[f"playground {dataset}@frames_per_s"] = eps, fps
+        res[f"playground {dataset}@lag_ms"] = lag
+        print(
+            f"  {dataset:<6} shown live: {eps:6.1f} epochs/s, {fps:4.1f} frames/s (reached epoch {last}); "
+            f"{cost:.2f} ms per epoch here: a frame trains {eps / max(fps, 1e-9):.0f} epochs = {lag:.0f} ms "
+            f"(the boundary on screen lags training by that; frames every {FRAME_SECONDS:g} s at best)"
+        )
+    tab.close()
+
+
 def trainer_alone(seconds: float) -> float:
     """Epochs per second of the long run's trainer in this process, in ui.live.TICK_SECONDS pieces."""
     from core.maths.train import LiveRun, TrainConfig
@@ -123,15 +237,21 @@ def trainer_alone(seconds: float) -> float:
     return done / (time.perf_counter() - t0)
 
 
-def main(quick: bool = False, presses: int | None = None, env: tuple | None = None) -> dict[str, float]:
+def main(
+    quick: bool = False, presses: int | None = None, env: tuple | None = None, only_playground: bool = False
+) -> dict[str, float]:
     """Measure; print a table; return the figures. `env`: (browser, bare URL, lab URL) to reuse."""
     presses = presses or (2 if quick else 10)
-    pages = ["training"] if quick else list(PAGES)
+    pages = ["training", "beyond"] if quick else list(PAGES)
     watch = 2.0 if quick else 4.0
     res: dict[str, float] = {}
     with lab_and_bare(env) as (br, bare_url, lab_url):
+        if only_playground:
+            playground(br, lab_url, 1 if quick else 5, 1.2, res)
+            return res
         opening = {"bare": goto(br, bare_url)}
-        opening.update({p: goto(br, f"{lab_url}/{p}?lang=en") for p in pages})
+        query = {"beyond": f"&dataset=circle&{PLAYGROUND}"}  # Beyond: TF Playground's task
+        opening.update({p: goto(br, f"{lab_url}/{p}?lang=en{query.get(p, '')}") for p in pages})
         tabs = {name: ready(tab) for name, tab in opening.items()}
         slider = first_slider(tabs["bare"])
         if not quick:  # first-time costs (JIT, caches, fonts): one unmeasured press each
@@ -155,12 +275,13 @@ def main(quick: bool = False, presses: int | None = None, env: tuple | None = No
             print(f"{p:<12} {p50:7.0f} {p95:7.0f} {p50 / b50:8.2f}x {p95 / b95:8.2f}x")
         print(f"epochs per second shown live ({watch:g} s of play from epoch 0; frames = counter changes)")
         for p in pages:
-            eps, fps, last = rate(tabs[p], p, watch)
+            eps, fps, last = rate_shown(tabs[p], p, watch)
             res[f"{p}@epochs_per_s"], res[f"{p}@frames_per_s"] = eps, fps
             print(f"{p + ' (default)':<24} {eps:7.1f} epochs/s {fps:5.1f} frames/s (reached epoch {last})")
+        playground(br, lab_url, 1 if quick else 5, 1.2, res)
         if not quick:
             long_tab = ready(goto(br, f"{lab_url}/training?lang=en&{LONG_RUN}"))
-            eps, fps, last = rate(long_tab, "training", watch)
+            eps, fps, last = rate_shown(long_tab, "training", watch)
             alone = trainer_alone(watch)
             res["training long@epochs_per_s"], res["training long@frames_per_s"] = eps, fps
             res["training long@trainer_epochs_per_s"] = alone
@@ -178,5 +299,6 @@ if __name__ == "__main__":
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="smoke run")
     ap.add_argument("--presses", type=int, default=None, help="measured presses per page")
+    ap.add_argument("--playground", action="store_true", help="only TF Playground's task")
     a = ap.parse_args()
-    main(a.quick, a.presses)
+    main(a.quick, a.presses, only_playground=a.playground)

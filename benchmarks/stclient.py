@@ -7,6 +7,15 @@ click. Timing a rerun = from sending the `BackMsg` to the `script_finished` mess
 server's part of "slider -> result" (the student's own browser paints it afterwards).
 
 Used by `bench_classroom.py` to put 30 sessions on one server without 30 browsers.
+
+`LiveSession` also plays live training as a browser does: `st.fragment(run_every=...)` is driven by the
+browser. The server sends `ForwardMsg.auto_rerun` (interval, fragment id) when a timed fragment is drawn;
+the browser then starts a `setInterval` that sends a `BackMsg.rerun_script` with that `fragment_id` and
+`is_auto_rerun` every interval, whether or not a run is in progress (the server coalesces requests that
+queue up); `ForwardMsg.stop_auto_rerun` stops it, and a full-page run (a `new_session` without fragment
+ids) stops every timer (Streamlit 1.67's frontend: `handleAutoRerun`, `handleStopAutoRerun`,
+`cleanupAutoReruns`). A click on a widget drawn inside a fragment reruns that fragment (its delta's
+`fragment_id`), as in the browser.
 """
 
 from __future__ import annotations
@@ -31,6 +40,7 @@ class Widget:
     id: str
     kind: str  # "slider", "select_slider", "button", ...
     proto: Any
+    fragment: str = ""  # the fragment the widget was drawn in (a click reruns that fragment)
 
 
 @dataclass
@@ -128,7 +138,7 @@ class Session:
                 elif ek == "button":
                     name = key_of(el.button.id)
                     widgets[el.button.label if name == "None" else name] = Widget(
-                        el.button.id, "button", el.button
+                        el.button.id, "button", el.button, fm.delta.fragment_id
                     )
                 elif ek in ("vega_lite_chart", "imgs", "plotly_chart"):
                     charts += 1
@@ -140,6 +150,121 @@ class Session:
                     continue
                 self.widgets.update(widgets)
                 return Run(time.perf_counter() - t0, n, size, widgets, charts, exceptions)
+
+
+class LiveSession(Session):
+    """A session that plays live training as a browser does (see the module's docstring): after `open`,
+    `start()` reads every message in the background, keeps the fragment timers the server asks for and
+    sends their timed reruns; `click(key)` sends a button click (into its fragment) at once. It records the
+    epoch counter the page shows (`counter_marks`: markdown texts with "epoch **N**"), with times."""
+
+    def __init__(self, *a: Any, **kw: Any):
+        super().__init__(*a, **kw)
+        self.timers: dict[str, asyncio.Task] = {}
+        self.epochs: list[tuple[float, int]] = []  # (time, epoch shown) at every change
+        self.runs = 0  # script runs finished
+        self.stops: list[float] = []  # times a run ended in which the last timer stopped
+        self._tasks: list[asyncio.Task] = []
+        self._changed = asyncio.Event()
+
+    def playing(self) -> bool:
+        return bool(self.timers)
+
+    def start(self) -> None:
+        self._tasks.append(asyncio.create_task(self._read()))
+        self._tasks[-1].add_done_callback(_raise)
+
+    async def stop(self) -> None:
+        for t in [*self._tasks, *self.timers.values()]:
+            t.cancel()
+        self.timers.clear()
+
+    async def click(self, key: str) -> float:
+        """Send a click of button `key` (in its fragment, as a browser does); the time it was sent."""
+        w = self.widgets[key]
+        msg = BackMsg()
+        self._client_state(msg)
+        if w.fragment:
+            msg.rerun_script.fragment_id = w.fragment
+        ws = msg.rerun_script.widget_states.widgets.add()
+        ws.id, ws.trigger_value = w.id, True
+        t = time.perf_counter()
+        await self.ws.send(msg.SerializeToString())
+        return t
+
+    async def wait(self, until: Any, timeout: float) -> bool:
+        """Wait until `until()` is true (checked after every message), at most `timeout` s."""
+        end = time.perf_counter() + timeout
+        while not until():
+            left = end - time.perf_counter()
+            if left <= 0:
+                return False
+            self._changed.clear()
+            try:
+                await asyncio.wait_for(self._changed.wait(), left)
+            except TimeoutError:
+                return False
+        return True
+
+    async def _tick(self, fragment: str, interval: float) -> None:
+        """The browser's setInterval: a timed rerun of the fragment every `interval` s."""
+        while True:
+            await asyncio.sleep(interval)
+            msg = BackMsg()
+            self._client_state(msg)
+            msg.rerun_script.fragment_id = fragment
+            msg.rerun_script.is_auto_rerun = True
+            msg.rerun_script.widget_states.SetInParent()
+            await self.ws.send(msg.SerializeToString())
+
+    def _drop(self, fragment: str) -> None:
+        task = self.timers.pop(fragment, None)
+        if task is not None:
+            task.cancel()
+
+    async def _read(self) -> None:
+        import re
+
+        mark = re.compile(r"(?:[Ee]poch|에포크) \*\*(\d+)\*\*")
+        had_timer = False
+        while True:
+            raw = await self.ws.recv()
+            fm = ForwardMsg()
+            fm.ParseFromString(raw)
+            kind = fm.WhichOneof("type")
+            if kind == "new_session" and not fm.metadata.run.fragment_ids:
+                for f in list(self.timers):  # a full-page run: the browser clears every timer
+                    self._drop(f)
+            elif kind == "auto_rerun":
+                f, interval = fm.auto_rerun.fragment_id, fm.auto_rerun.interval
+                if f not in self.timers:
+                    self.timers[f] = asyncio.create_task(self._tick(f, interval))
+                    had_timer = True
+            elif kind == "stop_auto_rerun":
+                for f in fm.stop_auto_rerun.fragment_ids:
+                    self._drop(f)
+            elif kind == "delta" and fm.delta.WhichOneof("type") == "new_element":
+                el = fm.delta.new_element
+                ek = el.WhichOneof("type")
+                if ek == "markdown":
+                    m = mark.search(el.markdown.body)
+                    if m and (not self.epochs or self.epochs[-1][1] != int(m.group(1))):
+                        self.epochs.append((time.perf_counter(), int(m.group(1))))
+                elif ek == "button":
+                    name = key_of(el.button.id)
+                    self.widgets[name] = Widget(el.button.id, "button", el.button, fm.delta.fragment_id)
+            elif kind == "script_finished":
+                self.runs += 1
+                if had_timer and not self.timers:
+                    self.stops.append(time.perf_counter())
+                    had_timer = False
+            self._changed.set()
+
+
+def _raise(task: asyncio.Task) -> None:
+    """A background reader that failed says so (instead of the session going quiet)."""
+    if not task.cancelled() and task.exception() is not None:
+        raise task.exception()
 
 
 async def _demo(url: str, page: str) -> None:

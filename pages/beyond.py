@@ -1,6 +1,5 @@
-"""Beyond one neuron: feature crosses and hidden layers on the binary datasets (a TensorFlow Playground)."""
-
-from dataclasses import replace
+"""Beyond one neuron: feature crosses and hidden layers on the binary datasets (a TensorFlow Playground),
+trained live (Play, Pause, Step, Reset: ui.live) and replayed epoch by epoch."""
 
 import streamlit as st
 
@@ -18,7 +17,8 @@ S = share.scale()
 
 @share.section(P)
 def lesson() -> None:
-    """Everything under the title: presets, settings, the trained network and its pictures."""
+    """Everything under the title: presets, settings, the live network and its pictures (while the run
+    plays, the pictures, numbers and curves are a live fragment: ui.live)."""
     share.preset_buttons(P)  # the lesson's scenarios (core/classroom/presets.py)
 
     left, pinned, right = screen.split(P)
@@ -29,37 +29,58 @@ def lesson() -> None:
     data = nets.dataset(cfg)
     X, y = data[0].X, data[0].y
     box, text = bounds(X), nets.chart_text()
-    hist = nets.run(P, cfg, data, left)
+    lv = nets.play(P, cfg, data, left)
+    with pinned:
+        nets.buttons(lv)
+        frame = st.container()  # the live part: counter and picture
     with right:
-        model, epoch = nets.model_for(P, cfg, hist)
+        epoch = nets.replay(lv)
+        numbers = st.container()
+    compare = st.container()  # the run without weight decay, beside it (a paused or finished run)
+    below = st.container()
+
+    def draw() -> None:
+        """The picture, numbers, network and curves of the epoch shown (while playing: the last one)."""
+        h, e, model = nets.shown(lv, epoch)
         maps = grid_maps(model, "binary", box)
+        nets.counter(lv, h, e)
         chart = classifier_chart(maps, X, y, predict(model, "binary", X), box, text, scale=S)
-        ui.chart(pinned, chart, width="stretch")
-        nets.metrics(hist, epoch)
-        st.caption(ui.T("beyond.norm", norm=f"{weight_norm(model):.3f}", wd=cfg.weight_decay))
-    twin = replace(cfg, weight_decay=0.0)
-    base = nets.finished(twin) if cfg.weight_decay > 0 and hist.epochs_run else None
-    if base is not None:
-        st.markdown(ui.T("beyond.compare", wd=cfg.weight_decay))
-        for col, c, h in zip(st.columns(2), (cfg, twin), (hist, base)):
-            m = model_at(c, h, h.epochs_run)
-            ui.chart(
-                col,
-                classifier_chart(
-                    grid_maps(m, "binary", box), X, y, predict(m, "binary", X), box, text, height=240
-                ),
-                width="stretch",
-            )
-            col.caption(ui.T("beyond.compare_item", wd=c.weight_decay, norm=f"{weight_norm(m):.3f}"))
-    st.subheader(ui.T("beyond.network"))
-    st.caption(ui.T("beyond.network_help"))
-    ui.chart(st, network_chart(model, maps, act, "binary", text), width="content")
-    if not hidden:
-        st.markdown(ui.T("beyond.feature_weights"))
-        weights = feature_weights(model)
-        ui.chart(st, feature_weights_chart(weights, text), width="stretch")
-        st.caption(", ".join(f"{k} = {v:+.3f}" for k, v in weights.items()))
-    nets.curves(hist, epoch, text, cfg.epochs, scale=S)
+        ui.chart(st, chart, width="stretch")
+        with numbers.container():
+            nets.metrics(h, e)
+        with below.container():  # (the picture's column stays short enough to stay in view)
+            st.caption(ui.T("beyond.norm", norm=f"{weight_norm(model):.3f}", wd=cfg.weight_decay))
+            note = nets.changes_text(lv)
+            if note:
+                st.caption(note)
+            st.subheader(ui.T("beyond.network"))
+            st.caption(ui.T("beyond.network_help"))
+            ui.chart(st, network_chart(model, maps, act, "binary", text), width="content")
+            if not hidden:
+                st.markdown(ui.T("beyond.feature_weights"))
+                weights = feature_weights(model)
+                ui.chart(st, feature_weights_chart(weights, text), width="stretch")
+                st.caption(", ".join(f"{k} = {v:+.3f}" for k, v in weights.items()))
+            nets.curves(h, e, text, cfg.epochs, scale=S)
+
+    with frame:
+        nets.stage(lv, draw)
+    pair = nets.twin(lv, data)
+    if pair is not None:
+        with compare:
+            st.markdown(ui.T("beyond.compare", wd=cfg.weight_decay))
+            runs = ((lv.run_cfg(), lv.hist), pair)
+            for col, (c, h) in zip(st.columns(2), runs):
+                m = model_at(c, h, h.epochs_run)
+                ui.chart(
+                    col,
+                    classifier_chart(
+                        grid_maps(m, "binary", box), X, y, predict(m, "binary", X), box, text, height=240
+                    ),
+                    width="stretch",
+                )
+                col.caption(ui.T("beyond.compare_item", wd=c.weight_decay, norm=f"{weight_norm(m):.3f}"))
+    nets.after(lv)
 
 
 lesson()

@@ -1,4 +1,5 @@
-"""Many classes (softmax regression and an MLP) and regression (MSE), trained by the same machinery."""
+"""Many classes (softmax regression and an MLP) and regression (MSE), trained by the same machinery, live
+(Play, Pause, Step, Reset: ui.live) and replayed epoch by epoch."""
 
 import streamlit as st
 
@@ -26,29 +27,51 @@ def classes() -> None:
     data = nets.dataset(cfg)
     X, y = data[0].X, data[0].y
     box = kblobs_window(cfg.noise, X)
-    hist = nets.run(P, cfg, data, left)
+    lv = nets.play(P, cfg, data, left)
+    with pinned:
+        nets.buttons(lv)
+        frame = st.container()  # the live part: counter and picture
     with right:
-        model, epoch = nets.model_for(P, cfg, hist)
-        maps = grid_maps(model, "classes", box)
-        ui.clamp(f"{P}.px", box[0], box[1])  # the probe stays in the data's window
-        ui.clamp(f"{P}.py", box[2], box[3])
-        probe = (st.session_state[f"{P}.px"], st.session_state[f"{P}.py"])
-        chart = classifier_chart(maps, X, y, predict(model, "classes", X), box, text, probe=probe, scale=S)
-        ui.chart(pinned, chart, width="stretch")
-        nets.metrics(hist, epoch)
+        epoch = nets.replay(lv)
+        numbers = st.container()
         st.caption(ui.T("tasks.model_softmax") if not hidden else ui.T("tasks.model_mlp"))
+    ui.clamp(f"{P}.px", box[0], box[1])  # the probe stays in the data's window
+    ui.clamp(f"{P}.py", box[2], box[3])
     with left.container(border=True):
         st.markdown(ui.T("tasks.probe"))
         with share.controls("tasks_probe"):
             px = ui.slider(f"{P}.px", lo=box[0], hi=box[1])  # the data's window
             py = ui.slider(f"{P}.py", lo=box[2], hi=box[3])
+        bars = st.container()
+    below = st.container()
+
+    def draw() -> None:
+        """The picture, numbers, probe, network and curves of the epoch shown (playing: the last one)."""
+        h, e, model = nets.shown(lv, epoch)
+        maps = grid_maps(model, "classes", box)
+        nets.counter(lv, h, e)
+        chart = classifier_chart(maps, X, y, predict(model, "classes", X), box, text, probe=(px, py), scale=S)
+        ui.chart(st, chart, width="stretch")
+        with numbers.container():
+            nets.metrics(h, e)
         probs = probe_probs(model, (px, py))
-        ui.chart(st, softmax_bars(probs, text, scale=S), width="stretch")
-        st.caption(ui.T("tasks.probe_sum", s=f"{sum(probs):.4f}", cls=max(range(k), key=probs.__getitem__)))
-    st.markdown(f"**{ui.T('beyond.network')}**")
-    ui.chart(st, network_chart(model, maps, act, "classes", text), width="content")
-    st.caption(ui.T("tasks.network_caption"))
-    nets.curves(hist, epoch, text, cfg.epochs, scale=S)
+        with bars.container():
+            ui.chart(st, softmax_bars(probs, text, scale=S), width="stretch")
+            st.caption(
+                ui.T("tasks.probe_sum", s=f"{sum(probs):.4f}", cls=max(range(k), key=probs.__getitem__))
+            )
+        with below.container():
+            note = nets.changes_text(lv)
+            if note:
+                st.caption(note)
+            st.markdown(f"**{ui.T('beyond.network')}**")
+            ui.chart(st, network_chart(model, maps, act, "classes", text), width="content")
+            st.caption(ui.T("tasks.network_caption"))
+            nets.curves(h, e, text, cfg.epochs, scale=S)
+
+    with frame:
+        nets.stage(lv, draw)
+    nets.after(lv)
 
 
 @share.section("tasks")
@@ -62,18 +85,37 @@ def regression() -> None:
     X, y = data[0].X, data[0].y
     lo, hi = float(y.min()), float(y.max())
     box = (-4.5, 4.5, lo - 0.5, hi + 0.5) if dim == 1 else bounds(X)
-    hist = nets.run(P, cfg, data, left)
+    lv = nets.play(P, cfg, data, left)
+    with pinned:
+        nets.buttons(lv)
+        frame = st.container()  # the live part: counter and picture
     with right:
-        model, epoch = nets.model_for(P, cfg, hist)
-        maps = grid_maps(model, "regression", box, dim=dim)
-        truth = wave if dim == 1 else None
-        chart = regressor_chart(X, y, model, maps, box, text, truth=truth, scale=S)
-        ui.chart(pinned, chart, width="stretch")
-        nets.metrics(hist, epoch, with_acc=False)
+        epoch = nets.replay(lv)
+        numbers = st.container()
         st.caption(ui.T("tasks.baseline", var=f"{float(y.var(unbiased=False)):.4f}"))
-    st.markdown(f"**{ui.T('beyond.network')}**")
-    ui.chart(st, network_chart(model, maps, act, "regression", text, out_range=(lo, hi)), width="content")
-    nets.curves(hist, epoch, text, cfg.epochs, with_acc=False, scale=S)
+    below = st.container()
+
+    def draw() -> None:
+        """The fit, numbers, network and curves of the epoch shown (while playing: the last one)."""
+        h, e, model = nets.shown(lv, epoch)
+        maps = grid_maps(model, "regression", box, dim=dim)
+        nets.counter(lv, h, e)
+        truth = wave if dim == 1 else None
+        ui.chart(st, regressor_chart(X, y, model, maps, box, text, truth=truth, scale=S), width="stretch")
+        with numbers.container():
+            nets.metrics(h, e, with_acc=False)
+        with below.container():
+            note = nets.changes_text(lv)
+            if note:
+                st.caption(note)
+            st.markdown(f"**{ui.T('beyond.network')}**")
+            net = network_chart(model, maps, act, "regression", text, out_range=(lo, hi))
+            ui.chart(st, net, width="content")
+            nets.curves(h, e, text, cfg.epochs, with_acc=False, scale=S)
+
+    with frame:
+        nets.stage(lv, draw)
+    nets.after(lv)
 
 
 with tab_c:

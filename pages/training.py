@@ -17,39 +17,6 @@ S = share.scale()
 live.style("training", reserve_px=420)
 
 
-def counter(p: live.Player, hist, epoch: int, cap: int, waiting: bool) -> str:
-    """One line over the picture: where the run is, and which epoch the picture shows."""
-    last = hist.epochs_run
-    if p.playing:
-        return ui.T("live.playing", e=last, total=cap)
-    if hist.diverged_at is not None:
-        line = ui.T("live.diverged", e=hist.diverged_at, total=cap)
-    elif waiting or (p.live() and last == 0):
-        return ui.T("live.start", total=cap)
-    elif last >= cap:
-        line = ui.T("live.finished", e=last, total=cap)
-    else:
-        line = ui.T("live.paused", e=last, total=cap)
-    return line + (ui.T("live.shown", e=epoch) if epoch != last else "")
-
-
-def changes_text(p: live.Player) -> str | None:
-    """The settings changed during the live run, in words (None if none changed)."""
-    if p.run is None or not p.run.changed():
-        return None
-    parts = [
-        ui.T(
-            "live.change",
-            e=s.start,
-            lr=f"{s.lr:g}",
-            batch_size=s.batch_size,
-            optimizer=ui.T(f"training.opt.{s.optimizer}"),
-        )
-        for s in p.run.segments[1:]
-    ]
-    return ui.T("live.changed", changes="; ".join(parts))
-
-
 @share.section("training")
 def lesson() -> None:
     """Everything under the title: the controls beside the live picture, then the run's curves and numbers
@@ -136,7 +103,7 @@ def lesson() -> None:
         if gated:  # the setup (the data and the starting line); the run waits for a prediction
             predict.placeholder(st.container(key="training_counter"), live=True)
         else:
-            st.container(key="training_counter").markdown(counter(p, h, e, epochs, waiting))
+            st.container(key="training_counter").markdown(live.counter(p, h, e, epochs, waiting))
         chart = perceptron_chart(
             h.weights(e),
             X,
@@ -165,7 +132,7 @@ def lesson() -> None:
                     ui.T("training.diverged", epoch=h.diverged_at, lr=p.run.current.lr if p.live() else lr),
                     icon="💥",
                 )
-            note = changes_text(p)
+            note = live.changes_text(p)
             if note:
                 st.caption(note)
             for col, c in zip(st.columns(2), history_charts(h, e, text, scale=S, x_max=epochs)):

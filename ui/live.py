@@ -1,10 +1,15 @@
 """Live training, as in TensorFlow Playground: Play, Pause, Step (one epoch) and Reset over one student's run.
 
 Each page that trains live keeps one `Player` in its student's session (never in a cache shared by
-students): a `core.maths.train.LiveRun` (weights, optimizer state, generator, history) and whether it plays.
-While it plays, the page draws its live part through `stage(...)` as an `st.fragment(run_every=
-FRAME_SECONDS)`: every frame trains as many epochs as fit in TICK_SECONDS (a quick run is paced so that it
-takes about RUN_FRAMES frames to reach its last epoch), then draws one picture. The pictures are kept figures
+students): a run (weights, optimizer state, generator, history) and whether it plays. The run is made by
+the player's `make(cfg, data)`: a `core.maths.train.LiveRun` for a perceptron (Training, Perceptron), a
+`core.maths.networks.NetRun` for a network (Beyond one neuron, Many classes: ui.nets); both have the same
+interface (epoch, step, run_for, change, segments, hist). While it plays, the page draws its live part
+through `stage(...)` as an `st.fragment(run_every=FRAME_SECONDS)`: every frame trains for at most
+TICK_SECONDS, then draws one picture. How many epochs a frame trains is its pace: a perceptron page paces a
+run so that it takes about RUN_FRAMES frames to reach its last epoch; a network page paces by a rate
+(`rate(cap)` epochs per second of wall time since Play, at least TF Playground's), so that a frame that
+comes late (a busy server) trains the epochs it owes and no epoch stalls. The pictures are kept figures
 (core.charts.figure): a frame sends only their data. While it does not play, the same part is drawn once,
 in a plain container, so that Streamlit drops the fragment and stops its timer.
 
@@ -31,18 +36,25 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import streamlit as st
 
 import ui
 from core.maths.data import Dataset
+from core.maths.networks import NetConfig
 from core.maths.train import LiveRun, Segment, TrainConfig
 
 FRAME_SECONDS = 0.2  # a live frame at most this often (the live fragment's run_every)
 TICK_SECONDS = 0.12  # training per frame at most: a click (Pause) waits for at most this and one picture
 RUN_FRAMES = 25  # a quick run is paced: Play reaches its last epoch in about this many frames (~5 s)
+# Paced by a rate instead (the network pages): epochs per second of wall time since Play, so that a frame
+# dropped under load trains more in the next one (no epoch stalls). A run reaches its last epoch in about
+# RUN_SECONDS, never slower than TensorFlow Playground's 54 epochs per second (one per animation frame) and
+# never faster than MAX_RATE; each frame still trains for at most TICK_SECONDS.
+RUN_SECONDS = 1.5
+MIN_RATE, MAX_RATE = 60.0, 1000.0
 QUICK_RESTORE = 20_000  # updates a link's run may need to be rebuilt at once (more: played to its epoch)
 
 
@@ -58,6 +70,8 @@ class Player:
     command: str | None = None  # the button just pressed (its callback runs before the section)
     written: tuple[Any, Any] = (None, ())  # (trained, sched) the page last wrote for the link
     serial: int = 0  # counts new runs (the replay slider starts each new run at its end)
+    make: Callable[..., Any] = LiveRun  # make(cfg, data): a run (a network page: core.maths.networks.NetRun)
+    clock: tuple[float, int] | None = None  # (time, epoch) where a rate-paced play started
 
     # ---- what is on screen ----
 
@@ -71,16 +85,18 @@ class Player:
 
     # ---- changes ----
 
-    def new_run(self, cfg: TrainConfig, data: tuple[Dataset, Dataset], start: Any) -> LiveRun:
-        self.run, self.start, self.target, self.pending = LiveRun(cfg, data), start, None, []
-        self.serial += 1
+    def new_run(self, cfg: TrainConfig | NetConfig, data: tuple[Dataset, Dataset], start: Any) -> Any:
+        self.run, self.start, self.target, self.pending = self.make(cfg, data), start, None, []
+        self.serial, self.clock = self.serial + 1, None
         return self.run
 
     def drop(self) -> None:
         """Back to the run of the settings (nothing live)."""
         self.run, self.playing, self.target, self.pending = None, False, None, []
 
-    def sync(self, page: str, cfg: TrainConfig, data: tuple[Dataset, Dataset], start: Any) -> None:
+    def sync(
+        self, page: str, cfg: TrainConfig | NetConfig, data: tuple[Dataset, Dataset], start: Any
+    ) -> None:
         """Apply a link's run, a changed setting and the button just pressed (see the module's docstring).
         `cfg`: the page's settings now (cfg.epochs: where Play stops); `start`: what identifies the data and
         the initial weights."""
@@ -103,6 +119,8 @@ class Player:
             if self.run is not None and not self.playing and self.run.epoch > cap:
                 self.drop()
         command, self.command = self.command, None
+        if command is not None:
+            self.clock = None  # a rate-paced play counts from here
         if command == "play":
             if self.run is None or self.finished(cap):
                 self.new_run(cfg, data, start)
@@ -119,7 +137,9 @@ class Player:
             self.playing = False
             self.new_run(cfg, data, start)
 
-    def _from_link(self, page: str, cfg: TrainConfig, data: tuple[Dataset, Dataset], start: Any) -> None:
+    def _from_link(
+        self, page: str, cfg: TrainConfig | NetConfig, data: tuple[Dataset, Dataset], start: Any
+    ) -> None:
         """A just-opened link's run (`trained`, `sched` differ from what the page wrote): rebuild it."""
         trained, sched = st.session_state.get(f"{page}.trained"), st.session_state.get(f"{page}.sched")
         if (trained, tuple(sched or ())) == self.written:
@@ -130,7 +150,7 @@ class Player:
             return
         now = Segment(0, cfg.lr, cfg.batch_size, cfg.optimizer)
         segments = [Segment.parse(s) for s in sched or ()] or [now]
-        first = TrainConfig(**cfg.to_dict() | segments[0].settings())
+        first = replace(cfg, **segments[0].settings())
         self.new_run(first, data, start)
         self.pending = segments[1:]
         want = cfg.epochs if trained is None else trained
@@ -148,16 +168,27 @@ class Player:
 
     # ---- training ----
 
-    def advance(self, cap: int, paced: bool = True, seconds: float = TICK_SECONDS) -> int:
+    def advance(
+        self, cap: int, paced: bool = True, seconds: float = TICK_SECONDS, rate: float | None = None
+    ) -> int:
         """One frame's training: epochs until `seconds` are up (at most a paced share of the run, at least
         one), stopping at the cap (or the link's epoch) and applying a link's changes at their epochs. Stops
-        playing when the run is done; returns the epochs trained."""
+        playing when the run is done; returns the epochs trained. `rate` (epochs per second): pace by time
+        since the play started instead of RUN_FRAMES per run."""
         run = self.run
         if run is None:
             self.playing = False
             return 0
         stop = self.target if self.target is not None else cap
-        pace = max(1, math.ceil(cap / RUN_FRAMES)) if paced and self.target is None else math.inf
+        if not paced or self.target is not None:
+            pace = math.inf
+        elif rate is not None:
+            now = time.perf_counter()
+            if self.clock is None:
+                self.clock = (now, run.epoch)
+            pace = max(1, self.clock[1] + int(rate * (now - self.clock[0])) - run.epoch)
+        else:
+            pace = max(1, math.ceil(cap / RUN_FRAMES))
         end, done = time.perf_counter() + seconds, 0
         while done < pace and run.epoch < stop and not run.diverged:
             nxt = self.pending[0].start if self.pending else stop
@@ -168,7 +199,7 @@ class Player:
             if time.perf_counter() >= end:
                 break
         if run.diverged or run.epoch >= stop:
-            self.playing, self.target, self.pending = False, None, []
+            self.playing, self.target, self.pending, self.clock = False, None, [], None
         return done
 
     # ---- the link ----
@@ -186,7 +217,7 @@ class Player:
         st.session_state[f"{page}.sched"] = sched
         self.written = (trained, tuple(sched or ()))
 
-    def files(self, cfg: TrainConfig) -> tuple[TrainConfig, list[Segment] | None]:
+    def files(self, cfg: Any) -> tuple[Any, list[Segment] | None]:
         """The config and segments the take-home files describe: the live run's start (its epochs: those
         trained), or the settings' run."""
         run = self.run
@@ -194,12 +225,17 @@ class Player:
             return cfg, None
         epochs = run.epoch if run.epoch >= 1 else cfg.epochs
         segments = run.segments if run.changed() else None
-        return TrainConfig(**run.cfg.to_dict() | {"epochs": epochs}), segments
+        return replace(run.cfg, epochs=epochs), segments
 
 
-def player(page: str) -> Player:
-    """The student's player on `page` (in their session)."""
-    return st.session_state.setdefault(f"_live_{page}", Player())
+def rate(cap: int) -> float:
+    """Epochs per second a rate-paced run plays at (RUN_SECONDS to its last epoch, within the limits)."""
+    return min(MAX_RATE, max(MIN_RATE, cap / RUN_SECONDS))
+
+
+def player(page: str, make: Callable[..., Any] = LiveRun) -> Player:
+    """The student's player on `page` (in their session); `make(cfg, data)` makes its runs."""
+    return st.session_state.setdefault(f"_live_{page}", Player(make=make))
 
 
 def press(page: str, command: str) -> None:
@@ -207,17 +243,19 @@ def press(page: str, command: str) -> None:
     player(page).command = command
 
 
-def buttons(page: str, p: Player, cap: int, at_end: bool, where: Any = st) -> Any:
+def buttons(page: str, p: Player, cap: int, at_end: bool, where: Any = st, key: str | None = None) -> Any:
     """Play (Pause while playing), Step and Reset, in one row (returned: the page may add to it). `at_end`:
-    the run on screen can train no further (Step is off; Play starts it again)."""
-    row = where.container(horizontal=True, gap="small", key=f"{page}_buttons")
+    the run on screen can train no further (Step is off; Play starts it again). `key`: the widget keys'
+    prefix (default `page`; a page name with dots needs one without)."""
+    key = key or page
+    row = where.container(horizontal=True, gap="small", key=f"{key}_buttons")
     # one key for Play and Pause: the browser keeps the button and changes its label
     command, icon = ("pause", ":material/pause:") if p.playing else ("play", ":material/play_arrow:")
     tip = "live.pause_help" if p.playing else "live.play_again_help" if at_end else "live.play_help"
     row.button(
         ui.T(f"live.{command}"),
         icon=icon,
-        key=f"{page}_play",
+        key=f"{key}_play",
         on_click=press,
         args=(page, command),
         type="primary",
@@ -226,7 +264,7 @@ def buttons(page: str, p: Player, cap: int, at_end: bool, where: Any = st) -> An
     row.button(
         ui.T("live.step"),
         icon=":material/skip_next:",
-        key=f"{page}_step",
+        key=f"{key}_step",
         on_click=press,
         args=(page, "step"),
         disabled=at_end and not p.playing,
@@ -235,7 +273,7 @@ def buttons(page: str, p: Player, cap: int, at_end: bool, where: Any = st) -> An
     row.button(
         ui.T("live.reset"),
         icon=":material/replay:",
-        key=f"{page}_reset",
+        key=f"{key}_reset",
         on_click=press,
         args=(page, "reset"),
         help=ui.T("live.reset_help"),
@@ -243,20 +281,55 @@ def buttons(page: str, p: Player, cap: int, at_end: bool, where: Any = st) -> An
     return row
 
 
-def _tick(p: Player, cap: int, draw: Callable[[], None]) -> None:
+def counter(p: Player, hist: Any, epoch: int, cap: int, waiting: bool) -> str:
+    """One line over the picture: where the run is, and which epoch the picture shows (`waiting`: a long
+    run of the settings, shown at epoch 0 until Play)."""
+    last = hist.epochs_run
+    if p.playing:
+        return ui.T("live.playing", e=last, total=cap)
+    if hist.diverged_at is not None:
+        line = ui.T("live.diverged", e=hist.diverged_at, total=cap)
+    elif waiting or (p.live() and last == 0):
+        return ui.T("live.start", total=cap)
+    elif last >= cap:
+        line = ui.T("live.finished", e=last, total=cap)
+    else:
+        line = ui.T("live.paused", e=last, total=cap)
+    return line + (ui.T("live.shown", e=epoch) if epoch != last else "")
+
+
+def changes_text(p: Player) -> str | None:
+    """The settings changed during the live run, in words (None if none changed)."""
+    if p.run is None or not p.run.changed():
+        return None
+    parts = [
+        ui.T(
+            "live.change",
+            e=s.start,
+            lr=f"{s.lr:g}",
+            batch_size=s.batch_size,
+            optimizer=ui.T(f"training.opt.{s.optimizer}"),
+        )
+        for s in p.run.segments[1:]
+    ]
+    return ui.T("live.changed", changes="; ".join(parts))
+
+
+def _tick(p: Player, cap: int, draw: Callable[[], None], pace: float | None = None) -> None:
     """One live frame: train, then draw. A run that is done ends with a full-page run (the timer stops)."""
     if p.playing:
-        p.advance(cap)
+        p.advance(cap, rate=pace)
         if not p.playing:
             st.rerun()
     draw()
 
 
-def stage(p: Player, cap: int, draw: Callable[[], None]) -> None:
+def stage(p: Player, cap: int, draw: Callable[[], None], pace: float | None = None) -> None:
     """Draw `draw()`'s elements: while playing as a live fragment that trains and redraws every frame, else
-    once in a plain container (the same place and elements, so the browser keeps its charts)."""
+    once in a plain container (the same place and elements, so the browser keeps its charts). `pace`: a
+    rate in epochs per second (`rate(cap)`), else RUN_FRAMES frames per run."""
     if p.playing:
-        st.fragment(_tick, run_every=FRAME_SECONDS)(p, cap, draw)
+        st.fragment(_tick, run_every=FRAME_SECONDS)(p, cap, draw, pace)
     else:
         with st.container():
             draw()

@@ -1,4 +1,5 @@
-"""Streamlit glue for the network pages (beyond.py, tasks.py): controls, Train button, cached runs, curves.
+"""Streamlit glue for the network pages (beyond.py, tasks.py): controls, live training (Play, Pause, Step,
+Reset: ui.live over a core.maths.networks.NetRun), cached runs, curves.
 
 Strings live in core/classroom/locales/*/beyond.toml.
 Widget keys are "<prefix>.<name>": the prefix is the page
@@ -9,7 +10,7 @@ Widget keys are "<prefix>.<name>": the prefix is the page
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -20,12 +21,19 @@ from core.charts.decision import curves_chart
 from core.classroom.settings import PAGE_SPECS
 from core.maths.blobs_and_regression import any_split, input_dim
 from core.maths.data import Dataset
-from core.maths.networks import BATCHES, FEATURE_LABELS, NetConfig, available_features, fit, model_at
-from core.maths.train import History
-from ui import share
+from core.maths.networks import (
+    BATCHES,
+    FEATURE_LABELS,
+    NetConfig,
+    NetRun,
+    available_features,
+    fit,
+    model_at,
+)
+from core.maths.train import History, Segment, follow
+from ui import live, share
 
-PROGRESS_SECONDS = 0.2  # the progress bar moves at most this often
-CHEAP_UPDATES = 800  # a small MLP's run nobody waits for: beyond that, wait for the Train button
+CHEAP_UPDATES = 800  # a small MLP's run nobody waits for: beyond that, the untrained network until Play
 CHART_KEYS = ("class_i", "probability", "weight", "inputs", "hidden_i", "output", "fitted", "truth")
 
 
@@ -126,57 +134,124 @@ def untrained(cfg: NetConfig, _data: tuple[Dataset, Dataset]) -> History:
     return fit(cfg, data=_data, epochs=0)
 
 
-def run(p: str, cfg: NetConfig, data: tuple[Dataset, Dataset], where: Any = st) -> History:
-    """Train on the button (drawn in `where`, with its progress under it), or right away when the run is
-    cheap. While it waits for the button, the untrained run (epoch 0 only): the page then has the same
-    elements before and after training, and Train only swaps their data (no chart is built anew in the
-    browser)."""
+@dataclass
+class Live:
+    """A network page's live run (ui.live) and the run on screen."""
+
+    page: str  # the playground's key prefix ("beyond", "tasks.classes")
+    cfg: NetConfig
+    player: live.Player
+    hist: History  # the run on screen: the live one, or the settings' (trained when cheap, else epoch 0)
+    waiting: bool  # the settings' run is too long to train on a move: epoch 0 until Play or Step
+
+    @property
+    def key(self) -> str:
+        """The page's key prefix without dots (widget keys and CSS classes)."""
+        return self.page.replace(".", "_")
+
+    @property
+    def cap(self) -> int:
+        return self.cfg.epochs
+
+    def at_end(self) -> bool:
+        """Whether the run on screen can train no further (Step is off; Play starts it again)."""
+        return self.player.finished(self.cap) if self.player.live() else not self.waiting
+
+    def run_cfg(self) -> NetConfig:
+        """The config the run on screen started from (its architecture, data and first settings)."""
+        return self.player.run.cfg if self.player.live() else self.cfg
+
+
+def start_of(cfg: NetConfig) -> tuple:
+    """What a live run starts from (the data, the network, its initial weights, weight decay): a change
+    starts it over. Learning rate, batch size and optimizer change a run from its next epoch; epochs is
+    where Play stops."""
+    return tuple(v for k, v in cfg.to_dict().items() if k not in ("lr", "batch_size", "epochs", "optimizer"))
+
+
+def play(p: str, cfg: NetConfig, data: tuple[Dataset, Dataset], where: Any = st) -> Live:
+    """The page's live run after this rerun's settings, link and button (ui.live.Player.sync), and the run
+    on screen. `where` gets a note: the run's cap and pace, or "press Play" for a long run that waits (it
+    shows the untrained network until then, in the same elements: Play only swaps their data)."""
+    player = live.player(p, NetRun)
+    player.sync(p, cfg, data, start_of(cfg))
     n_train = len(data[0])
     updates = cfg.epochs * -(-n_train // min(cfg.batch_size, n_train))
-    done = st.session_state.setdefault("_nets_done", set())
-    go = where.button(
-        ui.T("training.train"), type="primary", width="stretch", key=f"{p.replace('.', '_')}_train"
-    )
-    status = where.empty()
-    if go:
-        bar = status.progress(0.0, ui.T("training.progress", e=0, total=cfg.epochs))
-        due = ui.pacer(PROGRESS_SECONDS, start_now=True)
-
-        def on_epoch(e: int, h: History) -> None:
-            # every bar update is a message the browser redraws: a few per second is progress enough
-            if due():
-                bar.progress(e / cfg.epochs, ui.T("training.progress", e=e, total=cfg.epochs))
-
-        hist = trained(cfg, fit(cfg, on_epoch=on_epoch, data=data))
-        done.add(cfg)
-        if cfg.weight_decay > 0:  # the same run without decay, to compare the boundaries
-            twin = replace(cfg, weight_decay=0.0)
-            trained(twin, fit(twin, data=data))
-            done.add(twin)
-        status.empty()
-        return hist
-    if cfg in done or updates <= CHEAP_UPDATES:
-        return trained(cfg)
-    status.info(ui.T("beyond.press_train", updates=updates))
-    return untrained(cfg, data)
+    if player.live():
+        out = Live(p, cfg, player, player.run.hist, False)
+    elif updates <= CHEAP_UPDATES:
+        out = Live(p, cfg, player, trained(cfg), False)
+    else:
+        out = Live(p, cfg, player, untrained(cfg, data), True)
+    if out.waiting:
+        where.info(ui.T("beyond.press_train", updates=updates))
+    where.caption(ui.T("live.rate", cap=cfg.epochs, rate=f"{live.rate(cfg.epochs):.0f}"))
+    return out
 
 
-def finished(cfg: NetConfig) -> History | None:
-    """The run of cfg if it is already trained (or cheap enough to train now), else None."""
-    n_train = cfg.n - min(round(cfg.n * cfg.test_ratio), cfg.n - 1)
-    updates = cfg.epochs * -(-n_train // min(cfg.batch_size, n_train))
-    if cfg in st.session_state.get("_nets_done", ()) or updates <= CHEAP_UPDATES:
-        return trained(cfg)
-    return None
+def buttons(lv: Live, where: Any = st) -> None:
+    """Play (Pause), Step and Reset, and the line that says where the run is (`counter`) under them."""
+    live.buttons(lv.page, lv.player, lv.cap, lv.at_end(), where, key=lv.key)
 
 
-def model_for(p: str, cfg: NetConfig, hist: History):
-    """(model, epoch shown): the model after the epoch chosen on the run's replay slider."""
-    last = hist.epochs_run
-    if hist.diverged_at is not None:
-        st.error(ui.T("training.diverged", epoch=hist.diverged_at, lr=cfg.lr), icon="💥")
-    epoch = share.replay(f"{p}.epoch", last, (hash(cfg), last))
-    return model_at(cfg, hist, epoch), epoch
+def replay(lv: Live, where: Any = st) -> int:
+    """The epoch shown: the replay slider's (while the run does not play; each new run starts at its end),
+    else the run's last."""
+    last = lv.hist.epochs_run
+    if lv.player.playing:
+        return last
+    run = lv.player.serial if lv.player.live() else hash(lv.cfg)
+    return share.replay(f"{lv.page}.epoch", last, (run, last), where=where)
+
+
+def shown(lv: Live, epoch: int) -> tuple[History, int, Any]:
+    """(the run on screen now, the epoch shown, the network after it): while playing, the last epoch."""
+    h = lv.player.run.hist if lv.player.live() else lv.hist
+    e = h.epochs_run if lv.player.playing else min(epoch, h.epochs_run)
+    return h, e, model_at(lv.run_cfg(), h, e)
+
+
+def stage(lv: Live, draw: Any) -> None:
+    """ui.live.stage at the network pages' pace (a rate: ui.live.rate)."""
+    live.stage(lv.player, lv.cap, draw, pace=live.rate(lv.cap))
+
+
+def counter(lv: Live, h: History, epoch: int) -> None:
+    """The line over the picture: where the run is, and the epoch shown."""
+    st.container(key=f"{lv.key}_counter").markdown(live.counter(lv.player, h, epoch, lv.cap, lv.waiting))
+    if h.diverged_at is not None:
+        lr = lv.player.run.current.lr if lv.player.live() else lv.cfg.lr
+        st.error(ui.T("training.diverged", epoch=h.diverged_at, lr=lr), icon="💥")
+
+
+def changes_text(lv: Live) -> str | None:
+    """The settings changed during the live run, in words (None if none changed)."""
+    return live.changes_text(lv.player)
+
+
+def after(lv: Live) -> None:
+    """Under the page: the link names the run on screen; the take-home files wait for a pause."""
+    lv.player.write_link(lv.page, lv.cap)
+    if lv.player.playing:
+        st.caption(ui.T("live.files_later"))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _twin(cfg: NetConfig, sched: tuple[str, ...], epochs: int, _data: tuple[Dataset, Dataset]) -> History:
+    segments = [Segment.parse(s) for s in sched]
+    return follow(cfg, segments, epochs, _data, make=NetRun).hist
+
+
+def twin(lv: Live, data: tuple[Dataset, Dataset]) -> tuple[NetConfig, History] | None:
+    """The run on screen without weight decay (same start, settings and epochs), to compare boundaries;
+    None while it plays or waits, or when it has no decay."""
+    if lv.cfg.weight_decay == 0 or lv.player.playing or lv.waiting or not lv.hist.epochs_run:
+        return None
+    base = replace(lv.run_cfg(), weight_decay=0.0)
+    if not lv.player.live():
+        return base, trained(base)
+    sched = tuple(s.text() for s in lv.player.run.segments)
+    return base, _twin(base, sched, lv.player.run.epoch, data)
 
 
 def metrics(hist: History, epoch: int, with_acc: bool = True) -> None:

@@ -295,6 +295,7 @@ def net_specs(names: str, **defaults: Any) -> dict[str, Param]:
         **_probe(0.0),  # the softmax probe (k classes)
         "epoch": Param(int, None, 0, 1000, replay=True, label="training.epoch", help="training.epoch_help"),
     }
+    specs |= _live(1000, specs["lr"], specs["batch_size"], specs["optimizer"])  # a live run (ui.live)
     hidden = " ".join(f"h{i}" for i in range(1, MAX_LAYERS + 1))
     out = {}
     for name in names.replace("hidden", hidden).split():
@@ -303,7 +304,7 @@ def net_specs(names: str, **defaults: Any) -> dict[str, Param]:
     return out
 
 
-_TRAINING = "activation lr batch_size epochs optimizer weight_decay epoch"
+_TRAINING = "activation lr batch_size epochs optimizer weight_decay epoch trained sched"
 PAGE_SPECS["beyond"] = net_specs(f"dataset noise seed features layers hidden {_TRAINING}")
 # The tasks page has two playgrounds (tabs); their settings are "classes.<name>" and "regression.<name>".
 _CLASSES = net_specs(f"k noise seed layers hidden {_TRAINING} px py", noise=1.0, activation="relu")

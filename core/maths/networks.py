@@ -10,8 +10,9 @@ and the same divergence rule (non-finite, or loss > 10x max(initial loss, baseli
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
 import numpy as np
@@ -23,7 +24,7 @@ from torch.nn.utils import parameters_to_vector, vector_to_parameters
 from core.maths.blobs_and_regression import ALL_DATASETS, any_split, input_dim, task_of
 from core.maths.data import Dataset
 from core.maths.grid import Bounds, grid_points, np_sigmoid
-from core.maths.train import DIVERGENCE_FACTOR, SPECS, EpochCallback, History, Optimizer
+from core.maths.train import DIVERGENCE_FACTOR, SPECS, EpochCallback, History, Optimizer, Segment
 from core.param import ConfigError, Param
 
 # Feature crosses: name -> (label, function of x1, x2). The labels are maths, the same in every language.
@@ -356,6 +357,148 @@ def evaluate(model: nn.Module, task: str, X: torch.Tensor, y: torch.Tensor) -> t
         return (loss_fn(task, out, y).item(), accuracy(task, out, y))
 
 
+class NetRun:
+    """A network's training run that can be paused, stepped and resumed (`core.maths.train.LiveRun` for the
+    general trainer), one student's: the model, the optimizer's state, the generator and the history.
+
+    `step(k)` trains k more epochs, `run_for(seconds)` as many as fit in that time, and `change(lr=,
+    batch_size=, optimizer=)` takes effect from the next epoch (a new `Segment`; a new optimizer starts with a
+    fresh state, a new learning rate or batch size keeps it, as in torch). With no change its numbers are
+    `fit(cfg)`'s: `fit` is a NetRun stepped `cfg.epochs` times. `cfg.epochs` is not used.
+    """
+
+    def __init__(self, cfg: NetConfig, data: tuple[Dataset, Dataset] | None = None, model: MLP | None = None):
+        self.cfg = cfg
+        tr, te = data if data is not None else net_data(cfg)
+        self.model = model if model is not None else build(cfg)
+        self.task, self._n = cfg.task, len(tr)
+        self._hand = HandMLP(self.model, cfg.activation, self.task)
+        # the model views `flat`: in-place steps update it
+        self._params, self._grad = [self._hand.flat], [self._hand.grad]
+        self._gen = torch.Generator().manual_seed(cfg.seed)
+        self._Xc, self._y = cross(tr.X, self.model.features).numpy(), tr.y.numpy()  # crossed once
+        self._Xte, self._yte = cross(te.X, self.model.features).numpy(), te.y.numpy()
+        self.segments: list[Segment] = []
+        self.hist = History()
+        self._opt: Optimizer | None = None
+        self._use(Segment(0, cfg.lr, cfg.batch_size, cfg.optimizer))
+        self._limit = DIVERGENCE_FACTOR * max(self._record(), baseline(self.task, cfg, tr.y))
+
+    # ---- state (as LiveRun) ----
+
+    @property
+    def epoch(self) -> int:
+        """Epochs trained so far."""
+        return self.hist.epochs_run
+
+    @property
+    def diverged(self) -> bool:
+        """Whether the run has diverged (it trains no further)."""
+        return self.hist.diverged_at is not None
+
+    @property
+    def current(self) -> Segment:
+        """The settings the next epoch trains with."""
+        return self.segments[-1]
+
+    def changed(self) -> bool:
+        """Whether any setting changed during the run (more than one segment)."""
+        return len(self.segments) > 1
+
+    # ---- changes ----
+
+    def change(
+        self, lr: float | None = None, batch_size: int | None = None, optimizer: str | None = None
+    ) -> bool:
+        """New settings from the next epoch on; whether anything changed (LiveRun.change's rules)."""
+        now = self.current
+        new = Segment(
+            self.epoch,
+            now.lr if lr is None else lr,
+            now.batch_size if batch_size is None else batch_size,
+            now.optimizer if optimizer is None else optimizer,
+        )
+        if new.settings() == now.settings():
+            return False
+        if now.start == self.epoch:  # nothing trained with `now` yet
+            self.segments.pop()
+            if not self.segments:  # the first epoch: the run starts with the new settings
+                self.cfg = replace(self.cfg, **new.settings())
+            elif self.segments[-1].settings() == new.settings():  # back to the last epoch's settings
+                new = self.segments.pop()
+        self._use(new)
+        return True
+
+    def _use(self, seg: Segment) -> None:
+        self.segments.append(seg)
+        self._bs = min(seg.batch_size, self._n)
+        if seg.start == 0:
+            self.hist.updates_per_epoch = math.ceil(self._n / self._bs)
+
+    def _optimizer(self, seg: Segment) -> Optimizer:
+        """The optimizer in use at the segment's learning rate, or a fresh one for another kind."""
+        if self._opt is None or self._opt.kind != seg.optimizer:
+            self._opt = Optimizer(seg.optimizer, seg.lr, self._params, weight_decay=self.cfg.weight_decay)
+        self._opt.lr = seg.lr
+        return self._opt
+
+    # ---- training ----
+
+    def _record(self) -> float:
+        hist, hand = self.hist, self._hand
+        with np.errstate(all="ignore"):
+            loss, acc = hand.evaluate(self._Xc, self._y)
+            te_loss, te_acc = hand.evaluate(self._Xte, self._yte)
+        hist.theta.append(hand.theta())
+        hist.train_loss.append(loss)
+        hist.test_loss.append(te_loss)
+        hist.train_acc.append(acc)
+        hist.test_acc.append(te_acc)
+        return loss
+
+    def _epoch(self) -> bool:
+        """Train one epoch and record it; False once the run has diverged."""
+        n, bs, gen, hand = self._n, self._bs, self._gen, self._hand
+        opt, params, grad = self._optimizer(self.current), self._params, self._grad
+        # the draws DataLoader(shuffle=True, generator=gen) makes for one epoch
+        torch.empty((), dtype=torch.int64).random_(generator=gen)
+        idx = torch.randperm(n, generator=gen).numpy()
+        Xp, yp = self._Xc[idx], self._y[idx]
+        with np.errstate(all="ignore"):  # overflow is divergence, caught below
+            for s in range(0, n, bs):
+                hand.grads(Xp[s : s + bs], yp[s : s + bs])
+                opt.step(params, grad)
+        torch.randperm(n, generator=gen)  # the sampler's closing draw
+        loss = self._record()
+        if not (math.isfinite(loss) and np.isfinite(self.hist.theta[-1]).all()) or loss > self._limit:
+            self.hist.diverged_at = self.epoch
+            return False
+        return True
+
+    def step(self, epochs: int = 1, on_epoch: EpochCallback | None = None) -> int:
+        """Train up to `epochs` more epochs (fewer if the run diverges or on_epoch returns False, which sets
+        `hist.stopped_at`); the number trained."""
+        done = 0
+        while done < epochs and not self.diverged:
+            done += 1
+            if not self._epoch():
+                break
+            if on_epoch is not None and on_epoch(self.epoch, self.hist) is False:
+                self.hist.stopped_at = self.epoch
+                break
+        return done
+
+    def run_for(self, seconds: float, max_epochs: int | None = None) -> int:
+        """Train for about `seconds` of wall time (at least one epoch, at most `max_epochs`)."""
+        end = time.perf_counter() + seconds
+        done = 0
+        while (max_epochs is None or done < max_epochs) and not self.diverged:
+            done += self.step(1)
+            if time.perf_counter() >= end:
+                break
+        return done
+
+
 def fit(
     cfg: NetConfig,
     on_epoch: EpochCallback | None = None,
@@ -365,52 +508,12 @@ def fit(
 ) -> History:
     """Train the config's network; on_epoch(epoch, history) may return False to stop.
 
-    `epochs` overrides cfg.epochs; 0 gives only the first row, the starting network's losses.
+    `epochs` overrides cfg.epochs; 0 gives only the first row, the starting network's losses. A NetRun
+    stepped to the end: its history.
     """
-    tr, te = data if data is not None else net_data(cfg)
-    model = model if model is not None else build(cfg)
-    task, X, y, n = cfg.task, tr.X, tr.y, len(tr)
-    bs = min(cfg.batch_size, n)
-    hand = HandMLP(model, cfg.activation, task)
-    params, grad = [hand.flat], [hand.grad]  # the model views `flat`: in-place steps update it
-    opt = Optimizer(cfg.optimizer, cfg.lr, params, weight_decay=cfg.weight_decay)
-    gen = torch.Generator().manual_seed(cfg.seed)
-    hist = History(updates_per_epoch=math.ceil(n / bs))
-
-    Xc, ynp = cross(X, model.features).numpy(), y.numpy()  # the crosses are computed once
-    Xte, yte = cross(te.X, model.features).numpy(), te.y.numpy()
-
-    def record() -> float:
-        with np.errstate(all="ignore"):
-            loss, acc = hand.evaluate(Xc, ynp)
-            te_loss, te_acc = hand.evaluate(Xte, yte)
-        hist.theta.append(hand.theta())
-        hist.train_loss.append(loss)
-        hist.test_loss.append(te_loss)
-        hist.train_acc.append(acc)
-        hist.test_acc.append(te_acc)
-        return loss
-
-    limit = DIVERGENCE_FACTOR * max(record(), baseline(task, cfg, y))
-    for epoch in range(1, (cfg.epochs if epochs is None else epochs) + 1):
-        # the draws DataLoader(shuffle=True, generator=gen) makes for one epoch
-        torch.empty((), dtype=torch.int64).random_(generator=gen)
-        order = torch.randperm(n, generator=gen)
-        idx = order.numpy()
-        Xp, yp = Xc[idx], ynp[idx]
-        with np.errstate(all="ignore"):  # overflow is divergence, caught below
-            for s in range(0, n, bs):
-                hand.grads(Xp[s : s + bs], yp[s : s + bs])
-                opt.step(params, grad)
-        torch.randperm(n, generator=gen)  # the sampler's closing draw
-        loss = record()
-        if not (math.isfinite(loss) and np.isfinite(hist.theta[-1]).all()) or loss > limit:
-            hist.diverged_at = epoch
-            break
-        if on_epoch is not None and on_epoch(epoch, hist) is False:
-            hist.stopped_at = epoch
-            break
-    return hist
+    run = NetRun(cfg, data, model)
+    run.step(cfg.epochs if epochs is None else epochs, on_epoch)
+    return run.hist
 
 
 def model_at(cfg: NetConfig, hist: History, epoch: int) -> MLP:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
 import numpy as np
@@ -448,13 +448,18 @@ class LiveRun:
 
 
 def follow(
-    cfg: TrainConfig, segments: list[Segment], epochs: int, data: tuple[Dataset, Dataset] | None = None
-) -> LiveRun:
+    cfg: Any,
+    segments: list[Segment],
+    epochs: int,
+    data: tuple[Dataset, Dataset] | None = None,
+    make: Callable[..., Any] = LiveRun,
+) -> Any:
     """The run that starts from `cfg` (its data and initial weights), trains with each segment's settings
-    from its start on, and stops after `epochs` epochs (or where it diverges)."""
+    from its start on, and stops after `epochs` epochs (or where it diverges). `make(cfg, data)` makes the
+    run: a LiveRun (a TrainConfig) or a network's `core.maths.networks.NetRun` (a NetConfig)."""
     if not segments or segments[0].start != 0:
         raise ConfigError("segments", segments, "list")
-    run = LiveRun(TrainConfig(**cfg.to_dict() | segments[0].settings()), data)
+    run = make(replace(cfg, **segments[0].settings()), data)
     for seg, nxt in zip(segments, [*segments[1:], None]):
         run.change(**seg.settings())
         end = epochs if nxt is None else min(nxt.start, epochs)

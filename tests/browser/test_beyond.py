@@ -38,7 +38,9 @@ def test_beyond_page_renders_and_trains(browser_page, lang: str) -> None:
     preset = "XOR + 은닉층 4, 2" if lang == "ko" else "XOR with hidden layers 4, 2"
     page.get_by_role("button", name=preset).click()
     wait_idle(page)
-    page.get_by_role("button", name="훈련" if lang == "ko" else "Train").first.click()
+    page.locator(".st-key-beyond_play button:visible").first.click()  # Play: it trains live to its end
+    done = "훈련이 끝났습니다" if lang == "ko" else "the run is finished"
+    page.locator(".st-key-beyond_counter", has_text=done).wait_for(timeout=120_000)
     wait_idle(page, 120_000)
     assert page.locator("[data-testid=stException]").count() == 0
     assert _charts(page, 3) >= 3

@@ -8,6 +8,7 @@ import pytest
 from conftest import LANGS, chart_specs, no_errors, page_app, shown_text
 from lessons_helpers import button as _button
 from lessons_helpers import changes_key as _changes
+from lessons_helpers import play_to_end
 from lessons_helpers import widget as _widget
 
 PAGES = ("beyond.py", "tasks.py")
@@ -72,14 +73,13 @@ def test_beyond_line_fails_on_xor_and_the_cross_solves_it() -> None:
     assert float(weights["x₁x₂"]) > 3 * max(abs(float(weights["x₁"])), abs(float(weights["x₂"])))
 
 
-def test_beyond_presets_and_train_button() -> None:
+def test_beyond_presets_and_play() -> None:
     at = page_app("beyond.py")
     _button(at, "XOR with hidden layers 4, 2").click().run()
     no_errors(at)
     assert at.slider(key="beyond.layers").value == 2 and at.slider(key="beyond.epochs").value == 150
-    assert at.info and "Train" in at.info[-1].value  # a long run waits for the button
-    _button(at, "Train").click().run()
-    no_errors(at)
+    assert at.info and "press **Play**" in at.info[-1].value  # a long run waits for Play
+    play_to_end(at)
     metrics = {m.label: m.value for m in at.metric}
     assert float(metrics["Test accuracy"][:-1]) >= 95
     replay = next(s for s in at.slider if s.label == "Show the model after epoch")
@@ -91,15 +91,15 @@ def test_beyond_presets_and_train_button() -> None:
 
 
 def test_a_waiting_run_shows_the_untrained_network_and_train_keeps_the_elements() -> None:
-    """Before Train: epoch 0, with the starting network's losses (checked with torch); after it, the same
-    charts, metrics and sliders (the browser swaps their data instead of building new charts)."""
+    """Before Play: epoch 0, with the starting network's losses (checked with torch); played to its end, the
+    same charts, metrics and sliders (the browser swaps their data instead of building new charts)."""
     import torch.nn.functional as F
 
     from core.maths.networks import NetConfig, build, cross, net_data
 
     at = page_app("beyond.py")
     _button(at, "XOR with hidden layers 4, 2").click().run()
-    assert at.info and "Train" in at.info[-1].value
+    assert at.info and "press **Play**" in at.info[-1].value
     shape = [len(at.metric), len(chart_specs(at)), [s.label for s in at.slider]]
     replay = next(s for s in at.slider if s.label == "Show the model after epoch")
     assert replay.value == 0 and replay.disabled
@@ -110,8 +110,7 @@ def test_a_waiting_run_shows_the_untrained_network_and_train_keeps_the_elements(
         logits = model(cross(ds.X, model.features))[:, 0]
         want = F.binary_cross_entropy_with_logits(logits, ds.y).item()
         assert shown[label] == pytest.approx(want, abs=6e-5), label
-    _button(at, "Train").click().run()
-    no_errors(at)
+    play_to_end(at)
     assert [len(at.metric), len(chart_specs(at)), [s.label for s in at.slider]] == shape
     replay = next(s for s in at.slider if s.label == "Show the model after epoch")
     assert replay.value == 150 and not replay.disabled
@@ -124,7 +123,7 @@ def test_beyond_reports_divergence() -> None:
     _widget(at, "beyond.epochs").set_value(3).run()
     no_errors(at)
     if not at.error:
-        _button(at, "Train").click().run()
+        play_to_end(at)
     assert at.error and "diverged" in at.error[0].value
 
 

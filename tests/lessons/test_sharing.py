@@ -646,15 +646,14 @@ def test_every_replay_slider_travels_in_the_link(page: str, key: str, v: int, pa
     assert dict(fresh.query_params) == dict(at.query_params)
 
 
-def test_a_networks_link_epoch_waits_for_train_over_the_untrained_picture() -> None:
-    """Beyond draws the untrained network (epoch 0) while a long run waits for Train; the link's epoch
-    is kept (not clamped to that 0) and shown once the run is there."""
-    at = app("beyond", {"epochs": "100", "epoch": "40"})  # 2,500 updates: waits for Train
-    assert at.info and "Train" in at.info[-1].value
+def test_a_networks_link_epoch_waits_for_play_over_the_untrained_picture() -> None:
+    """Beyond draws the untrained network (epoch 0) while a long run waits for Play; the link's epoch
+    is kept (not clamped to that 0) and shown once the run is there (played to its end)."""
+    at = app("beyond", {"epochs": "100", "epoch": "40"})  # 2,500 updates: waits for Play
+    assert at.info and "press **Play**" in at.info[-1].value
     assert at.slider(key="beyond.epoch").value == 0 and not at.warning
     assert at.query_params["epoch"] == "40"
-    next(b for b in at.button if b.label == "Train").click().run()
-    no_errors(at)
+    play_to_end(at)
     assert at.slider(key="beyond.epoch").value == 40 and at.query_params["epoch"] == "40"
 
 

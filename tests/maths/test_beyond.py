@@ -29,6 +29,7 @@ from core.maths.networks import (
     MLP,
     HandMLP,
     NetConfig,
+    NetRun,
     build,
     cross,
     evaluate,
@@ -42,7 +43,7 @@ from core.maths.networks import (
     probe_probs,
     weight_norm,
 )
-from core.maths.train import MOMENTUM, ConfigError
+from core.maths.train import MOMENTUM, ConfigError, Segment, follow
 from ui import CHART_KEYS
 
 TEXT = {
@@ -442,3 +443,101 @@ def test_mlp_with_no_hidden_layer_is_a_perceptron_on_crossed_features() -> None:
     w, b = m.layers[0].weight[0], m.layers[0].bias[0]
     by_hand = X[:, 0] * w[0] + X[:, 1] * w[1] + X[:, 0] ** 2 * w[2] + b
     assert torch.allclose(m(X)[:, 0], by_hand, atol=1e-6)
+
+
+# ---- NetRun: a network's live run (ui.live) ----------------------------------------------------------------
+
+
+def canonical_follow(cfg: NetConfig, segments: list[Segment], epochs: int) -> nn.Module:
+    """The book-style loop with settings changed between epochs, as a student does in torch: a new learning
+    rate goes into the optimizer's param_groups, a new batch size makes a new DataLoader on the same
+    generator, a new optimizer is a new torch.optim object (fresh state)."""
+    tr, _ = net_data(cfg)
+    model = copy.deepcopy(build(cfg))
+    gen = torch.Generator().manual_seed(cfg.seed)
+    loss_fn = {"binary": nn.BCEWithLogitsLoss(), "classes": nn.CrossEntropyLoss(), "regression": nn.MSELoss()}
+    starts = {s.start: s for s in segments}
+    opt, loader, now = None, None, None
+    for epoch in range(epochs):
+        seg = starts.get(epoch)
+        if seg is not None:
+            if now is None or seg.optimizer != now.optimizer:
+                params, kw = model.parameters(), {"lr": seg.lr, "weight_decay": cfg.weight_decay}
+                if seg.optimizer == "adam":
+                    opt = torch.optim.Adam(params, **kw)
+                else:
+                    opt = torch.optim.SGD(
+                        params, momentum=MOMENTUM if seg.optimizer == "momentum" else 0, **kw
+                    )
+            for group in opt.param_groups:
+                group["lr"] = seg.lr
+            if now is None or seg.batch_size != now.batch_size:
+                loader = DataLoader(
+                    TensorDataset(tr.X, tr.y), batch_size=seg.batch_size, shuffle=True, generator=gen
+                )
+            now = seg
+        for xb, yb in loader:
+            opt.zero_grad()
+            out = model(xb)
+            loss = loss_fn[cfg.task](out if cfg.task == "classes" else out[:, 0], yb)
+            loss.backward()
+            opt.step()
+    return model
+
+
+@pytest.mark.parametrize(
+    "kw",
+    [
+        {"dataset": "xor", "hidden": (4, 2)},
+        {"dataset": "kblobs", "classes": 5, "hidden": (4,), "activation": "relu", "weight_decay": 0.01},
+        {"dataset": "wave", "features": ("x1",), "hidden": (8, 8), "optimizer": "adam"},
+    ],
+)
+def test_a_net_run_stepped_in_pieces_is_fit(kw: dict) -> None:
+    """Stepped, run for a time and stepped again, with no change: fit's numbers at every epoch."""
+    cfg = NetConfig(n=200, epochs=12, **kw)
+    run = NetRun(cfg)
+    run.step(3)
+    run.run_for(0.0, max_epochs=4)  # at least one epoch, at most four
+    run.step(12 - run.epoch)
+    hist = fit(cfg)
+    assert run.epoch == 12 and not run.changed()
+    assert run.hist.theta == hist.theta and run.hist.test_loss == hist.test_loss
+    assert run.hist.train_acc == hist.train_acc or cfg.task == "regression"
+
+
+@pytest.mark.parametrize("task_kw", [{"dataset": "moons"}, {"dataset": "kblobs", "classes": 4}])
+def test_settings_changed_during_a_net_run_are_the_book_loops(task_kw: dict) -> None:
+    """Learning rate, batch size and optimizer changed between epochs (NetRun.change, ui.live while playing)
+    land on the weights of the torch loop with the same changes at the same epochs."""
+    cfg = NetConfig(
+        n=60, test_ratio=0.25, seed=3, hidden=(3, 2), activation="tanh", lr=0.05, batch_size=7, **task_kw
+    )
+    segments = [
+        Segment(0, 0.05, 7, "sgd"),
+        Segment(2, 0.2, 7, "sgd"),
+        Segment(3, 0.2, 16, "sgd"),
+        Segment(4, 0.01, 16, "adam"),
+        Segment(6, 0.05, 5, "momentum"),
+    ]
+    run = follow(cfg, segments, 8, make=NetRun)
+    assert run.segments == segments and run.epoch == 8
+    want = parameters_to_vector(canonical_follow(cfg, segments, 8).parameters()).tolist()
+    assert run.hist.theta[-1] == pytest.approx(want, abs=1e-4)
+    unchanged = fit(replace_cfg(cfg, epochs=8)).theta
+    assert run.hist.theta[:3] == unchanged[:3]  # before the first change: the same run
+    assert run.hist.theta[-1] != pytest.approx(unchanged[-1], abs=1e-3)
+
+
+def replace_cfg(cfg: NetConfig, **kw) -> NetConfig:
+    return NetConfig(**cfg.to_dict() | kw)
+
+
+def test_a_change_before_the_first_epoch_makes_it_the_run_of_the_new_settings() -> None:
+    cfg = NetConfig(n=100, hidden=(3,), epochs=5)
+    run = NetRun(cfg)
+    assert run.change(lr=0.3, optimizer="adam") and not run.changed()
+    assert run.cfg.lr == 0.3 and run.cfg.optimizer == "adam"
+    run.step(5)
+    assert run.hist.theta == fit(replace_cfg(cfg, lr=0.3, optimizer="adam")).theta
+    assert not run.change(lr=0.3)  # the same settings: no new segment

@@ -1,5 +1,5 @@
-"""Smoke runs of the browser benchmarks (slider -> pixels, cold start, Train -> boundary, Play -> first live
-frame), so they cannot rot.
+"""Smoke runs of the browser benchmarks (slider -> pixels, cold start, Play -> first live frame and TF
+Playground's task played live), so they cannot rot.
 
 They print ratios; nothing here asserts a timing. One Chromium and one bare + one lab server are
 shared by the slider and playground smokes. Without Chromium they skip, except under CI=true.
@@ -23,7 +23,6 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import bench_ab  # noqa: E402
 import bench_cold  # noqa: E402
 import bench_live  # noqa: E402
-import bench_playground  # noqa: E402
 import bench_slider  # noqa: E402
 from browser import BARE_APP, chromium, lab_pages, servers  # noqa: E402
 
@@ -47,20 +46,15 @@ def test_slider_to_pixels_smoke(env, capsys) -> None:
     assert figures["perceptron/bare@p50"] > 0 and figures["bare@p50_ms"] > 0
 
 
-def test_train_to_boundary_smoke(env, capsys) -> None:
-    figures = bench_playground.main(quick=True, env=env)
-    out = capsys.readouterr().out
-    assert "MLP 4-2 tanh / circle" in out and "trainer alone" in out
-    assert figures["MLP 4-2 tanh / circle/bare@p50"] > 0
-
-
 def test_play_to_first_live_frame_smoke(env, capsys) -> None:
-    """Play -> first live frame on Training and Perceptron, and the epochs per second shown while playing
-    (the perceptron's Train -> boundary case of bench_playground became this: Play trains live)."""
+    """Play -> first live frame on Training and Beyond, the epochs per second shown while playing, and TF
+    Playground's task played live to test loss < 0.05 (bench_playground's Train press became this)."""
     figures = bench_live.main(quick=True, env=env)
     out = capsys.readouterr().out
-    assert "Play -> first live frame" in out and "epochs per second" in out
+    assert "Play -> first live frame" in out and "epochs per second" in out and "TF Playground" in out
     assert figures["training/bare@p50"] > 0 and figures["training@epochs_per_s"] > 0
+    assert figures["beyond/bare@p50"] > 0 and figures["playground circle@p50_ms"] > 0
+    assert figures["playground xor@epochs_per_s"] > 0 and figures["playground xor@lag_ms"] > 0
 
 
 def test_cold_start_smoke(env, capsys) -> None:
