@@ -54,9 +54,17 @@ def key_of(widget_id: str) -> str:
 class Session:
     """One Streamlit session over a websocket (use `async with Session(url, page) as s`)."""
 
-    def __init__(self, base_url: str, page: str = "", query: str = "lang=en", timeout: float = 300):
+    def __init__(
+        self,
+        base_url: str,
+        page: str = "",
+        query: str = "lang=en",
+        timeout: float = 300,
+        headers: dict[str, str] | None = None,
+    ):
         self.ws_url = base_url.replace("http://", "ws://") + "/_stcore/stream"
         self.page, self.query, self.timeout = page, query, timeout
+        self.headers = headers or {}  # sent with the websocket handshake (a cookie, behind a proxy)
         self.widgets: dict[str, Widget] = {}
         self.page_hash = ""
         self.ws = None
@@ -64,7 +72,12 @@ class Session:
     async def __aenter__(self) -> Session:
         # no client pings: a browser sends none, and a busy server may answer late
         self.ws = await connect(
-            self.ws_url, subprotocols=["streamlit"], max_size=None, open_timeout=60, ping_interval=None
+            self.ws_url,
+            subprotocols=["streamlit"],
+            max_size=None,
+            open_timeout=60,
+            ping_interval=None,
+            additional_headers=self.headers,
         )
         return self
 

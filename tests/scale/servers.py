@@ -44,6 +44,22 @@ def missing() -> list[str]:
     return out + ([] if Path(NGINX).exists() else [NGINX])
 
 
+def require_cluster_tools() -> None:
+    """Skip (fail on CI) when PostgreSQL or nginx is not installed."""
+    import pytest
+
+    lacking = missing()
+    if lacking:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"missing on CI: {lacking}")
+        pytest.skip(f"not installed: {lacking} (CI installs postgresql and nginx and never skips)")
+
+
+def pin(context, c: Cluster, replica: str) -> None:
+    """Send a browser context's requests to one replica (nginx's route cookie, as if it had been there)."""
+    context.add_cookies([{"name": ROUTE_COOKIE, "value": replica, "url": c.url}])
+
+
 def free_port() -> int:
     """A free TCP port on loopback."""
     with socket.socket() as s:
@@ -106,7 +122,7 @@ def postgres(durable: bool = False) -> Iterator[str]:
     throwaway test database. `durable=False` turns fsync off (tests); the benchmark keeps it on."""
     import psycopg
 
-    base = Path(tempfile.mkdtemp(prefix="nnlab-pg-"))
+    base = Path(tempfile.mkdtemp(prefix="nnlab-scale-pg-"))
     data, log = base / "data", base / "postgres.log"
     if os.geteuid() == 0:
         shutil.chown(base, "postgres", "postgres")
@@ -317,7 +333,7 @@ class Cluster:
 @contextlib.contextmanager
 def cluster(n: int = 2, db: str = "postgres", durable: bool = False) -> Iterator[Cluster]:
     """PostgreSQL (or `db="sqlite"`: one SQLite file, for one replica) + `n` replicas + nginx."""
-    work = Path(tempfile.mkdtemp(prefix="nnlab-cluster-"))
+    work = Path(tempfile.mkdtemp(prefix="nnlab-scale-"))
     try:
         with contextlib.ExitStack() as stack:
             if db == "postgres":
