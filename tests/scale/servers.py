@@ -3,7 +3,7 @@
 Self-contained (no import from the rest of tests/) so that `scripts/serve_replicas.py` and
 `benchmarks/bench_class.py` use the same code. Everything binds to 127.0.0.1 on free ports, lives in
 its own temporary directory and is stopped by the process id this module started, even when the
-test fails (context managers). Debian packages: `postgresql` (15: /usr/lib/postgresql/15/bin) and
+test fails (context managers). Debian packages: `postgresql` (/usr/lib/postgresql/<major>/bin) and
 `nginx` (/usr/sbin/nginx); `.ci/run` installs both.
 
     with cluster(replicas=2) as c:      # PostgreSQL + 2 replicas + nginx
@@ -32,7 +32,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 TEMPLATE = ROOT / "deploy" / "nginx.conf"
-PG_BIN = Path(os.environ.get("NNLAB_PG_BIN", "/usr/lib/postgresql/15/bin"))
+
+
+def _pg_bin() -> Path:
+    """Debian's PostgreSQL binaries: $NNLAB_PG_BIN, else the newest /usr/lib/postgresql/<major>/bin."""
+    if os.environ.get("NNLAB_PG_BIN"):
+        return Path(os.environ["NNLAB_PG_BIN"])
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parts[-3]))
+    return found[-1].parent if found else Path("/usr/lib/postgresql/15/bin")
+
+
+PG_BIN = _pg_bin()
 NGINX = os.environ.get("NNLAB_NGINX", shutil.which("nginx") or "/usr/sbin/nginx")
 DB_ENV = "NNLAB_CLASS_DB_URL"  # where the class store reads its database URL (after st.secrets)
 ROUTE_COOKIE = "nnlab_route"  # nginx's sticky cookie: its value is a replica's name (r1, r2, ...)
@@ -201,13 +211,16 @@ def start_replica(name: str, db_url: str, logdir: Path, cookie_secret: str, port
 
 
 @contextlib.contextmanager
-def replicas(n: int, db_url: str, logdir: Path, cookie_secret: str | None = None) -> Iterator[list[Replica]]:
-    """`n` replicas on one database, started together, healthy when yielded; always stopped."""
+def replicas(
+    n: int, db_url: str, logdir: Path, cookie_secret: str | None = None, ports: list[int] | None = None
+) -> Iterator[list[Replica]]:
+    """`n` replicas on one database (on `ports`, else free ones), started together, healthy when
+    yielded; always stopped."""
     secret = cookie_secret or secrets.token_hex(32)
     started: list[Replica] = []
     try:
         for i in range(n):
-            started.append(start_replica(f"r{i + 1}", db_url, logdir, secret))
+            started.append(start_replica(f"r{i + 1}", db_url, logdir, secret, ports[i] if ports else 0))
         for r in started:
             wait_for(lambda r=r: http_ok(r.url + "/_stcore/health"), f"replica {r.name}", r.proc, 120, r.log)
         yield started
@@ -279,16 +292,22 @@ def check_nginx_conf(conf: Path, prefix: Path) -> subprocess.CompletedProcess:
 
 
 @contextlib.contextmanager
-def nginx(replica_addrs: dict[str, str], workdir: Path, port: int = 0) -> Iterator[Nginx]:
-    """nginx on a free loopback port in front of `replica_addrs` (name -> host:port); stopped by its pid."""
+def nginx(
+    replica_addrs: dict[str, str], workdir: Path, port: int = 0, host: str = "127.0.0.1"
+) -> Iterator[Nginx]:
+    """nginx on `host`:`port` (a free loopback port by default) in front of `replica_addrs` (name ->
+    host:port); stopped by its pid."""
     port = port or free_port()
-    for sub in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
-        (workdir / "tmp" / sub).mkdir(parents=True, exist_ok=True)
-    if os.geteuid() == 0:  # nginx's workers run as nobody when the master is root
-        for p in [workdir / "tmp", *(workdir / "tmp").iterdir()]:
-            shutil.chown(p, "nobody")
+    workdir.mkdir(parents=True, exist_ok=True)  # nginx makes its temp directories in it (for its workers)
+    if os.geteuid() == 0:
+        # as root, nginx's workers run as nobody: they write request bodies (a CSV upload) to
+        # <workdir>/body_temp, so they must be able to reach it (mkdtemp made its parents 0700)
+        for d in [workdir, *workdir.parents]:
+            if d == Path(tempfile.gettempdir()) or d == d.parent:
+                break
+            d.chmod(d.stat().st_mode | 0o011)  # search (x) only for group and others, no listing
     conf = workdir / "nginx.conf"
-    conf.write_text(render_nginx_conf(workdir, f"127.0.0.1:{port}", replica_addrs))
+    conf.write_text(render_nginx_conf(workdir, f"{host}:{port}", replica_addrs))
     t = check_nginx_conf(conf, workdir)
     if t.returncode:
         raise RuntimeError(f"nginx -t failed:\n{t.stderr}")
@@ -299,9 +318,10 @@ def nginx(replica_addrs: dict[str, str], workdir: Path, port: int = 0) -> Iterat
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
-    url = f"http://127.0.0.1:{port}"
+    near = "127.0.0.1" if host in ("0.0.0.0", "*") else host  # noqa: S104  (what to probe, not to bind)
+    url = f"http://{near}:{port}"
     try:
-        wait_for(lambda: socket.create_connection(("127.0.0.1", port), 1).close() is None, "nginx", proc, 30)
+        wait_for(lambda: socket.create_connection((near, port), 1).close() is None, "nginx", proc, 30)
         yield Nginx(url, proc, workdir)
     finally:
         stop(proc, signal.SIGQUIT)  # SIGQUIT: graceful; websockets are then cut by the KILL after 15 s

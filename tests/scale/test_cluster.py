@@ -7,6 +7,7 @@ import asyncio
 import re
 import sys
 import tempfile
+import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -49,8 +50,6 @@ def get(url: str, route: str | None = None) -> tuple[int, str, str]:
 def test_the_template_renders_for_three_replicas_and_nginx_accepts_it() -> None:
     with tempfile.TemporaryDirectory() as d:
         addrs = {"r1": "127.0.0.1:9101", "r2": "127.0.0.1:9102", "r3": "127.0.0.1:9103"}
-        for sub in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
-            (Path(d) / "tmp" / sub).mkdir(parents=True)
         text = render_nginx_conf(d, "127.0.0.1:9100", addrs)
         conf = Path(d) / "nginx.conf"
         conf.write_text(text)
@@ -84,7 +83,7 @@ def test_postgres_takes_concurrent_writers_and_is_gone_afterwards() -> None:
             list(ex.map(write, range(20)))
         with engine.connect() as c:
             assert c.execute(sa.text("SELECT count(*), sum(value) FROM answers")).one() == (20, 190)
-            assert "PostgreSQL 15" in c.execute(sa.text("SELECT version()")).scalar()
+            assert "PostgreSQL" in c.execute(sa.text("SELECT version()")).scalar()
         engine.dispose()
     with pytest.raises(sa.exc.OperationalError):
         sa.create_engine(url, connect_args={"connect_timeout": 2}).connect()
@@ -124,6 +123,13 @@ def test_nginx_spreads_first_visits_keeps_returning_ones_and_fails_over() -> Non
         for route in ("r1", "r2", "r2", "r1", "r2"):
             assert get(c.url + "/_stcore/health", route) == (200, route, route)
         assert get(c.url + "/_stcore/health", "r9")[1] in ("r1", "r2")
+        # a request body larger than nginx's memory buffer (an uploaded CSV) goes through its temp file
+        # to the replica: Streamlit's answer (405: health takes no POST), not nginx's 500
+        big = urllib.request.Request(c.url + "/_stcore/health", data=b"x" * 300_000, method="POST")
+        with pytest.raises(urllib.error.HTTPError) as answer:
+            urllib.request.urlopen(big, timeout=30)
+        assert answer.value.code == 405, answer.value
+        assert "Permission denied" not in (c.proxy.dir / "error.log").read_text()
 
         # websockets through nginx: a page runs and a slider reruns it, pinned or round robin
         n0 = len(_stream_rows(c))
