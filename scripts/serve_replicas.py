@@ -7,6 +7,9 @@
     python scripts/serve_replicas.py --replicas 2 --port 8080 --local-postgres
     # only print the rendered nginx config (to install it in your own nginx):
     python scripts/serve_replicas.py --print-config --replicas 2 --port 8080 --replica-ports 8501,8502
+    # deploy/nginx.compose.conf (deploy/compose.yaml's nginx) is this, for the compose network:
+    python scripts/serve_replicas.py --print-config --listen 0.0.0.0 --port 8080 --prefix /var/cache/nginx \
+        --replica-addrs 172.28.0.11:8501,172.28.0.12:8501 > deploy/nginx.compose.conf
 
 Students open http://<this machine>:<port>/. Everything started here is stopped by its process id on
 Ctrl-C (replicas, nginx, the local PostgreSQL). Add a replica per ~30 students (README, "Scaling").
@@ -42,13 +45,18 @@ def main() -> None:
     db.add_argument("--db-url", default=os.environ.get("NNLAB_CLASS_DB_URL", ""), help="SQLAlchemy URL")
     db.add_argument("--local-postgres", action="store_true", help="start a throwaway PostgreSQL here")
     ap.add_argument("--print-config", action="store_true", help="print the nginx config and exit")
+    ap.add_argument(
+        "--replica-addrs", default="", help="--print-config: host:port,... (default: loopback ports)"
+    )
+    ap.add_argument("--prefix", default="/var/lib/nnlab-nginx", help="--print-config: nginx's directory")
     a = ap.parse_args()
     ports = [int(p) for p in a.replica_ports.split(",") if p] or [8501 + i for i in range(a.replicas)]
     if len(ports) != a.replicas:
         ap.error("--replica-ports needs one port per replica")
-    names = {f"r{i + 1}": f"127.0.0.1:{port}" for i, port in enumerate(ports)}
+    addrs = [x for x in a.replica_addrs.split(",") if x] or [f"127.0.0.1:{port}" for port in ports]
+    names = {f"r{i + 1}": addr for i, addr in enumerate(addrs)}
     if a.print_config:
-        print(render_nginx_conf("/var/lib/nnlab-nginx", f"{a.listen}:{a.port}", names))
+        print(render_nginx_conf(a.prefix, f"{a.listen}:{a.port}", names), end="")
         return
     if not a.db_url and not a.local_postgres:
         ap.error("give --db-url (every replica must share one database) or --local-postgres")

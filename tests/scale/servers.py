@@ -258,7 +258,10 @@ def render_nginx_conf(prefix: Path | str, listen: str, replica_addrs: dict[str, 
     left = re.findall(r"\$\{[A-Z_]+\}", code)
     if left:
         raise ValueError(f"unfilled placeholders in {TEMPLATE}: {sorted(set(left))}")
-    return text
+    return (
+        "# RENDERED from deploy/nginx.conf (scripts/serve_replicas.py --print-config): edit that, not this\n"
+        + text
+    )
 
 
 @dataclass

@@ -66,6 +66,15 @@ def test_the_template_renders_for_three_replicas_and_nginx_accepts_it() -> None:
     assert "Upgrade $http_upgrade" in text and "proxy_read_timeout 1d" in text
 
 
+def test_the_compose_config_is_the_template_rendered_for_the_compose_network() -> None:
+    addrs = {"r1": "172.28.0.11:8501", "r2": "172.28.0.12:8501"}
+    rendered = render_nginx_conf("/var/cache/nginx", "0.0.0.0:8080", addrs)  # noqa: S104
+    assert (ROOT / "deploy" / "nginx.compose.conf").read_text() == rendered
+    compose = (ROOT / "deploy" / "compose.yaml").read_text()
+    for addr in addrs.values():
+        assert f"ipv4_address: {addr.split(':')[0]}" in compose
+
+
 def test_postgres_takes_concurrent_writers_and_is_gone_afterwards() -> None:
     import sqlalchemy as sa
 
