@@ -11,7 +11,7 @@ import time
 import pytest
 
 from live import launched_chromium, wait_idle
-from scale.servers import ROUTE_COOKIE, cluster, require_cluster_tools, stop
+from scale.servers import ROUTE_COOKIE, cluster, pin, require_cluster_tools, stop
 
 pytestmark = pytest.mark.browser
 
@@ -29,8 +29,11 @@ def browser():
 class Student:
     """One browser context (its own cookies: one student) on the Perceptron lesson, through nginx."""
 
-    def __init__(self, browser, url: str):
+    def __init__(self, browser, c, pinned: str | None = None):
+        url = c.url
         self.context = browser.new_context(viewport={"width": 1280, "height": 800})
+        if pinned:
+            pin(self.context, c, pinned)  # the class tests' way to put the teacher on one replica
         self.page = self.context.new_page()
         self.responses: list[tuple[str, str]] = []  # (URL, X-Replica) of every HTTP response it got
         self.page.on("response", lambda r: self.responses.append((r.url, r.headers.get("x-replica", "?"))))
@@ -89,7 +92,7 @@ def closed_streams(c, n: int, timeout: float = 20) -> list[dict[str, str]]:
 
 def test_browsers_through_nginx_answer_stick_spread_and_survive_a_dead_replica(browser) -> None:
     with cluster(2) as c:
-        students = [Student(browser, c.url) for _ in range(4)]
+        students = [Student(browser, c) for _ in range(4)]
         # (a) the lesson answers a slider through the proxied websocket, in every browser
         for s in students:
             before, after = s.move()
@@ -102,22 +105,28 @@ def test_browsers_through_nginx_answer_stick_spread_and_survive_a_dead_replica(b
         # (c) spread: first visits alternate, so four browsers are two on each replica
         on = collections.Counter(s.first for s in students)
         assert on == {"r1": 2, "r2": 2}, on
+        # a pinned browser (`pin`, for the class tests): on its replica from the first request
+        for name in ("r2", "r1"):
+            s = Student(browser, c, pinned=name)
+            assert set(s.replicas) == {name}, collections.Counter(s.replicas)
+            s.context.close()
         for s in students:
             s.context.close()  # their websockets close and nginx logs them
-        streams = closed_streams(c, 4)
-        assert len(streams) == 4 and all(r["status"] == "101" for r in streams), streams
+        on.update(["r2", "r1"])
+        streams = closed_streams(c, 6)
+        assert len(streams) == 6 and all(r["status"] == "101" for r in streams), streams
         assert all(r["route"] == r["served"] for r in streams), streams  # each websocket on its own replica
         assert collections.Counter(r["served"] for r in streams) == on, streams
 
         # (d) r1 is killed (no goodbye: SIGKILL) while two browsers are on each replica
-        students = [Student(browser, c.url) for _ in range(4)]
+        students = [Student(browser, c) for _ in range(4)]
         orphans = [s for s in students if s.first == "r1"]
         assert len(orphans) == 2
         kept = [s.move() for s in orphans]  # their w1 moved: the URL carries it (?w1=...)
         stop(c.replica("r1").proc, signal.SIGKILL)
         # new browsers: all served by r2, and the lesson answers
         for _ in range(2):
-            s = Student(browser, c.url)
+            s = Student(browser, c)
             assert s.first == "r2" and set(s.replicas) == {"r2"}, collections.Counter(s.replicas)
             s.move()
             s.context.close()
