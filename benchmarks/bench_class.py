@@ -167,12 +167,13 @@ class Projector:
     def __init__(self, session: Session):
         self.s = session
         self.refreshes: list[tuple[float, Run]] = []
+        self.stopping = False  # set it to end `follow` after its current refresh (never cancel one)
 
     async def follow(self, seconds: float, stop_when=None) -> int:
         """Refresh for up to `seconds` (or until `stop_when(run)` is true or the server stops the
         timer); returns the number of refreshes."""
         n, end = 0, time.monotonic() + seconds
-        while self.s.auto_rerun and time.monotonic() < end:
+        while self.s.auto_rerun and time.monotonic() < end and not self.stopping:
             fid, interval = self.s.auto_rerun
             await asyncio.sleep(interval)
             run = await self.s.rerun_fragment(fid)
@@ -226,9 +227,10 @@ async def answer_to_projector(c: Cluster, entry: str, students: int, think: floa
         follow = asyncio.create_task(projector.follow(think + 120))
         await asyncio.gather(*(student(i) for i in range(students)))
         await asyncio.sleep(3)  # the last answers reach the panel
-        follow.cancel()
+        projector.stopping = True
+        await follow
         lat = first_seen(projector.refreshes, stored)
-        pid = c.replica("r1").proc.pid  # the view is pinned to r1 (below)
+        pid = c.replica("r1").proc.pid  # the view is pinned to r1
         before = cpu_s(pid)
         n = await Projector(view).follow(QUIET_S)
         cpu_per = (cpu_s(pid) - before) / max(1, n)
