@@ -156,3 +156,17 @@ def test_nginx_spreads_first_visits_keeps_returning_ones_and_fails_over() -> Non
         results = asyncio.run(_sessions(c.url, ["r2", None]))
         assert all(widgets > 0 and exceptions == 0 for widgets, exceptions in results), results
         assert [r["served"] for r in _stream_rows(c)[-2:]] == ["r1", "r1"]
+
+
+def test_the_class_cluster_hook_yields_a_database_nginx_and_each_replica(class_cluster) -> None:
+    """The fixture the class tests use (tests/scale/conftest.py): every URL it gives answers."""
+    import sqlalchemy as sa
+
+    with sa.create_engine(class_cluster.db_url).connect() as conn:
+        assert conn.execute(sa.text("SELECT current_database()")).scalar() == "nnlab"
+    assert len(class_cluster.replica_urls) == 2
+    for i, url in enumerate(class_cluster.replica_urls, start=1):
+        with urllib.request.urlopen(url + "/_stcore/health", timeout=10) as r:
+            assert r.status == 200
+        assert get(class_cluster.url + "/_stcore/health", f"r{i}") == (200, f"r{i}", f"r{i}")
+        assert class_cluster.replica(f"r{i}").url == url
