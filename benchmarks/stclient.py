@@ -53,6 +53,7 @@ class Run:
     widgets: dict[str, Widget] = field(default_factory=dict)
     charts: int = 0
     exceptions: int = 0
+    texts: list[str] = field(default_factory=list)  # markdown, text, headings, alerts, metrics drawn
 
 
 def key_of(widget_id: str) -> str:
@@ -64,17 +65,33 @@ def key_of(widget_id: str) -> str:
 class Session:
     """One Streamlit session over a websocket (use `async with Session(url, page) as s`)."""
 
-    def __init__(self, base_url: str, page: str = "", query: str = "lang=en", timeout: float = 300):
+    def __init__(
+        self,
+        base_url: str,
+        page: str = "",
+        query: str = "lang=en",
+        timeout: float = 300,
+        headers: dict[str, str] | None = None,
+    ):
         self.ws_url = base_url.replace("http://", "ws://") + "/_stcore/stream"
         self.page, self.query, self.timeout = page, query, timeout
+        self.headers = headers or {}  # sent with the websocket handshake (a cookie, behind a proxy)
         self.widgets: dict[str, Widget] = {}
+        self.auto_rerun: tuple[str, float] | None = (
+            None  # (fragment id, interval s): an st.fragment(run_every=)
+        )
         self.page_hash = ""
         self.ws = None
 
     async def __aenter__(self) -> Session:
         # no client pings: a browser sends none, and a busy server may answer late
         self.ws = await connect(
-            self.ws_url, subprotocols=["streamlit"], max_size=None, open_timeout=60, ping_interval=None
+            self.ws_url,
+            subprotocols=["streamlit"],
+            max_size=None,
+            open_timeout=60,
+            ping_interval=None,
+            additional_headers=self.headers,
         )
         return self
 
@@ -95,9 +112,19 @@ class Session:
         msg.rerun_script.widget_states.SetInParent()
         return await self._send(msg)
 
-    async def set(self, key: str, value: float | int | None = None, click: bool = False) -> Run:
-        """Rerun with widget `key` set to `value` (a slider; an option index for a select slider) or
-        clicked (a button; a button without a key is named by its label)."""
+    async def rerun_fragment(self, fragment_id: str) -> Run:
+        """One timed rerun of a fragment, as the browser sends it every `run_every` seconds."""
+        msg = BackMsg()
+        self._client_state(msg)
+        msg.rerun_script.widget_states.SetInParent()
+        msg.rerun_script.fragment_id = fragment_id
+        msg.rerun_script.is_auto_rerun = True
+        return await self._send(msg)
+
+    async def set(self, key: str, value: float | int | str | None = None, click: bool = False) -> Run:
+        """Rerun with widget `key` set to `value` (a slider or number input; an option index for a select
+        slider or a radio; a string for a text input) or clicked (a button; a button without a key is
+        named by its label)."""
         w = self.widgets[key]
         msg = BackMsg()
         self._client_state(msg)
@@ -109,6 +136,15 @@ class Session:
             ws.double_array_value.data.append(float(value))
         elif w.kind == "select_slider":  # sent as the option's label; `value` is its index
             ws.string_array_value.data.append(w.proto.options[int(value)])
+        elif w.kind == "radio":  # sent as the option's label; `value` is its index
+            ws.string_value = w.proto.options[int(value)]
+        elif w.kind == "number_input":
+            if w.proto.data_type == w.proto.INT:
+                ws.int_value = int(value)
+            else:
+                ws.double_value = float(value)
+        elif w.kind == "text_input":
+            ws.string_value = str(value)
         else:
             raise ValueError(f"cannot set a {w.kind}")
         return await self._send(msg)
@@ -118,6 +154,7 @@ class Session:
         await self.ws.send(msg.SerializeToString())
         n = size = charts = exceptions = 0
         widgets: dict[str, Widget] = {}
+        texts: list[str] = []
         while True:
             raw = await asyncio.wait_for(self.ws.recv(), self.timeout)
             n, size = n + 1, size + len(raw)
@@ -140,16 +177,30 @@ class Session:
                     widgets[el.button.label if name == "None" else name] = Widget(
                         el.button.id, "button", el.button, fm.delta.fragment_id
                     )
+                elif ek in ("radio", "number_input", "text_input"):
+                    wp = getattr(el, ek)
+                    widgets[key_of(wp.id)] = Widget(wp.id, ek, wp)
+                elif ek in ("markdown", "text", "alert"):
+                    texts.append(getattr(el, ek).body)
+                elif ek == "heading":
+                    texts.append(el.heading.body)
+                elif ek == "metric":
+                    texts.append(f"{el.metric.label}: {el.metric.body}")
                 elif ek in ("vega_lite_chart", "imgs", "plotly_chart"):
                     charts += 1
                 elif ek == "exception":
                     exceptions += 1
+            elif kind == "auto_rerun":
+                self.auto_rerun = (fm.auto_rerun.fragment_id, fm.auto_rerun.interval)
+            elif kind == "stop_auto_rerun":
+                if self.auto_rerun and self.auto_rerun[0] in fm.stop_auto_rerun.fragment_ids:
+                    self.auto_rerun = None
             elif kind == "script_finished":
                 if fm.script_finished == FINISHED_EARLY:
-                    widgets, charts, exceptions = {}, 0, 0  # the page reran itself; keep reading
+                    widgets, charts, exceptions, texts = {}, 0, 0, []  # the page reran itself; keep reading
                     continue
                 self.widgets.update(widgets)
-                return Run(time.perf_counter() - t0, n, size, widgets, charts, exceptions)
+                return Run(time.perf_counter() - t0, n, size, widgets, charts, exceptions, texts)
 
 
 class LiveSession(Session):
