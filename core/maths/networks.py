@@ -10,9 +10,8 @@ and the same divergence rule (non-finite, or loss > 10x max(initial loss, baseli
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 import numpy as np
@@ -24,7 +23,7 @@ from torch.nn.utils import parameters_to_vector, vector_to_parameters
 from core.maths.blobs_and_regression import ALL_DATASETS, any_split, input_dim, task_of
 from core.maths.data import Dataset
 from core.maths.grid import Bounds, grid_points, np_sigmoid
-from core.maths.train import DIVERGENCE_FACTOR, SPECS, EpochCallback, History, Optimizer, Segment
+from core.maths.train import DIVERGENCE_FACTOR, SPECS, EpochCallback, History, Optimizer, Segment, SteppedRun
 from core.param import ConfigError, Param
 
 # Feature crosses: name -> (label, function of x1, x2). The labels are maths, the same in every language.
@@ -357,7 +356,7 @@ def evaluate(model: nn.Module, task: str, X: torch.Tensor, y: torch.Tensor) -> t
         return (loss_fn(task, out, y).item(), accuracy(task, out, y))
 
 
-class NetRun:
+class NetRun(SteppedRun):
     """A network's training run that can be paused, stepped and resumed (`core.maths.train.LiveRun` for the
     general trainer), one student's: the model, the optimizer's state, the generator and the history.
 
@@ -383,51 +382,6 @@ class NetRun:
         self._opt: Optimizer | None = None
         self._use(Segment(0, cfg.lr, cfg.batch_size, cfg.optimizer))
         self._limit = DIVERGENCE_FACTOR * max(self._record(), baseline(self.task, cfg, tr.y))
-
-    # ---- state (as LiveRun) ----
-
-    @property
-    def epoch(self) -> int:
-        """Epochs trained so far."""
-        return self.hist.epochs_run
-
-    @property
-    def diverged(self) -> bool:
-        """Whether the run has diverged (it trains no further)."""
-        return self.hist.diverged_at is not None
-
-    @property
-    def current(self) -> Segment:
-        """The settings the next epoch trains with."""
-        return self.segments[-1]
-
-    def changed(self) -> bool:
-        """Whether any setting changed during the run (more than one segment)."""
-        return len(self.segments) > 1
-
-    # ---- changes ----
-
-    def change(
-        self, lr: float | None = None, batch_size: int | None = None, optimizer: str | None = None
-    ) -> bool:
-        """New settings from the next epoch on; whether anything changed (LiveRun.change's rules)."""
-        now = self.current
-        new = Segment(
-            self.epoch,
-            now.lr if lr is None else lr,
-            now.batch_size if batch_size is None else batch_size,
-            now.optimizer if optimizer is None else optimizer,
-        )
-        if new.settings() == now.settings():
-            return False
-        if now.start == self.epoch:  # nothing trained with `now` yet
-            self.segments.pop()
-            if not self.segments:  # the first epoch: the run starts with the new settings
-                self.cfg = replace(self.cfg, **new.settings())
-            elif self.segments[-1].settings() == new.settings():  # back to the last epoch's settings
-                new = self.segments.pop()
-        self._use(new)
-        return True
 
     def _use(self, seg: Segment) -> None:
         self.segments.append(seg)
@@ -474,29 +428,6 @@ class NetRun:
             self.hist.diverged_at = self.epoch
             return False
         return True
-
-    def step(self, epochs: int = 1, on_epoch: EpochCallback | None = None) -> int:
-        """Train up to `epochs` more epochs (fewer if the run diverges or on_epoch returns False, which sets
-        `hist.stopped_at`); the number trained."""
-        done = 0
-        while done < epochs and not self.diverged:
-            done += 1
-            if not self._epoch():
-                break
-            if on_epoch is not None and on_epoch(self.epoch, self.hist) is False:
-                self.hist.stopped_at = self.epoch
-                break
-        return done
-
-    def run_for(self, seconds: float, max_epochs: int | None = None) -> int:
-        """Train for about `seconds` of wall time (at least one epoch, at most `max_epochs`)."""
-        end = time.perf_counter() + seconds
-        done = 0
-        while (max_epochs is None or done < max_epochs) and not self.diverged:
-            done += self.step(1)
-            if time.perf_counter() >= end:
-                break
-        return done
 
 
 def fit(

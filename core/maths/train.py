@@ -262,7 +262,96 @@ class Segment:
         return cls(int(start), float(lr), int(bs), opt)
 
 
-class LiveRun:
+class SteppedRun:
+    """What a run that can be paused, stepped and resumed has whatever it trains (`LiveRun`: the perceptron;
+    `core.maths.networks.NetRun`: a network): its settings over time (`segments`, each a `Segment` from its
+    first epoch on), `step`, `run_for` and `change`. A subclass sets `cfg` (a frozen dataclass with lr,
+    batch_size and optimizer), `hist`, `segments`, and defines `_use(segment)` and `_epoch()`."""
+
+    cfg: Any
+    hist: History
+    segments: list[Segment]
+
+    def _use(self, seg: Segment) -> None:
+        raise NotImplementedError
+
+    def _epoch(self) -> bool:
+        raise NotImplementedError
+
+    # ---- state ----
+
+    @property
+    def epoch(self) -> int:
+        """Epochs trained so far."""
+        return self.hist.epochs_run
+
+    @property
+    def diverged(self) -> bool:
+        """Whether the run has diverged (it trains no further)."""
+        return self.hist.diverged_at is not None
+
+    @property
+    def current(self) -> Segment:
+        """The settings the next epoch trains with."""
+        return self.segments[-1]
+
+    def changed(self) -> bool:
+        """Whether any setting changed during the run (more than one segment)."""
+        return len(self.segments) > 1
+
+    # ---- changes ----
+
+    def change(
+        self, lr: float | None = None, batch_size: int | None = None, optimizer: str | None = None
+    ) -> bool:
+        """New settings from the next epoch on; whether anything changed. Settings nothing has trained with
+        yet are replaced (before the first epoch: the run is then the run of the new settings)."""
+        now = self.current
+        new = Segment(
+            self.epoch,
+            now.lr if lr is None else lr,
+            now.batch_size if batch_size is None else batch_size,
+            now.optimizer if optimizer is None else optimizer,
+        )
+        if new.settings() == now.settings():
+            return False
+        if now.start == self.epoch:  # nothing trained with `now` yet
+            self.segments.pop()
+            if not self.segments:  # the first epoch: the run starts with the new settings
+                self.cfg = replace(self.cfg, **new.settings())
+            elif self.segments[-1].settings() == new.settings():  # back to the last epoch's settings
+                new = self.segments.pop()
+        self._use(new)
+        return True
+
+    # ---- training ----
+
+    def step(self, epochs: int = 1, on_epoch: EpochCallback | None = None) -> int:
+        """Train up to `epochs` more epochs (fewer if the run diverges or on_epoch returns False, which
+        sets `hist.stopped_at`); the number trained."""
+        done = 0
+        while done < epochs and not self.diverged:
+            done += 1
+            if not self._epoch():
+                break
+            if on_epoch is not None and on_epoch(self.epoch, self.hist) is False:
+                self.hist.stopped_at = self.epoch
+                break
+        return done
+
+    def run_for(self, seconds: float, max_epochs: int | None = None) -> int:
+        """Train for about `seconds` of wall time (at least one epoch, at most `max_epochs`); the number
+        trained. An epoch that starts before the time is up is finished: the run stops between epochs."""
+        end = time.perf_counter() + seconds
+        done = 0
+        while (max_epochs is None or done < max_epochs) and not self.diverged:
+            done += self.step(1)
+            if time.perf_counter() >= end:
+                break
+        return done
+
+
+class LiveRun(SteppedRun):
     """A training run that can be paused, stepped and resumed, one student's (kept in their session).
 
     It holds what `train` keeps between epochs: the weights, the optimizer's state, the data, the random
@@ -304,53 +393,11 @@ class LiveRun:
 
     # ---- state ----
 
-    @property
-    def epoch(self) -> int:
-        """Epochs trained so far."""
-        return self.hist.epochs_run
-
-    @property
-    def diverged(self) -> bool:
-        """Whether the run has diverged (it trains no further)."""
-        return self.hist.diverged_at is not None
-
-    @property
-    def current(self) -> Segment:
-        """The settings the next epoch trains with."""
-        return self.segments[-1]
-
-    def changed(self) -> bool:
-        """Whether any setting changed during the run (more than one segment)."""
-        return len(self.segments) > 1
-
     def config(self) -> TrainConfig:
         """The run as one config when it has one segment: `train(config())` is this run (its epochs)."""
         return TrainConfig(**self.cfg.to_dict() | self.current.settings() | {"epochs": max(1, self.epoch)})
 
     # ---- changes ----
-
-    def change(
-        self, lr: float | None = None, batch_size: int | None = None, optimizer: str | None = None
-    ) -> bool:
-        """New settings from the next epoch on; whether anything changed. Settings nothing has trained with
-        yet are replaced (before the first epoch: the run is then the run of the new settings)."""
-        now = self.current
-        new = Segment(
-            self.epoch,
-            now.lr if lr is None else lr,
-            now.batch_size if batch_size is None else batch_size,
-            now.optimizer if optimizer is None else optimizer,
-        )
-        if new.settings() == now.settings():
-            return False
-        if now.start == self.epoch:  # nothing trained with `now` yet
-            self.segments.pop()
-            if not self.segments:  # the first epoch: the run starts with the new settings
-                self.cfg = TrainConfig(**self.cfg.to_dict() | new.settings())
-            elif self.segments[-1].settings() == new.settings():  # back to the last epoch's settings
-                new = self.segments.pop()
-        self._use(new)
-        return True
 
     def _use(self, seg: Segment) -> None:
         self.segments.append(seg)
@@ -421,30 +468,6 @@ class LiveRun:
             self.hist.diverged_at = self.epoch
             return False
         return True
-
-    def step(self, epochs: int = 1, on_epoch: EpochCallback | None = None) -> int:
-        """Train up to `epochs` more epochs (fewer if the run diverges or on_epoch returns False, which
-        sets `hist.stopped_at`); the number trained."""
-        done = 0
-        while done < epochs and not self.diverged:
-            done += 1
-            if not self._epoch():
-                break
-            if on_epoch is not None and on_epoch(self.epoch, self.hist) is False:
-                self.hist.stopped_at = self.epoch
-                break
-        return done
-
-    def run_for(self, seconds: float, max_epochs: int | None = None) -> int:
-        """Train for about `seconds` of wall time (at least one epoch, at most `max_epochs`); the number
-        trained. An epoch that starts before the time is up is finished: the run stops between epochs."""
-        end = time.perf_counter() + seconds
-        done = 0
-        while (max_epochs is None or done < max_epochs) and not self.diverged:
-            done += self.step(1)
-            if time.perf_counter() >= end:
-                break
-        return done
 
 
 def follow(
