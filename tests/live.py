@@ -246,3 +246,14 @@ def chart_in_view_while_sliders_move(page, chart: str, keys: list[str]) -> list[
             if not all(got.get(k) for k in ("chartIn", "chartSeen", "controlIn", "controlSeen")):
                 problems.append(f"{key} ({moment}): {got}")
     return problems
+
+
+# a fingerprint of the picture: its canvas, averaged down to 32 x 32
+PICTURE_JS = """(sel) => {
+  const cv = document.querySelector(sel + ' canvas');
+  const s = document.createElement('canvas'); s.width = s.height = 32;
+  const ctx = s.getContext('2d'); ctx.drawImage(cv, 0, 0, 32, 32);
+  const d = ctx.getImageData(0, 0, 32, 32).data; let h = 2166136261;
+  for (let i = 0; i < d.length; i++) { h ^= d[i]; h = Math.imul(h, 16777619); }
+  return h >>> 0;
+}"""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from live import wait_idle
+from live import PICTURE_JS, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -31,16 +31,6 @@ WATCH_JS = """(line) => {
     const b = e.target.closest('button');
     if (b) log.clicks.push([e.timeStamp, b.innerText]);
   }, true);
-}"""
-
-# a fingerprint of the picture: its canvas, averaged down to 32 x 32
-PICTURE_JS = """(sel) => {
-  const cv = document.querySelector(sel + ' canvas');
-  const s = document.createElement('canvas'); s.width = s.height = 32;
-  const ctx = s.getContext('2d'); ctx.drawImage(cv, 0, 0, 32, 32);
-  const d = ctx.getImageData(0, 0, 32, 32).data; let h = 2166136261;
-  for (let i = 0; i < d.length; i++) { h ^= d[i]; h = Math.imul(h, 16777619); }
-  return h >>> 0;
 }"""
 
 
