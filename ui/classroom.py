@@ -210,6 +210,17 @@ def _leave() -> None:
     st.query_params.from_dict({"lang": ui.lang()})
 
 
+def _follow_switch(where: Any) -> None:
+    """The student's "follow the teacher" switch (sidebar panel and class page: one widget key)."""
+    where.toggle(
+        ui.T("classroom.follow"),
+        key=FOLLOW,
+        help=ui.T("classroom.follow_help"),
+        on_change=_follow_changed,
+        persist_state="session",
+    )
+
+
 def _follow_changed() -> None:
     if st.session_state.get(FOLLOW):  # following again: go where the class is now
         st.session_state[PUSHED] = 0
@@ -405,13 +416,7 @@ def sidebar(box: Any, page_url: str) -> None:
         if page_url == PAGE:
             _watch()
             return
-        st.toggle(
-            ui.T("classroom.follow"),
-            key=FOLLOW,
-            help=ui.T("classroom.follow_help"),
-            on_change=_follow_changed,
-            persist_state="session",
-        )
+        _follow_switch(st)
         seen = st.session_state.get(SEEN)
         if seen and seen[4] and not seen[2]:  # a question is open
             page_link(
@@ -659,13 +664,7 @@ def student() -> None:
     top.markdown(ui.T("classroom.you_are", code=code))
     top.text(st.session_state.get(NICK, ""))  # plain text
     row = st.container(horizontal=True, vertical_alignment="center")
-    row.toggle(
-        ui.T("classroom.follow"),
-        key=FOLLOW,
-        help=ui.T("classroom.follow_help"),
-        on_change=_follow_changed,
-        persist_state="session",
-    )
+    _follow_switch(row)
     row.button(ui.T("classroom.leave"), on_click=_leave, key="class_leave")
     st.session_state[SEEN] = _view_numbers(v)
     with st.container(border=True, key="class_my_question"):
