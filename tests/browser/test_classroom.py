@@ -80,6 +80,14 @@ def _title(page, text: str, timeout: float = 30_000) -> None:
     )
 
 
+def _choose_question(teacher, lang: str, preset: str = "softmax_temperature") -> None:
+    """The teacher picks the question to ask (the selectbox lists every preset's question)."""
+    teacher.locator(".st-key-class_question input[role=combobox]").click()
+    title = t(f"share.preset.{preset}.title", lang)
+    teacher.locator("[role=option]").filter(has_text=re.compile(f"^{re.escape(title)}$")).click()
+    wait_idle(teacher)
+
+
 def test_a_teacher_and_three_students_run_a_lesson(browser, class_server) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     teacher = _open(browser, f"{class_server}/classroom?lang=ko", SCREEN)
@@ -118,6 +126,7 @@ def test_a_teacher_and_three_students_run_a_lesson(browser, class_server) -> Non
         assert "/training" in page.url and "dataset=toy" in page.url
 
     # ask: following students come to the class page with the question
+    _choose_question(teacher, "ko")
     _click(teacher, "class_ask")
     answered = t("classroom.answered", "ko")
     _wait_metric(teacher, answered, "0 / 3")
@@ -210,6 +219,7 @@ def test_a_server_restart_mid_class_loses_nothing(browser, tmp_path) -> None:
             code = re.search(r"class=([A-Z0-9]{6})", teacher.url).group(1)
             key = teacher.locator(".stMain [data-testid=stCode]").nth(1).text_content()
             key = re.search(r"key=([\w-]+)", key).group(1)
+            _choose_question(teacher, "en")
             _click(teacher, "class_ask")
             student = _open(browser, f"{base}/classroom?class={code}&lang=en", PHONE)
             student.locator(".st-key-class_nick_in input").fill("Ana")
