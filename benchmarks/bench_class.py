@@ -69,16 +69,18 @@ from scale.servers import ROUTE_COOKIE, Cluster, cluster  # noqa: E402
 CLASS_PAGE = ROOT / "pages" / "classroom.py"
 PAGE = "classroom"
 PAGE_STANDIN = "perceptron"  # what students open while the class page is missing
-KEYS = {
-    "start": "classroom.start",
-    "nickname": "classroom.nickname",
-    "join": "classroom.join",
-    "answer": "classroom.answer",
-    "submit": "classroom.submit",
+KEYS = {  # the class page's widget keys (ui/classroom.py)
+    "start": "class_start",  # the lobby's "Start a class"
+    "ask": "class_ask",  # the teacher's "Ask the class" (the question selected by default)
+    "nickname": "class_nick_in",  # the join form's nickname (the code comes filled from the link)
+    "join": "class_join",
+    "answer": "class_answer_",  # + the question's number: a number input or a radio
+    "submit": "class_send",  # "Send my answer"
 }
-CODE_RE = re.compile(r"class=([A-Z0-9]{4,8})")
-TEACHER_RE = re.compile(r"key=([A-Za-z0-9_\-]{16,})")
-COUNT_RE = re.compile(r"(\d+)\s*(?:/\s*\d+\s*)?(?:answered|answers)", re.I)
+# what the page shows (core/classroom/locales/en/classroom.toml, in English: the sessions open lang=en)
+CODE_RE = re.compile(r"[?&]class=([A-Z2-9]{6})\b")  # the join link (st.code) and the teacher link
+TEACHER_RE = re.compile(r"[?&]key=([A-Za-z0-9_\-]{16,})")  # the private teacher link (st.code)
+COUNT_RE = re.compile(r"^Answered:\s*(\d+)\s*/\s*\d+$")  # the live panel's metric "Answered: 12 / 30"
 QUIET_S = 10.0
 
 
@@ -162,19 +164,28 @@ def connect_students(url: str, page: str, query: str, students: int, procs: int 
 
 class Projector:
     """A session whose page has an `st.fragment(run_every=...)`: reruns it every interval, as the
-    browser's timer does, and keeps (wall-clock time, texts) of every refresh."""
+    browser's timer does, and keeps (wall-clock time, texts) of every refresh. A page with several timed
+    fragments (the teacher's: students, answers, leaderboard) names the one to follow (`fragment`);
+    without it, the last one the server started."""
 
-    def __init__(self, session: Session):
+    def __init__(self, session: Session, fragment: str | None = None):
         self.s = session
+        self.fragment = fragment
         self.refreshes: list[tuple[float, Run]] = []
         self.stopping = False  # set it to end `follow` after its current refresh (never cancel one)
+
+    def _timer(self) -> tuple[str, float] | None:
+        if self.fragment is None:
+            return self.s.auto_rerun
+        interval = self.s.auto_reruns.get(self.fragment)
+        return None if interval is None else (self.fragment, interval)
 
     async def follow(self, seconds: float, stop_when=None) -> int:
         """Refresh for up to `seconds` (or until `stop_when(run)` is true or the server stops the
         timer); returns the number of refreshes."""
         n, end = 0, time.monotonic() + seconds
-        while self.s.auto_rerun and time.monotonic() < end and not self.stopping:
-            fid, interval = self.s.auto_rerun
+        while self._timer() and time.monotonic() < end and not self.stopping:
+            fid, interval = self._timer()
             await asyncio.sleep(interval)
             run = await self.s.rerun_fragment(fid)
             self.refreshes.append((time.time(), run))
@@ -184,12 +195,18 @@ class Projector:
         return n
 
 
+def counted(run: Run, count_re=COUNT_RE) -> int | None:
+    """How many have answered, as a refresh of the live panel shows it (None: not in this run)."""
+    m = next((count_re.search(x) for x in run.texts if count_re.search(x)), None)
+    return int(m.group(1)) if m else None
+
+
 def first_seen(refreshes: list[tuple[float, Run]], stored: list[float], count_re=COUNT_RE) -> list[float]:
     """Latency of each stored answer: the first refresh at or after it whose count covers it, minus it."""
     counts = []
     for t, run in refreshes:
-        m = next((count_re.search(x) for x in run.texts if count_re.search(x)), None)
-        counts.append((t, int(m.group(1)) if m else -1))
+        k = counted(run, count_re)
+        counts.append((t, -1 if k is None else k))
     out = []
     for i, ts in enumerate(sorted(stored), start=1):
         seen = next((t for t, k in counts if t >= ts and k >= i), None)
@@ -201,40 +218,72 @@ async def answer_to_projector(c: Cluster, entry: str, students: int, think: floa
     """The class step (protocol in the module docstring); None while pages/classroom.py is missing."""
     if not CLASS_PAGE.exists():
         return None
-    async with Session(entry, PAGE) as teacher:
+    pinned = {"Cookie": f"{ROUTE_COOKIE}=r1"}  # the teacher on r1 (through nginx): its CPU is r1's
+    async with Session(entry, PAGE, headers=pinned) as teacher:
         await teacher.open()
         made = await teacher.set(KEYS["start"], click=True)
         text = "\n".join(made.texts)
         code, key = CODE_RE.search(text).group(1), TEACHER_RE.search(text).group(1)
+        await teacher.set(KEYS["ask"], click=True)  # the question selected by default
     stored: list[float] = []
     rng = random.Random(1)
+    joined = asyncio.Event()
+    waiting = [students]
 
     async def student(i: int) -> None:
         async with Session(entry, PAGE, query=f"class={code}&lang=en") as s:
             await s.open()
             await s.set(KEYS["nickname"], f"s{i:02d}")
-            await s.set(KEYS["join"], click=True)
+            run = await s.set(KEYS["join"], click=True)
+            answer = next(k for k in run.widgets if k.startswith(KEYS["answer"]))
+            waiting[0] -= 1
+            if not waiting[0]:
+                joined.set()
+            await joined.wait()  # the class is complete: the panel's total is the class's size
             await asyncio.sleep(rng.uniform(0, think))
-            w = s.widgets[KEYS["answer"]]
-            await s.set(KEYS["answer"], 1 if w.kind == "radio" else i % 10)
-            await s.set(KEYS["submit"], click=True)
+            w = s.widgets[answer]
+            await s.set(answer, i % len(w.proto.options) if w.kind == "radio" else w.proto.min + i % 10)
+            got = await s.set(KEYS["submit"], click=True)
+            if got.exceptions or not any("You answered" in x for x in got.texts):
+                raise RuntimeError(f"student {i}'s answer was not taken: {got.texts}")
             stored.append(time.time())
 
-    pinned = {"Cookie": f"{ROUTE_COOKIE}=r1"}  # the projector on r1 (through nginx): its CPU is r1's
     async with Session(entry, PAGE, query=f"class={code}&key={key}&lang=en", headers=pinned) as view:
-        await view.open()
-        projector = Projector(view)
-        follow = asyncio.create_task(projector.follow(think + 120))
-        await asyncio.gather(*(student(i) for i in range(students)))
-        await asyncio.sleep(3)  # the last answers reach the panel
-        projector.stopping = True
-        await follow
+        opened = await view.open()
+        if counted(opened) is None:
+            raise RuntimeError(f"the teacher link shows no live panel: {opened.texts}")
+        panel = None  # which of the page's timed fragments is the answers panel
+        for fid in list(view.auto_reruns):
+            if counted(await view.rerun_fragment(fid)) is not None:
+                panel = fid
+        if panel is None:
+            raise RuntimeError("no timed fragment shows the answers count")
+        projector = Projector(view, panel)
+        follow = asyncio.create_task(projector.follow(think + 300))
+        try:
+            await asyncio.gather(*(student(i) for i in range(students)))
+            await asyncio.sleep(3)  # the last answers reach the panel
+        finally:
+            projector.stopping = True
+            await follow
         lat = first_seen(projector.refreshes, stored)
+        last = counted(projector.refreshes[-1][1])
+        if last != students:
+            raise RuntimeError(f"the panel ends at {last} answers, not {students}")
         pid = c.replica("r1").proc.pid  # the view is pinned to r1
+        quiet = Projector(view, panel)
         before = cpu_s(pid)
-        n = await Projector(view).follow(QUIET_S)
+        n = await quiet.follow(QUIET_S)
         cpu_per = (cpu_s(pid) - before) / max(1, n)
-    return {"answer_p50_s": pct(lat, 0.5), "answer_p95_s": pct(lat, 0.95), "cpu_per_refresh_s": cpu_per}
+    return {
+        "answer_p50_s": pct(lat, 0.5),
+        "answer_p95_s": pct(lat, 0.95),
+        "answer_max_s": max(lat),
+        "answers": len(stored),
+        "refreshes": len(projector.refreshes),
+        "cpu_per_refresh_s": cpu_per,
+        "refresh_p50_s": statistics.median(r.seconds for _, r in quiet.refreshes),
+    }
 
 
 # ---- one setup --------------------------------------------------------------------------------------------
