@@ -350,7 +350,8 @@ def run_setup(setup: str, students: int, think: float, idle_s: float) -> dict[st
             f"p50 {step['answer_p50_s']:.2f} s, p95 {step['answer_p95_s']:.2f} s, "
             f"max {step['answer_max_s']:.2f} s; live panel refresh: "
             f"CPU {step['cpu_per_refresh_s'] * 1e3:.0f} ms "
-            f"on the teacher's server, {step['refresh_p50_s'] * 1e3:.0f} ms round trip (p50)",
+            f"on the teacher's server, {step['refresh_p50_s'] * 1e3:.0f} ms round trip (p50); "
+            f"{step['class_mb_per_student']:.2f} MB per student in the class (joined, answered)",
             flush=True,
         )
     return res
