@@ -53,7 +53,7 @@ class Run:
     widgets: dict[str, Widget] = field(default_factory=dict)
     charts: int = 0
     exceptions: int = 0
-    texts: list[str] = field(default_factory=list)  # markdown, text, headings, alerts, metrics drawn
+    texts: list[str] = field(default_factory=list)  # markdown, text, headings, alerts, metrics, code
 
 
 def key_of(widget_id: str) -> str:
