@@ -18,30 +18,32 @@ Measured today, for each setup:
   * CPU: each replica's CPU seconds (/proc/<pid>/stat) while the students connected; while they sat idle.
   * where the students landed (nginx's access log): how evenly the replicas share the class.
 
-WAITING FOR THE CLASS PAGE (pages/classroom.py, built in another branch): `answer_to_projector` measures
-"p95 from a student's answer to it showing on the projector" and "CPU per refresh of the live panel".
-Until the page exists it reports "pending" and the students open PAGE_STANDIN instead. Its protocol:
-  1. The class is made through the page, as a teacher does: a session opens `classroom?lang=en`, clicks
-     KEYS["start"]; the page's text then shows the class code and the teacher link (CODE_RE, TEACHER_RE).
-  2. The projector: one session on `classroom?class=CODE&key=KEY&lang=en` (the teacher view). Its live
-     panel is an `st.fragment(run_every=...)`: the server sends `AutoRerun(fragment_id, interval)`, and
-     `Projector` reruns that fragment every `interval` s as the browser's timer does, timestamping the
-     text each refresh shows; the panel shows how many have answered as text matching COUNT_RE.
-  3. Each student session opens `classroom?class=CODE&lang=en`, types a nickname (KEYS["nickname"],
-     then KEYS["join"]), and after a random 0-`think` s pause answers (KEYS["answer"]: a number input or a
-     radio; KEYS["submit"]) and records the wall-clock time its answer's run finished (stored).
+The class step, `answer_to_projector`: "p95 from a student's answer to it showing on the projector" and
+"CPU per refresh of the live panel" (pages/classroom.py, ui/classroom.py):
+  1. The teacher (pinned to r1 by nginx's route cookie) opens `classroom?lang=en`, clicks KEYS["start"]
+     (the page's texts then hold the join link and the private teacher link: CODE_RE, TEACHER_RE) and
+     KEYS["ask"] (the question selected by default).
+  2. The projector: a session on the teacher link `classroom?class=CODE&key=KEY&lang=en`, pinned to r1.
+     The teacher's page has three `st.fragment(run_every=1 s)` (students, answers, leaderboard): the
+     server sends an `AutoRerun(fragment_id, interval)` for each, and `Projector` reruns the answers
+     panel's one (the fragment whose texts show COUNT_RE, "Answered: n / total") every interval, as the
+     browser's timer does, timestamping the count each refresh shows.
+  3. Each student session opens the join link `classroom?class=CODE&lang=en` (the code comes filled),
+     types a nickname (KEYS["nickname"]), clicks KEYS["join"]; once the whole class has joined, after a
+     random 0-`think` s pause it answers (KEYS["answer"] + the question's number: a number input or a
+     radio), clicks KEYS["submit"] and records the wall-clock time its answer's run finished (stored:
+     the page then says "You answered ...").
   4. Latency of answer i = time of the first projector refresh whose count is >= i (answers sorted by
      the time they were stored) minus the time answer i was stored: what a teacher sees, including the
-     wait for the next refresh (so at least 0 and typically up to one `interval`). Target p95 <= 2 s.
-  5. CPU per refresh: after every answer is in, the teacher replica's CPU seconds over QUIET_S s of
-     refreshes, divided by the refreshes (the students connected and idle; the projector is pinned to
-     r1 with nginx's route cookie, so r1's CPU is the one to read).
-  These students run in the harness's main process beside the projector (client-side parsing can add
-  to the measured latency with 30 of them: if p95 is near the target, spread them over processes as
-  `connect_students` does).
-Change KEYS / the regexes to the page's; everything else (the refresh protocol, the timing, the sampling)
-runs today: tests/reliability/test_bench_class.py drives `Projector` on the Training page's live
-fragment (Play), the lab's other `run_every` fragment.
+     wait for the next refresh (so at least 0 and typically up to one interval). Target p95 <= 2 s. The
+     panel's last count must be the class's size (every answer counted once).
+  5. Memory per student in the class: the replicas' RSS with every student joined, answered and still
+     connected minus their RSS before the first student came, divided by the students.
+  6. CPU per refresh: after every answer is in, the teacher replica's CPU seconds over QUIET_S s of
+     refreshes, divided by the refreshes (the students connected and idle; the projector on r1).
+  These students run in the harness's main process beside the projector (client-side parsing adds to the
+  measured latency, so the figure is on the safe side).
+tests/scale/test_bench_class.py smoke-runs all of it (3 students, both setups).
 """
 
 from __future__ import annotations
@@ -68,17 +70,18 @@ from scale.servers import ROUTE_COOKIE, Cluster, cluster  # noqa: E402
 
 CLASS_PAGE = ROOT / "pages" / "classroom.py"
 PAGE = "classroom"
-PAGE_STANDIN = "perceptron"  # what students open while the class page is missing
-KEYS = {
-    "start": "classroom.start",
-    "nickname": "classroom.nickname",
-    "join": "classroom.join",
-    "answer": "classroom.answer",
-    "submit": "classroom.submit",
+KEYS = {  # the class page's widget keys (ui/classroom.py)
+    "start": "class_start",  # the lobby's "Start a class"
+    "ask": "class_ask",  # the teacher's "Ask the class" (the question selected by default)
+    "nickname": "class_nick_in",  # the join form's nickname (the code comes filled from the link)
+    "join": "class_join",
+    "answer": "class_answer_",  # + the question's number: a number input or a radio
+    "submit": "class_send",  # "Send my answer"
 }
-CODE_RE = re.compile(r"class=([A-Z0-9]{4,8})")
-TEACHER_RE = re.compile(r"key=([A-Za-z0-9_\-]{16,})")
-COUNT_RE = re.compile(r"(\d+)\s*(?:/\s*\d+\s*)?(?:answered|answers)", re.I)
+# what the page shows (core/classroom/locales/en/classroom.toml, in English: the sessions open lang=en)
+CODE_RE = re.compile(r"[?&]class=([A-Z2-9]{6})\b")  # the join link (st.code) and the teacher link
+TEACHER_RE = re.compile(r"[?&]key=([A-Za-z0-9_\-]{16,})")  # the private teacher link (st.code)
+COUNT_RE = re.compile(r"^Answered:\s*(\d+)\s*/\s*\d+$")  # the live panel's metric "Answered: 12 / 30"
 QUIET_S = 10.0
 
 
@@ -162,19 +165,28 @@ def connect_students(url: str, page: str, query: str, students: int, procs: int 
 
 class Projector:
     """A session whose page has an `st.fragment(run_every=...)`: reruns it every interval, as the
-    browser's timer does, and keeps (wall-clock time, texts) of every refresh."""
+    browser's timer does, and keeps (wall-clock time, texts) of every refresh. A page with several timed
+    fragments (the teacher's: students, answers, leaderboard) names the one to follow (`fragment`);
+    without it, the last one the server started."""
 
-    def __init__(self, session: Session):
+    def __init__(self, session: Session, fragment: str | None = None):
         self.s = session
+        self.fragment = fragment
         self.refreshes: list[tuple[float, Run]] = []
         self.stopping = False  # set it to end `follow` after its current refresh (never cancel one)
+
+    def _timer(self) -> tuple[str, float] | None:
+        if self.fragment is None:
+            return self.s.auto_rerun
+        interval = self.s.auto_reruns.get(self.fragment)
+        return None if interval is None else (self.fragment, interval)
 
     async def follow(self, seconds: float, stop_when=None) -> int:
         """Refresh for up to `seconds` (or until `stop_when(run)` is true or the server stops the
         timer); returns the number of refreshes."""
         n, end = 0, time.monotonic() + seconds
-        while self.s.auto_rerun and time.monotonic() < end and not self.stopping:
-            fid, interval = self.s.auto_rerun
+        while self._timer() and time.monotonic() < end and not self.stopping:
+            fid, interval = self._timer()
             await asyncio.sleep(interval)
             run = await self.s.rerun_fragment(fid)
             self.refreshes.append((time.time(), run))
@@ -184,12 +196,18 @@ class Projector:
         return n
 
 
+def counted(run: Run, count_re=COUNT_RE) -> int | None:
+    """How many have answered, as a refresh of the live panel shows it (None: not in this run)."""
+    m = next((count_re.search(x) for x in run.texts if count_re.search(x)), None)
+    return int(m.group(1)) if m else None
+
+
 def first_seen(refreshes: list[tuple[float, Run]], stored: list[float], count_re=COUNT_RE) -> list[float]:
     """Latency of each stored answer: the first refresh at or after it whose count covers it, minus it."""
     counts = []
     for t, run in refreshes:
-        m = next((count_re.search(x) for x in run.texts if count_re.search(x)), None)
-        counts.append((t, int(m.group(1)) if m else -1))
+        k = counted(run, count_re)
+        counts.append((t, -1 if k is None else k))
     out = []
     for i, ts in enumerate(sorted(stored), start=1):
         seen = next((t for t, k in counts if t >= ts and k >= i), None)
@@ -198,43 +216,81 @@ def first_seen(refreshes: list[tuple[float, Run]], stored: list[float], count_re
 
 
 async def answer_to_projector(c: Cluster, entry: str, students: int, think: float) -> dict[str, float] | None:
-    """The class step (protocol in the module docstring); None while pages/classroom.py is missing."""
-    if not CLASS_PAGE.exists():
-        return None
-    async with Session(entry, PAGE) as teacher:
+    """The class step (protocol in the module docstring)."""
+    pinned = {"Cookie": f"{ROUTE_COOKIE}=r1"}  # the teacher on r1 (through nginx): its CPU is r1's
+    async with Session(entry, PAGE, headers=pinned) as teacher:
         await teacher.open()
         made = await teacher.set(KEYS["start"], click=True)
         text = "\n".join(made.texts)
         code, key = CODE_RE.search(text).group(1), TEACHER_RE.search(text).group(1)
+        await teacher.set(KEYS["ask"], click=True)  # the question selected by default
     stored: list[float] = []
     rng = random.Random(1)
+    joined, release = asyncio.Event(), asyncio.Event()
+    waiting = [students]
 
     async def student(i: int) -> None:
         async with Session(entry, PAGE, query=f"class={code}&lang=en") as s:
             await s.open()
             await s.set(KEYS["nickname"], f"s{i:02d}")
-            await s.set(KEYS["join"], click=True)
+            run = await s.set(KEYS["join"], click=True)
+            answer = next(k for k in run.widgets if k.startswith(KEYS["answer"]))
+            waiting[0] -= 1
+            if not waiting[0]:
+                joined.set()
+            await joined.wait()  # the class is complete: the panel's total is the class's size
             await asyncio.sleep(rng.uniform(0, think))
-            w = s.widgets[KEYS["answer"]]
-            await s.set(KEYS["answer"], 1 if w.kind == "radio" else i % 10)
-            await s.set(KEYS["submit"], click=True)
+            w = s.widgets[answer]
+            await s.set(answer, i % len(w.proto.options) if w.kind == "radio" else w.proto.min + i % 10)
+            got = await s.set(KEYS["submit"], click=True)
+            if got.exceptions or not any("You answered" in x for x in got.texts):
+                raise RuntimeError(f"student {i}'s answer was not taken: {got.texts}")
             stored.append(time.time())
+            await release.wait()  # stay in the class (connected) until the figures are taken
 
-    pinned = {"Cookie": f"{ROUTE_COOKIE}=r1"}  # the projector on r1 (through nginx): its CPU is r1's
     async with Session(entry, PAGE, query=f"class={code}&key={key}&lang=en", headers=pinned) as view:
-        await view.open()
-        projector = Projector(view)
-        follow = asyncio.create_task(projector.follow(think + 120))
-        await asyncio.gather(*(student(i) for i in range(students)))
-        await asyncio.sleep(3)  # the last answers reach the panel
-        projector.stopping = True
-        await follow
+        opened = await view.open()
+        if counted(opened) is None:
+            raise RuntimeError(f"the teacher link shows no live panel: {opened.texts}")
+        panel = None  # which of the page's timed fragments is the answers panel
+        for fid in list(view.auto_reruns):
+            if counted(await view.rerun_fragment(fid)) is not None:
+                panel = fid
+        if panel is None:
+            raise RuntimeError("no timed fragment shows the answers count")
+        projector = Projector(view, panel)
+        base = sample(c)  # the class made, its projector on: RSS before any student
+        follow = asyncio.create_task(projector.follow(think + 300))
+        crowd = asyncio.gather(*(student(i) for i in range(students)))
+        try:
+            while len(stored) < students and not crowd.done():
+                await asyncio.sleep(0.1)
+            await asyncio.sleep(3)  # the last answers reach the panel
+            held = sample(c)  # every student joined, answered and still connected
+        finally:
+            projector.stopping = True
+            release.set()
+            await follow
+            await crowd
         lat = first_seen(projector.refreshes, stored)
+        last = counted(projector.refreshes[-1][1])
+        if last != students:
+            raise RuntimeError(f"the panel ends at {last} answers, not {students}")
         pid = c.replica("r1").proc.pid  # the view is pinned to r1
+        quiet = Projector(view, panel)
         before = cpu_s(pid)
-        n = await Projector(view).follow(QUIET_S)
+        n = await quiet.follow(QUIET_S)
         cpu_per = (cpu_s(pid) - before) / max(1, n)
-    return {"answer_p50_s": pct(lat, 0.5), "answer_p95_s": pct(lat, 0.95), "cpu_per_refresh_s": cpu_per}
+    return {
+        "answer_p50_s": pct(lat, 0.5),
+        "answer_p95_s": pct(lat, 0.95),
+        "answer_max_s": max(lat),
+        "answers": len(stored),
+        "refreshes": len(projector.refreshes),
+        "cpu_per_refresh_s": cpu_per,
+        "refresh_p50_s": statistics.median(r.seconds for _, r in quiet.refreshes),
+        "class_mb_per_student": sum(held[k][0] - base[k][0] for k in base) / students,
+    }
 
 
 # ---- one setup --------------------------------------------------------------------------------------------
@@ -242,7 +298,7 @@ async def answer_to_projector(c: Cluster, entry: str, students: int, think: floa
 
 def run_setup(setup: str, students: int, think: float, idle_s: float) -> dict[str, float]:
     n, db = (1, "sqlite") if setup == "single" else (2, "postgres")
-    page = PAGE if CLASS_PAGE.exists() else PAGE_STANDIN
+    page = PAGE
     res: dict[str, float] = {}
     with cluster(n, db=db, durable=True) as c:
         entry = c.replicas[0].url if setup == "single" else c.url
@@ -288,16 +344,16 @@ def run_setup(setup: str, students: int, think: float, idle_s: float) -> dict[st
             flush=True,
         )
         step = asyncio.run(answer_to_projector(c, entry, students, think))  # fresh students
-        if step is None:
-            print(f"{'':8}  answer -> projector: pending (no {CLASS_PAGE.relative_to(ROOT)} in this tree)")
-        else:
-            res.update(step)
-            print(
-                f"{'':8}  answer -> projector p50 {step['answer_p50_s']:.2f} s, "
-                f"p95 {step['answer_p95_s']:.2f} s; "
-                f"CPU per refresh {step['cpu_per_refresh_s'] * 1e3:.0f} ms",
-                flush=True,
-            )
+        res.update(step)
+        print(
+            f"{'':8}  answer -> projector ({step['answers']} answers, {step['refreshes']} refreshes): "
+            f"p50 {step['answer_p50_s']:.2f} s, p95 {step['answer_p95_s']:.2f} s, "
+            f"max {step['answer_max_s']:.2f} s; live panel refresh: "
+            f"CPU {step['cpu_per_refresh_s'] * 1e3:.0f} ms "
+            f"on the teacher's server, {step['refresh_p50_s'] * 1e3:.0f} ms round trip (p50); "
+            f"{step['class_mb_per_student']:.2f} MB per student in the class (joined, answered)",
+            flush=True,
+        )
     return res
 
 

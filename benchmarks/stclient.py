@@ -53,7 +53,7 @@ class Run:
     widgets: dict[str, Widget] = field(default_factory=dict)
     charts: int = 0
     exceptions: int = 0
-    texts: list[str] = field(default_factory=list)  # markdown, text, headings, alerts, metrics drawn
+    texts: list[str] = field(default_factory=list)  # markdown, text, headings, alerts, metrics, code
 
 
 def key_of(widget_id: str) -> str:
@@ -78,8 +78,9 @@ class Session:
         self.headers = headers or {}  # sent with the websocket handshake (a cookie, behind a proxy)
         self.widgets: dict[str, Widget] = {}
         self.auto_rerun: tuple[str, float] | None = (
-            None  # (fragment id, interval s): an st.fragment(run_every=)
+            None  # (fragment id, interval s): the last st.fragment(run_every=) the server started
         )
+        self.auto_reruns: dict[str, float] = {}  # every timed fragment running now: id -> interval s
         self.page_hash = ""
         self.ws = None
 
@@ -184,6 +185,8 @@ class Session:
                     texts.append(getattr(el, ek).body)
                 elif ek == "heading":
                     texts.append(el.heading.body)
+                elif ek == "code":
+                    texts.append(el.code.code_text)
                 elif ek == "metric":
                     texts.append(f"{el.metric.label}: {el.metric.body}")
                 elif ek in ("vega_lite_chart", "imgs", "plotly_chart"):
@@ -192,9 +195,12 @@ class Session:
                     exceptions += 1
             elif kind == "auto_rerun":
                 self.auto_rerun = (fm.auto_rerun.fragment_id, fm.auto_rerun.interval)
+                self.auto_reruns[fm.auto_rerun.fragment_id] = fm.auto_rerun.interval
             elif kind == "stop_auto_rerun":
                 if self.auto_rerun and self.auto_rerun[0] in fm.stop_auto_rerun.fragment_ids:
                     self.auto_rerun = None
+                for f in fm.stop_auto_rerun.fragment_ids:
+                    self.auto_reruns.pop(f, None)
             elif kind == "script_finished":
                 if fm.script_finished == FINISHED_EARLY:
                     widgets, charts, exceptions, texts = {}, 0, 0, []  # the page reran itself; keep reading

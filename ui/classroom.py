@@ -584,8 +584,16 @@ def _answers_live() -> None:
     st.metric(ui.T("classroom.answered"), f"{len(got.by_nickname)} / {total}")
     labels, counts = tally(q, list(got.by_nickname.values()))
     names = [_choice_names(got.preset)[c] for c in labels] if q.kind == "choice" else labels
+    from ui import share
+
     chart = bars_chart(
-        names, counts, ui.T("classroom.answer_axis"), ui.T("classroom.answers_axis"), domain=None, digits=0
+        names,
+        counts,
+        ui.T("classroom.answer_axis"),
+        ui.T("classroom.answers_axis"),
+        domain=None,
+        digits=0,
+        scale=share.scale(),  # on a projector (presentation mode): larger labels, read from the back
     )
     ui.chart(st.container(key="class_answers_chart"), chart)
     # always these two elements (a fragment's frame that draws fewer may leave the last one on screen)

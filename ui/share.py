@@ -200,6 +200,8 @@ PRESENT_CSS = (
     ".stMain [data-testid=stCode] code,.stMain [data-testid=stCode] pre{font-size:1.15rem}"
     ".stMain [data-testid=stMarkdownContainer] code{font-size:0.9em}"
     ".stMain [data-testid=stTable] th,.stMain [data-testid=stTable] td{font-size:1.2rem}"
+    # plain text (class mode's nicknames: who has not answered yet, read off the projector)
+    ".stMain [data-testid=stText]{font-size:1.35rem}"
     # a slider's value label sits above its knob (its bottom a little over the knob's top, whatever the
     # font size), with room for it between the widget's label and the track
     ".stMain [data-testid=stSliderThumbValue]{top:auto;bottom:calc(100% + 0.3rem)}"

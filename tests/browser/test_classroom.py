@@ -252,3 +252,70 @@ def test_a_server_restart_mid_class_loses_nothing(browser, tmp_path) -> None:
             os.environ.pop("NNLAB_CLASS_DB_URL", None)
         else:
             os.environ["NNLAB_CLASS_DB_URL"] = old
+
+
+# Boxes (left, top, right, bottom) of what the room reads off the projector, at the top of the page.
+PROJECTOR = """() => {
+  const box = s => { const e = document.querySelector(s); if (!e) return null;
+    const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom] };
+  const names = document.querySelector('.st-key-class_question_panel [data-testid=stText]');
+  return {scrollY: window.scrollY, names_px: parseFloat(getComputedStyle(names).fontSize),
+    boxes: {code: box('.stMain [data-testid=stMetric]'), qr: box('.stMain [data-testid=stImage] img'),
+      link: box('.st-key-class_join_link'),
+      answered: box('.st-key-class_question_panel [data-testid=stMetric]'),
+      chart: box('.st-key-class_answers_chart [data-testid=stVegaLiteChart]'),
+      names: box('.st-key-class_question_panel [data-testid=stText]')}};
+}"""
+
+
+def test_the_projector_view_fits_a_1920x1080_screen_in_presentation_mode(browser, class_server) -> None:
+    """Presentation mode (?present=1), Korean: the class code, the QR code, the join link and the live
+    answers (the count, the histogram, who has not answered) all on the first screen, the names large."""
+    import asyncio
+    import sys
+    import threading
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from stclient import Session
+
+    teacher = _open(browser, f"{class_server}/classroom?lang=ko&present=1", SCREEN)
+    _click(teacher, "class_start")
+    teacher.wait_for_url(re.compile(r"class=[A-Z0-9]{6}"), timeout=30_000)
+    code = re.search(r"class=([A-Z0-9]{6})", teacher.url).group(1)
+    wait_idle(teacher)
+    _click(teacher, "class_ask")
+    wait_idle(teacher)
+
+    async def students() -> None:  # three students (protocol-level sessions), two of whom answer
+        for i, nick in enumerate(("지민", "Bo", "Cy")):
+            async with Session(class_server, "classroom", query=f"class={code}&lang=ko") as s:
+                await s.open()
+                await s.set("class_nick_in", nick)
+                run = await s.set("class_join", click=True)
+                if i < 2:
+                    key = next(k for k in run.widgets if k.startswith("class_answer_"))
+                    await s.set(key, i if s.widgets[key].kind == "radio" else 3 + i)
+                    await s.set("class_send", click=True)
+
+    crowd = threading.Thread(target=lambda: asyncio.run(students()))  # Playwright's loop is running here
+    crowd.start()
+    crowd.join()
+    _wait_metric(teacher, t("classroom.answered", "ko"), "2 / 3")
+    teacher.wait_for_function(
+        "() => document.querySelector('.st-key-class_question_panel [data-testid=stText]')"
+        "?.innerText === 'Cy'"
+    )
+    teacher.wait_for_timeout(1500)  # another frame of the live panel
+    got = teacher.evaluate(PROJECTOR)
+    assert got["scrollY"] == 0
+    for name, b in got["boxes"].items():
+        assert b is not None, name
+        left, top, right, bottom = b
+        assert right > left and bottom > top, (name, b)  # drawn
+        assert 0 <= left and right <= SCREEN["width"] and 0 <= top and bottom <= SCREEN["height"], (name, b)
+    assert got["names_px"] >= 20, got  # who has not answered: readable from the back of the room
+    assert _metric(teacher, t("classroom.code", "ko")) == code
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    teacher.screenshot(path=str(SHOTS / "projector-present-ko.png"))
+    assert teacher.locator("[data-testid=stException]").count() == 0
+    teacher.context.close()
