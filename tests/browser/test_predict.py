@@ -49,7 +49,9 @@ def test_training_preset_hides_its_outcome_until_reveal(browser, server, lang: s
     page.locator("[data-testid=stSidebarNav] a", has_text=t("app.nav.perceptron", lang)).click()
     page.wait_for_selector(".st-key-perceptron_chart", timeout=60_000)
     wait_idle(page)
-    page.locator(".st-key-preset_menu").click()
+    menu = page.locator(".st-key-preset_menu input[role=combobox]")
+    menu.click()
+    menu.press_sequentially(t("share.preset.lr_too_large.title", lang))  # the menu filters as one types
     page.get_by_role("option", name=t("share.preset.lr_too_large.title", lang)).click()
     page.wait_for_selector(METRICS, timeout=60_000)
     wait_idle(page)
