@@ -47,7 +47,8 @@ def lesson() -> None:
         chart = classifier_chart(maps, X, y, predict(model, "binary", X), box, text, scale=S)
         ui.chart(st, chart, width="stretch")
         with numbers.container():
-            nets.metrics(h, e)
+            if not lv.gated:  # a question open: no numbers yet
+                nets.metrics(h, e)
         with below.container():  # (the picture's column stays short enough to stay in view)
             st.caption(ui.T("beyond.norm", norm=f"{weight_norm(model):.3f}", wd=cfg.weight_decay))
             note = nets.changes_text(lv)
@@ -61,7 +62,8 @@ def lesson() -> None:
                 weights = feature_weights(model)
                 ui.chart(st, feature_weights_chart(weights, text), width="stretch")
                 st.caption(", ".join(f"{k} = {v:+.3f}" for k, v in weights.items()))
-            nets.curves(h, e, text, cfg.epochs, scale=S)
+            if not lv.gated:
+                nets.curves(h, e, text, cfg.epochs, scale=S)
 
     with frame:
         nets.stage(lv, draw)

@@ -31,7 +31,7 @@ from core.maths.networks import (
     model_at,
 )
 from core.maths.train import History, Segment, follow
-from ui import live, share
+from ui import live, predict, share
 
 CHEAP_UPDATES = 800  # a small MLP's run nobody waits for: beyond that, the untrained network until Play
 CHART_KEYS = ("class_i", "probability", "weight", "inputs", "hidden_i", "output", "fitted", "truth")
@@ -143,6 +143,7 @@ class Live:
     player: live.Player
     hist: History  # the run on screen: the live one, or the settings' (trained when cheap, else epoch 0)
     waiting: bool  # the settings' run is too long to train on a move: epoch 0 until Play or Step
+    gated: bool = False  # a preset's question is open (ui.predict): the setup only, no outcome
 
     @property
     def key(self) -> str:
@@ -169,14 +170,23 @@ def start_of(cfg: NetConfig) -> tuple:
     return tuple(v for k, v in cfg.to_dict().items() if k not in ("lr", "batch_size", "epochs", "optimizer"))
 
 
-def play(p: str, cfg: NetConfig, data: tuple[Dataset, Dataset], where: Any = st) -> Live:
+def play(p: str, cfg: NetConfig, data: tuple[Dataset, Dataset], where: Any = st, asks: bool = True) -> Live:
     """The page's live run after this rerun's settings, link and button (ui.live.Player.sync), and the run
     on screen. `where` gets a note: the run's cap and pace, or "press Play" for a long run that waits (it
-    shows the untrained network until then, in the same elements: Play only swaps their data)."""
+    shows the untrained network until then, in the same elements: Play only swaps their data). `asks`: the
+    section answers its page's preset question (ui.predict): while it is open, the untrained network only
+    (Play reveals a committed prediction, or waits for one)."""
     player = live.player(p, NetRun)
+    page = p.split(".")[0]
+    if asks:
+        predict.play(page, player)
+    gated = asks and predict.hidden(page)
     player.sync(p, cfg, data, start_of(cfg))
     n_train = len(data[0])
     updates = cfg.epochs * -(-n_train // min(cfg.batch_size, n_train))
+    if gated:
+        player.drop()  # nothing trains unseen
+        return Live(p, cfg, player, untrained(cfg, data), True, True)
     if player.live():
         out = Live(p, cfg, player, player.run.hist, False)
     elif updates <= CHEAP_UPDATES:
@@ -198,7 +208,7 @@ def replay(lv: Live, where: Any = st) -> int:
     """The epoch shown: the replay slider's (while the run does not play; each new run starts at its end),
     else the run's last."""
     last = lv.hist.epochs_run
-    if lv.player.playing:
+    if lv.player.playing or lv.gated:
         return last
     run = lv.player.serial if lv.player.live() else hash(lv.cfg)
     return share.replay(f"{lv.page}.epoch", last, (run, last), where=where)
@@ -217,7 +227,11 @@ def stage(lv: Live, draw: Any) -> None:
 
 
 def counter(lv: Live, h: History, epoch: int) -> None:
-    """The line over the picture: where the run is, and the epoch shown."""
+    """The line over the picture: where the run is, and the epoch shown (a question open: what stands
+    where the outcome will be)."""
+    if lv.gated:
+        predict.placeholder(st.container(key=f"{lv.key}_counter"), live=True)
+        return
     st.container(key=f"{lv.key}_counter").markdown(live.counter(lv.player, h, epoch, lv.cap, lv.waiting))
     if h.diverged_at is not None:
         lr = lv.player.run.current.lr if lv.player.live() else lv.cfg.lr
@@ -245,7 +259,7 @@ def _twin(cfg: NetConfig, sched: tuple[str, ...], epochs: int, _data: tuple[Data
 def twin(lv: Live, data: tuple[Dataset, Dataset]) -> tuple[NetConfig, History] | None:
     """The run on screen without weight decay (same start, settings and epochs), to compare boundaries;
     None while it plays or waits, or when it has no decay."""
-    if lv.cfg.weight_decay == 0 or lv.player.playing or lv.waiting or not lv.hist.epochs_run:
+    if lv.cfg.weight_decay == 0 or lv.gated or lv.player.playing or lv.waiting or not lv.hist.epochs_run:
         return None
     base = replace(lv.run_cfg(), weight_decay=0.0)
     if not lv.player.live():
