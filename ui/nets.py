@@ -122,15 +122,16 @@ def dataset(cfg: NetConfig) -> tuple[Dataset, Dataset]:
     return _data(cfg.dataset, cfg.n, cfg.noise, cfg.seed, cfg.test_ratio, cfg.classes)
 
 
-def trained(cfg: NetConfig, run: History | None = None) -> History:
-    """A finished run (`ui.finished`, the one run cache); `run` stores a run made here."""
-    return ui.finished(cfg, _run=run)
+def trained(cfg: NetConfig, data_id: str = "", data: tuple[Dataset, Dataset] | None = None) -> History:
+    """A finished run (`ui.finished`, the one run cache): on the config's own data, or (`data_id` not "")
+    on `data`, the config's with the points a student added (ui.playground)."""
+    return ui.finished(cfg, data_id, data if data_id else None)
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
-def untrained(cfg: NetConfig, _data: tuple[Dataset, Dataset]) -> History:
-    """The run before its first update (one row: the starting network's losses), cached by config
-    (_data, the config's own points, is not part of the key)."""
+def untrained(cfg: NetConfig, _data: tuple[Dataset, Dataset], data_id: str = "") -> History:
+    """The run before its first update (one row: the starting network's losses), cached by config and
+    `data_id` (_data, the config's own points and the ones `data_id` names, is not part of the key)."""
     return fit(cfg, data=_data, epochs=0)
 
 
@@ -144,6 +145,7 @@ class Live:
     hist: History  # the run on screen: the live one, or the settings' (trained when cheap, else epoch 0)
     waiting: bool  # the settings' run is too long to train on a move: epoch 0 until Play or Step
     gated: bool = False  # a preset's question is open (ui.predict): the setup only, no outcome
+    data_id: str = ""  # names the points a student added (ui.playground), "" for none
 
     @property
     def key(self) -> str:
@@ -170,29 +172,37 @@ def start_of(cfg: NetConfig) -> tuple:
     return tuple(v for k, v in cfg.to_dict().items() if k not in ("lr", "batch_size", "epochs", "optimizer"))
 
 
-def play(p: str, cfg: NetConfig, data: tuple[Dataset, Dataset], where: Any = st, asks: bool = True) -> Live:
+def play(
+    p: str,
+    cfg: NetConfig,
+    data: tuple[Dataset, Dataset],
+    where: Any = st,
+    asks: bool = True,
+    data_id: str = "",
+) -> Live:
     """The page's live run after this rerun's settings, link and button (ui.live.Player.sync), and the run
     on screen. `where` gets a note: the run's cap and pace, or "press Play" for a long run that waits (it
     shows the untrained network until then, in the same elements: Play only swaps their data). `asks`: the
     section answers its page's preset question (ui.predict): while it is open, the untrained network only
-    (Play reveals a committed prediction, or waits for one)."""
+    (Play reveals a committed prediction, or waits for one). `data_id`: `data` has points a student added
+    (ui.playground.data_id names them; a change starts the run over)."""
     player = live.player(p, NetRun)
     page = p.split(".")[0]
     if asks:
         predict.play(page, player)
     gated = asks and predict.hidden(page)
-    player.sync(p, cfg, data, start_of(cfg))
+    player.sync(p, cfg, data, (*start_of(cfg), data_id))
     n_train = len(data[0])
     updates = cfg.epochs * -(-n_train // min(cfg.batch_size, n_train))
     if gated:
         player.drop()  # nothing trains unseen
-        return Live(p, cfg, player, untrained(cfg, data), True, True)
+        return Live(p, cfg, player, untrained(cfg, data, data_id), True, True, data_id)
     if player.live():
-        out = Live(p, cfg, player, player.run.hist, False)
+        out = Live(p, cfg, player, player.run.hist, False, data_id=data_id)
     elif updates <= CHEAP_UPDATES:
-        out = Live(p, cfg, player, trained(cfg), False)
+        out = Live(p, cfg, player, trained(cfg, data_id, data), False, data_id=data_id)
     else:
-        out = Live(p, cfg, player, untrained(cfg, data), True)
+        out = Live(p, cfg, player, untrained(cfg, data, data_id), True, data_id=data_id)
     if out.waiting:
         where.info(ui.T("beyond.press_train", updates=updates))
     where.caption(ui.T("live.rate", cap=cfg.epochs, rate=f"{live.rate(cfg.epochs):.0f}"))
@@ -251,7 +261,9 @@ def after(lv: Live) -> None:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _twin(cfg: NetConfig, sched: tuple[str, ...], epochs: int, _data: tuple[Dataset, Dataset]) -> History:
+def _twin(
+    cfg: NetConfig, sched: tuple[str, ...], epochs: int, _data: tuple[Dataset, Dataset], data_id: str = ""
+) -> History:
     segments = [Segment.parse(s) for s in sched]
     return follow(cfg, segments, epochs, _data, make=NetRun).hist
 
@@ -263,9 +275,9 @@ def twin(lv: Live, data: tuple[Dataset, Dataset]) -> tuple[NetConfig, History] |
         return None
     base = replace(lv.run_cfg(), weight_decay=0.0)
     if not lv.player.live():
-        return base, trained(base)
+        return base, trained(base, lv.data_id, data)
     sched = tuple(s.text() for s in lv.player.run.segments)
-    return base, _twin(base, sched, lv.player.run.epoch, data)
+    return base, _twin(base, sched, lv.player.run.epoch, data, lv.data_id)
 
 
 def metrics(hist: History, epoch: int, with_acc: bool = True) -> None:
