@@ -7,7 +7,7 @@ import ui
 from core.charts.networks import classifier_chart, feature_weights_chart, network_chart
 from core.maths.data import bounds
 from core.maths.networks import NetConfig, feature_weights, grid_maps, model_at, predict, weight_norm
-from ui import nets, screen, share
+from ui import nets, playground, screen, share
 
 P = "beyond"
 ui.lesson(P)
@@ -24,12 +24,16 @@ def lesson() -> None:
     left, pinned, right = screen.split(P)
     settings = nets.controls(P, left, 250)
 
+    with share.controls("beyond_playground", left, border=True):  # Playground's toggles; added points train
+        tg = playground.controls(P, test=True)
+
     cfg = NetConfig(n=500, **settings)
     hidden, act = cfg.hidden, cfg.activation
-    data = nets.dataset(cfg)
-    X, y = data[0].X, data[0].y
-    box, text = bounds(X), nets.chart_text()
-    lv = nets.play(P, cfg, data, left)
+    given = nets.dataset(cfg)
+    data = playground.with_points(given, tg.points)
+    X, y = given[0].X, given[0].y  # the picture's points (the added ones: their own layer)
+    box, text = bounds(X), nets.chart_text()  # the window stays put
+    lv = nets.play(P, cfg, data, left, data_id=playground.data_id(tg.points))
     with pinned:
         nets.buttons(lv)
         frame = st.container()  # the live part: counter and picture
@@ -41,13 +45,29 @@ def lesson() -> None:
 
     def draw() -> None:
         """The picture, numbers, network and curves of the epoch shown (while playing: the last one)."""
+        if playground.points(P) != tg.points:  # a click while playing: the page anew
+            st.rerun()
         h, e, model = nets.shown(lv, epoch)
         maps = grid_maps(model, "binary", box)
         nets.counter(lv, h, e)
-        chart = classifier_chart(maps, X, y, predict(model, "binary", X), box, text, scale=S)
-        ui.chart(st, chart, width="stretch")
+        chart = classifier_chart(
+            maps,
+            X,
+            y,
+            predict(model, "binary", X),
+            box,
+            text,
+            scale=S,
+            test=(data[1].X, data[1].y) if tg.test else None,
+            added=tg.points,
+            clickable=tg.add is not None and not lv.gated,
+            discrete=tg.discrete,
+        )
+        clicks = playground.chart_args(P, tg) if not lv.gated else {}
+        ui.chart(st, chart, width="stretch", **clicks)
         with numbers.container():
-            nets.metrics(h, e)
+            if not lv.gated:  # a question open: no numbers yet
+                nets.metrics(h, e)
         with below.container():  # (the picture's column stays short enough to stay in view)
             st.caption(ui.T("beyond.norm", norm=f"{weight_norm(model):.3f}", wd=cfg.weight_decay))
             note = nets.changes_text(lv)
@@ -61,7 +81,8 @@ def lesson() -> None:
                 weights = feature_weights(model)
                 ui.chart(st, feature_weights_chart(weights, text), width="stretch")
                 st.caption(", ".join(f"{k} = {v:+.3f}" for k, v in weights.items()))
-            nets.curves(h, e, text, cfg.epochs, scale=S)
+            if not lv.gated:
+                nets.curves(h, e, text, cfg.epochs, scale=S)
 
     with frame:
         nets.stage(lv, draw)

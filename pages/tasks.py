@@ -53,7 +53,8 @@ def classes() -> None:
         chart = classifier_chart(maps, X, y, predict(model, "classes", X), box, text, probe=(px, py), scale=S)
         ui.chart(st, chart, width="stretch")
         with numbers.container():
-            nets.metrics(h, e)
+            if not lv.gated:  # a question open: no numbers yet
+                nets.metrics(h, e)
         probs = probe_probs(model, (px, py))
         with bars.container():
             ui.chart(st, softmax_bars(probs, text, scale=S), width="stretch")
@@ -67,7 +68,8 @@ def classes() -> None:
             st.markdown(f"**{ui.T('beyond.network')}**")
             ui.chart(st, network_chart(model, maps, act, "classes", text), width="content")
             st.caption(ui.T("tasks.network_caption"))
-            nets.curves(h, e, text, cfg.epochs, scale=S)
+            if not lv.gated:
+                nets.curves(h, e, text, cfg.epochs, scale=S)
 
     with frame:
         nets.stage(lv, draw)
@@ -85,7 +87,7 @@ def regression() -> None:
     X, y = data[0].X, data[0].y
     lo, hi = float(y.min()), float(y.max())
     box = (-4.5, 4.5, lo - 0.5, hi + 0.5) if dim == 1 else bounds(X)
-    lv = nets.play(P, cfg, data, left)
+    lv = nets.play(P, cfg, data, left, asks=False)  # the page's question is the classes tab's
     with pinned:
         nets.buttons(lv)
         frame = st.container()  # the live part: counter and picture

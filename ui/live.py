@@ -33,7 +33,10 @@ the run (`core.maths.train.follow`), at once when that is quick, else by playing
 
 from __future__ import annotations
 
+import collections
 import math
+import os
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -55,6 +58,21 @@ RUN_FRAMES = 25  # a quick run is paced: Play reaches its last epoch in about th
 # never faster than MAX_RATE; each frame still trains for at most TICK_SECONDS.
 RUN_SECONDS = 1.5
 MIN_RATE, MAX_RATE = 60.0, 1000.0
+# A class playing at once on one server (#20). Every frame draws (tens of ms of Python), so a class at 5
+# frames a second each asks more of the server's one interpreter than it has, frames run back to back and a
+# click (Pause: a section rerun) queues behind them. So the live fragment's interval grows with the
+# students playing (`interval`: the server draws about FRAME_BUDGET frames a second in all, a frame at
+# least every MAX_FRAME_SECONDS), and at most SLOTS frames train at once, server-wide: a frame waits at most
+# SLOT_WAIT for a slot, else it draws the run as it is (rate pacing: the next frame trains what it owes).
+SLOTS = max(1, min(os.cpu_count() or 1, 4))
+SLOT_WAIT = 0.25
+FRAME_BUDGET = 10.0  # live frames a second, the whole server
+MAX_FRAME_SECONDS = 4.0
+MAX_TICK_SECONDS = 0.25  # a frame's training when frames are further apart (TICK_SECONDS at FRAME_SECONDS)
+LOAD_WINDOW = 5.0  # s: who played lately (a frame, or a section that started the live fragment)
+_gate = threading.BoundedSemaphore(SLOTS)  # process-wide, held only while a frame trains
+_seen: collections.deque[tuple[float, int]] = collections.deque(maxlen=8192)  # (when, which player)
+_seen_lock = threading.Lock()
 QUICK_RESTORE = 20_000  # updates a link's run may need to be rebuilt at once (more: played to its epoch)
 
 
@@ -315,10 +333,38 @@ def changes_text(p: Player) -> str | None:
     return ui.T("live.changed", changes="; ".join(parts))
 
 
-def _tick(p: Player, cap: int, draw: Callable[[], None], pace: float | None = None) -> None:
-    """One live frame: train, then draw. A run that is done ends with a full-page run (the timer stops)."""
-    if p.playing:
-        p.advance(cap, rate=pace)
+def _saw(p: Player) -> None:
+    with _seen_lock:
+        _seen.append((time.monotonic(), id(p)))
+
+
+def players_now(p: Player | None = None) -> int:
+    """How many players played lately, server-wide (`p` too); only ids are kept, nothing of a student."""
+    now = time.monotonic()
+    with _seen_lock:
+        while _seen and _seen[0][0] < now - LOAD_WINDOW:
+            _seen.popleft()
+        who = {w for _t, w in _seen}
+    return len(who | ({id(p)} if p is not None else set()))
+
+
+def interval(p: Player) -> float:
+    """The live fragment's interval: FRAME_SECONDS, longer when the players lately (this one too) would
+    ask the server for more than FRAME_BUDGET frames a second."""
+    return min(MAX_FRAME_SECONDS, max(FRAME_SECONDS, players_now(p) / FRAME_BUDGET))
+
+
+def _tick(
+    p: Player, cap: int, draw: Callable[[], None], pace: float | None = None, seconds: float = TICK_SECONDS
+) -> None:
+    """One live frame: train for at most `seconds` (in one of the server's SLOTS, waiting at most SLOT_WAIT:
+    else not this frame), then draw. A run that is done ends with a full-page run (the timer stops)."""
+    _saw(p)
+    if p.playing and _gate.acquire(timeout=SLOT_WAIT):
+        try:
+            p.advance(cap, rate=pace, seconds=seconds)
+        finally:
+            _gate.release()
         if not p.playing:
             st.rerun()
     draw()
@@ -329,7 +375,10 @@ def stage(p: Player, cap: int, draw: Callable[[], None], pace: float | None = No
     once in a plain container (the same place and elements, so the browser keeps its charts). `pace`: a
     rate in epochs per second (`rate(cap)`), else RUN_FRAMES frames per run."""
     if p.playing:
-        st.fragment(_tick, run_every=FRAME_SECONDS)(p, cap, draw, pace)
+        _saw(p)
+        every = interval(p)  # longer frames apart train longer (at most MAX_TICK_SECONDS: a click waits)
+        seconds = min(MAX_TICK_SECONDS, TICK_SECONDS * every / FRAME_SECONDS)
+        st.fragment(_tick, run_every=every)(p, cap, draw, pace, seconds)
     else:
         with st.container():
             draw()

@@ -31,7 +31,7 @@ from core.maths.networks import (
     model_at,
 )
 from core.maths.train import History, Segment, follow
-from ui import live, share
+from ui import live, predict, share
 
 CHEAP_UPDATES = 800  # a small MLP's run nobody waits for: beyond that, the untrained network until Play
 CHART_KEYS = ("class_i", "probability", "weight", "inputs", "hidden_i", "output", "fitted", "truth")
@@ -122,15 +122,16 @@ def dataset(cfg: NetConfig) -> tuple[Dataset, Dataset]:
     return _data(cfg.dataset, cfg.n, cfg.noise, cfg.seed, cfg.test_ratio, cfg.classes)
 
 
-def trained(cfg: NetConfig, run: History | None = None) -> History:
-    """A finished run (`ui.finished`, the one run cache); `run` stores a run made here."""
-    return ui.finished(cfg, _run=run)
+def trained(cfg: NetConfig, data_id: str = "", data: tuple[Dataset, Dataset] | None = None) -> History:
+    """A finished run (`ui.finished`, the one run cache): on the config's own data, or (`data_id` not "")
+    on `data`, the config's with the points a student added (ui.playground)."""
+    return ui.finished(cfg, data_id, data if data_id else None)
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
-def untrained(cfg: NetConfig, _data: tuple[Dataset, Dataset]) -> History:
-    """The run before its first update (one row: the starting network's losses), cached by config
-    (_data, the config's own points, is not part of the key)."""
+def untrained(cfg: NetConfig, _data: tuple[Dataset, Dataset], data_id: str = "") -> History:
+    """The run before its first update (one row: the starting network's losses), cached by config and
+    `data_id` (_data, the config's own points and the ones `data_id` names, is not part of the key)."""
     return fit(cfg, data=_data, epochs=0)
 
 
@@ -143,6 +144,8 @@ class Live:
     player: live.Player
     hist: History  # the run on screen: the live one, or the settings' (trained when cheap, else epoch 0)
     waiting: bool  # the settings' run is too long to train on a move: epoch 0 until Play or Step
+    gated: bool = False  # a preset's question is open (ui.predict): the setup only, no outcome
+    data_id: str = ""  # names the points a student added (ui.playground), "" for none
 
     @property
     def key(self) -> str:
@@ -169,20 +172,37 @@ def start_of(cfg: NetConfig) -> tuple:
     return tuple(v for k, v in cfg.to_dict().items() if k not in ("lr", "batch_size", "epochs", "optimizer"))
 
 
-def play(p: str, cfg: NetConfig, data: tuple[Dataset, Dataset], where: Any = st) -> Live:
+def play(
+    p: str,
+    cfg: NetConfig,
+    data: tuple[Dataset, Dataset],
+    where: Any = st,
+    asks: bool = True,
+    data_id: str = "",
+) -> Live:
     """The page's live run after this rerun's settings, link and button (ui.live.Player.sync), and the run
     on screen. `where` gets a note: the run's cap and pace, or "press Play" for a long run that waits (it
-    shows the untrained network until then, in the same elements: Play only swaps their data)."""
+    shows the untrained network until then, in the same elements: Play only swaps their data). `asks`: the
+    section answers its page's preset question (ui.predict): while it is open, the untrained network only
+    (Play reveals a committed prediction, or waits for one). `data_id`: `data` has points a student added
+    (ui.playground.data_id names them; a change starts the run over)."""
     player = live.player(p, NetRun)
-    player.sync(p, cfg, data, start_of(cfg))
+    page = p.split(".")[0]
+    if asks:
+        predict.play(page, player)
+    gated = asks and predict.hidden(page)
+    player.sync(p, cfg, data, (*start_of(cfg), data_id))
     n_train = len(data[0])
     updates = cfg.epochs * -(-n_train // min(cfg.batch_size, n_train))
+    if gated:
+        player.drop()  # nothing trains unseen
+        return Live(p, cfg, player, untrained(cfg, data, data_id), True, True, data_id)
     if player.live():
-        out = Live(p, cfg, player, player.run.hist, False)
+        out = Live(p, cfg, player, player.run.hist, False, data_id=data_id)
     elif updates <= CHEAP_UPDATES:
-        out = Live(p, cfg, player, trained(cfg), False)
+        out = Live(p, cfg, player, trained(cfg, data_id, data), False, data_id=data_id)
     else:
-        out = Live(p, cfg, player, untrained(cfg, data), True)
+        out = Live(p, cfg, player, untrained(cfg, data, data_id), True, data_id=data_id)
     if out.waiting:
         where.info(ui.T("beyond.press_train", updates=updates))
     where.caption(ui.T("live.rate", cap=cfg.epochs, rate=f"{live.rate(cfg.epochs):.0f}"))
@@ -198,7 +218,7 @@ def replay(lv: Live, where: Any = st) -> int:
     """The epoch shown: the replay slider's (while the run does not play; each new run starts at its end),
     else the run's last."""
     last = lv.hist.epochs_run
-    if lv.player.playing:
+    if lv.player.playing or lv.gated:
         return last
     run = lv.player.serial if lv.player.live() else hash(lv.cfg)
     return share.replay(f"{lv.page}.epoch", last, (run, last), where=where)
@@ -217,7 +237,11 @@ def stage(lv: Live, draw: Any) -> None:
 
 
 def counter(lv: Live, h: History, epoch: int) -> None:
-    """The line over the picture: where the run is, and the epoch shown."""
+    """The line over the picture: where the run is, and the epoch shown (a question open: what stands
+    where the outcome will be)."""
+    if lv.gated:
+        predict.placeholder(st.container(key=f"{lv.key}_counter"), live=True)
+        return
     st.container(key=f"{lv.key}_counter").markdown(live.counter(lv.player, h, epoch, lv.cap, lv.waiting))
     if h.diverged_at is not None:
         lr = lv.player.run.current.lr if lv.player.live() else lv.cfg.lr
@@ -237,7 +261,9 @@ def after(lv: Live) -> None:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _twin(cfg: NetConfig, sched: tuple[str, ...], epochs: int, _data: tuple[Dataset, Dataset]) -> History:
+def _twin(
+    cfg: NetConfig, sched: tuple[str, ...], epochs: int, _data: tuple[Dataset, Dataset], data_id: str = ""
+) -> History:
     segments = [Segment.parse(s) for s in sched]
     return follow(cfg, segments, epochs, _data, make=NetRun).hist
 
@@ -245,13 +271,13 @@ def _twin(cfg: NetConfig, sched: tuple[str, ...], epochs: int, _data: tuple[Data
 def twin(lv: Live, data: tuple[Dataset, Dataset]) -> tuple[NetConfig, History] | None:
     """The run on screen without weight decay (same start, settings and epochs), to compare boundaries;
     None while it plays or waits, or when it has no decay."""
-    if lv.cfg.weight_decay == 0 or lv.player.playing or lv.waiting or not lv.hist.epochs_run:
+    if lv.cfg.weight_decay == 0 or lv.gated or lv.player.playing or lv.waiting or not lv.hist.epochs_run:
         return None
     base = replace(lv.run_cfg(), weight_decay=0.0)
     if not lv.player.live():
-        return base, trained(base)
+        return base, trained(base, lv.data_id, data)
     sched = tuple(s.text() for s in lv.player.run.segments)
-    return base, _twin(base, sched, lv.player.run.epoch, data)
+    return base, _twin(base, sched, lv.player.run.epoch, data, lv.data_id)
 
 
 def metrics(hist: History, epoch: int, with_acc: bool = True) -> None:

@@ -15,15 +15,21 @@ from PIL import Image
 
 from core.charts.decision import (
     HEIGHT,
+    added_frame,
+    added_layer,
     axes,
+    cells_frame,
+    cells_layer,
     class_color,
     heatmap_frame,
     image_frame,
     image_layer,
+    points_frame,
     probe_frame,
     probe_layer,
     scaled,
     tall,
+    test_layer,
     window,
 )
 from core.charts.figure import Figure, Refs, figure, frozen
@@ -121,27 +127,57 @@ def classifier_chart(
     bounds: Bounds,
     text: Mapping[str, str],
     probe: tuple[float, float] | None = None,
-    height: int = HEIGHT,
+    height: int | str = HEIGHT,
     scale: float = 1.0,
+    test: tuple[torch.Tensor, torch.Tensor] | None = None,
+    added: Sequence[tuple[float, float, int]] | None = None,
+    clickable: bool = False,
+    discrete: bool = False,
 ) -> Figure:
     """Decision picture: p(class 1) heatmap (binary) or argmax regions (k classes), points, optional probe.
-    The window and the class names (k follows a slider) are data: a new k or window swaps data only."""
+    The window and the class names (k follows a slider) are data: a new k or window swaps data only.
+
+    Playground's toggles (a binary task, as core.charts.decision.decision_chart): `test` = (X, y) of the
+    test points, drawn hollow; `added` marks the points the student added; `clickable` lays the clickable
+    grid under the points (selections CELL and ADDED); `discrete` colours the predicted class (the colours
+    of p = 0.2 and 0.8) instead of the probability. `height="container"`: as tall as its box."""
     k = maps.out.shape[0]
     names = class_names(k, text)
-    frames = {
-        "heat": heatmap_frame(maps.out[0], bounds) if k == 1 else image_frame(regions_png(maps.out), bounds),
-        "points": class_points_frame(X.numpy(), y.numpy(), pred.numpy(), names, text),
-    }
+    binary = k == 1
+    if binary:
+        probs = maps.out[0]
+        heat = heatmap_frame(np.where(probs > 0.5, 0.8, 0.2) if discrete else probs, bounds)
+    else:
+        heat = image_frame(regions_png(maps.out), bounds)
+    frames = {"heat": heat, "points": class_points_frame(X.numpy(), y.numpy(), pred.numpy(), names, text)}
+    clickable = clickable and binary
+    if clickable:
+        frames["cells"] = cells_frame(bounds)
+    if test is not None and binary:
+        frames["test"] = points_frame(test[0].numpy(), test[1].numpy(), None, text)
+    if binary and (added or clickable):
+        frames["added"] = added_frame(added or (), text)
     if probe is not None:
         frames["probe"] = probe_frame(probe)
 
     def draw(d: Refs) -> alt.TopLevelMixin:
-        layers = [image_layer(d, "heat"), class_points_layer(d, "points", text, scale)]
+        layers = [image_layer(d, "heat")]
+        if "cells" in frames:  # under the points: a click on a data point adds nothing
+            layers.append(cells_layer(d, "cells"))
+        if "test" in frames:
+            layers.append(test_layer(d, "test", text, scale))
+        layers.append(class_points_layer(d, "points", text, scale))
+        if "added" in frames:
+            layers.append(added_layer(d, "added", text, scale, clickable))
         if probe is not None:
             layers.append(probe_layer(d, "probe", scale))
-        return scaled(alt.layer(*layers).properties(height=tall(height, scale)), scale)
+        high = height if isinstance(height, str) else tall(height, scale)
+        chart = alt.layer(*layers).properties(height=high)
+        if "test" in frames or "added" in frames:  # their layers keep their own colour scales
+            chart = chart.resolve_scale(color="independent")
+        return scaled(chart, scale)
 
-    key = ("classifier", frozen(text), height, scale)
+    key = ("classifier", frozen(text), height, scale, clickable, "test" in frames, "added" in frames)
     return figure(key, frames, draw, {**window(bounds), "classes": names})
 
 

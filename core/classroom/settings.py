@@ -305,7 +305,11 @@ def net_specs(names: str, **defaults: Any) -> dict[str, Param]:
 
 
 _TRAINING = "activation lr batch_size epochs optimizer weight_decay epoch trained sched"
-PAGE_SPECS["beyond"] = net_specs(f"dataset noise seed features layers hidden {_TRAINING}")
+PAGE_SPECS["beyond"] = {
+    **net_specs(f"dataset noise seed features layers hidden {_TRAINING}"),
+    "test": Param(bool, False, label="app.play.test", help="app.play.test_help"),
+    **_playground(),  # Playground's toggles on its own home (#20)
+}
 # The tasks page has two playgrounds (tabs); their settings are "classes.<name>" and "regression.<name>".
 _CLASSES = net_specs(f"k noise seed layers hidden {_TRAINING} px py", noise=1.0, activation="relu")
 _REGRESSION = net_specs(

@@ -94,3 +94,50 @@ def test_toggles_screenshot(browser, server, lang: str) -> None:
     page.wait_for_timeout(300)
     page.screenshot(path=str(ROOT / f"docs/issue-20/playground-1280x800-{lang}.png"))
     page.close()
+
+
+# ---- Beyond one neuron: Playground's own home ----------------------------------------------------------
+
+NET_CANVAS = ".st-key-stagepin_beyond [data-testid=stVegaLiteChart] canvas"
+NET = "dataset=circle&epochs=20&batch_size=10&layers=1&h1=4&weight_decay=0"
+
+
+def open_beyond(browser, server, query: str, lang: str = "en"):
+    page = browser.new_page(viewport={"width": DESKTOP[0], "height": DESKTOP[1]})
+    page.goto(f"{server}/beyond?lang={lang}&{NET}&{query}")
+    page.wait_for_selector(NET_CANVAS, timeout=60_000)
+    wait_idle(page)
+    return page
+
+
+def train_loss(page) -> str:
+    return page.locator("[data-testid=stMetric]").first.inner_text()
+
+
+def test_beyond_click_adds_a_training_point(browser, server) -> None:
+    page = open_beyond(browser, server, "add=1")
+    before = train_loss(page)
+    box = page.locator(NET_CANVAS).first.bounding_box()
+    for dx, dy in ((70, 25), (90, 35), (110, 20), (60, 50), (box["width"] - 40, 30)):
+        page.mouse.click(box["x"] + dx, box["y"] + dy)
+        wait_idle(page)
+        if added(page):
+            break
+    assert added(page), "no click on the network's chart added a point"
+    (point,) = added(page)
+    assert point.endswith("~1")
+    assert train_loss(page) != before, "the added point is training data: the run changes"
+    page.locator(".st-key-beyond_clear_points button").click()
+    wait_idle(page)
+    assert added(page) == [] and train_loss(page) == before
+    page.close()
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_beyond_toggles_screenshot(browser, server, lang: str) -> None:
+    page = open_beyond(browser, server, "test=1&discrete=1&add=0&points=0~0~0,2~-2~1", lang)
+    assert page.locator(".st-key-beyond-test input").is_checked()
+    page.locator(".st-key-beyond-add").scroll_into_view_if_needed()  # the toggles; the picture stays
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(ROOT / f"docs/issue-20/beyond-playground-1280x800-{lang}.png"))
+    page.close()

@@ -59,3 +59,41 @@ def test_training_preset_hides_its_outcome_until_reveal(browser, server, lang: s
     assert "✗" in page.locator("[data-testid=stAlertContentWarning]").first.inner_text()
     assert page.locator(".st-key-predict_training").count() == 0
     page.close()
+
+
+@pytest.mark.parametrize(
+    ("pid", "lang"), [("xor_hidden_layer", "ko"), ("xor_hidden_layer", "en"), ("softmax_four_classes", "en")]
+)
+def test_network_preset_hides_its_outcome_until_play(browser, server, pid: str, lang: str) -> None:
+    """Beyond one neuron and Many classes: the untrained network only, no numbers, until a prediction;
+    Play then reveals it and trains live (the numbers come, the verdict beside them)."""
+    preset = BY_ID[pid]
+    page_key = preset.page
+    play = "beyond_play" if page_key == "beyond" else "tasks_classes_play"
+    stage = "stage_beyond" if page_key == "beyond" else "stage_tasks_classes"  # (not the regression tab)
+    numbers = f".st-key-{stage} {METRICS}"
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.goto(f"{server}{preset.link(lang)}")
+    page.wait_for_selector(f".st-key-predict_{page_key}", timeout=60_000)
+    wait_idle(page)
+    assert page.get_by_text(t("predict.hidden_live", lang)[:12]).count() >= 1
+    assert page.locator(numbers).count() == 0, "numbers before a prediction"
+    if pid == "xor_hidden_layer":
+        box = page.locator(f".st-key-predict-{pid} input")
+        box.fill("50")
+        box.press("Enter")
+    else:
+        page.locator(
+            f".st-key-predict_{page_key} label", has_text=t(f"share.preset.{pid}.choice.no", lang)
+        ).click()
+    wait_idle(page)
+    if lang == "ko":
+        page.screenshot(path=str(ROOT / f"docs/issue-20/predict-{page_key}-1280x800-{lang}-asked.png"))
+    page.locator(f".st-key-{play} button").first.click()
+    page.wait_for_selector(numbers, timeout=60_000)
+    wait_idle(page)
+    assert page.locator(numbers).count() >= 4  # the losses and accuracies
+    verdict = page.locator("[data-testid=stAlert]").filter(has_text="🤔").first.inner_text()
+    assert ("✓" in verdict) or ("✗" in verdict), verdict
+    assert page.locator(f".st-key-predict_{page_key}").count() == 0
+    page.close()

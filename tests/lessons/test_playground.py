@@ -122,3 +122,53 @@ def test_links_carry_at_most_the_cap_and_only_valid_points() -> None:
     no_errors(at)
     assert at.warning and "points" in at.warning[0].value
     assert json.dumps(at.session_state["training.points"]) == "[]"
+
+
+# ---- Beyond one neuron: Playground's own home ----------------------------------------------------------
+
+NET = {"dataset": "xor", "epochs": "20", "batch_size": "10", "layers": "1", "h1": "4", "weight_decay": "0"}
+
+
+def test_beyond_toggles_change_what_the_network_chart_draws() -> None:
+    at = app("beyond", NET)
+    no_errors(at)
+    chart = decision(at)
+    names = {d.name for d in chart.proto.datasets}
+    assert "test" not in names and "cells" not in names and not chart.proto.selection_mode
+    heat = next(d for d in chart.proto.datasets if d.name == "heat").data.data
+    at.toggle(key="beyond.test").set_value(True).run()
+    chart = decision(at)
+    assert rows(chart, "test") == 250  # 500 points, half of them held out: drawn hollow
+    assert '"filled":false' in chart.proto.spec.replace(" ", "")
+    at.toggle(key="beyond.discrete").set_value(True).run()
+    assert next(d for d in decision(at).proto.datasets if d.name == "heat").data.data != heat  # two colours
+    at.button_group(key="beyond.add").set_value("0").run()
+    no_errors(at)
+    chart = decision(at)
+    assert sorted(chart.proto.selection_mode) == ["added", "cell"]  # the chart answers clicks
+    assert rows(chart, "cells") == 30 * 30
+    assert at.query_params["test"] in ("1", ["1"]) and at.query_params["add"] in ("0", ["0"])
+
+
+def test_beyond_added_points_are_training_data() -> None:
+    from core.maths.blobs_and_regression import any_split
+    from core.maths.networks import NetConfig, fit
+    from ui.playground import with_points
+
+    extra = "0~0~1,0.5~0.5~1,-0.5~0.5~1"
+    plain = app("beyond", NET)
+    at = app("beyond", NET | {"points": extra})
+    no_errors(at)
+    assert rows(decision(at), "added") == 3
+    cfg = NetConfig(dataset="xor", n=500, epochs=20, batch_size=10, hidden=(4,), weight_decay=0.0)
+    page = {k: at.session_state[f"beyond.{k}"] for k in ("lr", "seed", "noise")}
+    cfg = NetConfig(**cfg.to_dict() | page)
+    data = with_points(
+        any_split(cfg.dataset, cfg.n, cfg.noise, cfg.seed, cfg.test_ratio, cfg.classes),
+        ((0.0, 0.0, 1), (0.5, 0.5, 1), (-0.5, 0.5, 1)),
+    )
+    want = fit(cfg, data=data)
+    assert metrics(at)["Train loss"] == f"{want.train_loss[-1]:.4f}"
+    assert metrics(at)["Train loss"] != metrics(plain)["Train loss"]
+    at.button(key="beyond_clear_points").click().run()
+    assert metrics(at)["Train loss"] == metrics(plain)["Train loss"]

@@ -28,13 +28,15 @@ OUTCOME = {
     "bce_vs_mse": "losses.bce_dz",
     "batch_one_vs_full": "minibatch.cosine",
     "small_lr_adam_vs_sgd": "training.opt.adam",
+    "xor_hidden_layer": "training.test_acc",
+    "softmax_four_classes": "training.train_acc",
 }
 HIDDEN = {lang: t("predict.hidden", lang)[:30] for lang in ("en", "ko")}
 HIDDEN_LIVE = {lang: t("predict.hidden_live", lang)[:30] for lang in ("en", "ko")}
 
 
 def test_every_asking_preset_of_a_gated_page_is_covered() -> None:
-    gated = {"training", "perceptron", "activations", "losses", "minibatch", "landscape"}
+    gated = {"training", "perceptron", "activations", "losses", "minibatch", "landscape", "beyond", "tasks"}
     assert {pid for pid in QUESTIONS if BY_ID[pid].page in gated} == set(OUTCOME)
 
 
@@ -142,3 +144,35 @@ def test_perceptron_play_reveals_and_trains() -> None:
     assert at.button_group(key="perceptron.view").value == "trained"  # Play trains
     assert t("perceptron.accuracy", "en") in metrics(at)
     assert any("✗" in w.value for w in at.warning)  # no line gets more than 75% of XOR
+
+
+NETS = [("xor_hidden_layer", "beyond"), ("softmax_four_classes", "tasks_classes")]
+
+
+@pytest.mark.parametrize(("pid", "key"), NETS)
+def test_network_page_hides_curves_and_play_reveals(pid: str, key: str) -> None:
+    """Beyond one neuron and Many classes: no curves, numbers or replay slider while the question is open
+    (the untrained network only); Play waits for a prediction, then reveals and plays."""
+    page = BY_ID[pid].page
+    at = app(page, BY_ID[pid].query())
+    no_errors(at)
+    assert is_hidden(at)
+    prefix = "beyond" if page == "beyond" else "tasks.classes"
+    replay = f"{prefix}.epoch"
+    assert replay not in [w.key for w in (*at.slider, *at.select_slider)], "a replay slider before the reveal"
+    charts_gated = len(at.get("vega_lite_chart")) + len(at.get("arrow_vega_lite_chart"))
+    at.button(key=f"{key}_play").click().run()
+    assert is_hidden(at), "Play without a prediction shows nothing"
+    assert not at.session_state[f"_live_{prefix}"].playing
+    q = QUESTIONS[pid]
+    widget = at.radio(key=f"predict.{pid}") if q.kind == "choice" else at.number_input(key=f"predict.{pid}")
+    widget.set_value(wrong_answer(pid)).run()
+    at.button(key=f"{key}_play").click().run()
+    no_errors(at)
+    assert not is_hidden(at)
+    assert at.session_state["_predict"][pid]["answer"] == wrong_answer(pid)
+    assert t(OUTCOME[pid], "en") in metrics(at)
+    charts = len(at.get("vega_lite_chart")) + len(at.get("arrow_vega_lite_chart"))
+    assert charts > charts_gated, "the curves come with the reveal"
+    at.button(key=f"{key}_play").click().run()  # Pause: the replay slider is back
+    assert replay in [w.key for w in (*at.slider, *at.select_slider)]
