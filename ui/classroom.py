@@ -85,6 +85,10 @@ def _store(url: str) -> ClassStore:
 
 
 def _db_down(e: Exception) -> str:
+    """The message for a database error: the first error in its chain (a full SQLite database fails a write,
+    then the rollback of its savepoint fails too: the student reads "database or disk is full")."""
+    while e.__context__ is not None and isinstance(e.__context__, Exception):
+        e = e.__context__
     detail = (str(e).strip().splitlines() or [""])[0][:160]
     return ui.T("classroom.db_down", detail=f"{type(e).__name__}: {detail}")
 

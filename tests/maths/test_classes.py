@@ -429,3 +429,36 @@ def test_csv_export_never_makes_a_formula(store: ClassStore) -> None:
     rows = list(csv.reader(io.StringIO(store.export_csv(code, key, "answers"))))
     assert rows[1][2] == "'=HYPERLINK(1)"
     assert err(store.export_csv, code, key, "other") == "export"
+
+
+def test_a_full_database_refuses_a_write_cleanly_and_keeps_the_class(tmp_path) -> None:
+    """SQLite at its size limit (`PRAGMA max_page_count`, set on every connection): a join fails with the
+    database's own error (an SQLAlchemyError, which the page shows as classroom.db_down), and the class and
+    its students are as they were."""
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'full.sqlite'}")
+    store = ClassStore(engine)
+    store.setup()
+    code, key = store.start(T0)
+    ana = store.join(code, "Ana", now=T0)
+    with engine.connect() as conn:
+        pages = conn.exec_driver_sql("PRAGMA page_count").scalar()
+
+    @sa.event.listens_for(engine, "connect")
+    def _cap(dbapi_conn, _record) -> None:
+        dbapi_conn.execute(f"PRAGMA max_page_count = {pages}")
+
+    engine.dispose()  # new connections get the cap
+    with pytest.raises(sa.exc.OperationalError) as got:
+        for i in range(400):  # enough rows to need a new page
+            store.join(code, f"student {i:03d} " + "x" * 12, now=T0)
+    causes, e = [], got.value
+    while e is not None:
+        causes.append(str(e))
+        e = e.__context__
+    assert any("database or disk is full" in c for c in causes), causes  # what the page shows
+    # reads still work: the class, its teacher key and every student who joined before the limit
+    assert store.is_teacher(code, key)
+    store.mine(code, ana)  # Ana is still in the class (ClassError "student" otherwise)
+    store.ask(code, key, "softmax_temperature", now=T0)  # an update in place needs no new page
+    joined = set(store.answers(code, key).missing)
+    assert "Ana" in joined and len(joined) >= 2  # the joins before the limit, none half-written
