@@ -17,7 +17,9 @@ The buttons sit outside the live fragment, in the page's section (an st.fragment
 ui.share.section): a click reruns the section, which waits for the frame in progress (at most TICK_SECONDS
 of training and one picture) and then, paused, no longer calls the live fragment. A run that reaches its
 last epoch (or diverges) ends with a full-page run, which stops the timer too and shows the finished run
-everywhere.
+everywhere; for PLAY_GRACE seconds after that, a press on
+the button (its label has just turned from Pause to Play) is taken as the Pause the student aimed at, not as a
+new run from epoch 0.
 
 What the settings do to a run (`Player.sync`):
 - the data or the initial weights change: the run starts over (while playing it keeps playing from epoch 0;
@@ -73,6 +75,7 @@ LOAD_WINDOW = 5.0  # s: who played lately (a frame, or a section that started th
 _gate = threading.BoundedSemaphore(SLOTS)  # process-wide, held only while a frame trains
 _seen: collections.deque[tuple[float, int]] = collections.deque(maxlen=8192)  # (when, which player)
 _seen_lock = threading.Lock()
+PLAY_GRACE = 0.8  # s after a run ends by itself in which a press on its button (Play now) is taken as Pause
 QUICK_RESTORE = 20_000  # updates a link's run may need to be rebuilt at once (more: played to its epoch)
 
 
@@ -90,6 +93,7 @@ class Player:
     serial: int = 0  # counts new runs (the replay slider starts each new run at its end)
     make: Callable[..., Any] = LiveRun  # make(cfg, data): a run (a network page: core.maths.networks.NetRun)
     clock: tuple[float, int] | None = None  # (time, epoch) where a rate-paced play started
+    ended: float | None = None  # when a play reached its run's end by itself (time.monotonic(): PLAY_GRACE)
 
     # ---- what is on screen ----
 
@@ -137,8 +141,10 @@ class Player:
             if self.run is not None and not self.playing and self.run.epoch > cap:
                 self.drop()
         command, self.command = self.command, None
+        if command == "play" and self.ended is not None and time.monotonic() - self.ended < PLAY_GRACE:
+            command = None  # the Pause a student aimed at as the run ended (the button had just become Play)
         if command is not None:
-            self.clock = None  # a rate-paced play counts from here
+            self.clock, self.ended = None, None  # a rate-paced play counts from here
         if command == "play":
             if self.run is None or self.finished(cap):
                 self.new_run(cfg, data, start)
@@ -365,7 +371,8 @@ def _tick(
             p.advance(cap, rate=pace, seconds=seconds)
         finally:
             _gate.release()
-        if not p.playing:
+        if not p.playing:  # the run reached its end (or diverged) in this frame
+            p.ended = time.monotonic()
             st.rerun()
     draw()
 

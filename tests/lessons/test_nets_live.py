@@ -206,3 +206,23 @@ def test_regression_steps_and_takes_a_new_learning_rate_from_the_next_epoch() ->
     assert run.hist.theta == follow(cfg, run.segments, 3, make=NetRun).hist.theta
     assert _counters(at)[1] == "⏸ Paused after epoch **3** of 50"
     assert at.query_params["regression.sched"] == "0~0.03~10~adam,2~0.01~10~adam"
+
+
+def test_a_pause_that_lands_as_the_run_ends_does_not_start_it_over() -> None:
+    """The button turns from Pause to Play when the run reaches its end: a press in the moment after (the
+    student aimed at Pause) leaves the finished run on screen; a later press plays it again from epoch 0."""
+    at = app("beyond", {"dataset": "xor", "epochs": "20"})
+    play_to_end(at)
+    p = at.session_state["_live_beyond"]
+    finished, serial = p.run, p.serial
+    assert p.ended is not None and finished.epoch == 20
+    p.ended = time.monotonic()  # the press comes in the moment after (a slow test machine may take longer)
+    next(b for b in at.button if b.label == "Play").click().run()
+    no_errors(at)
+    p = at.session_state["_live_beyond"]
+    assert not playing(at) and p.run is finished and p.serial == serial  # no new run
+    p.ended -= live.PLAY_GRACE  # later: a real Play
+    next(b for b in at.button if b.label == "Play").click().run()
+    no_errors(at)
+    p = at.session_state["_live_beyond"]
+    assert playing(at) and p.serial == serial + 1 and p.run.epoch <= 20
