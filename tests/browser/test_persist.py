@@ -167,6 +167,7 @@ MOVES: dict[str, list[Move]] = {
         keys("beyond.epochs", *times(5, "ArrowLeft")),  # in the "Training" expander
         Move("beyond.optimizer", "click", "Adam"),
         Move("beyond.seed", "type", "6"),
+        Move("beyond.discrete", "toggle"),  # Playground's toggles
     ],
     "tasks": [
         keys("tasks.classes.k", "ArrowRight"),
