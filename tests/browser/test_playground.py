@@ -86,14 +86,19 @@ def test_click_adds_a_point_of_the_chosen_class_and_a_click_on_it_removes_it(bro
     page.close()
 
 
+def _toggles_screenshot(page, key: str, name: str) -> None:
+    """The toggles are on (from the link) and in view, the picture beside them: docs/issue-20/<name>."""
+    assert page.locator(f".st-key-{key}-test input").is_checked()
+    page.locator(f".st-key-{key}-add").scroll_into_view_if_needed()  # the toggles; the picture stays
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(ROOT / f"docs/issue-20/{name}"))
+    page.close()
+
+
 @pytest.mark.parametrize("lang", ["ko", "en"])
 def test_toggles_screenshot(browser, server, lang: str) -> None:
     page = open_training(browser, server, "dataset=xor&test=1&discrete=1&add=0&points=0~0~1,1~-1~0", lang)
-    assert page.locator(".st-key-training-test input").is_checked()
-    page.locator(".st-key-training-add").scroll_into_view_if_needed()  # the toggles; the picture stays
-    page.wait_for_timeout(300)
-    page.screenshot(path=str(ROOT / f"docs/issue-20/playground-1280x800-{lang}.png"))
-    page.close()
+    _toggles_screenshot(page, "training", f"playground-1280x800-{lang}.png")
 
 
 # ---- Beyond one neuron: Playground's own home ----------------------------------------------------------
@@ -136,8 +141,4 @@ def test_beyond_click_adds_a_training_point(browser, server) -> None:
 @pytest.mark.parametrize("lang", ["ko", "en"])
 def test_beyond_toggles_screenshot(browser, server, lang: str) -> None:
     page = open_beyond(browser, server, "test=1&discrete=1&add=0&points=0~0~0,2~-2~1", lang)
-    assert page.locator(".st-key-beyond-test input").is_checked()
-    page.locator(".st-key-beyond-add").scroll_into_view_if_needed()  # the toggles; the picture stays
-    page.wait_for_timeout(300)
-    page.screenshot(path=str(ROOT / f"docs/issue-20/beyond-playground-1280x800-{lang}.png"))
-    page.close()
+    _toggles_screenshot(page, "beyond", f"beyond-playground-1280x800-{lang}.png")
