@@ -207,7 +207,7 @@ def playground(br, lab_url: str, seeds: int, watch: float, res: dict[str, float]
         res[f"playground {dataset}@p50_ms"], res[f"playground {dataset}@p95_ms"] = p50, p95
         print(
             f"  {dataset:<6} p50 {p50:5.0f} ms, p95 {p95:5.0f} ms; epochs shown {epochs}; "
-            f"ms {[round(t) for t in times]}"
+            f"ms {[round(t) if t < math.inf else None for t in times]}"
         )
         tab.goto(f"{lab_url}/beyond?lang=en&dataset={dataset}&seed=0&{PLAYGROUND}", wait_until="commit")
         ready(tab)

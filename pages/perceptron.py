@@ -25,7 +25,7 @@ def hand_view() -> None:
     """A weight moved: the trained result no longer follows from the sliders, so show the hand-set model
     (a live run pauses; it starts over from the new weights)."""
     st.session_state[VIEW] = "hand"
-    live.player("perceptron").playing = False
+    live.player("perceptron").pause()
 
 
 def scale_weights(factor: float) -> None:
@@ -175,7 +175,7 @@ def lab() -> None:
     with stage:
         trained_view = st.session_state.get(VIEW) == "trained"
         if not trained_view and p.playing:  # the hand-set view: nothing trains unseen
-            p.playing = False
+            p.pause()
         # a finished run (of the settings, in the trained view) cannot Step; the hand-set view starts one
         row = live.buttons("perceptron", p, epochs, p.finished(epochs) if p.live() else trained_view)
         view = ui.segmented_control("perceptron.view", row, required=True, label_visibility="collapsed")

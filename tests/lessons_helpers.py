@@ -3,9 +3,12 @@ and "this widget changes the page" checks. Imported by bare name (conftest puts 
 
 from __future__ import annotations
 
+import time
+
 from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT, chart_specs, no_errors, shown_text
+from ui import live
 
 # ---- a page opened from a link, and what it shows --------------------------------------------------------
 
@@ -91,16 +94,22 @@ def playing(at) -> bool:
     return any(b.label in ("Pause", "일시 정지") for b in at.button)
 
 
+def frame(at: AppTest) -> AppTest:
+    """One live frame, as a browser's timer asks for it: ui.live.FRAME_SECONDS later, the page runs again
+    (the server's trainer trains the run meanwhile; the frame draws it)."""
+    time.sleep(live.FRAME_SECONDS)
+    return at.run()
+
+
 def play_to_end(at, frames: int = 400, press: bool = True):
-    """Press Play (press=False: it plays already) and run frame after frame (each AppTest run is one live
-    frame) until the run stops."""
+    """Press Play (press=False: it plays already) and run frame after frame until the run stops."""
     if press:
         next(b for b in at.button if b.label in ("Play", "재생")).click().run()
         no_errors(at)
     for _ in range(frames):
         if not playing(at):
             return at
-        at.run()
+        frame(at)
         no_errors(at)
     raise AssertionError(f"still playing after {frames} frames")
 

@@ -4,22 +4,24 @@ Each page that trains live keeps one `Player` in its student's session (never in
 students): a run (weights, optimizer state, generator, history) and whether it plays. The run is made by
 the player's `make(cfg, data)`: a `core.maths.train.LiveRun` for a perceptron (Training, Perceptron), a
 `core.maths.networks.NetRun` for a network (Beyond one neuron, Many classes: ui.nets); both have the same
-interface (epoch, step, run_for, change, segments, hist). While it plays, the page draws its live part
-through `stage(...)` as an `st.fragment(run_every=FRAME_SECONDS)`: every frame trains for at most
-TICK_SECONDS, then draws one picture. How many epochs a frame trains is its pace: a perceptron page paces a
-run so that it takes about RUN_FRAMES frames to reach its last epoch; a network page paces by a rate
-(`rate(cap)` epochs per second of wall time since Play, at least TF Playground's), so that a frame that
-comes late (a busy server) trains the epochs it owes and no epoch stalls. The pictures are kept figures
+interface (epoch, step, run_for, change, segments, hist).
+
+Training and drawing are apart. While a run plays, the server's one `Trainer` thread trains it at its rate
+(epochs per second of wall time since Play: `rate(cap)` on a network page, at least TF Playground's; a
+perceptron page's run takes about RUN_FRAMES frames), taking turns with every other playing run a few ms at
+a time, so that a class playing at once shares the server evenly and no run stalls. The page draws its live
+part through `stage(...)` as an `st.fragment(run_every=interval)`: a frame only draws the run as the trainer
+has it (holding the player's lock, which the trainer then skips). Play's own picture comes after one frame's
+worth of training (its head start), so that it has already moved. The pictures are kept figures
 (core.charts.figure): a frame sends only their data. While it does not play, the same part is drawn once,
 in a plain container, so that Streamlit drops the fragment and stops its timer.
 
 The buttons sit outside the live fragment, in the page's section (an st.fragment of its own,
-ui.share.section): a click reruns the section, which waits for the frame in progress (at most TICK_SECONDS
-of training and one picture) and then, paused, no longer calls the live fragment. A run that reaches its
+ui.share.section): a click reruns the section, which waits for the frame in progress (one picture) and
+then, paused, no longer calls the live fragment; the trainer stops within one chunk. A run that reaches its
 last epoch (or diverges) ends with a full-page run, which stops the timer too and shows the finished run
-everywhere; for PLAY_GRACE seconds after that, a press on
-the button (its label has just turned from Pause to Play) is taken as the Pause the student aimed at, not as a
-new run from epoch 0.
+everywhere; for PLAY_GRACE seconds after that, a press on the button (its label has just turned from Pause to
+Play) is taken as the Pause the student aimed at, not as a new run from epoch 0.
 
 What the settings do to a run (`Player.sync`):
 - the data or the initial weights change: the run starts over (while playing it keeps playing from epoch 0;
@@ -36,10 +38,11 @@ the run (`core.maths.train.follow`), at once when that is quick, else by playing
 from __future__ import annotations
 
 import collections
+import logging
 import math
-import os
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -52,29 +55,31 @@ from core.maths.networks import NetConfig
 from core.maths.train import LiveRun, Segment, TrainConfig
 
 FRAME_SECONDS = 0.2  # a live frame at most this often (the live fragment's run_every)
-TICK_SECONDS = 0.12  # training per frame at most: a click (Pause) waits for at most this and one picture
-RUN_FRAMES = 25  # a quick run is paced: Play reaches its last epoch in about this many frames (~5 s)
-# Paced by a rate instead (the network pages): epochs per second of wall time since Play, so that a frame
-# dropped under load trains more in the next one (no epoch stalls). A run reaches its last epoch in about
-# RUN_SECONDS, never slower than TensorFlow Playground's 54 epochs per second (one per animation frame) and
-# never faster than MAX_RATE; each frame still trains for at most TICK_SECONDS.
-RUN_SECONDS = 1.5
+TICK_SECONDS = 0.12  # the most a page's run trains in one go inside a script run (Play's head start)
+RUN_FRAMES = 25  # a perceptron page's run reaches its last epoch in about this many frames (~5 s)
+# A network page's run plays at a rate: it reaches its last epoch in about RUN_SECONDS, never slower than
+# TensorFlow Playground's 54 epochs per second (one per animation frame) and never faster than MAX_RATE.
+RUN_SECONDS = 1.0
 MIN_RATE, MAX_RATE = 60.0, 1000.0
-# A class playing at once on one server (#20). Every frame draws (tens of ms of Python), so a class at 5
-# frames a second each asks more of the server's one interpreter than it has, frames run back to back and a
-# click (Pause: a section rerun) queues behind them. So the live fragment's interval grows with the
-# students playing (`interval`: the server draws about FRAME_BUDGET frames a second in all, a frame at
-# least every MAX_FRAME_SECONDS), and at most SLOTS frames train at once, server-wide: a frame waits at most
-# SLOT_WAIT for a slot, else it draws the run as it is (rate pacing: the next frame trains what it owes).
-SLOTS = max(1, min(os.cpu_count() or 1, 4))
-SLOT_WAIT = 0.25
+# Training runs apart from the pictures, on one server-wide thread (`Trainer`): it trains every playing run
+# in turn, CHUNK_SECONDS at a time, as far as its rate owes (epochs per second of wall time since Play), and
+# rests between rounds so that it takes at most TRAIN_SHARE of the server's one interpreter: a class
+# playing at once shares it evenly (no run stalls), and a click (Pause) or a frame never waits for training
+# longer than one chunk. A run the server cannot keep up with owes at most MAX_DEBT seconds of epochs.
+CHUNK_SECONDS = 0.005
+TRAIN_SHARE = 0.5
+MAX_DEBT = 1.0
+# Frames only draw (tens of ms of Python each), so a class at 5 frames a second each would still ask more of
+# the interpreter than it has: the live fragment's interval grows with the students playing (`interval`: the
+# server draws about FRAME_BUDGET frames a second in all, a frame at least every MAX_FRAME_SECONDS). A frame
+# whose interval is off by more than RETIME from what the load asks for now re-registers it (a page run).
 FRAME_BUDGET = 10.0  # live frames a second, the whole server
 MAX_FRAME_SECONDS = 4.0
-MAX_TICK_SECONDS = 0.25  # a frame's training when frames are further apart (TICK_SECONDS at FRAME_SECONDS)
+RETIME = 2.0
 LOAD_WINDOW = 5.0  # s: who played lately (a frame, or a section that started the live fragment)
-_gate = threading.BoundedSemaphore(SLOTS)  # process-wide, held only while a frame trains
 _seen: collections.deque[tuple[float, int]] = collections.deque(maxlen=8192)  # (when, which player)
 _seen_lock = threading.Lock()
+_log = logging.getLogger(__name__)
 PLAY_GRACE = 0.8  # s after a run ends by itself in which a press on its button (Play now) is taken as Pause
 QUICK_RESTORE = 20_000  # updates a link's run may need to be rebuilt at once (more: played to its epoch)
 
@@ -94,6 +99,11 @@ class Player:
     make: Callable[..., Any] = LiveRun  # make(cfg, data): a run (a network page: core.maths.networks.NetRun)
     clock: tuple[float, int] | None = None  # (time, epoch) where a rate-paced play started
     ended: float | None = None  # when a play reached its run's end by itself (time.monotonic(): PLAY_GRACE)
+    cap: int = 0  # where the playing run stops, and its rate (epochs per second): what the trainer needs
+    rate: float = MIN_RATE
+    every: float = FRAME_SECONDS  # the live fragment's interval as registered
+    # held while the run changes or trains, and while a picture is drawn from it (the trainer then skips it)
+    lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
 
     # ---- what is on screen ----
 
@@ -108,13 +118,20 @@ class Player:
     # ---- changes ----
 
     def new_run(self, cfg: TrainConfig | NetConfig, data: tuple[Dataset, Dataset], start: Any) -> Any:
-        self.run, self.start, self.target, self.pending = self.make(cfg, data), start, None, []
-        self.serial, self.clock = self.serial + 1, None
-        return self.run
+        with self.lock:
+            self.run, self.start, self.target, self.pending = self.make(cfg, data), start, None, []
+            self.serial, self.clock = self.serial + 1, None
+            return self.run
 
     def drop(self) -> None:
         """Back to the run of the settings (nothing live)."""
-        self.run, self.playing, self.target, self.pending = None, False, None, []
+        with self.lock:
+            self.run, self.playing, self.target, self.pending = None, False, None, []
+
+    def pause(self) -> None:
+        """Stop playing where the run is (a weight moved by hand, for example)."""
+        with self.lock:
+            self.playing = False
 
     def sync(
         self, page: str, cfg: TrainConfig | NetConfig, data: tuple[Dataset, Dataset], start: Any
@@ -122,6 +139,12 @@ class Player:
         """Apply a link's run, a changed setting and the button just pressed (see the module's docstring).
         `cfg`: the page's settings now (cfg.epochs: where Play stops); `start`: what identifies the data and
         the initial weights."""
+        with self.lock:
+            self._sync(page, cfg, data, start)
+
+    def _sync(
+        self, page: str, cfg: TrainConfig | NetConfig, data: tuple[Dataset, Dataset], start: Any
+    ) -> None:
         cap = cfg.epochs
         self._from_link(page, cfg, data, start)
         if self.run is not None and self.start != start:  # new data or initial weights: start over
@@ -186,33 +209,32 @@ class Player:
         self.target = want
         if updates <= QUICK_RESTORE:
             while self.target is not None:
-                self.advance(want, paced=False, seconds=math.inf)
+                self.advance(want, seconds=math.inf)
         else:
             self.playing = True
 
     # ---- training ----
 
-    def advance(
-        self, cap: int, paced: bool = True, seconds: float = TICK_SECONDS, rate: float | None = None
-    ) -> int:
-        """One frame's training: epochs until `seconds` are up (at most a paced share of the run, at least
-        one), stopping at the cap (or the link's epoch) and applying a link's changes at their epochs. Stops
-        playing when the run is done; returns the epochs trained. `rate` (epochs per second): pace by time
-        since the play started instead of RUN_FRAMES per run."""
+    def advance(self, cap: int, rate: float | None = None, seconds: float = TICK_SECONDS) -> int:
+        """Train what is owed, for at most `seconds` (at least one epoch when anything is owed), stopping at
+        the cap (or the link's epoch) and applying a link's changes at their epochs; stops playing when the
+        run is done; returns the epochs trained. Owed: with a `rate` (epochs per second), what the rate asks
+        for since Play (the clock starts one frame ahead: Play's first picture has already moved), at most
+        MAX_DEBT seconds of it; a link's run being rebuilt (`target`), or no rate: everything up to the stop.
+        The caller holds `lock`."""
         run = self.run
         if run is None:
             self.playing = False
             return 0
         stop = self.target if self.target is not None else cap
-        if not paced or self.target is not None:
-            pace = math.inf
-        elif rate is not None:
+        pace = math.inf
+        if rate is not None and self.target is None:
             now = time.perf_counter()
             if self.clock is None:
-                self.clock = (now, run.epoch)
-            pace = max(1, self.clock[1] + int(rate * (now - self.clock[0])) - run.epoch)
-        else:
-            pace = max(1, math.ceil(cap / RUN_FRAMES))
+                self.clock = (now - FRAME_SECONDS, run.epoch)
+            pace = self.clock[1] + int(rate * (now - self.clock[0])) - run.epoch
+            if pace > rate * MAX_DEBT:  # the server could not keep up: forget what is owed beyond that
+                self.clock, pace = (now - MAX_DEBT, run.epoch), int(rate * MAX_DEBT)
         end, done = time.perf_counter() + seconds, 0
         while done < pace and run.epoch < stop and not run.diverged:
             nxt = self.pending[0].start if self.pending else stop
@@ -223,6 +245,8 @@ class Player:
             if time.perf_counter() >= end:
                 break
         if run.diverged or run.epoch >= stop:
+            if self.playing:  # the button turns from Pause to Play now (PLAY_GRACE)
+                self.ended = time.monotonic()
             self.playing, self.target, self.pending, self.clock = False, None, [], None
         return done
 
@@ -360,34 +384,105 @@ def interval(p: Player) -> float:
     return min(MAX_FRAME_SECONDS, max(FRAME_SECONDS, players_now(p) / FRAME_BUDGET))
 
 
-def _tick(
-    p: Player, cap: int, draw: Callable[[], None], pace: float | None = None, seconds: float = TICK_SECONDS
-) -> None:
-    """One live frame: train for at most `seconds` (in one of the server's SLOTS, waiting at most SLOT_WAIT:
-    else not this frame), then draw. A run that is done ends with a full-page run (the timer stops)."""
+class Trainer:
+    """The server's one training thread: it trains every playing run in turn, CHUNK_SECONDS at a time, as
+    far as its rate owes, resting between rounds so that training takes at most TRAIN_SHARE of the
+    interpreter. It keeps only weak references: a run is the student's (in their session), and goes with it.
+    A run whose lock is taken (a picture being drawn from it, a click being applied) waits for the next round.
+    """
+
+    def __init__(self) -> None:
+        self._players: dict[int, weakref.ref[Player]] = {}
+        self._cv = threading.Condition()
+        self._thread: threading.Thread | None = None
+
+    def add(self, p: Player) -> None:
+        """Train `p` while it plays (at its `cap` and `rate`)."""
+        with self._cv:
+            self._players[id(p)] = weakref.ref(p)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._loop, name="nnlab-live-trainer", daemon=True)
+                self._thread.start()
+            self._cv.notify()
+
+    def playing(self) -> list[Player]:
+        """The runs that play now (the others are forgotten until their next Play)."""
+        with self._cv:
+            out = []
+            for key, ref in list(self._players.items()):
+                p = ref()
+                if p is None or not p.playing:
+                    del self._players[key]
+                else:
+                    out.append(p)
+            return out
+
+    def round(self) -> int:
+        """Train every playing run for at most one chunk; the epochs trained."""
+        done = 0
+        for p in self.playing():
+            if not p.lock.acquire(blocking=False):
+                continue
+            try:
+                if p.playing:
+                    done += p.advance(p.cap, rate=p.rate, seconds=CHUNK_SECONDS)
+            except Exception:  # a run that fails stops; the others go on (the page shows where it stopped)
+                _log.exception("a live run failed; it stops")
+                p.playing = False
+            finally:
+                p.lock.release()
+        return done
+
+    def _loop(self) -> None:
+        while True:
+            with self._cv:
+                while not self._players:
+                    self._cv.wait()
+            start = time.perf_counter()
+            done = self.round()
+            work = time.perf_counter() - start
+            # rest: training's share of the interpreter at most TRAIN_SHARE; a few ms when nothing was owed
+            time.sleep(max(0.001, work * (1 - TRAIN_SHARE) / TRAIN_SHARE) if done else 0.004)
+
+
+TRAINER = Trainer()
+
+
+def pace_of(cap: int, pace: float | None) -> float:
+    """The rate a page's run plays at: `pace` (a network page: `rate(cap)`), else RUN_FRAMES frames' worth."""
+    return pace if pace is not None else cap / (RUN_FRAMES * FRAME_SECONDS)
+
+
+def _frame(p: Player, draw: Callable[[], None]) -> None:
+    """One live frame: the picture of the run as the trainer has it now. A run that is done ends with a
+    full-page run (the timer stops), and so does a frame whose interval the load has made wrong by more than
+    RETIME (the page registers the fragment anew, at the interval the load asks for)."""
     _saw(p)
-    if p.playing and _gate.acquire(timeout=SLOT_WAIT):
-        try:
-            p.advance(cap, rate=pace, seconds=seconds)
-        finally:
-            _gate.release()
-        if not p.playing:  # the run reached its end (or diverged) in this frame
-            p.ended = time.monotonic()
-            st.rerun()
-    draw()
+    want = interval(p)
+    if not p.playing or max(want, p.every) > RETIME * min(want, p.every):
+        st.rerun()
+    with p.lock:
+        draw()
 
 
 def stage(p: Player, cap: int, draw: Callable[[], None], pace: float | None = None) -> None:
-    """Draw `draw()`'s elements: while playing as a live fragment that trains and redraws every frame, else
-    once in a plain container (the same place and elements, so the browser keeps its charts). `pace`: a
-    rate in epochs per second (`rate(cap)`), else RUN_FRAMES frames per run."""
+    """Draw `draw()`'s elements: while playing as a live fragment that redraws every frame while the trainer
+    trains, else once in a plain container (the same place and elements, so the browser keeps its charts).
+    `pace`: a rate in epochs per second (`rate(cap)`), else RUN_FRAMES frames per run. Play's first picture
+    comes after one frame's worth of training (its head start), so that it has moved already."""
     if p.playing:
+        p.cap, p.rate = cap, pace_of(cap, pace)
         _saw(p)
-        every = interval(p)  # longer frames apart train longer (at most MAX_TICK_SECONDS: a click waits)
-        seconds = min(MAX_TICK_SECONDS, TICK_SECONDS * every / FRAME_SECONDS)
-        st.fragment(_tick, run_every=every)(p, cap, draw, pace, seconds)
+        p.every = interval(p)
+        with p.lock:
+            if p.clock is None and p.playing:  # (a busy server: a shorter head start, and the trainer's turn)
+                p.advance(cap, rate=p.rate, seconds=TICK_SECONDS / max(1, len(TRAINER.playing())))
+        if not p.playing:  # the head start reached the end: the page anew (its button is Play again)
+            st.rerun()
+        TRAINER.add(p)
+        st.fragment(_frame, run_every=p.every)(p, draw)
     else:
-        with st.container():
+        with st.container(), p.lock:
             draw()
 
 

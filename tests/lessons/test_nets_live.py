@@ -15,7 +15,7 @@ import ui
 from conftest import chart_specs, no_errors, page_app, shown_text
 from core.maths.networks import NetConfig, NetRun, fit
 from core.maths.train import Segment, follow
-from lessons_helpers import app, metrics, play_to_end, playing
+from lessons_helpers import app, frame, metrics, play_to_end, playing
 from lessons_helpers import widget as _widget
 from ui import live
 
@@ -46,6 +46,7 @@ BEYOND = NetConfig(n=500, noise=0.5, hidden=(), epochs=30)
 def test_beyond_plays_frame_after_frame_at_its_stated_pace_and_pause_stops_it() -> None:
     at = page_app("beyond.py")
     _widget(at, "beyond.epochs").set_value(1000).run()
+    _widget(at, "beyond.batch_size").set_value(1).run()  # 250 updates an epoch: slower than the rate asks
     rate = live.rate(1000)
     assert any(f"about {rate:.0f} epochs a second" in c.value for c in at.caption)  # the page states it
     t0 = time.perf_counter()
@@ -53,16 +54,18 @@ def test_beyond_plays_frame_after_frame_at_its_stated_pace_and_pause_stops_it() 
     assert playing(at) and _counters(at)[0].startswith("▶ Training live: epoch **")
     seen, pictures = [_epoch(_counters(at)[0])], [chart_specs(at)[0]]
     for _ in range(2):
-        at.run()
+        frame(at)
         no_errors(at)
         seen.append(_epoch(_counters(at)[0]))
         pictures.append(chart_specs(at)[0])
     elapsed = time.perf_counter() - t0
     assert seen[0] < seen[1] < seen[2] < 1000, seen
     assert len(set(pictures)) == 3  # the boundary moves every frame
-    # paced by time since Play: never ahead of the rate (one epoch of slack per frame)
-    assert seen[2] <= rate * elapsed + 3, (seen, elapsed)
-    assert _run(at).hist.theta == fit(replace(BEYOND, epochs=1000), epochs=seen[2]).theta
+    # paced by time since Play, Play's first picture one frame ahead: never ahead of the rate beyond that
+    assert seen[2] <= rate * (elapsed + live.FRAME_SECONDS) + 3, (seen, elapsed)
+    assert seen[0] > 1  # the head start (one frame's worth, within TICK_SECONDS): Play's picture has moved
+    cfg = replace(BEYOND, epochs=1000, batch_size=1)
+    assert _run(at).hist.theta[: seen[2] + 1] == fit(cfg, epochs=seen[2]).theta
     _press(at, "beyond_play")  # Pause: the same button
     paused = _epoch(_counters(at)[0])
     assert not playing(at) and _counters(at)[0] == f"⏸ Paused after epoch **{paused}** of 1000"
@@ -172,9 +175,9 @@ def test_many_classes_plays_pauses_steps_and_resets(lang: str) -> None:
     at = page_app("tasks.py", lang)
     _widget(at, "tasks.classes.epochs").set_value(1000).run()
     _press(at, "tasks_classes_play")
-    at.run()
+    frame(at)
     first = _run(at, "tasks.classes").epoch
-    at.run()
+    frame(at)
     assert 0 < first < _run(at, "tasks.classes").epoch < 1000
     assert _counters(at)[0].startswith("▶ 실시간 훈련 중" if lang == "ko" else "▶ Training live")
     _press(at, "tasks_classes_play")  # Pause

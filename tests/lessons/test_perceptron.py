@@ -23,7 +23,7 @@ from core.classroom.text import t
 from core.maths import perceptron
 from core.maths.data import bounds
 from core.maths.train import TrainConfig, data_for, train
-from lessons_helpers import button, metrics, play_to_end, playing
+from lessons_helpers import button, frame, metrics, play_to_end, playing
 from lessons_helpers import changes as _changes
 from ui import CHART_KEYS, share
 
@@ -353,7 +353,7 @@ def test_play_trains_from_the_hand_set_weights_live_and_pause_stops_it() -> None
         label = _label(at)
         assert "▶ Training live: epoch **" in label
         seen.append(int(label.split("(epoch ")[1].split(")")[0]))
-        at.run()
+        frame(at)
     assert 0 < seen[0] < seen[1] < seen[2] < 30, seen
     button(at, "Pause").click().run()
     no_errors(at)

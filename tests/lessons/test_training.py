@@ -16,7 +16,7 @@ from conftest import chart_specs, no_errors, page_app, shown_text
 from core.classroom import export
 from core.maths.book_loop import book_style_follow
 from core.maths.train import Segment, TrainConfig, data_for, train
-from lessons_helpers import app, button, counter, metrics, play_to_end, playing, shown_epoch
+from lessons_helpers import app, button, counter, frame, metrics, play_to_end, playing, shown_epoch
 from lessons_helpers import changes as _changes
 from ui import share
 
@@ -205,7 +205,7 @@ def test_play_trains_frame_after_frame_and_pause_stops_it() -> None:
     seen = [shown_epoch(at)]
     pictures = [chart_specs(at)[0]]
     for _ in range(3):
-        at.run()
+        frame(at)
         no_errors(at)
         seen.append(shown_epoch(at))
         pictures.append(chart_specs(at)[0])
