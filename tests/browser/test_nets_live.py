@@ -12,10 +12,10 @@ from live import PICTURE_JS, wait_idle
 
 pytestmark = pytest.mark.browser
 
-PAUSE_MS = 500  # Pause stops the run within this (the frame in progress trains at most ui.live.TICK_SECONDS)
+PAUSE_MS = 500  # Pause stops the run within this (the frame in progress draws; the trainer stops in a chunk)
 DESKTOP, PHONE = (1280, 800), (390, 844)
 # Playground's network (hidden layers 4, 2) at batch size 1: 1,000 epochs x 250 updates, a run that waits for
-# Play and whose frames train for their time budget (ui.live.TICK_SECONDS): it plays for many seconds
+# Play and that the trainer cannot train at its rate (ui.live.Trainer): it plays for many seconds
 LONG = "&layers=2&h1=4&h2=2&epochs=1000&batch_size=1"
 
 # every change of the counter's text with its time, and every button click with its time (the same clock)

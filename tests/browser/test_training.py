@@ -17,7 +17,7 @@ COUNTER = ".st-key-training_counter"
 PICTURE = ".st-key-training_chart [data-testid=stVegaLiteChart]"
 DESKTOP, PHONE = (1280, 800), (390, 844)
 SIZES = pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
-PAUSE_MS = 500  # Pause stops the run within this (the frame in progress trains at most ui.live.TICK_SECONDS)
+PAUSE_MS = 500  # Pause stops the run within this (the frame in progress draws; the trainer stops in a chunk)
 
 # the counter over the picture ("▶ Training live: epoch 12 of 50"), every change of its text with its time,
 # and every button click with its time (the same clock)
