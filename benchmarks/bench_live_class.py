@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import random
 import sys
 import time
@@ -92,15 +93,34 @@ def klass(url: str, students: int, play: float, procs: int = 3) -> list[dict]:
         return [x for p in parts for x in p.result()]
 
 
-def main(quick: bool = False, sizes: list[int] | None = None, play: float = 8.0) -> dict[str, float]:
+@contextlib.contextmanager
+def one_or_more(replicas: int):
+    """(the students' URL, the server processes): one server, or `replicas` behind nginx (tests/scale)."""
+    if replicas <= 1:
+        with servers("streamlit_app.py") as [(url, proc)]:
+            yield url, [proc]
+        return
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+    from scale.servers import cluster
+
+    with cluster(replicas, db="sqlite") as c:
+        yield c.url, [r.proc for r in c.replicas]
+
+
+def main(
+    quick: bool = False, sizes: list[int] | None = None, play: float = 8.0, replicas: int = 1
+) -> dict[str, float]:
     sizes = sizes or ([1, 2] if quick else [1, 10, 30])
     res: dict[str, float] = {}
-    with servers("streamlit_app.py") as [(url, proc)]:
-        klass(url, 1, play, procs=1)  # warm-up (imports, caches, first network page), unmeasured
+    with one_or_more(replicas) as (url, procs):
+        for _ in range(2 * len(procs) - 1):  # warm-up (imports, caches, first network page), unmeasured
+            klass(url, 1, play, procs=1)
         time.sleep(2.0)
-        rss0 = rss_mb(proc.pid)
+        rss0 = sum(rss_mb(p.pid) for p in procs)
+        where = "one server" if replicas <= 1 else f"{replicas} replicas behind nginx"
         print(
-            f"a class playing TF Playground's task live on Beyond (to epoch 1000); server RSS {rss0:.0f} MB"
+            f"a class playing TF Playground's task live on Beyond (to epoch 1000), {where}; "
+            f"server RSS {rss0:.0f} MB"
         )
         print(
             f"{'students':>8} {'epochs/s p50':>13} {'min':>6} {'max':>6} {'pause p50':>10} {'pause p95':>10} "
@@ -113,7 +133,7 @@ def main(quick: bool = False, sizes: list[int] | None = None, play: float = 8.0)
             e50, _ = summary(eps)
             p50, p95 = summary(pauses) if pauses else (float("nan"), float("nan"))
             time.sleep(2.0)
-            rss = rss_mb(proc.pid)
+            rss = sum(rss_mb(p.pid) for p in procs)
             res[f"{n}@epochs_per_s_p50"], res[f"{n}@epochs_per_s_min"] = e50, min(eps)
             res[f"{n}@pause_p50_s"], res[f"{n}@pause_p95_s"], res[f"{n}@rss_mb"] = p50, p95, rss
             print(
@@ -121,7 +141,7 @@ def main(quick: bool = False, sizes: list[int] | None = None, play: float = 8.0)
                 f"{len(pauses):7d} {rss:8.0f} MB",
                 flush=True,
             )
-        res["rss_before_mb"], res["rss_after_mb"] = rss0, rss_mb(proc.pid)
+        res["rss_before_mb"], res["rss_after_mb"] = rss0, sum(rss_mb(p.pid) for p in procs)
         print(f"server RSS: {rss0:.0f} MB before the classes, {res['rss_after_mb']:.0f} MB after them")
     return res
 
@@ -131,5 +151,6 @@ if __name__ == "__main__":
     ap.add_argument("--quick", action="store_true", help="smoke run")
     ap.add_argument("--students", type=int, action="append", help="class sizes (repeatable)")
     ap.add_argument("--play", type=float, default=8.0, help="at most this long for the second Play, s")
+    ap.add_argument("--replicas", type=int, default=1, help="servers behind nginx (tests/scale), default 1")
     a = ap.parse_args()
-    main(a.quick, a.students, a.play)
+    main(a.quick, a.students, a.play, a.replicas)

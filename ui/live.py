@@ -68,12 +68,13 @@ MIN_RATE, MAX_RATE = 60.0, 1000.0
 # longer than one chunk. A run the server cannot keep up with owes at most MAX_DEBT seconds of epochs.
 CHUNK_SECONDS = 0.005
 TRAIN_SHARE = 0.5
+CLASS_SIZE, CLASS_SHARE = 12, 0.3  # from this many runs playing at once, training takes at most this share
 MAX_DEBT = 1.0
 # Frames only draw (tens of ms of Python each), so a class at 5 frames a second each would still ask more of
 # the interpreter than it has: the live fragment's interval grows with the students playing (`interval`: the
 # server draws about FRAME_BUDGET frames a second in all, a frame at least every MAX_FRAME_SECONDS). A frame
 # whose interval is off by more than RETIME from what the load asks for now re-registers it (a page run).
-FRAME_BUDGET = 10.0  # live frames a second, the whole server
+FRAME_BUDGET = 6.0  # live frames a second, the whole server
 MAX_FRAME_SECONDS = 4.0
 RETIME = 2.0
 LOAD_WINDOW = 5.0  # s: who played lately (a frame, or a section that started the live fragment)
@@ -287,8 +288,13 @@ def player(page: str, make: Callable[..., Any] = LiveRun) -> Player:
 
 
 def press(page: str, command: str) -> None:
-    """A button's on_click: what the section does when it reruns (Player.sync)."""
-    player(page).command = command
+    """A button's on_click: what the section does when it reruns (Player.sync). A Play counts towards the
+    server's load at once (`interval`): a class pressing Play together then gets frames at the class's
+    interval, not at the one of the few who were first."""
+    p = player(page)
+    p.command = command
+    if command == "play":
+        _saw(p)
 
 
 def buttons(page: str, p: Player, cap: int, at_end: bool, where: Any = st, key: str | None = None) -> Any:
@@ -441,8 +447,10 @@ class Trainer:
             start = time.perf_counter()
             done = self.round()
             work = time.perf_counter() - start
-            # rest: training's share of the interpreter at most TRAIN_SHARE; a few ms when nothing was owed
-            time.sleep(max(0.001, work * (1 - TRAIN_SHARE) / TRAIN_SHARE) if done else 0.004)
+            # rest: training's share of the interpreter at most TRAIN_SHARE (a class: CLASS_SHARE, so that
+            # clicks and frames find room); a few ms when nothing was owed
+            share = TRAIN_SHARE if len(self._players) < CLASS_SIZE else CLASS_SHARE
+            time.sleep(max(0.001, work * (1 - share) / share) if done else 0.004)
 
 
 TRAINER = Trainer()
