@@ -11,7 +11,7 @@ of them. Each opens Beyond one neuron on TF Playground's task (hidden layers 4, 
 Play -> after 0.5-1.5 s (random) Pause -> Play again -> the run plays to its end (or for `--play` s, then
 Pause). Spread over 3 client processes, so parsing the replies does not queue behind one Python loop.
 
-Per student: epochs per second shown = epochs on its counter / time it played (from each Play sent to the
+Per student: epochs per second shown = epochs its counter moved on by / time it played (from each Play sent to the
 last counter change before the run paused or ended); Pause -> answer = from sending the click to the end
 of the run in which the server stopped the student's timer (the section's rerun shows the paused run: the
 browser paints it next). Server RSS before the class and after it has left (flat: the players, kept in
@@ -67,7 +67,9 @@ async def student(url: str, seed: int, t_start: float, play: float) -> dict[str,
             last = [t for t, _e in s.epochs if t >= sent]
             played += (last[-1] if last else sent) - sent
         await s.wait(lambda: not s.playing(), 5)
-        epochs = s.epochs[-1][1] if s.epochs else 0
+        # epochs the counter moved on by (a run played to its end and started again counts both)
+        marks = [e for _t, e in s.epochs]
+        epochs = sum(max(0, b - a) for a, b in zip([0, *marks], marks))
         await s.stop()
     return {
         "epochs": epochs,

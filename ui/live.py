@@ -77,7 +77,7 @@ MAX_DEBT = 1.0
 FRAME_BUDGET = 6.0  # live frames a second, the whole server
 MAX_FRAME_SECONDS = 4.0
 RETIME = 2.0
-LOAD_WINDOW = 5.0  # s: who played lately (a frame, or a section that started the live fragment)
+LOAD_WINDOW = 2.0  # s: a Play pressed this recently counts as playing (its run may not train yet)
 _seen: collections.deque[tuple[float, int]] = collections.deque(maxlen=8192)  # (when, which player)
 _seen_lock = threading.Lock()
 _log = logging.getLogger(__name__)
@@ -375,13 +375,14 @@ def _saw(p: Player) -> None:
 
 
 def players_now(p: Player | None = None) -> int:
-    """How many players played lately, server-wide (`p` too); only ids are kept, nothing of a student."""
+    """How many runs play now, server-wide (`p` too): those the trainer trains, and those whose Play was
+    pressed in the last LOAD_WINDOW seconds. Only ids are kept, nothing of a student."""
     now = time.monotonic()
     with _seen_lock:
         while _seen and _seen[0][0] < now - LOAD_WINDOW:
             _seen.popleft()
         who = {w for _t, w in _seen}
-    return len(who | ({id(p)} if p is not None else set()))
+    return len(who | {id(q) for q in TRAINER.playing()} | ({id(p)} if p is not None else set()))
 
 
 def interval(p: Player) -> float:
@@ -465,7 +466,6 @@ def _frame(p: Player, draw: Callable[[], None]) -> None:
     """One live frame: the picture of the run as the trainer has it now. A run that is done ends with a
     full-page run (the timer stops), and so does a frame whose interval the load has made wrong by more than
     RETIME (the page registers the fragment anew, at the interval the load asks for)."""
-    _saw(p)
     want = interval(p)
     if not p.playing or max(want, p.every) > RETIME * min(want, p.every):
         st.rerun()
@@ -480,7 +480,6 @@ def stage(p: Player, cap: int, draw: Callable[[], None], pace: float | None = No
     comes after one frame's worth of training (its head start), so that it has moved already."""
     if p.playing:
         p.cap, p.rate = cap, pace_of(cap, pace)
-        _saw(p)
         p.every = interval(p)
         with p.lock:
             if p.clock is None and p.playing:  # (a busy server: a shorter head start, and the trainer's turn)
