@@ -11,10 +11,10 @@ of them. Each opens Beyond one neuron on TF Playground's task (hidden layers 4, 
 Play -> after 0.5-1.5 s (random) Pause -> Play again -> the run plays to its end (or for `--play` s, then
 Pause). Spread over 3 client processes, so parsing the replies does not queue behind one Python loop.
 
-Per student: epochs per second shown = epochs its counter moved on by / time it played (from each Play sent to the
-last counter change before the run paused or ended); Pause -> answer = from sending the click to the end
-of the run in which the server stopped the student's timer (the section's rerun shows the paused run: the
-browser paints it next). Server RSS before the class and after it has left (flat: the players, kept in
+Per student: epochs per second shown = epochs its counter moved on by / time it played (from each Play sent
+to the last counter change before the run paused or ended); Pause -> answer = from sending the click to the
+end of the run in which the server stopped the student's timer (the section's rerun shows the paused run:
+the browser paints it next). Server RSS before the class and after it has left (flat: the players, kept in
 each student's session, go with the sessions).
 """
 

@@ -80,7 +80,8 @@ def test_a_student_who_left_is_forgotten() -> None:
     trainer = live.Trainer()
     p = _player(2)
     trainer.add(p)
-    assert _wait(lambda: p.run.epoch > 0, 5.0)
+    run = p.run
+    assert _wait(lambda: run.epoch > 0, 5.0)
     gone = threading.Event()
     weakref.finalize(p, gone.set)
     del p  # the session (and its player) went
