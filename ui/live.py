@@ -424,10 +424,10 @@ class Trainer:
                     out.append(p)
             return out
 
-    def round(self) -> int:
-        """Train every playing run for at most one chunk; the epochs trained."""
-        done = 0
-        for p in self.playing():
+    def round(self) -> tuple[int, int]:
+        """Train every playing run for at most one chunk; (the epochs trained, the runs playing)."""
+        done, players = 0, self.playing()
+        for p in players:
             if not p.lock.acquire(blocking=False):
                 continue
             try:
@@ -438,7 +438,7 @@ class Trainer:
                 p.playing = False
             finally:
                 p.lock.release()
-        return done
+        return done, len(players)
 
     def _loop(self) -> None:
         while True:
@@ -446,11 +446,11 @@ class Trainer:
                 while not self._players:
                     self._cv.wait()
             start = time.perf_counter()
-            done = self.round()
+            done, playing = self.round()
             work = time.perf_counter() - start
             # rest: training's share of the interpreter at most TRAIN_SHARE (a class: CLASS_SHARE, so that
             # clicks and frames find room); a few ms when nothing was owed
-            share = TRAIN_SHARE if len(self._players) < CLASS_SIZE else CLASS_SHARE
+            share = TRAIN_SHARE if playing < CLASS_SIZE else CLASS_SHARE
             time.sleep(max(0.001, work * (1 - share) / share) if done else 0.004)
 
 
@@ -482,7 +482,7 @@ def stage(p: Player, cap: int, draw: Callable[[], None], pace: float | None = No
         p.cap, p.rate = cap, pace_of(cap, pace)
         p.every = interval(p)
         with p.lock:
-            if p.clock is None and p.playing:  # (a busy server: a shorter head start, and the trainer's turn)
+            if p.clock is None and p.playing:  # the head start, shared out when other runs play too
                 p.advance(cap, rate=p.rate, seconds=TICK_SECONDS / max(1, len(TRAINER.playing())))
         if not p.playing:  # the head start reached the end: the page anew (its button is Play again)
             st.rerun()
