@@ -81,6 +81,7 @@ LOAD_WINDOW = 2.0  # s: a Play pressed this recently counts as playing (its run 
 _seen: collections.deque[tuple[float, int]] = collections.deque(maxlen=8192)  # (when, which player)
 _seen_lock = threading.Lock()
 _log = logging.getLogger(__name__)
+HOLD_SECONDS = 2.0
 PLAY_GRACE = 0.8  # s after a run ends by itself in which a press on its button (Play now) is taken as Pause
 QUICK_RESTORE = 20_000  # updates a link's run may need to be rebuilt at once (more: played to its epoch)
 
@@ -105,6 +106,9 @@ class Player:
     every: float = FRAME_SECONDS  # the live fragment's interval as registered
     # held while the run changes or trains, and while a picture is drawn from it (the trainer then skips it)
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
+    # a page run (sync ... stage) reads the run in several places: the trainer leaves it alone until the
+    # page has drawn it (`stage`), or at most HOLD_SECONDS if the page run stops early
+    held_until: float = 0.0
 
     # ---- what is on screen ----
 
@@ -141,6 +145,7 @@ class Player:
         `cfg`: the page's settings now (cfg.epochs: where Play stops); `start`: what identifies the data and
         the initial weights."""
         with self.lock:
+            self.held_until = time.monotonic() + HOLD_SECONDS
             self._sync(page, cfg, data, start)
 
     def _sync(
@@ -431,7 +436,7 @@ class Trainer:
             if not p.lock.acquire(blocking=False):
                 continue
             try:
-                if p.playing:
+                if p.playing and time.monotonic() >= p.held_until:
                     done += p.advance(p.cap, rate=p.rate, seconds=CHUNK_SECONDS)
             except Exception:  # a run that fails stops; the others go on (the page shows where it stopped)
                 _log.exception("a live run failed; it stops")
@@ -467,9 +472,11 @@ def _frame(p: Player, draw: Callable[[], None]) -> None:
     full-page run (the timer stops), and so does a frame whose interval the load has made wrong by more than
     RETIME (the page registers the fragment anew, at the interval the load asks for)."""
     want = interval(p)
-    if not p.playing or max(want, p.every) > RETIME * min(want, p.every):
+    if max(want, p.every) > RETIME * min(want, p.every):
         st.rerun()
     with p.lock:
+        if not p.playing:  # checked under the lock: a run the trainer ended is shown by the page anew
+            st.rerun()
         draw()
 
 
@@ -487,10 +494,16 @@ def stage(p: Player, cap: int, draw: Callable[[], None], pace: float | None = No
         if not p.playing:  # the head start reached the end: the page anew (its button is Play again)
             st.rerun()
         TRAINER.add(p)
-        st.fragment(_frame, run_every=p.every)(p, draw)
+        try:
+            st.fragment(_frame, run_every=p.every)(p, draw)
+        finally:
+            p.held_until = 0.0
     else:
-        with st.container(), p.lock:
-            draw()
+        try:
+            with st.container(), p.lock:
+                draw()
+        finally:
+            p.held_until = 0.0
 
 
 def style(page: str, reserve_px: int = 420, phone_chart_px: int = 290) -> None:
