@@ -14,7 +14,7 @@ ui.lesson("tasks")
 share.start("tasks")  # settings "classes.<name>" and "regression.<name>": keys "tasks.classes.<name>", ...
 S = share.scale()
 text = nets.chart_text()
-tab_c, tab_r = st.tabs([ui.T("tasks.classes_tab"), ui.T("tasks.regression_tab")])
+tab, (tab_c, tab_r) = ui.tabs("tasks.tab")  # only the open tab is drawn
 
 
 @share.section("tasks")
@@ -120,8 +120,10 @@ def regression() -> None:
     nets.after(lv)
 
 
-with tab_c:
-    classes()
-with tab_r:
-    regression()
+if tab == "classes":
+    with tab_c:
+        classes()
+else:
+    with tab_r:
+        regression()
 share.finish("tasks")

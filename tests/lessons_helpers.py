@@ -8,6 +8,7 @@ import time
 from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT, chart_specs, no_errors, shown_text
+from core.classroom.settings import PAGE_SPECS
 from ui import live
 
 # ---- a page opened from a link, and what it shows --------------------------------------------------------
@@ -44,9 +45,23 @@ def value(at: AppTest, key: str):
 # ---- every widget changes the page ------------------------------------------------------------------------
 
 
+def open_tab(at, page: str, tab: str) -> AppTest:
+    """Open one of a page's tabs (its "<page>.tab" setting, as a click on the tab sets it); only the open
+    tab is drawn."""
+    if at.session_state[f"{page}.tab"] != tab:
+        at.session_state[f"{page}.tab"] = tab
+        at.run()
+    return at
+
+
 def widget(at, key: str):
-    """The slider, select slider, number input, select box or segmented button with this key."""
-    for kind in ("slider", "select_slider", "number_input", "selectbox", "button_group"):
+    """The slider, select slider, number input, select box or segmented button with this key (on a page
+    with tabs, the tab that holds it is opened first: "tasks.regression.lr" is on the regression tab)."""
+    page, name = key.split(".", 1)
+    tabs = PAGE_SPECS[page].get("tab")
+    if tabs is not None and name.split(".", 1)[0] in tabs.choices:
+        open_tab(at, page, name.split(".", 1)[0])
+    for kind in ("slider", "select_slider", "number_input", "selectbox", "radio", "button_group"):
         found = [w for w in getattr(at, kind) if w.key == key]
         if found:
             return found[0]
@@ -67,8 +82,9 @@ def changes(at, widget, value) -> None:
 
 def changes_key(at, key: str, value) -> None:
     """Set the widget with this key; the page runs cleanly and its text or charts change."""
+    w = widget(at, key)  # (its tab opened first)
     before = (shown_text(at), chart_specs(at))
-    widget(at, key).set_value(value).run()
+    w.set_value(value).run()
     no_errors(at)
     assert (shown_text(at), chart_specs(at)) != before, key
 

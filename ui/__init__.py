@@ -9,7 +9,7 @@ import gc
 import math
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -359,6 +359,23 @@ def radio(key: str, where: Any = st, options: Any = None, **extra: Any) -> Any:
 def pills(key: str, where: Any = st, options: Any = None, **extra: Any) -> Any:
     """Pills; several may be chosen for a list setting."""
     return _choose("pills", key, where, options, extra)
+
+
+def tabs(key: str, where: Any = st) -> tuple[str, Sequence[Any]]:
+    """Tabs, one per choice of a page's "tab" setting, of which only the open one is drawn: (the open
+    choice, the tab containers). The setting is the truth (a link, a preset and a change of language
+    keep the open tab); the tab widget ("<key>_open", whose value is a tab's label) follows it, and a
+    click sets it."""
+    p = setting(key)
+    names = [T(f"{p.names}{c}") for c in p.choices]
+    if st.session_state.get(key) not in p.choices:
+        st.session_state[key] = p.default
+
+    def opened() -> None:
+        st.session_state[key] = p.choices[names.index(st.session_state[f"{key}_open"])]
+
+    st.session_state[f"{key}_open"] = names[p.choices.index(st.session_state[key])]
+    return st.session_state[key], where.tabs(names, key=f"{key}_open", on_change=opened)
 
 
 FRAME_SECONDS = 0.03  # pause between animation frames, so the eye can follow the boundary

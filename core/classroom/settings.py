@@ -324,6 +324,10 @@ _REGRESSION = net_specs(
     epochs=50,
 )
 PAGE_SPECS["tasks"] = {
+    # the open tab (only it is drawn: a hidden tab's elements would slow every redraw of the open one)
+    "tab": Param(
+        str, "classes", choices=("classes", "regression"), label="tasks.tab_label", names="tasks.tab."
+    ),
     **{f"classes.{k}": v for k, v in _CLASSES.items()},
     **{f"regression.{k}": v for k, v in _REGRESSION.items()},
 }

@@ -35,7 +35,7 @@ LESSONS = (
 )
 
 # The shown value of every keyed widget in the main area: {key, dots as dashes: [widget kind, value]}.
-# Hidden ones too (a closed expander, the other tab): Streamlit keeps them in the DOM.
+# Hidden ones too (a closed expander): Streamlit keeps them in the DOM (a closed tab is not drawn).
 SHOWN = """() => {
   const kinds = ["stSlider", "stSelectbox", "stButtonGroup", "stRadio", "stNumberInput", "stCheckbox",
                  "stMultiSelect"];
@@ -226,13 +226,39 @@ def go(page, server: str, path: str) -> None:
     no_exception(page)
 
 
+def open_tab(page, tab: int | None) -> None:
+    """Click one of the page's tabs (a rerun draws it: only the open tab is drawn) and wait for it."""
+    if tab is None:
+        return
+    box = page.locator("[data-testid=stMain] [role=tab]").nth(tab)
+    if box.get_attribute("aria-selected") != "true":
+        box.click()
+        page.wait_for_function(
+            "(t) => document.querySelectorAll('[data-testid=stMain] [role=tab]')[t]"
+            ".getAttribute('aria-selected') === 'true'",
+            arg=tab,
+            timeout=30_000,
+        )
+        page.wait_for_timeout(300)
+        wait_idle(page, timeout=90_000)
+
+
+def every_tab(page, path: str) -> list[tuple[int | None, dict, dict]]:
+    """(tab, what it shows, the URL) for each tab the moves used, the one open now last; (None, ...) on a
+    page without tabs."""
+    tabs = sorted({m.tab or 0 for m in MOVES[path]}) if any(m.tab for m in MOVES[path]) else [None]
+    now = page.locator("[data-testid=stMain] [role=tab][aria-selected=true]")
+    last = None if tabs == [None] else int(now.first.evaluate("(e) => [...e.parentNode.children].indexOf(e)"))
+    out = []
+    for tab in [t for t in tabs if t != last] + [last]:
+        open_tab(page, tab)
+        out.append((tab, shown(page), query(page)))
+    return out
+
+
 def reveal(page, move: Move) -> None:
     """Open the tab, and the expander, that hold the widget."""
-    if move.tab is not None:
-        tab = page.locator("[data-testid=stMain] [role=tab]").nth(move.tab)
-        if tab.get_attribute("aria-selected") != "true":
-            tab.click()
-            page.wait_for_timeout(300)
+    open_tab(page, move.tab)
     widget = page.locator(f".st-key-{move.name}")
     widget.first.wait_for(state="attached", timeout=30_000)
     expander = page.locator("[data-testid=stMain] [data-testid=stExpander] details").filter(has=widget)
@@ -313,7 +339,10 @@ def test_settings_survive_page_changes(page, server, path: str) -> None:
         assert any(first.get(name, [None])[0] == kind for name in moved), f"{path}: no move changes a {kind}"
     for move in MOVES[path]:
         change(page, move)
-    want, want_query = shown(page), query(page)
+    views = every_tab(page, path)  # [(tab, shown, query)], ending on the tab the moves ended on
+    want, want_query = {}, views[-1][2]
+    for _tab, seen, _q in views:
+        want |= seen
     for move in MOVES[path]:
         assert want[move.name] != first.get(move.name), (move, "a later move undid it")
         if "." in move.key:
@@ -323,7 +352,9 @@ def test_settings_survive_page_changes(page, server, path: str) -> None:
         for other in trip:
             go(page, server, other)
         go(page, server, path)
-        same_view(page, want, want_query, f"round trip {n} via {' and '.join(trip)}")
+        for tab, seen, q in views[-1:] + views[:-1] + views[-1:]:  # the tab left open first, then each
+            open_tab(page, tab)
+            same_view(page, seen, q, f"round trip {n} via {' and '.join(trip)}, tab {tab}")
 
 
 def test_the_reported_training_settings_survive_backpropagation_and_back(page, server) -> None:

@@ -15,7 +15,7 @@ import ui
 from conftest import chart_specs, no_errors, page_app, shown_text
 from core.maths.networks import NetConfig, NetRun, fit
 from core.maths.train import Segment, follow
-from lessons_helpers import app, frame, metrics, play_to_end, playing
+from lessons_helpers import app, frame, metrics, open_tab, play_to_end, playing
 from lessons_helpers import widget as _widget
 from ui import live
 
@@ -191,11 +191,15 @@ def test_many_classes_plays_pauses_steps_and_resets(lang: str) -> None:
     _press(at, "tasks_classes_reset")
     assert _run(at, "tasks.classes").epoch == 0
     assert at.query_params["classes.trained"] == "0"
-    assert _run(at, "tasks.regression") is None  # the other tab's run is its own
+    assert "_live_tasks.regression" not in at.session_state  # the closed tab: not drawn, no run
+    open_tab(at, "tasks", "regression")
+    assert _run(at, "tasks.regression") is not _run(at, "tasks.classes")  # each tab's run is its own
+    open_tab(at, "tasks", "classes")
+    assert _run(at, "tasks.classes").epoch == 0  # kept while the other tab was open
 
 
 def test_regression_steps_and_takes_a_new_learning_rate_from_the_next_epoch() -> None:
-    at = page_app("tasks.py")
+    at = open_tab(page_app("tasks.py"), "tasks", "regression")
     _press(at, "tasks_regression_reset")
     _press(at, "tasks_regression_step")
     _press(at, "tasks_regression_step")
@@ -207,7 +211,7 @@ def test_regression_steps_and_takes_a_new_learning_rate_from_the_next_epoch() ->
     )
     assert run.segments == [Segment(0, 0.03, 10, "adam"), Segment(2, 0.01, 10, "adam")]
     assert run.hist.theta == follow(cfg, run.segments, 3, make=NetRun).hist.theta
-    assert _counters(at)[1] == "⏸ Paused after epoch **3** of 50"
+    assert _counters(at) == ["⏸ Paused after epoch **3** of 50"]  # (the classes tab is not drawn)
     assert at.query_params["regression.sched"] == "0~0.03~10~adam,2~0.01~10~adam"
 
 

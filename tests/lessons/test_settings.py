@@ -22,7 +22,7 @@ from core.classroom.text import t
 from core.maths.networks import FEATURE_LABELS, NET_SPECS, NetConfig
 from core.maths.train import SPECS, TrainConfig
 from core.param import ConfigError, Param
-from lessons_helpers import app
+from lessons_helpers import app, open_tab
 
 # Widgets whose range or choices depend on the data or the run (the page passes them; the table's range
 # bounds what a link may carry): the probes (the data's window), the example (the dataset's size), the
@@ -104,11 +104,20 @@ def _widgets(at: AppTest):
 COUNTED = ((re.compile(r"(.*)\.h(\d)$"), "{}.layers", 0), (re.compile(r"(activations)\.z(\d)$"), "{}.k", 1))
 
 
-def _shown_keys(page: str, at: AppTest) -> set[str]:
-    """The table's settings this view draws: those with a label, as many of the counted ones as chosen."""
+def _tabs(page: str) -> tuple[str | None, ...]:
+    """A page's tabs (its "tab" setting's choices; only the open one is drawn), or (None,)."""
+    tabs = PAGE_SPECS[page].get("tab")
+    return tabs.choices if tabs is not None else (None,)
+
+
+def _shown_keys(page: str, at: AppTest, tab: str | None = None) -> set[str]:
+    """The table's settings this view draws: those with a label, as many of the counted ones as chosen,
+    none of a closed tab's."""
     out = set()
     for name, p in PAGE_SPECS[page].items():
         key = f"{page}.{name}"
+        if name.split(".")[0] in set(_tabs(page)) - {tab}:
+            continue
         counted = [(m, count, first) for rx, count, first in COUNTED if (m := rx.match(key))]
         if any(int(m[2]) + first > at.session_state[count.format(m[1])] for m, count, first in counted):
             continue
@@ -121,9 +130,15 @@ def _shown_keys(page: str, at: AppTest) -> set[str]:
 @pytest.mark.parametrize("page", sorted(PAGE_SPECS))
 def test_every_settings_widget_reads_its_table_entry(page: str, lang: str) -> None:
     at = app(page, lang=lang)
-    no_errors(at)
-    checked = {_check_widget(page, kind, w, lang) for kind, w in _widgets(at)}
-    assert checked == _shown_keys(page, at), set(checked) ^ _shown_keys(page, at)
+    for tab in _tabs(page):
+        if tab is not None:  # each tab in turn; the tabs are named by the tab setting's choices
+            open_tab(at, page, tab)
+            p = PAGE_SPECS[page]["tab"]
+            assert [t.label for t in at.tabs] == _choice_texts(f"{page}.tab", p, lang)
+        no_errors(at)
+        checked = {_check_widget(page, kind, w, lang) for kind, w in _widgets(at)}
+        checked |= {f"{page}.tab"} if tab is not None else set()
+        assert checked == _shown_keys(page, at, tab), set(checked) ^ _shown_keys(page, at, tab)
 
 
 def test_a_changed_table_entry_changes_the_widget(monkeypatch) -> None:

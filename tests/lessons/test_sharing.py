@@ -27,7 +27,7 @@ from core.maths.data import make_dataset, split
 from core.maths.step_by_hand import gd_step
 from core.maths.train import Segment, TrainConfig, augment, follow, train
 from core.param import Param
-from lessons_helpers import answer_and_reveal, app, metrics, numbers, play_to_end, value
+from lessons_helpers import answer_and_reveal, app, metrics, numbers, play_to_end, value, widget
 from qr_check import drawn_modules, qr_modules, svg_of
 from ui.share import PRESENT_CSS
 
@@ -43,15 +43,6 @@ def everything(at: AppTest) -> tuple[str, list[str], list[str]]:
 def shown(at: AppTest) -> list[str]:
     """numbers() plus the captions (the network pages' norms, the probe's sum, the batch being shown)."""
     return numbers(at) + sorted(str(c.value) for c in at.caption)
-
-
-def widget(at: AppTest, key: str):
-    """The widget with this key, whatever its kind."""
-    for kind in ("slider", "select_slider", "number_input", "selectbox", "radio", "button_group"):
-        found = [w for w in getattr(at, kind) if w.key == key]
-        if found:
-            return found[0]
-    raise KeyError(key)
 
 
 def set_all(at: AppTest, moves: list[tuple[str, object]]) -> AppTest:
@@ -624,7 +615,7 @@ REPLAYS = [  # (page, slider key, value, other settings of the link)
     ("landscape", "landscape.step", 3, {"epochs": "2"}),
     ("beyond", "beyond.epoch", 12, {}),
     ("tasks", "tasks.classes.epoch", 4, {"classes.epochs": "10"}),
-    ("tasks", "tasks.regression.epoch", 9, {"regression.epochs": "20"}),
+    ("tasks", "tasks.regression.epoch", 9, {"tab": "regression", "regression.epochs": "20"}),
 ]
 
 

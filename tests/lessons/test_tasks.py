@@ -6,6 +6,7 @@ import pytest
 
 from conftest import no_errors, page_app
 from lessons_helpers import changes_key as _changes
+from lessons_helpers import open_tab
 from lessons_helpers import widget as _widget
 
 CLASS_MOVES = [
@@ -89,10 +90,36 @@ def test_k_keeps_the_probe_and_replay_sliders_and_a_new_run_starts_at_its_end() 
 
 
 def test_regression_mse_and_both_datasets() -> None:
-    at = page_app("tasks.py")
+    at = open_tab(page_app("tasks.py"), "tasks", "regression")
+    assert not [s for s in at.slider if s.key.startswith("tasks.classes.")]  # only the open tab is drawn
     losses = [m.value for m in at.metric if m.label == "Test loss"]
     assert float(losses[-1]) < 0.2  # the wave's test MSE (noise variance 0.09)
     _widget(at, "tasks.regression.dataset").set_value("bumps").run()
     no_errors(at)
     assert at.button_group(key="tasks.regression.features").value == ["x1"]
     _changes(at, "tasks.regression.features", ["x1", "x2"])
+
+
+def test_the_open_tab_is_a_setting_a_link_a_language_change_and_the_other_tabs_values_keep() -> None:
+    """Only the open tab is drawn; which one is open travels in the link (`tab`), survives a change of
+    language (the tabs' labels change), and the closed tab's settings keep their values."""
+    at = page_app("tasks.py")
+    assert at.query_params["tab"] == "classes"
+    _widget(at, "tasks.classes.k").set_value(5).run()
+    _widget(at, "tasks.regression.h1").set_value(3).run()  # opens the regression tab
+    assert at.query_params["tab"] == "regression" and at.query_params["classes.k"] == "5"
+    assert not [s for s in at.slider if s.key.startswith("tasks.classes.")]
+    at.session_state["lang"] = "ko"
+    at.run()
+    no_errors(at)
+    assert _widget(at, "tasks.regression.h1").value == 3  # still the regression tab, in Korean
+    assert at.tabs[1].label == "회귀 (평균 제곱 오차)"
+    fresh = page_app("tasks.py")
+    for k, v in at.query_params.items():
+        fresh.query_params[k] = v
+    fresh.run()
+    no_errors(fresh)
+    assert _widget(fresh, "tasks.regression.h1").value == 3
+    open_tab(at, "tasks", "classes")
+    assert _widget(at, "tasks.classes.k").value == 5  # kept while its tab was closed
+    assert at.query_params["tab"] == "classes"
