@@ -57,8 +57,8 @@ def open_tab(at, page: str, tab: str) -> AppTest:
 def widget(at, key: str):
     """The slider, select slider, number input, select box or segmented button with this key (on a page
     with tabs, the tab that holds it is opened first: "tasks.regression.lr" is on the regression tab)."""
-    page, name = key.split(".", 1)
-    tabs = PAGE_SPECS[page].get("tab")
+    page, _, name = key.partition(".")
+    tabs = PAGE_SPECS.get(page, {}).get("tab")
     if tabs is not None and name.split(".", 1)[0] in tabs.choices:
         open_tab(at, page, name.split(".", 1)[0])
     for kind in ("slider", "select_slider", "number_input", "selectbox", "radio", "button_group"):

@@ -324,7 +324,7 @@ _REGRESSION = net_specs(
     epochs=50,
 )
 PAGE_SPECS["tasks"] = {
-    # the open tab (only it is drawn: a hidden tab's elements would slow every redraw of the open one)
+    # the open tab (ui.tabs): only it is drawn, so a run of the page computes and sends one tab, not both
     "tab": Param(
         str, "classes", choices=("classes", "regression"), label="tasks.tab_label", names="tasks.tab."
     ),
