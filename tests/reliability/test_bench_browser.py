@@ -24,6 +24,7 @@ import bench_ab  # noqa: E402
 import bench_cold  # noqa: E402
 import bench_live  # noqa: E402
 import bench_slider  # noqa: E402
+import press_timeline  # noqa: E402
 from browser import BARE_APP, chromium, lab_pages, servers  # noqa: E402
 
 
@@ -44,6 +45,15 @@ def test_slider_to_pixels_smoke(env, capsys) -> None:
     out = capsys.readouterr().out
     assert "bare" in out and "perceptron" in out
     assert figures["perceptron/bare@p50"] > 0 and figures["bare@p50_ms"] > 0
+
+
+def test_press_timeline_smoke(env, capsys) -> None:
+    """Frames and main-thread work per press, a lesson beside the bare app (why bench_slider's ratios)."""
+    figures = press_timeline.main(quick=True, env=env)
+    out = capsys.readouterr().out
+    assert "bare" in out and "perceptron" in out and "bursts" in out
+    assert figures["perceptron@frames"] > figures["bare@frames"] > 0  # a lesson sends more than one chart
+    assert figures["perceptron@bursts"] >= 1 and figures["bare@busy"] > 0
 
 
 def test_play_to_first_live_frame_smoke(env, capsys) -> None:
