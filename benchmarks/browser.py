@@ -15,9 +15,11 @@ reported too: it is Streamlit's slider debounce plus the round trip, the same fo
 from __future__ import annotations
 
 import os
+import signal
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -107,19 +109,39 @@ def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 90) -> float
             time.sleep(0.05)
 
 
+def _exit_on_term(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
+@contextmanager
+def _stopped_on_term() -> Iterator[None]:
+    """While inside: SIGTERM (e.g. from `timeout`) ends the process through its `finally` blocks, so the
+    servers it started are stopped too (Python's default ends it at once and leaves them running)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = signal.signal(signal.SIGTERM, _exit_on_term)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, before)
+
+
 @contextmanager
 def servers(*scripts: str) -> Iterator[list[tuple[str, subprocess.Popen]]]:
-    """Start several Streamlit servers at once (faster than one after the other); always stopped."""
+    """Start several Streamlit servers at once (faster than one after the other); always stopped, also
+    when the benchmark is stopped with SIGTERM."""
     started: list[tuple[str, subprocess.Popen]] = []
-    try:
-        for script in scripts:
-            started.append(start_server(script))
-        for url, proc in started:
-            wait_healthy(url, proc)
-        yield started
-    finally:
-        for _url, proc in started:
-            stop_server(proc)
+    with _stopped_on_term():
+        try:
+            for script in scripts:
+                started.append(start_server(script))
+            for url, proc in started:
+                wait_healthy(url, proc)
+            yield started
+        finally:
+            for _url, proc in started:
+                stop_server(proc)
 
 
 @contextmanager

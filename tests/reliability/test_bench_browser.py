@@ -88,3 +88,44 @@ def test_ab_checks_out_a_revision_and_removes_it_after() -> None:
     assert not tree.exists()
     with bench_ab.checkout(".") as tree:
         assert tree == ROOT
+
+
+def test_a_benchmark_stopped_with_sigterm_stops_its_servers(tmp_path) -> None:
+    """`timeout` ends a benchmark with SIGTERM: the servers it started stop with it (they used to stay up)."""
+    import os
+    import signal
+    import subprocess
+    import time
+
+    pids = tmp_path / "pids"
+    script = (
+        "import sys, time; sys.path.insert(0, 'benchmarks')\n"
+        "from browser import BARE_APP, servers\n"
+        "with servers(BARE_APP) as started:\n"
+        f"    open({str(pids)!r}, 'w').write(' '.join(str(p.pid) for _u, p in started))\n"
+        "    time.sleep(120)\n"
+    )
+    bench = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT)
+    server = None
+    try:
+        deadline = time.monotonic() + 90
+        while not (pids.exists() and pids.read_text()) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        server = int(pids.read_text())
+        os.kill(server, 0)  # up
+        bench.send_signal(signal.SIGTERM)
+        bench.wait(timeout=30)
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            try:
+                os.kill(server, 0)
+            except ProcessLookupError:
+                server = None  # stopped with the benchmark
+                break
+            time.sleep(0.2)
+        assert server is None, "the server outlived the benchmark"
+    finally:
+        if bench.poll() is None:
+            bench.kill()
+        if server is not None:  # the test stops what the benchmark left (its own process group)
+            os.killpg(server, signal.SIGKILL)
