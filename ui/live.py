@@ -109,6 +109,7 @@ class Player:
     # a page run (sync ... stage) reads the run in several places: the trainer leaves it alone until the
     # page has drawn it (`stage`), or at most HOLD_SECONDS if the page run stops early
     held_until: float = 0.0
+    synced_playing: bool = False  # whether it was playing when this page run read it (`sync`)
 
     # ---- what is on screen ----
 
@@ -147,6 +148,7 @@ class Player:
         with self.lock:
             self.held_until = time.monotonic() + HOLD_SECONDS
             self._sync(page, cfg, data, start)
+            self.synced_playing = self.playing
 
     def _sync(
         self, page: str, cfg: TrainConfig | NetConfig, data: tuple[Dataset, Dataset], start: Any
@@ -499,6 +501,9 @@ def stage(p: Player, cap: int, draw: Callable[[], None], pace: float | None = No
         finally:
             p.held_until = 0.0
     else:
+        if p.synced_playing:  # it ended after the page read it as playing (a hold that ran out on a busy
+            p.synced_playing = False  # server): the page anew, so that every part shows the ended run
+            st.rerun()
         try:
             with st.container(), p.lock:
                 draw()

@@ -18,7 +18,7 @@ from core.maths.book_loop import book_style_follow
 from core.maths.train import Segment, TrainConfig, data_for, train
 from lessons_helpers import app, button, counter, frame, metrics, play_to_end, playing, shown_epoch
 from lessons_helpers import changes as _changes
-from ui import share
+from ui import live, share
 
 
 def _torch_epoch0(cfg: TrainConfig) -> dict[str, float]:
@@ -220,6 +220,29 @@ def test_play_trains_frame_after_frame_and_pause_stops_it() -> None:
         at.run()
     assert shown_epoch(at) == paused and not playing(at)
     assert next(s for s in at.slider if s.label.startswith("Show the model")).value == paused
+
+
+def test_a_run_that_ends_while_the_page_runs_is_shown_ended_everywhere(monkeypatch) -> None:
+    """On a busy server the trainer may finish a run after the page has read it as playing (its hold ran
+    out): the page then runs anew, so the counter, the weights and the replay slider all show the end (a
+    browser once showed "finished" beside epoch 20's weights)."""
+    at = page_app("training.py")
+    button(at, "Play").click().run()
+    assert playing(at)
+    stage = live.stage
+
+    def the_trainer_ends_it_then_stage(p, cap, draw, pace=None):
+        if p.playing:  # the trainer, once the hold ran out: the run to its end, after the page read it
+            with p.lock:
+                p.advance(cap)
+        stage(p, cap, draw, pace)
+
+    monkeypatch.setattr(live, "stage", the_trainer_ends_it_then_stage)
+    at.run()
+    no_errors(at)
+    assert not playing(at) and counter(at) == "Epoch **50** of 50: the run is finished"
+    assert _weights_line(at) == _line_of(50, train(TrainConfig()).theta[-1])
+    assert next(s for s in at.slider if s.label.startswith("Show the model")).value == 50
 
 
 def test_step_adds_exactly_one_epoch_and_reset_returns_to_epoch_0() -> None:
