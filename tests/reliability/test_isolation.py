@@ -164,6 +164,21 @@ def _weights_shown(page) -> str:
     return m[-1] if m else ""
 
 
+def _what_shows(*pages) -> list[dict]:
+    """For a failure's message: every weights line and counter on each page, and its stale elements."""
+    out = []
+    for page in pages:
+        body = page.locator("[data-testid=stMain]").inner_text()
+        out.append(
+            {
+                "weights": re.findall(r"[^\n]*w₁ = -?\d+\.\d{3}, w₂ = [^\n]*", body),
+                "counters": re.findall(r"[^\n]*(?:Epoch|epoch|에포크) \*?\*?\d+[^\n]*", body)[:4],
+                "stale": page.locator("[data-stale=true]").count(),
+            }
+        )
+    return out
+
+
 def _set_number(page, key: str, value: int) -> None:
     box = page.locator(f".st-key-{key.replace('.', '-')} input")
     box.fill(str(value))
@@ -204,7 +219,7 @@ def test_two_browsers_training_at_once_never_see_each_other() -> None:
             want_a = expected_weights(TrainConfig(seed=7, optimizer="adam"))
             want_b = expected_weights(TrainConfig(seed=3))
             assert want_a != want_b
-            assert _weights_shown(a) == want_a and _weights_shown(b) == want_b
+            assert _weights_shown(a) == want_a and _weights_shown(b) == want_b, _what_shows(a, b)
             assert "훈련" in a.locator("h1").first.inner_text()
             assert "Training" in b.locator("h1").first.inner_text()
             assert a.locator(".st-key-training-seed input").input_value() == "7"
