@@ -124,7 +124,8 @@ def streamlit_server(script: str = "streamlit_app.py", *extra: str) -> Iterator[
 
 
 def wait_idle(page, timeout: float = 30_000, settle: float = 600) -> None:
-    """Wait until the app's script run has finished and stayed finished for `settle` ms."""
+    """Wait until the app's script run has finished and stayed finished for `settle` ms. A live run that
+    plays has no script run between its frames: after Play, wait with `played_to_end` instead."""
     deadline = time.time() + timeout / 1000
     while True:
         page.wait_for_selector(IDLE, timeout=timeout)
@@ -133,6 +134,25 @@ def wait_idle(page, timeout: float = 30_000, settle: float = 600) -> None:
             return
         if time.time() > deadline:
             raise TimeoutError("the app did not become idle")
+
+
+def played_to_end(counter: str, *pages: tuple[object, str], timeout: float = 120_000) -> None:
+    """Wait until the live runs that Play has just started on `pages` ((page, its language) pairs) have
+    played and ended: each counter (the container keyed `counter`) first shows the live line, then the
+    finished one. Waiting for "finished" alone is not enough: a page at rest can show the finished run of
+    its settings before Play (Training does), and `wait_idle` can return between two frames of a run that
+    still plays. All pages are seen playing before any is waited on to end (a run lasts seconds)."""
+    from core.classroom import text
+
+    def line(key: str, lang: str) -> str:  # "▶ Training live", "the run is finished"
+        words = text.t(key, lang, e="", total="")
+        return words.split(":")[0] if key == "live.playing" else words.split(": ")[-1]
+
+    for key in ("live.playing", "live.finished"):
+        for page, lang in pages:
+            page.locator(f".st-key-{counter}", has_text=line(key, lang)).wait_for(timeout=timeout)
+    for page, _lang in pages:
+        wait_idle(page, timeout)
 
 
 def wait_count(page, selector: str, at_least: int, timeout: float = 30_000) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from live import wait_count, wait_idle
+from live import played_to_end, wait_count, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -39,9 +39,7 @@ def test_beyond_page_renders_and_trains(browser_page, lang: str) -> None:
     page.get_by_role("button", name=preset).click()
     wait_idle(page)
     page.locator(".st-key-beyond_play button:visible").first.click()  # Play: it trains live to its end
-    done = "훈련이 끝났습니다" if lang == "ko" else "the run is finished"
-    page.locator(".st-key-beyond_counter", has_text=done).wait_for(timeout=120_000)
-    wait_idle(page, 120_000)
+    played_to_end("beyond_counter", (page, lang))
     assert page.locator("[data-testid=stException]").count() == 0
     assert _charts(page, 3) >= 3
 

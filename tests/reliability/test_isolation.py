@@ -25,7 +25,7 @@ import ui
 from core.classroom import text
 from core.maths.data import make_dataset, split
 from core.maths.train import TrainConfig, data_for, train
-from live import CHROMIUM_ARGS, chromium_path, streamlit_server, wait_idle
+from live import CHROMIUM_ARGS, chromium_path, played_to_end, streamlit_server, wait_idle
 from walker import FULL, PAGE_FILES, figure, move, open_page, problems, run
 
 # ---------------------------------------------------------------- fingerprints
@@ -212,10 +212,7 @@ def test_two_browsers_training_at_once_never_see_each_other() -> None:
             # both press Play at the same moment: two live runs on the server at once, frame after frame
             a.get_by_role("button", name=text.t("live.play", "ko"), exact=True).click(no_wait_after=True)
             b.get_by_role("button", name=text.t("live.play", "en"), exact=True).click(no_wait_after=True)
-            a.get_by_text("훈련이 끝났습니다").wait_for(timeout=120_000)
-            b.get_by_text("the run is finished").wait_for(timeout=120_000)
-            wait_idle(a, timeout=120_000)
-            wait_idle(b, timeout=120_000)
+            played_to_end("training_counter", (a, "ko"), (b, "en"))
             want_a = expected_weights(TrainConfig(seed=7, optimizer="adam"))
             want_b = expected_weights(TrainConfig(seed=3))
             assert want_a != want_b
