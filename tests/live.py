@@ -139,9 +139,9 @@ def wait_idle(page, timeout: float = 30_000, settle: float = 600) -> None:
 def played_to_end(counter: str, *pages: tuple[object, str], timeout: float = 120_000) -> None:
     """Wait until the live runs that Play has just started on `pages` ((page, its language) pairs) have
     played and ended: each counter (the container keyed `counter`) first shows the live line, then the
-    finished one. Waiting for "finished" alone is not enough: a page at rest can show the finished run of
-    its settings before Play (Training does), and `wait_idle` can return between two frames of a run that
-    still plays. All pages are seen playing before any is waited on to end (a run lasts seconds)."""
+    finished one. Waiting for "finished" alone is not enough: a page can still show the run a previous
+    Play finished, and `wait_idle` can return between two frames of a run that still plays. All pages are
+    seen playing before any is waited on to end (a run lasts seconds)."""
     from core.classroom import text
 
     def line(key: str, lang: str) -> str:  # "▶ Training live", "the run is finished"

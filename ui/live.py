@@ -352,8 +352,8 @@ def counter(p: Player, hist: Any, epoch: int, cap: int, waiting: bool) -> str:
         line = ui.T("live.diverged", e=hist.diverged_at, total=cap)
     elif waiting or (p.live() and last == 0):
         return ui.T("live.start", total=cap)
-    elif last >= cap:
-        line = ui.T("live.finished", e=last, total=cap)
+    elif last >= cap:  # a live run that ended, or the run of the settings (trained at once, never played)
+        line = ui.T("live.finished" if p.live() else "live.trained", e=last, total=cap)
     else:
         line = ui.T("live.paused", e=last, total=cap)
     return line + (ui.T("live.shown", e=epoch) if epoch != last else "")

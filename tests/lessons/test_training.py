@@ -108,6 +108,8 @@ def test_pause_is_there_only_while_the_run_plays() -> None:
     """Pause replaces Play while the run plays; the finished run takes it away (Step is off at the end)."""
     at = page_app("training.py")
     assert not playing(at) and button(at, "Step").disabled  # the run of the settings: finished
+    # it was trained at once, never played: its counter says so, not "the run is finished"
+    assert counter(at) == "Epoch **50** of 50: trained in one go"
     play_to_end(at)
     assert "Weights after epoch 50" in shown_text(at)
     assert not playing(at) and not button(at, "Play").disabled and button(at, "Step").disabled
@@ -329,7 +331,7 @@ def test_new_data_or_initial_weights_start_the_run_over() -> None:
     button(at, "Pause").click().run()
     at.slider(key="training.w1").set_value(-1.0).run()  # paused: the run of the settings, as before Play
     no_errors(at)
-    assert _run(at) is None and counter(at) == "Epoch **50** of 50: the run is finished"
+    assert _run(at) is None and counter(at) == "Epoch **50** of 50: trained in one go"
     assert _weights_line(at) == _line_of(50, train(TrainConfig(noise=1.5, w1=-1.0)).theta[50])
 
 
