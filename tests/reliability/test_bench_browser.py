@@ -24,6 +24,7 @@ import bench_ab  # noqa: E402
 import bench_cold  # noqa: E402
 import bench_live  # noqa: E402
 import bench_slider  # noqa: E402
+import live_trace  # noqa: E402
 import press_timeline  # noqa: E402
 from browser import BARE_APP, chromium, lab_pages, servers  # noqa: E402
 
@@ -54,6 +55,14 @@ def test_press_timeline_smoke(env, capsys) -> None:
     assert "bare" in out and "perceptron" in out and "bursts" in out
     assert figures["perceptron@frames"] > figures["bare@frames"] > 0  # a lesson sends more than one chart
     assert figures["perceptron@bursts"] >= 1 and figures["bare@busy"] > 0
+
+
+def test_live_trace_smoke(env, capsys) -> None:
+    """A Play recorded and decoded: live frames drawn to their end, with the live counter in them."""
+    figures = live_trace.main(quick=True, env=env, show=True)
+    out = capsys.readouterr().out
+    assert "script_finished" in out and "live frames drawn to their end" in out
+    assert figures["frames_done"] >= 2 and figures["live_lines"] >= 2 and figures["frame_p50_ms"] > 0
 
 
 def test_play_to_first_live_frame_smoke(env, capsys) -> None:
