@@ -245,6 +245,18 @@ def slider_keys(page, stage: str) -> list[str]:
     )
 
 
+def reach(page, control: str, tries: int = 5) -> None:
+    """Scroll until `control` sits at the bottom of the view and stays there for 300 ms. While a run plays,
+    the page can rerun (the run's end reruns it whole) and move things for a moment: then a student
+    scrolls to the control again, and so does this."""
+    where = "el => { el.scrollIntoView({block: 'end'}); return Math.round(el.getBoundingClientRect().y); }"
+    for _ in range(tries):
+        y = page.locator(control).evaluate(where)
+        page.wait_for_timeout(300)
+        if page.locator(control).evaluate("el => Math.round(el.getBoundingClientRect().y)") == y:
+            return
+
+
 def chart_in_view_while_sliders_move(page, chart: str, keys: list[str]) -> list[str]:
     """Each slider in turn, as a student reaches it: scrolled up from below until it is at the bottom of the
     view; then it must be seen and the chart wholly inside the viewport and uncovered, before and after an
@@ -252,8 +264,7 @@ def chart_in_view_while_sliders_move(page, chart: str, keys: list[str]) -> list[
     problems = []
     for key in keys:
         control = f".st-key-{key}"
-        page.locator(control).evaluate("el => el.scrollIntoView({block: 'end'})")
-        page.wait_for_timeout(300)
+        reach(page, control)
         for moment in ("reached", "moved"):
             if moment == "moved":
                 at_max = page.locator(f"{control} input[type=range]").evaluate(
