@@ -226,8 +226,7 @@ def test_play_trains_frame_after_frame_and_pause_stops_it() -> None:
 
 def test_a_run_that_ends_while_the_page_runs_is_shown_ended_everywhere(monkeypatch) -> None:
     """On a busy server the trainer may finish a run after the page has read it as playing (its hold ran
-    out): the page then runs anew, so the counter, the weights and the replay slider all show the end (a
-    browser once showed "finished" beside epoch 20's weights)."""
+    out): the page then runs anew, so the counter, the weights and the replay slider all show the end."""
     at = page_app("training.py")
     button(at, "Play").click().run()
     assert playing(at)
