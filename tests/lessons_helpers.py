@@ -3,6 +3,7 @@ and "this widget changes the page" checks. Imported by bare name (conftest puts 
 
 from __future__ import annotations
 
+import json
 import time
 
 from streamlit.testing.v1 import AppTest
@@ -21,6 +22,13 @@ def app(page: str, params: dict | None = None, lang: str = "en") -> AppTest:
     for k, v in (params or {}).items():
         at.query_params[k] = v
     return at.run()
+
+
+def share_link(at: AppTest) -> str:
+    """The sidebar's "link to exactly this view" (ui.link_box: the component's data)."""
+    boxes = [e for e in at.get("bidi_component") if e.proto.component_name == "nnlab.link_box"]
+    assert len(boxes) == 1, boxes
+    return json.loads(boxes[0].proto.json)["link"]
 
 
 def metrics(at: AppTest) -> dict[str, str]:

@@ -208,8 +208,8 @@ def code_sample(label: str, *parts: str | tuple[str, str], where: Any = st) -> N
 
     The browser fetches Streamlit's code viewer (about 1.5 MB of script) only for a code block it shows,
     and a popover shows its content only once opened: a new visitor's first chart does not wait for it
-    (benchmarks/README.md, the visitor figures). The share link's code box comes after the page, so it
-    does not delay the page's charts."""
+    (benchmarks/README.md, the visitor figures). The sidebar's link box is not a code block for the same
+    reason (ui.link_box)."""
     with where.popover(label, icon=":material/code:", width="stretch"):
         for part in parts:
             if isinstance(part, str):

@@ -30,6 +30,7 @@ from core.classroom.urlstate import GLOBAL, Problem
 from core.maths.data import DATASETS, Dataset, split
 from core.maths.train import History, Segment, TrainConfig
 from ui import playground, predict
+from ui.link_box import link_box
 
 PRESENT, HIDE = ui.PRESENT_KEY, "app.hide"  # dotted keys: kept across pages
 OWN = "_own_data"  # (file name, CsvData) of the student's upload
@@ -221,9 +222,8 @@ PRESENT_CSS = (
 
 
 def style() -> None:
-    """Inject the CSS of the share link, presentation mode and hidden controls."""
-    # the share link's copy button is always shown (st.code shows its toolbar only on hover)
-    css = [".st-key-share_link [data-testid=stCode] > div:last-child{opacity:1;visibility:visible}"]
+    """Inject the CSS of presentation mode and hidden controls."""
+    css = []
     if presenting():
         css.append(PRESENT_CSS)
     if hidden():
@@ -360,8 +360,9 @@ def link(page: str) -> dict[str, str]:
     return q
 
 
-def finish(page: str) -> None:
-    """End of a page: write its settings into the URL and show the link to this exact view."""
+def finish(page: str, section: str | None = None) -> None:
+    """End of a page: write its settings into the URL and show the link to this exact view. `section`: the
+    section whose own rerun ends here (a rerun of two sections draws the link twice: each its own key)."""
     q = link(page)
     if _forget_stale_pins(page, q):
         q = link(page)
@@ -376,7 +377,8 @@ def finish(page: str) -> None:
     base = base if base.rstrip("/").endswith(page) else base.rstrip("/") + f"/{page}"
     with st.session_state[_SLOT].container():  # compact and open: seen without scrolling the sidebar
         st.markdown(f"**{ui.T('share.link')}**", help=ui.T("share.link_help"))
-        st.code(f"{base}?{urlencode(q)}", language=None)  # one line; its copy button copies it all
+        box_key = "share_link_box" if section is None else f"share_link_box.{section}"
+        link_box(f"{base}?{urlencode(q)}", ui.T("share.copy"), ui.T("share.copied"), key=box_key)
         if MY_DATA in q.values():
             st.caption(ui.T("share.link_own_data"))
     phone = st.session_state.get(_PHONE)
@@ -447,7 +449,7 @@ def section(page: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
                 st.session_state[_SECTION] = None
                 ui.section_ended()
                 if alone:
-                    finish(page)
+                    finish(page, name)
                 else:  # a fragment may refill an outside container only if it wrote there in the full run
                     st.session_state[_SLOT].container()
                     if st.session_state.get(_PHONE) is not None:

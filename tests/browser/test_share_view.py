@@ -1,5 +1,6 @@
 """Issue 18: the link opens exactly the view on screen (the replayed epoch too), it is seen without
-scrolling the sidebar and has a copy button, and the take-home files describe the epoch shown."""
+scrolling the sidebar and has a copy button (ui.link_box), and the take-home files describe the epoch
+shown."""
 
 from __future__ import annotations
 
@@ -9,13 +10,15 @@ import sys
 
 import pytest
 
+from core.classroom.text import t
 from live import clicked_file, wait_idle
 
 pytestmark = pytest.mark.browser
 
 
 VIEWPORT = {"width": 1280, "height": 800}
-LINK = "[data-testid=stSidebar] .st-key-share_link [data-testid=stCode]"
+LINK = "[data-testid=stSidebar] .st-key-share_link .link"  # ui.link_box (in its shadow root)
+COPY = "[data-testid=stSidebar] .st-key-share_link button.copy"
 EPOCH = "Show the model after epoch"
 
 
@@ -65,15 +68,11 @@ def test_the_link_is_in_view_with_a_copy_button_and_follows_the_replayed_epoch(b
         link = page.locator(LINK)
         _in_sidebar_view(page, link)
         assert "epochs=60" in link.inner_text() and "&epoch=60" in link.inner_text()
-        copy = link.get_by_role("button")
-        assert copy.count() == 1
+        copy = page.locator(COPY)
+        assert copy.count() == 1 and copy.get_attribute("aria-label") == t("share.copy", lang)
         _in_sidebar_view(page, copy)
-        visibility = copy.evaluate("e => getComputedStyle(e).visibility")
-        toolbar = copy.evaluate(
-            "e => { let n = e; while (n.parentElement.dataset.testid !== 'stCode') n = n.parentElement;"
-            " return getComputedStyle(n).opacity; }"
-        )
-        assert visibility == "visible" and toolbar == "1"  # shown without hovering (st.code: on hover)
+        shown = copy.evaluate("e => [getComputedStyle(e).visibility, getComputedStyle(e).opacity]")
+        assert shown == ["visible", "1"]  # shown without hovering
 
         page.locator(".st-key-training-epoch input[type=range]").focus()
         for _ in range(5):
@@ -84,7 +83,7 @@ def test_the_link_is_in_view_with_a_copy_button_and_follows_the_replayed_epoch(b
         assert "epoch=55" in text and "epochs=60" in text and text == page.url
         _in_sidebar_view(page, link)
         copy.click()
-        page.wait_for_timeout(300)
+        page.locator(COPY + ".done").wait_for(timeout=5_000)  # the button shows that it copied
         assert page.evaluate("() => navigator.clipboard.readText()") == text
         assert page.locator("[data-testid=stException]").count() == 0
     finally:

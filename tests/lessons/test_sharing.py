@@ -27,7 +27,7 @@ from core.maths.data import make_dataset, split
 from core.maths.step_by_hand import gd_step
 from core.maths.train import Segment, TrainConfig, augment, follow, train
 from core.param import Param
-from lessons_helpers import answer_and_reveal, app, metrics, numbers, play_to_end, value, widget
+from lessons_helpers import answer_and_reveal, app, metrics, numbers, play_to_end, share_link, value, widget
 from qr_check import drawn_modules, qr_modules, svg_of
 from ui.share import PRESENT_CSS
 
@@ -452,7 +452,7 @@ def test_function_page_link_round_trip(page: str, moves: list) -> None:
 def test_the_activation_range_travels_as_lo_tilde_hi() -> None:
     at = app("activations", {"range": "-2~3"})
     assert at.query_params["range"] == "-2~3" and value(at, "activations.range") == (-2.0, 3.0)
-    assert "range=-2~3" in at.sidebar.code[0].value
+    assert "range=-2~3" in share_link(at)
 
 
 ROUND_TRIPS = {
@@ -555,7 +555,7 @@ def test_the_replayed_epoch_travels_in_the_link() -> None:
     replay_slider(at).set_value(55).run()
     no_errors(at)
     assert at.query_params["epoch"] == "55"
-    assert "epoch=55" in at.sidebar.code[0].value
+    assert "epoch=55" in share_link(at)
     fresh = app("training", dict(at.query_params))
     no_errors(fresh)
     assert not fresh.warning
