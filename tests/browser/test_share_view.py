@@ -11,7 +11,7 @@ import sys
 import pytest
 
 from core.classroom.text import t
-from live import clicked_file, wait_idle
+from live import INSECURE_HOST, clicked_file, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -86,6 +86,26 @@ def test_the_link_is_in_view_with_a_copy_button_and_follows_the_replayed_epoch(b
         page.locator(COPY + ".done").wait_for(timeout=5_000)  # the button shows that it copied
         assert page.evaluate("() => navigator.clipboard.readText()") == text
         assert page.locator("[data-testid=stException]").count() == 0
+    finally:
+        context.close()
+
+
+def test_the_copy_button_works_over_plain_http_too(browser, server) -> None:
+    """A class opens the teacher's server by its address over http: not a secure context, so the page has
+    no clipboard API. The button still copies the link (selected and copied the old way)."""
+    context = browser.new_context(viewport=VIEWPORT)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server)
+    try:
+        port = server.rsplit(":", 1)[1]
+        page = _open(context, f"http://{INSECURE_HOST}:{port}/training?lang=en&epochs=40")
+        assert page.evaluate("() => [window.isSecureContext, 'clipboard' in navigator]") == [False, False]
+        text = page.locator(LINK).inner_text().strip()
+        assert text == page.url and "epochs=40" in text
+        page.locator(COPY).click()
+        page.locator(COPY + ".done").wait_for(timeout=5_000)
+        reader = context.new_page()  # the clipboard, read from a page that may read it
+        reader.goto(f"{server}/_stcore/health")
+        assert reader.evaluate("() => navigator.clipboard.readText()") == text
     finally:
         context.close()
 
