@@ -4,7 +4,8 @@
 viewer (about 1.5 MB of script) on every page, before a new visitor's first chart is drawn
 (benchmarks/README.md, session 16). This is a small `st.components.v2` component instead: the link is
 data, written with `textContent` (never parsed as HTML), and the button copies it with the browser's
-clipboard API. Its look follows st.code's: a grey box, the monospace font, the button always shown.
+clipboard API (or, on a page that has none, by selecting it: plain http to another machine). Its look
+follows st.code's: a grey box, the monospace font, the button always shown.
 """
 
 from __future__ import annotations

@@ -519,11 +519,13 @@ def test_link_round_trip_on_the_other_pages(page: str) -> None:
         next(b for b in at.button if b.label == "Next batch").click().run()
     no_errors(at)
     link = dict(at.query_params)
+    boxed = urlsplit(share_link(at))  # the sidebar's link box: the page's path and the address bar's query
+    assert boxed.path.endswith(f"/{page}") and dict(parse_qsl(boxed.query, keep_blank_values=True)) == link
     fresh = app(page, link)
     no_errors(fresh)
     assert [w.value for w in fresh.warning] == [w.value for w in at.warning]  # no notice: nothing ignored
     assert shown(fresh) == shown(at) and shown(at)
-    assert dict(fresh.query_params) == link
+    assert dict(fresh.query_params) == link and share_link(fresh) == share_link(at)
 
 
 def test_a_partial_link_means_defaults_for_the_rest() -> None:
