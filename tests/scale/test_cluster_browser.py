@@ -36,12 +36,18 @@ class Student:
             pin(self.context, c, pinned)  # the class tests' way to put the teacher on one replica
         self.page = self.context.new_page()
         self.responses: list[tuple[str, str]] = []  # (URL, X-Replica) of every HTTP response it got
-        self.page.on("response", lambda r: self.responses.append((r.url, r.headers.get("x-replica", "?"))))
+        self.page.on("response", self._got)
         first = self.page.goto(f"{url}/perceptron?lang=en")
         self.first = first.headers.get("x-replica")
         self.page.wait_for_selector("[data-testid=stSidebarNav]", timeout=90_000)
         self.page.wait_for_selector(SLIDER, timeout=90_000)
         wait_idle(self.page)
+
+    def _got(self, response) -> None:
+        """Record a response that a server sent (not a `blob:` URL the page made itself, such as the link
+        box's script: ui.link_box)."""
+        if response.url.startswith(("http://", "https://")):
+            self.responses.append((response.url, response.headers.get("x-replica", "?")))
 
     @property
     def replicas(self) -> list[str]:
