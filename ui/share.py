@@ -222,7 +222,8 @@ PRESENT_CSS = (
 
 
 def style() -> None:
-    """Inject the CSS of presentation mode and hidden controls."""
+    """Inject the CSS of presentation mode and hidden controls (an empty style element without them: the
+    elements after it keep their places, so the browser keeps their views)."""
     css = []
     if presenting():
         css.append(PRESENT_CSS)
