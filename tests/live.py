@@ -19,6 +19,9 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 # A name for the loopback server that is not "localhost" or an IP: a page opened through it is not a secure
 # context (as a class reaching the teacher's machine over plain http), so it has no clipboard API.
 INSECURE_HOST = "lab.test"
+# The sidebar's "link to exactly this view" (ui.link_box, in its shadow root) and its copy button
+SHARE_LINK = "[data-testid=stSidebar] .st-key-share_link .link"
+SHARE_COPY = "[data-testid=stSidebar] .st-key-share_link button.copy"
 CHROMIUM_ARGS = [
     f"--host-resolver-rules=MAP {INSECURE_HOST} 127.0.0.1",
     "--no-sandbox",

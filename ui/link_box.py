@@ -12,10 +12,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-_HTML = """<div class="box"><code class="link"></code><button type="button" class="copy">
+# the icons (paths in a 24 x 24 box): copy, and the check mark shown for a moment after a copy
+_COPY_ICON = (
+    "M9 18q-.825 0-1.412-.587T7 16V4q0-.825.588-1.412T9 2h9q.825 0 1.413.588T20 4v12q0 .825-.587 1.413T18 "
+    "18zm0-2h9V4H9zm-4 6q-.825 0-1.412-.587T3 20V6h2v14h11v2zm4-6V4z"
+)
+_CHECK_ICON = "M9.55 18l-5.7-5.7 1.425-1.425L9.55 15.15l9.175-9.175L20.15 7.4z"
+
+_HTML = f"""<div class="box"><code class="link"></code><button type="button" class="copy">
 <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true"><path class="icon" fill="currentColor"
-d="M9 18q-.825 0-1.412-.587T7 16V4q0-.825.588-1.412T9 2h9q.825 0 1.413.588T20 4v12q0 .825-.587 1.413T18
-18zm0-2h9V4H9zm-4 6q-.825 0-1.412-.587T3 20V6h2v14h11v2zm4-6V4z"/></svg></button></div>"""
+d="{_COPY_ICON}"/></svg></button></div>"""
 
 _CSS = """
 .box { display: flex; align-items: center; gap: 0.25rem; background: #f0f2f6; border-radius: 0.5rem;
@@ -29,9 +35,6 @@ _CSS = """
 .copy:hover, .copy:focus-visible { border-color: #ff4b4b; color: #ff4b4b; }
 .copy.done { border-color: #21c354; color: #21c354; }
 """
-
-_COPY_ICON = _HTML.split('d="')[1].split('"')[0].replace("\n", " ")
-_CHECK_ICON = "M9.55 18l-5.7-5.7 1.425-1.425L9.55 15.15l9.175-9.175L20.15 7.4z"
 
 # Called on every run with this run's data. Without the clipboard API (a page over plain http on another
 # machine than the server is not a secure context), the link is selected and copied the old way.

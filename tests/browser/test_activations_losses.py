@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from live import wait_idle
+from live import SHARE_LINK, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -73,7 +73,7 @@ def test_a_section_reruns_alone_yet_the_link_and_the_other_sections_follow(brows
     wait_idle(page)
     _press(page, "activations-depth", 2)
     page.wait_for_function("() => location.search.includes('depth=12')", timeout=30_000)
-    link = page.locator("[data-testid=stSidebar] .st-key-share_link .link")
+    link = page.locator(SHARE_LINK)
     link.wait_for(timeout=30_000)
     assert "depth=12" in link.inner_text() and "depth=10" not in link.inner_text()
     assert page.locator("[data-testid=stSidebar] .st-key-share_link").count() == 1

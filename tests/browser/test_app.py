@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from live import clicked_file, open_page, streamlit_server, wait_count, wait_idle
+from live import SHARE_LINK, clicked_file, open_page, streamlit_server, wait_count, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -170,7 +170,7 @@ def test_a_fragment_rerun_keeps_the_link_and_the_downloads_current(browser, serv
         page.keyboard.press("ArrowRight")
     page.wait_for_function("() => location.search.includes('w1=0.8')", timeout=30_000)
     wait_idle(page)
-    box = page.locator("[data-testid=stSidebar] .st-key-share_link .link")
+    box = page.locator(SHARE_LINK)
     box.wait_for(timeout=30_000)
     assert "w1=0.8" in box.inner_text() and "w1=0.5" not in box.inner_text()
     page.locator("[data-testid=stMain] [data-testid=stExpander]", has_text="Take").first.click()

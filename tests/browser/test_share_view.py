@@ -11,14 +11,12 @@ import sys
 import pytest
 
 from core.classroom.text import t
-from live import INSECURE_HOST, clicked_file, wait_idle
+from live import INSECURE_HOST, SHARE_COPY, SHARE_LINK, clicked_file, wait_idle
 
 pytestmark = pytest.mark.browser
 
 
 VIEWPORT = {"width": 1280, "height": 800}
-LINK = "[data-testid=stSidebar] .st-key-share_link .link"  # ui.link_box (in its shadow root)
-COPY = "[data-testid=stSidebar] .st-key-share_link button.copy"
 EPOCH = "Show the model after epoch"
 
 
@@ -65,10 +63,10 @@ def test_the_link_is_in_view_with_a_copy_button_and_follows_the_replayed_epoch(b
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server)
     try:
         page = _open(context, f"{server}/training?lang={lang}&epochs=60")
-        link = page.locator(LINK)
+        link = page.locator(SHARE_LINK)
         _in_sidebar_view(page, link)
         assert "epochs=60" in link.inner_text() and "&epoch=60" in link.inner_text()
-        copy = page.locator(COPY)
+        copy = page.locator(SHARE_COPY)
         assert copy.count() == 1 and copy.get_attribute("aria-label") == t("share.copy", lang)
         _in_sidebar_view(page, copy)
         shown = copy.evaluate("e => [getComputedStyle(e).visibility, getComputedStyle(e).opacity]")
@@ -83,7 +81,7 @@ def test_the_link_is_in_view_with_a_copy_button_and_follows_the_replayed_epoch(b
         assert "epoch=55" in text and "epochs=60" in text and text == page.url
         _in_sidebar_view(page, link)
         copy.click()
-        page.locator(COPY + ".done").wait_for(timeout=5_000)  # the button shows that it copied
+        page.locator(SHARE_COPY + ".done").wait_for(timeout=5_000)  # the button shows that it copied
         assert page.evaluate("() => navigator.clipboard.readText()") == text
         assert page.locator("[data-testid=stException]").count() == 0
     finally:
@@ -99,10 +97,10 @@ def test_the_copy_button_works_over_plain_http_too(browser, server) -> None:
         port = server.rsplit(":", 1)[1]
         page = _open(context, f"http://{INSECURE_HOST}:{port}/training?lang=en&epochs=40")
         assert page.evaluate("() => [window.isSecureContext, 'clipboard' in navigator]") == [False, False]
-        text = page.locator(LINK).inner_text().strip()
+        text = page.locator(SHARE_LINK).inner_text().strip()
         assert text == page.url and "epochs=40" in text
-        page.locator(COPY).click()
-        page.locator(COPY + ".done").wait_for(timeout=5_000)
+        page.locator(SHARE_COPY).click()
+        page.locator(SHARE_COPY + ".done").wait_for(timeout=5_000)
         reader = context.new_page()  # the clipboard, read from a page that may read it
         reader.goto(f"{server}/_stcore/health")
         assert reader.evaluate("() => navigator.clipboard.readText()") == text
