@@ -1,6 +1,5 @@
 """Activation functions: shapes and slopes, gradients through depth, dying ReLU, softmax."""
 
-import pandas as pd
 import streamlit as st
 
 import ui
@@ -34,7 +33,7 @@ def shapes() -> None:
     ui.chart(pinned, chart, width="stretch")
     with right:
         for formula in A.FORMULAS[name]:
-            st.latex(formula)
+            ui.formula(formula)
         m1, m2 = st.columns(2)
         m1.metric(ui.T("activations.out_range"), A.RANGES[name])
         if gated:
@@ -113,7 +112,7 @@ def dying() -> None:
     rows = {ui.T("activations.zero_grad"): [ui.pct(v) for v in d.zero_grad.values()]}
     rows[ui.T("activations.dead_grad")] = [f"{v:.4f}" for v in d.dead_grad.values()]
     cols = ["ReLU", "LeakyReLU", "PReLU"]
-    left.table(pd.DataFrame.from_dict(rows, orient="index", columns=cols).T)
+    ui.table(rows, index=cols, where=left)
     st.markdown(ui.T("activations.dead_intro"))
     st.markdown(ui.T("activations.dead_note", g=f"{d.prelu_a_grad:.4f}"))
 

@@ -73,35 +73,35 @@ def lesson() -> None:
     n_, d = backprop.tex, backprop.tex_d
 
     st.subheader(ui.T("backprop.forward"))
-    st.latex(
+    ui.formula(
         rf"z = w_1x_1 + w_2x_2 + b = ({n_(w1)})({n_(x1)}) + ({n_(w2)})({n_(x2)}) + ({n_(b)}) = {n_(led.z)}"
     )
-    st.latex(rf"p = \sigma(z) = \frac{{1}}{{1 + e^{{-z}}}} = {n_(led.p)}")
+    ui.formula(rf"p = \sigma(z) = \frac{{1}}{{1 + e^{{-z}}}} = {n_(led.p)}")
     if loss == "bce":
-        st.latex(
+        ui.formula(
             rf"L = -[\,y\log p + (1-y)\log(1-p)\,] = "
             rf"-[\,{y:.0f}\log p + {1 - y:.0f}\cdot\log(1-p)\,] = {n_(led.loss)}"
         )
     else:
-        st.latex(rf"L = (p - y)^2 = ({n_(led.p)} - {y:.0f})^2 = {n_(led.loss)}")
+        ui.formula(rf"L = (p - y)^2 = ({n_(led.p)} - {y:.0f})^2 = {n_(led.loss)}")
     st.subheader(ui.T("backprop.backward"))
     if loss == "bce":
-        st.latex(rf"{d('L', 'p')} = -\frac{{y}}{{p}} + \frac{{1-y}}{{1-p}} = {n_(led.dL_dp)}")
+        ui.formula(rf"{d('L', 'p')} = -\frac{{y}}{{p}} + \frac{{1-y}}{{1-p}} = {n_(led.dL_dp)}")
     else:
-        st.latex(rf"{d('L', 'p')} = 2(p - y) = 2({n_(led.p)} - {y:.0f}) = {n_(led.dL_dp)}")
-    st.latex(rf"{d('p', 'z')} = \sigma(z)\,(1-\sigma(z)) = {n_(led.dp_dz)}")
+        ui.formula(rf"{d('L', 'p')} = 2(p - y) = 2({n_(led.p)} - {y:.0f}) = {n_(led.dL_dp)}")
+    ui.formula(rf"{d('p', 'z')} = \sigma(z)\,(1-\sigma(z)) = {n_(led.dp_dz)}")
     chain = rf"{d('L', 'z')} = {d('L', 'p')}\cdot{d('p', 'z')} = ({n_(led.dL_dp)})({n_(led.dp_dz)})"
-    st.latex(chain + (rf" = p - y = {n_(led.dL_dz)}" if loss == "bce" else rf" = {n_(led.dL_dz)}"))
+    ui.formula(chain + (rf" = p - y = {n_(led.dL_dz)}" if loss == "bce" else rf" = {n_(led.dL_dz)}"))
     for sym, x, g in (("w_1", x1, led.dL_dw1), ("w_2", x2, led.dL_dw2)):
         xs = "x" + sym[1:]
-        st.latex(rf"{d('L', sym)} = {d('L', 'z')}\cdot {xs} = ({n_(led.dL_dz)})({n_(x)}) = {n_(g)}")
-    st.latex(rf"{d('L', 'b')} = {d('L', 'z')}\cdot 1 = {n_(led.dL_db)}")
+        ui.formula(rf"{d('L', sym)} = {d('L', 'z')}\cdot {xs} = ({n_(led.dL_dz)})({n_(x)}) = {n_(g)}")
+    ui.formula(rf"{d('L', 'b')} = {d('L', 'z')}\cdot 1 = {n_(led.dL_db)}")
     other = "mse" if loss == "bce" else "bce"
     alt_led = backprop.ledger(w1, w2, b, x1, x2, y, other)
     st.caption(ui.T(f"backprop.compare_{loss}", other=ui.fmt(alt_led.dL_dz, 4), here=ui.fmt(led.dL_dz, 4)))
     st.subheader(ui.T("backprop.update"))
     for sym, old, g, new in zip(("w_1", "w_2", "b"), (w1, w2, b), led.grad, led.step(lr)):
-        st.latex(
+        ui.formula(
             rf"{sym} \leftarrow {sym} - \text{{lr}}\cdot{d('L', sym)} = "
             rf"{n_(old)} - ({lr:g})({n_(g)}) = {n_(new)}"
         )
@@ -111,7 +111,7 @@ def lesson() -> None:
     st.markdown(ui.T("backprop.check_intro"))
     labels = backprop.FIELD_LABELS
     ok = {k: backprop.agrees(getattr(led, k), auto[k]) for k in backprop.AUTOGRAD_FIELDS}
-    st.table(
+    ui.table(
         {
             ui.T("backprop.col_quantity"): [labels[k] for k in backprop.AUTOGRAD_FIELDS],
             ui.T("backprop.col_hand"): [f"{getattr(led, k):.8g}" for k in backprop.AUTOGRAD_FIELDS],

@@ -24,11 +24,13 @@ def regression() -> None:
         intercept = ui.slider("losses.intercept")
         outlier = ui.toggle("losses.outlier")
     res = L.line_losses(slope, intercept, outlier)
-    rows = {
-        NAMES[k]: [f"{v.value:.4f}", f"{v.d_slope:+.4f}", f"{v.d_intercept:+.4f}"] for k, v in res.items()
+    values = res.values()
+    columns = {
+        ui.T("losses.value"): [f"{v.value:.4f}" for v in values],
+        "∂L/∂w": [f"{v.d_slope:+.4f}" for v in values],
+        "∂L/∂b": [f"{v.d_intercept:+.4f}" for v in values],
     }
-    cols = [ui.T("losses.value"), "∂L/∂w", "∂L/∂b"]
-    left.table(pd.DataFrame.from_dict(rows, orient="index", columns=cols))
+    ui.table(columns, index=[NAMES[k] for k in res], where=left)
     x, y = L.points(outlier)
     fits = {
         ui.T("losses.best_mse"): L.best_mse_line(outlier),
@@ -93,7 +95,7 @@ def stable() -> None:
         "BCEWithLogitsLoss(z)": f"{s.stable:.6g}",
         ui.T("losses.exact"): f"{s.exact:.6g}",
     }
-    left.table(pd.DataFrame({ui.T("losses.value"): rows}))
+    ui.table({ui.T("losses.value"): list(rows.values())}, index=list(rows), where=left)
     cv = L.stable_curves(y)
     names = {"BCELoss(sigmoid(z))": s.naive, "BCEWithLogitsLoss(z)": s.stable}
     chart = series_chart(

@@ -68,7 +68,7 @@ def batch() -> TrainConfig:
     m[1].metric(ui.T("minibatch.rel_error"), ui.pct(g.rel_error), help=ui.T("minibatch.rel_error_help"))
     m[2].metric(ui.T("minibatch.spread"), ui.pct(g.spread), help=ui.T("minibatch.spread_help"))
     m[3].metric(ui.T("minibatch.updates"), per_epoch)
-    st.latex(
+    ui.formula(
         r"\nabla L_{\text{batch}} = ("
         + ", ".join(f"{v:.4f}" for v in g.batch)
         + r")\qquad \nabla L_{\text{full}} = ("
@@ -107,7 +107,7 @@ def comparison(cfg: TrainConfig) -> None:
         curves(per_update_series, ui.T("minibatch.update_axis"), TEXT["loss"], log_x=True, scale=S),
         width="stretch",
     )
-    st.table(
+    ui.table(
         {
             ui.T("training.batch_size"): [label[r.batch_size] for r in runs],
             ui.T("minibatch.col_updates"): [len(r.hist.update_theta) for r in runs],

@@ -69,14 +69,12 @@ def last_good_epoch(hist: History) -> int:
 
 
 def probe_latex(w: tuple[float, float, float], px: float, py: float, pr: perceptron.Probe, d: int) -> str:
-    """z for the probe, one step per line (so the longest numbers fit a phone's width). The space after
-    the block covers the 2 px that KaTeX's last column sticks out (its `vlist-s`), which would otherwise
-    make the formula scroll sideways."""
+    """z for the probe, one step per line (so the longest numbers fit a phone's width)."""
     w1, w2, b = w
     return (
         r"\begin{aligned} z &= w_1x_1 + w_2x_2 + b \\"
         rf" &= ({w1:.{d}f})({px:.2f}) \\ &\phantom{{=}} {{}} + {{}} ({w2:.{d}f})({py:.2f}) \\"
-        rf" &\phantom{{=}} {{}} + {{}} ({b:.{d}f}) \\ &= {pr.z:.3f} \end{{aligned}}\;"
+        rf" &\phantom{{=}} {{}} + {{}} ({b:.{d}f}) \\ &= {pr.z:.3f} \end{{aligned}}"
     )
 
 
@@ -84,7 +82,7 @@ def sigmoid_latex(pr: perceptron.Probe) -> str:
     """σ(z) for the probe, one step per line."""
     return (
         r"\begin{aligned} \hat y &= \sigma(z) = \frac{1}{1 + e^{-z}} \\"
-        rf" &= \frac{{1}}{{1 + e^{{-({pr.z:.3f})}}}} \\ &= {pr.p:.4f} \end{{aligned}}\;"
+        rf" &= \frac{{1}}{{1 + e^{{-({pr.z:.3f})}}}} \\ &= {pr.p:.4f} \end{{aligned}}"
     )
 
 
@@ -225,8 +223,8 @@ def lab() -> None:
         digits = 4 if hist is not None else 2
         with below.container():
             st.markdown(ui.T("perceptron.probe_math"))
-            st.latex(probe_latex(w, px, py, pr, digits))
-            st.latex(sigmoid_latex(pr))
+            ui.formula(probe_latex(w, px, py, pr, digits))
+            ui.formula(sigmoid_latex(pr))
             st.markdown(ui.T("perceptron.probe_class", p=f"{pr.p:.4f}", cls=pr.cls))
 
     with picture:

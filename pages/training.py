@@ -141,7 +141,7 @@ def lesson() -> None:
             st.markdown(ui.T("training.weights_at", e=e, w1=f"{f1:.3f}", w2=f"{f2:.3f}", b=f"{f3:.3f}"))
             st.markdown(ui.T("training.update_rule", lr=lr))
             for line in steps.latex(steps.gd_step((f1, f2, f3), X, y, lr)):
-                st.latex(line)
+                ui.formula(line)
 
     with picture:
         live.stage(p, epochs, draw)

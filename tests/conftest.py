@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import html
+import json
 import os
+import re
 import sys
 import tempfile
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 # every reuse of a kept chart spec, in any test (core builders, AppTest runs, test servers), draws the
@@ -49,12 +53,39 @@ def entry_app(lang: str | None = None, timeout: float = 60) -> AppTest:
     return at.run()
 
 
+def formulas(at: AppTest) -> list[str]:
+    """The page's formulas (ui.formula), each as the LaTeX it was written in: the annotation its MathML
+    carries, so a formula whose MathML lost its source would be missing here."""
+    out = []
+    for e in at.get("bidi_component"):
+        if e.proto.component_name == "nnlab.formula":
+            mathml = json.loads(e.proto.json)
+            tex = re.fullmatch(r'.*<annotation encoding="application/x-tex">(.*)</annotation>.*', mathml)
+            assert tex is not None, mathml
+            out.append(html.unescape(tex.group(1)))
+    return out
+
+
+def tables(at: AppTest) -> list[pd.DataFrame]:
+    """The page's tables (ui.table: Markdown tables), the first column as the index when its head is
+    empty, every cell as the text shown."""
+    out = []
+    for e in at.markdown:
+        lines = str(e.value).splitlines()
+        if len(lines) < 2 or not lines[1].startswith("| ---"):
+            continue
+        cells = [re.split(r"(?<!\\)\|", line)[1:-1] for line in lines]
+        rows = [[re.sub(r"\\(.)", r"\1", c.strip()) for c in row] for row in cells]
+        frame = pd.DataFrame(rows[2:], columns=rows[0])
+        out.append(frame.set_index(rows[0][0]).rename_axis(None) if rows[0][0] == "" else frame)
+    return out
+
+
 def shown_text(at: AppTest) -> str:
-    """Everything textual the page shows (markdown, metrics, LaTeX, captions, alerts)."""
-    parts: list[str] = []
+    """Everything textual the page shows (markdown and tables, formulas, metrics, captions, alerts)."""
+    parts: list[str] = formulas(at)
     for kind in (
         "markdown",
-        "latex",
         "caption",
         "title",
         "header",

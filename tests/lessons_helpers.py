@@ -8,7 +8,7 @@ import time
 
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT, chart_specs, no_errors, shown_text
+from conftest import ROOT, chart_specs, formulas, no_errors, shown_text, tables
 from core.classroom.settings import PAGE_SPECS
 from ui import live
 
@@ -39,7 +39,7 @@ def numbers(at: AppTest) -> list[str]:
     """What a student reads as the page's result: metrics, formulas, weights, alerts."""
     return sorted(
         [f"{m.label}={m.value}" for m in at.metric]
-        + [str(e.value) for e in at.latex]
+        + formulas(at)
         + [str(e.value) for e in at.markdown if "w₁" in str(e.value)]
         + [str(e.value) for e in at.main.error]
     )
@@ -99,7 +99,7 @@ def changes_key(at, key: str, value) -> None:
 
 def page_state(at) -> tuple:
     """Text, charts and tables."""
-    return (shown_text(at), chart_specs(at), [str(t.proto) for t in at.table])
+    return (shown_text(at), chart_specs(at), [t.to_csv() for t in tables(at)])
 
 
 def acts(at, widget, value) -> None:

@@ -184,7 +184,7 @@ def open_page(
 def problems(at: AppTest) -> list[str]:
     """Exceptions and traceback text on the page (an empty list when all is well)."""
     out = [f"exception: {e.value}" for e in at.exception]
-    for kind in ("markdown", "error", "warning", "info", "success", "caption", "code", "latex"):
+    for kind in ("markdown", "error", "warning", "info", "success", "caption", "code"):
         out += [
             f"{kind} shows a traceback" for e in getattr(at, kind) if "Traceback (most recent" in str(e.value)
         ]

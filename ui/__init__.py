@@ -24,6 +24,7 @@ from core.maths.data import Dataset
 from core.maths.networks import NetConfig, fit
 from core.maths.train import History, TrainConfig, data_for, train
 from core.param import Param
+from ui.formula_box import formula  # noqa: F401  (pages call ui.formula)
 
 torch.set_num_threads(1)  # many classroom sessions share two cores
 
@@ -463,6 +464,25 @@ CHART_KEYS = (
 def chart_text() -> dict[str, str]:
     """Legend and axis labels for the charts in the current language."""
     return {k: T(f"app.chart.{k}") for k in CHART_KEYS}
+
+
+_MARKDOWN_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_|$[]<>~#"})
+
+
+def table(columns: dict[str, list[Any]], index: Sequence[str] | None = None, where: Any = st) -> None:
+    """A small table of numbers already formatted, one list per column (`index`: the rows' names).
+
+    Written as a Markdown table: `st.table` makes every visitor's browser fetch Streamlit's Arrow
+    formatting code (about 0.7 MB) before the first chart (benchmarks/README.md, session 17). Every cell
+    is escaped, so no text is read as Markdown (a `$` would start a formula)."""
+    heads = ([""] if index is not None else []) + list(columns)
+    names = [[name] for name in index] if index is not None else None
+    rows = [(names[i] if names else []) + list(row) for i, row in enumerate(zip(*columns.values()))]
+
+    def line(cells: Sequence[Any]) -> str:
+        return "| " + " | ".join(str(c).translate(_MARKDOWN_SPECIAL) for c in cells) + " |"
+
+    where.markdown("\n".join([line(heads), "|" + " --- |" * len(heads), *map(line, rows)]))
 
 
 def pct(x: float) -> str:

@@ -184,6 +184,17 @@ def scale() -> float:
 # slider value labels above their knob, and less empty space over the title (the chart and its numbers
 # fit on a 1920x1080 screen: tests/browser/test_projector.py). Selectors are Streamlit's data-testid
 # attributes and widget key classes (st-key-<key>), as in the rest of this file.
+# formulas (`ui.formula`): KaTeX's size, a scroll bar rather than a cut when one is wider than its column, and
+# the column alignment of `aligned` and `cases` (browsers' MathML ignores the `columnalign` attribute)
+FORMULA_CSS = (
+    ".nn-formula{overflow-x:auto;overflow-y:hidden}"
+    ".nn-formula math{font-size:1.21em;font-family:'Latin Modern Math','STIX Two Math','Cambria Math',"
+    "'DejaVu Math TeX Gyre',math}"
+    ".nn-formula mtd{padding:0.1em 0}.nn-formula mtd.nn-right{text-align:right}"
+    ".nn-formula mtd.nn-left,.nn-formula mtd[columnalign=left]{text-align:left}"
+    ".nn-formula mtd[columnalign=left]+mtd{padding-left:1em}"
+)
+
 PRESENT_CSS = (
     # body text, lists, alerts, button, radio, toggle, tab and expander labels (all markdown paragraphs)
     ".stMain [data-testid=stMarkdownContainer] p,.stMain [data-testid=stMarkdownContainer] li"
@@ -193,14 +204,16 @@ PRESENT_CSS = (
     ".stMain [data-testid=stMetricValue],.stMain [data-testid=stMetricValue] p{line-height:1.2}"
     ".stMain [data-testid=stMetricDelta],.stMain [data-testid=stMetricDelta] p{font-size:1.25rem}"
     ".stMain h1{font-size:3.2rem;padding:0 0 0.5rem}.stMain h2,.stMain h3{font-size:2.2rem}"
-    ".stMain .katex{font-size:1.6em}"
+    ".stMain .nn-formula math{font-size:1.6em}"
     # what a widget holds: number inputs, the selected option of a selectbox, text fields
     ".stMain input,.stMain textarea{font-size:1.35rem}"
     "[data-testid=stSelectboxVirtualDropdown] [role=option]{font-size:1.25rem}"  # the open list of choices
     ".stMain [data-testid=stCaptionContainer],.stMain [data-testid=stCaptionContainer] p{font-size:1.15rem}"
     ".stMain [data-testid=stCode] code,.stMain [data-testid=stCode] pre{font-size:1.15rem}"
     ".stMain [data-testid=stMarkdownContainer] code{font-size:0.9em}"
-    ".stMain [data-testid=stTable] th,.stMain [data-testid=stTable] td{font-size:1.2rem}"
+    # tables (ui.table: Markdown tables)
+    ".stMain [data-testid=stMarkdownContainer] th,"
+    ".stMain [data-testid=stMarkdownContainer] td{font-size:1.2rem}"
     # plain text (class mode's nicknames: who has not answered yet, read off the projector)
     ".stMain [data-testid=stText]{font-size:1.35rem}"
     # a slider's value label sits above its knob (its bottom a little over the knob's top, whatever the
@@ -224,7 +237,7 @@ PRESENT_CSS = (
 def style() -> None:
     """Inject the CSS of presentation mode and hidden controls (an empty style element without them: the
     elements after it keep their places, so the browser keeps their views)."""
-    css = []
+    css = [FORMULA_CSS]
     if presenting():
         css.append(PRESENT_CSS)
     if hidden():

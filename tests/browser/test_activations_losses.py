@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from live import SHARE_LINK, wait_idle
+from live import SHARE_LINK, TABLE, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -78,14 +78,12 @@ def test_a_section_reruns_alone_yet_the_link_and_the_other_sections_follow(brows
     assert "depth=12" in link.inner_text() and "depth=10" not in link.inner_text()
     assert page.locator("[data-testid=stSidebar] .st-key-share_link").count() == 1
 
-    dead = page.locator("[data-testid=stTable]").first
+    dead = page.locator(TABLE).first
     before = dead.inner_text()
     assert "LeakyReLU" in before  # the |grad| that reaches its dead units depends on the slope
     _press(page, "activations-slope", 1)  # 0.01 -> 0.02
     page.wait_for_function("() => location.search.includes('slope=0.02')", timeout=30_000)
-    page.wait_for_function(
-        "([b]) => document.querySelector('[data-testid=stTable]').innerText !== b", arg=[before]
-    )
+    page.wait_for_function("([t, b]) => document.querySelector(t).innerText !== b", arg=[TABLE, before])
     assert "slope=0.02" in link.inner_text() and "depth=12" in page.url
     assert page.locator("[data-testid=stException]").count() == 0
 

@@ -19,12 +19,12 @@ WIDE_CSV = b"x1,x2,label\n" + b"".join(
 )
 SIZES = [(1280, 800), (390, 844)]
 
-# every .katex-display: its overflow, and where its last piece of text (the "= value") ends
-FORMULAS_JS = """() => [...document.querySelectorAll('.stMain .katex-display')].map(d => {
-  const html = d.querySelector('.katex-html');
-  const walk = document.createTreeWalker(html, NodeFilter.SHOW_TEXT);
+# every formula: its overflow, and where its last piece of text (the "= value") ends
+FORMULAS_JS = """() => [...document.querySelectorAll('.stMain .nn-formula')].map(d => {
+  const shown = d.querySelector('math semantics > :first-child');  // the formula, not its LaTeX annotation
+  const walk = document.createTreeWalker(shown, NodeFilter.SHOW_TEXT);
   let last = null, n;
-  while ((n = walk.nextNode())) { if (n.textContent.replace(/\u200b/g, '').trim()) last = n; }
+  while ((n = walk.nextNode())) { if (n.textContent.trim()) last = n; }
   const r = document.createRange();
   r.selectNodeContents(last);
   const end = r.getBoundingClientRect(), box = d.getBoundingClientRect();

@@ -9,7 +9,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 
 import ui
-from live import wait_idle
+from live import TABLE, wait_idle
 from qr_check import drawn_modules, qr_modules, svg_of
 
 pytestmark = pytest.mark.browser
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.browser
 SCREEN = {"width": 1920, "height": 1080}
 PHONE = {"width": 390, "height": 844}
 LESSONS = [url for _, url, _ in ui.PAGES if url not in ("home", "classroom")]  # class mode: its own test
-NUMBERS = {"losses": "[data-testid=stTable]"}  # its first section's numbers are a table; elsewhere metrics
+NUMBERS = {"losses": TABLE}  # its first section's numbers are a table; elsewhere metrics
 PANEL = "[data-testid=stPopoverBody]"
 
 # Boxes of what a student reads first, measured at the top of the page (no scrolling).

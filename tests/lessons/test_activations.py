@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import LANGS, chart_specs, no_errors, page_app, shown_text
+from conftest import LANGS, chart_specs, formulas, no_errors, page_app, shown_text, tables
 from lessons_helpers import changes as _changes
 
 
@@ -61,7 +61,7 @@ def test_every_activation_shows_formula_range_and_runnable_code() -> None:
     for name in ("sigmoid", "tanh", "relu", "leaky_relu", "prelu", "softmax"):
         at.selectbox(key="activations.fn").set_value(name).run()
         no_errors(at)
-        assert len(at.latex) == 2
+        assert len(formulas(at)) == 2
         metrics = {m.label: m.value for m in at.metric}
         assert "Output range" in metrics
     at.selectbox(key="activations.fn").set_value("sigmoid").run()
@@ -99,7 +99,7 @@ def test_the_shared_slope_reruns_both_sections_that_read_it() -> None:
     so moving it reruns exactly those two (and what they show changes), not the whole page."""
     at = page_app("activations.py", "en")
     at.selectbox(key="activations.fn").set_value("leaky_relu").run()
-    before = at.table[0].value.to_csv()
+    before = tables(at)[0].to_csv()
     at.slider(key="activations.slope").set_value(0.2).run()
     no_errors(at)
     # AppTest keeps only what a partial run drew: exactly the two sections, not the page's title
@@ -108,5 +108,5 @@ def test_the_shared_slope_reruns_both_sections_that_read_it() -> None:
         "Dying ReLU",
     ]
     assert not at.title
-    assert at.table[0].value.to_csv() != before
+    assert tables(at)[0].to_csv() != before
     assert at.query_params["slope"] == "0.2"

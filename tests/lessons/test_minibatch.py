@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import LANGS, chart_specs, no_errors, page_app, shown_text
+from conftest import LANGS, chart_specs, no_errors, page_app, shown_text, tables
 from lessons_helpers import acts as _changes
 from lessons_helpers import button as _button
 
@@ -58,13 +58,13 @@ def test_minibatch_comparison_ignores_the_batch_size_and_follows_the_data() -> N
     """The comparison trains batch sizes 1, middle and full: the batch-size slider above must not retrain
     it (its cache key leaves the shown batch size out), the number of points must."""
     at = page_app("minibatch.py", "en")
-    table = at.table[0].value.to_csv()
+    table = tables(at)[0].to_csv()
     at.select_slider(key="minibatch.batch_size").set_value(8).run()
     no_errors(at)
-    assert at.table[0].value.to_csv() == table
+    assert tables(at)[0].to_csv() == table
     at.slider(key="minibatch.n").set_value(100).run()
     no_errors(at)
-    assert at.table[0].value.to_csv() != table and at.query_params["n"] == "100"
+    assert tables(at)[0].to_csv() != table and at.query_params["n"] == "100"
 
 
 def test_minibatch_moving_the_number_of_points_changes_only_the_charts_data() -> None:

@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT, no_errors, page_app, shown_text
+from conftest import ROOT, formulas, no_errors, page_app, shown_text
 from core.charts.decision import perceptron_chart
 from core.classroom import export
 from core.classroom.text import t
@@ -82,10 +82,10 @@ def test_after_train_every_number_describes_the_trained_model(downloads_seen) ->
     # the probe's z and σ(z), from the trained weights, and the weights as the formula shows them
     px, py = at.slider(key="perceptron.px").value, at.slider(key="perceptron.py").value
     z, p = probe_by_torch(w, (px, py))
-    z_line, s_line = (str(e.value) for e in at.latex)
-    assert z_line.rstrip("$\n ").endswith(f"&= {z:.3f} \\end{{aligned}}\\;")
+    z_line, s_line = formulas(at)
+    assert z_line.endswith(f"&= {z:.3f} \\end{{aligned}}")
     assert f"({w[0]:.4f})({px:.2f})" in z_line and f"({w[2]:.4f})" in z_line
-    assert s_line.rstrip("$\n ").endswith(f"&= {p:.4f} \\end{{aligned}}\\;")
+    assert s_line.endswith(f"&= {p:.4f} \\end{{aligned}}")
     # the page says which model it shows
     label = at.success[0].value
     assert label.startswith("**Trained weights (epoch 30)**")
@@ -158,7 +158,7 @@ def test_the_link_of_the_trained_view_reopens_it() -> None:
     no_errors(fresh)
     assert not fresh.warning
     assert metrics(fresh) == metrics(at) and fresh.success[0].value == at.success[0].value
-    assert [e.value for e in fresh.latex] == [e.value for e in at.latex]
+    assert formulas(fresh) == formulas(at)
     assert chart_data(fresh) == chart_data(at)
 
 
@@ -304,7 +304,7 @@ def test_perceptron_shows_loss_accuracy_and_probe_math() -> None:
     metrics = {m.label: m.value for m in at.metric}
     assert float(metrics["Loss (binary cross-entropy)"]) < 0.2
     assert metrics["Accuracy"].endswith("%") and float(metrics["Accuracy"][:-1]) > 95
-    assert any("= -1.000" in str(e.value) for e in at.latex)  # z = 0·3 − 2·1 + 1 at the probe (3, 1)
+    assert any("= -1.000" in f for f in formulas(at))  # z = 0·3 − 2·1 + 1 at the probe (3, 1)
 
 
 def test_scaling_w_and_b_keeps_accuracy_but_changes_loss() -> None:

@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT, chart_specs, no_errors, page_app, shown_text
+from conftest import ROOT, chart_specs, formulas, no_errors, page_app, shown_text, tables
 from core.classroom import export, urlstate
 from core.classroom import own_data as csvdata
 from core.classroom.presets import BY_ID, PRESETS
@@ -36,8 +36,8 @@ from ui.share import PRESENT_CSS
 
 def everything(at: AppTest) -> tuple[str, list[str], list[str]]:
     """All a student sees: text and numbers, tables, charts (with their data)."""
-    tables = [d.value.to_csv() for d in [*at.dataframe, *at.table]]
-    return shown_text(at), tables, chart_specs(at)
+    frames = [d.value.to_csv() for d in at.dataframe] + [t.to_csv() for t in tables(at)]
+    return shown_text(at), frames, chart_specs(at)
 
 
 def shown(at: AppTest) -> list[str]:
@@ -741,7 +741,7 @@ def _promise(pid: str, at: AppTest) -> None:
     elif pid == "dying_relu":  # most units dead after the big step; LeakyReLU still reaches them
         assert pct("Dead units after the step") >= 50
         assert pct("Dead units after the step") > pct("Dead units before the step")
-        table = at.table[0].value
+        table = tables(at)[0]
         assert table.loc["ReLU", "zero grad"] == m["Dead units after the step"]
         assert table.loc["ReLU", "|grad| of dead"] == "0.0000"
         assert table.loc["LeakyReLU", "zero grad"] == "0.0%"
@@ -913,7 +913,7 @@ def test_presentation_mode_enlarges_every_text_and_folds_the_intro() -> None:
         "[data-testid=stSliderThumbValue]{top:auto;bottom:calc(100% + 0.3rem)}",  # above the knob
         "[data-testid=stCaptionContainer] p{font-size:1.15rem}",
         "[data-testid=stCode] code",
-        "[data-testid=stTable] td",
+        "[data-testid=stMarkdownContainer] td{font-size:1.2rem}",
         "[data-testid=stMetricValue] p{font-size:3.2rem}",
     ):
         assert rule in PRESENT_CSS, rule
@@ -946,7 +946,7 @@ def test_the_update_rule_uses_the_autograd_gradient() -> None:
 
 def test_training_shows_the_update_rule_with_numbers() -> None:
     at = app("training")
-    rules = [e.value for e in at.latex if r"\leftarrow" in e.value]
+    rules = [f for f in formulas(at) if r"\leftarrow" in f]
     lr = PAGE_SPECS["training"]["lr"].default  # the page's default learning rate (0.02)
     assert len(rules) == 3 and rf"{lr:g}\times" in rules[0]
 

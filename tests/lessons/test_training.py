@@ -12,7 +12,7 @@ import torch
 import torch.nn.functional as F
 
 import ui
-from conftest import chart_specs, no_errors, page_app, shown_text
+from conftest import chart_specs, formulas, no_errors, page_app, shown_text
 from core.classroom import export
 from core.maths.book_loop import book_style_follow
 from core.maths.train import Segment, TrainConfig, data_for, train
@@ -92,7 +92,7 @@ def test_a_long_run_waiting_for_play_shows_the_untrained_model() -> None:
     }
     text = shown_text(at)
     assert "Weights after epoch 0: w₁ = 0.500, w₂ = 0.500, b = 0.000" in text
-    assert at.latex  # the update rule from the initial weights
+    assert formulas(at)  # the update rule from the initial weights
     epoch = next(s for s in at.slider if s.label.startswith("Show the model"))
     assert epoch.value == 0 and epoch.disabled
     for spec in _specs(at)[1:]:  # the curves: epoch 0 as points (a line needs two epochs)

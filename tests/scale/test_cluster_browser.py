@@ -16,7 +16,7 @@ from scale.servers import ROUTE_COOKIE, cluster, pin, require_cluster_tools, sto
 pytestmark = pytest.mark.browser
 
 SLIDER = ".st-key-perceptron-w1 input[type=range]"
-FORMULA = "[data-testid=stMain] .katex-display"
+FORMULA = "[data-testid=stMain] .nn-formula"
 
 
 @pytest.fixture(scope="module")
