@@ -17,7 +17,7 @@ from html import escape
 
 from latex2mathml.converter import convert
 
-MINUS = "&#x02212;"
+_MINUS = "&#x02212;"
 _FUNCTIONS = "log|exp|tanh|max|min"
 _THIN = '<mspace width="0.167em"/>'
 _TEXT = re.compile(r"(\\text\{)([^{}]*)\}")
@@ -25,7 +25,7 @@ _INNER = re.compile(r"^<math[^>]*>(.*)</math>$", re.S)
 _ALIGNED = re.compile(r"\\begin\{aligned\}(.*?)\\end\{aligned\}(.*)", re.S)
 # a minus that opens a row or follows an operator other than a closing bracket is a sign, as in TeX
 _OPENS = r"<mrow>|<mtd[^>]*>|<mo[^>]*>(?!&#x00029;|\]|\|)[^<]*</mo>"
-_SIGN = re.compile(rf"({_OPENS})<mo>{MINUS}</mo>(?:<mn>([^<]*)</mn>)?")
+_SIGN = re.compile(rf"({_OPENS})<mo>{_MINUS}</mo>(?:<mn>([^<]*)</mn>)?")
 _PRIME = re.compile(r"<msup><mi>([^<]*)</mi><mi>&#x02032;</mi></msup>")
 _NAME_AS_OPERATOR = re.compile(rf"<mo>({_FUNCTIONS})</mo>")
 _NAME_AFTER = re.compile(rf"(</mi>|</mn>|&#x00029;</mo>)(<msup>)?<mi>({_FUNCTIONS})</mi>")
@@ -34,7 +34,7 @@ _NAME_BEFORE = re.compile(rf"(<mi>(?:{_FUNCTIONS})</mi>(?:<mn>[^<]*</mn></msup>)
 
 def _sign(match: re.Match[str]) -> str:
     before, number = match.groups()
-    return before + (f"<mn>{MINUS}{number}</mn>" if number is not None else f'<mo form="prefix">{MINUS}</mo>')
+    return before + (f"<mn>{_MINUS}{number}</mn>" if number is not None else f'<mo form="prefix">{_MINUS}</mo>')
 
 
 def _spaced(ml: str) -> str:
