@@ -34,7 +34,9 @@ _NAME_BEFORE = re.compile(rf"(<mi>(?:{_FUNCTIONS})</mi>(?:<mn>[^<]*</mn></msup>)
 
 def _sign(match: re.Match[str]) -> str:
     before, number = match.groups()
-    return before + (f"<mn>{_MINUS}{number}</mn>" if number is not None else f'<mo form="prefix">{_MINUS}</mo>')
+    if number is None:
+        return f'{before}<mo form="prefix">{_MINUS}</mo>'
+    return f"{before}<mn>{_MINUS}{number}</mn>"
 
 
 def _spaced(ml: str) -> str:
