@@ -140,7 +140,7 @@ def lesson() -> None:
             f1, f2, f3 = h.weights(e)
             st.markdown(ui.T("training.weights_at", e=e, w1=f"{f1:.3f}", w2=f"{f2:.3f}", b=f"{f3:.3f}"))
             st.markdown(ui.T("training.update_rule", lr=lr))
-            for line in steps.latex(steps.gd_step((f1, f2, f3), X, y, lr)):
+            for line in steps.update_rules(steps.gd_step((f1, f2, f3), X, y, lr)):
                 ui.formula(line)
 
     with picture:

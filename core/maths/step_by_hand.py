@@ -27,7 +27,7 @@ def gd_step(w: tuple[float, float, float], X: torch.Tensor, y: torch.Tensor, lr:
     return Step(tuple(map(float, w)), (g[0], g[1], g[2]), float(lr), new)  # type: ignore[arg-type]
 
 
-def latex(step: Step, digits: int = 4) -> list[str]:
+def update_rules(step: Step, digits: int = 4) -> list[str]:
     """The update rule for each weight as LaTeX lines with the numbers substituted."""
     names = (r"w_1", r"w_2", r"b")
     return [

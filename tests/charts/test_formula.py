@@ -8,13 +8,14 @@ must come back exactly as it went in, whatever characters it holds.
 
 from __future__ import annotations
 
+import ast
 import json
 import xml.etree.ElementTree as ET
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import no_errors, page_app, tables
+from conftest import ROOT, no_errors, page_app, tables
 from core.charts.formula import mathml
 
 NS = "{http://www.w3.org/1998/Math/MathML}"
@@ -147,3 +148,19 @@ def test_lesson_tables_are_markdown_not_st_table(page: str) -> None:
         at.selectbox(key="activations.fn").set_value("leaky_relu").run()
     no_errors(at)
     assert not at.table and tables(at)
+
+
+@pytest.mark.parametrize(
+    "path", [*sorted((ROOT / "pages").glob("*.py")), *sorted((ROOT / "ui").glob("*.py"))], ids=str
+)
+def test_no_page_draws_latex_or_st_table(path) -> None:
+    """Formulas go through ui.formula and small tables through ui.table: `st.latex` and `st.table` (or a
+    container's `.latex`/`.table`) would bring back the scripts a visitor's browser no longer fetches."""
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in ("latex", "table")
+        ):
+            owner = node.func.value
+            assert isinstance(owner, ast.Name) and owner.id == "ui", f"{path.name}:{node.lineno}"
