@@ -19,7 +19,7 @@ FORMULAS = {  # (f, f′) in LaTeX
     "tanh": (r"f(x) = \tanh x = \frac{e^{x} - e^{-x}}{e^{x} + e^{-x}}", r"f'(x) = 1 - \tanh^2 x \le 1"),
     "relu": (r"f(x) = \max(0, x)", r"f'(x) = \begin{cases} 1 & x > 0 \\ 0 & x < 0 \end{cases}"),
     "leaky_relu": (r"f(x) = \max(a x, x)", r"f'(x) = \begin{cases} 1 & x > 0 \\ a & x < 0 \end{cases}"),
-    "prelu": (r"f(x) = \max(a x, x), \ a \text{ learned}", r"\frac{\partial f}{\partial a} = \min(0, x)"),
+    "prelu": (r"f(x) = \max(a x, x)", r"\frac{\partial f}{\partial a} = \min(0, x)"),
     "softmax": (
         r"\mathrm{softmax}(z)_i = \frac{e^{z_i}}{\sum_j e^{z_j}}",
         r"\mathrm{softmax}([x, 0])_0 = \frac{e^{x}}{e^{x} + e^{0}} = \sigma(x)",
