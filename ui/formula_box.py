@@ -18,10 +18,23 @@ from core.charts.formula import mathml
 
 _NUMBER = re.compile(r"(?<![_\w.])\d+(?:\.\d+)?")  # a number, not a subscript (w_1) or part of a name
 
-# the formula's element keeps its place while its numbers change (styles: ui.share.FORMULA_CSS)
+# KaTeX's size; a scroll bar rather than a cut when a formula is wider than its column; the column alignment
+# of `aligned` and `cases` (browsers' MathML ignores the `columnalign` attribute). Presentation mode enlarges
+# formulas (ui.share.PRESENT_CSS). The styles are the page's, not a shadow root's, so that it can.
+_CSS = """
+.nn-formula { overflow-x: auto; overflow-y: hidden; }
+.nn-formula math { font-size: 1.21em;
+  font-family: 'Latin Modern Math', 'STIX Two Math', 'Cambria Math', 'DejaVu Math TeX Gyre', math; }
+.nn-formula mtd { padding: 0.1em 0; }
+.nn-formula mtd.nn-right { text-align: right; }
+.nn-formula mtd.nn-left, .nn-formula mtd[columnalign=left] { text-align: left; }
+.nn-formula mtd[columnalign=left] + mtd { padding-left: 1em; }
+"""  # on several lines: Streamlit reads a one-line string with "[" or "/" as the path of a CSS file
+
 _component = st.components.v2.component(
     "nnlab.formula",
     html='<div class="nn-formula"></div>',
+    css=_CSS,
     js="export default function ({ parentElement, data }) {"
     " parentElement.querySelector('.nn-formula').innerHTML = data; }",
     isolate_styles=False,

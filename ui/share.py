@@ -184,17 +184,6 @@ def scale() -> float:
 # slider value labels above their knob, and less empty space over the title (the chart and its numbers
 # fit on a 1920x1080 screen: tests/browser/test_projector.py). Selectors are Streamlit's data-testid
 # attributes and widget key classes (st-key-<key>), as in the rest of this file.
-# formulas (`ui.formula`): KaTeX's size, a scroll bar rather than a cut when one is wider than its column, and
-# the column alignment of `aligned` and `cases` (browsers' MathML ignores the `columnalign` attribute)
-FORMULA_CSS = (
-    ".nn-formula{overflow-x:auto;overflow-y:hidden}"
-    ".nn-formula math{font-size:1.21em;font-family:'Latin Modern Math','STIX Two Math','Cambria Math',"
-    "'DejaVu Math TeX Gyre',math}"
-    ".nn-formula mtd{padding:0.1em 0}.nn-formula mtd.nn-right{text-align:right}"
-    ".nn-formula mtd.nn-left,.nn-formula mtd[columnalign=left]{text-align:left}"
-    ".nn-formula mtd[columnalign=left]+mtd{padding-left:1em}"
-)
-
 PRESENT_CSS = (
     # body text, lists, alerts, button, radio, toggle, tab and expander labels (all markdown paragraphs)
     ".stMain [data-testid=stMarkdownContainer] p,.stMain [data-testid=stMarkdownContainer] li"
@@ -237,7 +226,7 @@ PRESENT_CSS = (
 def style() -> None:
     """Inject the CSS of presentation mode and hidden controls (an empty style element without them: the
     elements after it keep their places, so the browser keeps their views)."""
-    css = [FORMULA_CSS]
+    css = []
     if presenting():
         css.append(PRESENT_CSS)
     if hidden():

@@ -61,7 +61,7 @@ def _inner(tex: str) -> str:
 
 def _aligned(body: str) -> str:
     """An `aligned` block: rows at `\\\\`, each row's left part right-aligned and its right part
-    left-aligned at the `&`, as TeX does (the CSS classes: ui.share.FORMULA_CSS)."""
+    left-aligned at the `&`, as TeX does (the CSS classes: ui.formula_box)."""
     rows = []
     for row in body.split(r"\\"):
         left, _, right = row.partition("&")

@@ -915,6 +915,7 @@ def test_presentation_mode_enlarges_every_text_and_folds_the_intro() -> None:
         "[data-testid=stCode] code",
         "[data-testid=stMarkdownContainer] td{font-size:1.2rem}",
         "[data-testid=stMetricValue] p{font-size:3.2rem}",
+        ".stMain .nn-formula math{font-size:1.6em}",  # formulas (ui.formula_box: 1.21em otherwise)
     ):
         assert rule in PRESENT_CSS, rule
     about = [e for e in at.expander if e.label == t("app.about_page", "en")]
