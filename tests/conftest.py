@@ -53,16 +53,20 @@ def entry_app(lang: str | None = None, timeout: float = 60) -> AppTest:
     return at.run()
 
 
+def formula_markup(at: AppTest) -> list[str]:
+    """The MathML of the page's formulas (ui.formula: the component's data), in page order."""
+    drawn = at.get("bidi_component")
+    return [json.loads(e.proto.json) for e in drawn if e.proto.component_name == "nnlab.formula"]
+
+
 def formulas(at: AppTest) -> list[str]:
     """The page's formulas (ui.formula), each as the LaTeX it was written in: the annotation its MathML
     carries, so a formula whose MathML lost its source would be missing here."""
     out = []
-    for e in at.get("bidi_component"):
-        if e.proto.component_name == "nnlab.formula":
-            mathml = json.loads(e.proto.json)
-            tex = re.fullmatch(r'.*<annotation encoding="application/x-tex">(.*)</annotation>.*', mathml)
-            assert tex is not None, mathml
-            out.append(html.unescape(tex.group(1)))
+    for mathml in formula_markup(at):
+        tex = re.fullmatch(r'.*<annotation encoding="application/x-tex">(.*)</annotation>.*', mathml)
+        assert tex is not None, mathml
+        out.append(html.unescape(tex.group(1)))
     return out
 
 

@@ -20,10 +20,10 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 # context (as a class reaching the teacher's machine over plain http), so it has no clipboard API.
 INSECURE_HOST = "lab.test"
 # The sidebar's "link to exactly this view" (ui.link_box, in its shadow root) and its copy button
-# a table of numbers (ui.table: a Markdown table)
-TABLE = "[data-testid=stMarkdownContainer] table"
 SHARE_LINK = "[data-testid=stSidebar] .st-key-share_link .link"
 SHARE_COPY = "[data-testid=stSidebar] .st-key-share_link button.copy"
+# a table of numbers (ui.table: a Markdown table)
+TABLE = "[data-testid=stMarkdownContainer] table"
 CHROMIUM_ARGS = [
     f"--host-resolver-rules=MAP {INSECURE_HOST} 127.0.0.1",
     "--no-sandbox",

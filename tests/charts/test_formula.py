@@ -9,13 +9,12 @@ must come back exactly as it went in, whatever characters it holds.
 from __future__ import annotations
 
 import ast
-import json
 import xml.etree.ElementTree as ET
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT, no_errors, page_app, tables
+from conftest import ROOT, formula_markup, no_errors, page_app, tables
 from core.charts.formula import mathml
 
 NS = "{http://www.w3.org/1998/Math/MathML}"
@@ -93,20 +92,15 @@ def _lesson_formulas() -> list[tuple[str, str]]:
     for page in ("perceptron", "training", "backprop", "minibatch"):
         at = page_app(f"{page}.py", "en")
         no_errors(at)
-        shown += [(page, e) for e in _mathml(at)]
+        shown += [(page, e) for e in formula_markup(at)]
     at = page_app("backprop.py", "en")
     at.radio(key="backprop.loss").set_value("mse").run()
-    shown += [("backprop mse", e) for e in _mathml(at)]
+    shown += [("backprop mse", e) for e in formula_markup(at)]
     at = page_app("activations.py", "en")
     for name in ("sigmoid", "tanh", "relu", "leaky_relu", "prelu", "softmax"):
         at.selectbox(key="activations.fn").set_value(name).run()
-        shown += [(name, e) for e in _mathml(at)]
+        shown += [(name, e) for e in formula_markup(at)]
     return shown
-
-
-def _mathml(at: AppTest) -> list[str]:
-    drawn = at.get("bidi_component")
-    return [json.loads(e.proto.json) for e in drawn if e.proto.component_name == "nnlab.formula"]
 
 
 def test_every_formula_a_lesson_shows_is_mathml_a_browser_lays_out_as_tex_would() -> None:
