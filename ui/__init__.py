@@ -475,9 +475,9 @@ def table(columns: dict[str, list[Any]], index: Sequence[str] | None = None, whe
     Written as a Markdown table: `st.table` makes every visitor's browser fetch Streamlit's Arrow
     formatting code (about 0.7 MB) before the first chart (benchmarks/README.md, session 17). Every cell
     is escaped, so no text is read as Markdown (a `$` would start a formula)."""
-    heads = ([""] if index is not None else []) + list(columns)
-    names = [[name] for name in index] if index is not None else None
-    rows = [(names[i] if names else []) + list(row) for i, row in enumerate(zip(*columns.values()))]
+    heads, rows = list(columns), [list(row) for row in zip(*columns.values())]
+    if index is not None:
+        heads, rows = ["", *heads], [[name, *row] for name, row in zip(index, rows)]
 
     def line(cells: Sequence[Any]) -> str:
         return "| " + " | ".join(str(c).translate(_MARKDOWN_SPECIAL) for c in cells) + " |"

@@ -111,8 +111,7 @@ def test_every_formula_a_lesson_shows_is_mathml_a_browser_lays_out_as_tex_would(
         leaves = tokens(root)
         assert ("mi", "&") not in leaves and "linebreak" not in ml, (where, ml)
         # no sign left as an operator between an opening bracket or a relation and its number
-        pairs = list(zip(leaves, leaves[1:], leaves[2:]))
-        for first, second, third in pairs:
+        for first, second, third in zip(leaves, leaves[1:], leaves[2:]):
             if first[1] in ("(", "=") and second == ("mo", "−"):
                 assert third[0] != "mn", (where, ml)  # the sign would have joined the number
 
@@ -132,16 +131,6 @@ def test_a_table_shows_every_cell_exactly_whatever_it_holds() -> None:
     assert list(got.columns) == ["value", "|grad|"] and list(got.index) == ["ReLU", "row | 2", "$"]
     assert got["value"].tolist() == ["$1$ | *2*", "a_b_c", "<b>x</b> [y](z) # ~w~ `c` \\"]
     assert got["|grad|"].tolist() == ["0.1", "-", "—"]
-
-
-@pytest.mark.parametrize("page", ["activations", "backprop", "minibatch", "losses"])
-def test_lesson_tables_are_markdown_not_st_table(page: str) -> None:
-    """st.table would make each visitor's browser fetch Streamlit's Arrow formatting code (ui.table)."""
-    at = page_app(f"{page}.py", "en")
-    if page == "activations":
-        at.selectbox(key="activations.fn").set_value("leaky_relu").run()
-    no_errors(at)
-    assert not at.table and tables(at)
 
 
 @pytest.mark.parametrize(
