@@ -1,7 +1,7 @@
 """A/B of two revisions of the lab: slider -> pixels on the same pages, presses interleaved.
 
     python benchmarks/bench_ab.py --a HEAD~1 --b .              # 30 presses per side on the slow pages
-    python benchmarks/bench_ab.py --a main --b . --page tasks   # one page
+    python benchmarks/bench_ab.py --a main --b . --page many_classes   # one page
     python benchmarks/bench_ab.py --quick                       # smoke run: . against ., 2 presses
 
 A change worth 10-20 ms per press cannot be seen by running `bench_slider.py` once before and once
@@ -40,7 +40,7 @@ from browser import (  # noqa: E402
 )
 from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 
-SLOW_PAGES = ["training", "minibatch", "beyond", "tasks"]  # the pages above 2x in bench_slider.py
+SLOW_PAGES = ["training", "minibatch", "beyond", "many_classes"]  # the pages above 2x in bench_slider.py
 
 
 @contextmanager

@@ -1,7 +1,7 @@
 """Where a slider press goes in the browser: websocket frames and main-thread work (a page, the bare app).
 
-    python benchmarks/press_timeline.py --page tasks          # 8 presses on Many classes' first slider
-    python benchmarks/press_timeline.py --page tasks --show 1 # and the frames of one press, one by one
+    python benchmarks/press_timeline.py --page many_classes          # 8 presses on Many classes' first slider
+    python benchmarks/press_timeline.py --page many_classes --show 1 # and the frames of one press, one by one
     python benchmarks/press_timeline.py --quick               # smoke run: 2 presses, Perceptron
 
 For each press (the same definition as bench_slider.py) it records, in one Chromium:
@@ -105,7 +105,7 @@ def record(browser, tab, sel: str, presses: int) -> list[dict]:
 
 
 def main(
-    page: str = "tasks",
+    page: str = "many_classes",
     presses: int = 8,
     show: int | None = None,
     quick: bool = False,
@@ -151,7 +151,7 @@ def main(
 
 if __name__ == "__main__":
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--page", default="tasks", help="url path of the lesson (default: tasks)")
+    ap.add_argument("--page", default="many_classes", help="url path of the lesson (default: many_classes)")
     ap.add_argument("--presses", type=int, default=8)
     ap.add_argument("--show", type=int, default=None, help="print the bursts of this press")
     ap.add_argument("--quick", action="store_true", help="smoke run")

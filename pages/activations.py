@@ -4,12 +4,12 @@ import streamlit as st
 
 import ui
 from core.charts.functions import bars_chart, layer_chart, series_chart, units_chart
-from core.maths import activations as A
+from core.maths import activations
 from ui import predict, screen, share
 
 ui.lesson("activations")
 share.start("activations")
-S = share.scale()
+CHART_SCALE = share.scale()  # larger text and thicker marks in presentation mode
 
 
 @share.section("activations")
@@ -26,16 +26,16 @@ def shapes() -> None:
             disabled=name not in ("leaky_relu", "prelu"),
             on_change=share.rerun("activations.shapes", "activations.dying"),  # dying() reads it too
         )
-    c = A.curve(name, lo, hi, slope)
+    c = activations.curve(name, lo, hi, slope)
     gated = predict.hidden("activations", "sigmoid_saturates")  # the slope on the range answers it
     series = {"f(x)": c.y} if gated else {"f(x)": c.y, "f′(x)": c.dy}
-    chart = series_chart(c.x, series, "x", ui.T("activations.value"), scale=S)
+    chart = series_chart(c.x, series, "x", ui.T("activations.value"), scale=CHART_SCALE)
     ui.chart(pinned, chart, width="stretch")
     with right:
-        for formula in A.FORMULAS[name]:
+        for formula in activations.FORMULAS[name]:
             ui.formula(formula)
         m1, m2 = st.columns(2)
-        m1.metric(ui.T("activations.out_range"), A.RANGES[name])
+        m1.metric(ui.T("activations.out_range"), activations.RANGES[name])
         if gated:
             predict.placeholder(m2)
         else:
@@ -45,9 +45,9 @@ def shapes() -> None:
         st.markdown(ui.T("activations.prelu_grad", g=f"{c.param_grad:.2f}", lo=lo, hi=hi))
     ui.code_sample(
         ui.T("activations.code"),
-        (A.shown_code(name, lo, hi, slope), "python"),
+        (activations.shown_code(name, lo, hi, slope), "python"),
         ui.T("activations.prints"),
-        (A.shown_output(name, lo, hi, slope), "text"),
+        (activations.shown_output(name, lo, hi, slope), "text"),
     )
 
 
@@ -60,14 +60,14 @@ def depth() -> None:
         n = ui.slider("activations.depth")
         scale = ui.slider("activations.scale")
         seed = ui.number_input("activations.depth_seed")
-    g = A.depth_grads(name, n, scale, seed)
+    g = activations.depth_grads(name, n, scale, seed)
     if predict.hidden("activations", "sigmoid_saturates"):  # what reaches layer 1 answers it too
         predict.placeholder(pinned)
         st.markdown(ui.T("activations.depth_intro"))
         return
     ui.chart(
         pinned,
-        layer_chart(g.norms, ui.T("activations.layer"), ui.T("activations.grad"), scale=S),
+        layer_chart(g.norms, ui.T("activations.layer"), ui.T("activations.grad"), scale=CHART_SCALE),
         width="stretch",
     )
     m1, m2, m3 = right.columns(3)
@@ -91,12 +91,12 @@ def dying() -> None:
         shift = ui.slider("activations.shift")
         lr = ui.select_slider("activations.lr")
         seed = ui.number_input("activations.dead_seed")
-    d = A.dying_relu(shift, lr, seed, st.session_state["activations.slope"] or 0.01)
+    d = activations.dying_relu(shift, lr, seed, st.session_state["activations.slope"] or 0.01)
     if predict.hidden("activations", "dying_relu"):  # the units before the step: the setup
         col = pinned.container()
         col.metric(ui.T("activations.dead_before"), ui.pct(d.dead_before))
         text = {k: ui.T(f"activations.{k}") for k in ("dead", "alive", "units", "share")}
-        ui.chart(col, units_chart(d.active_before, text, scale=S), width="stretch")
+        ui.chart(col, units_chart(d.active_before, text, scale=CHART_SCALE), width="stretch")
         predict.placeholder(pinned)
         st.markdown(ui.T("activations.dead_intro"))
         return
@@ -108,7 +108,7 @@ def dying() -> None:
     ):
         col = pair.container()
         col.metric(ui.T(f"activations.dead_{key}"), ui.pct(dead))
-        ui.chart(col, units_chart(active, text, scale=S), width="stretch")
+        ui.chart(col, units_chart(active, text, scale=CHART_SCALE), width="stretch")
     rows = {ui.T("activations.zero_grad"): [ui.pct(v) for v in d.zero_grad.values()]}
     rows[ui.T("activations.dead_grad")] = [f"{v:.4f}" for v in d.dead_grad.values()]
     cols = ["ReLU", "LeakyReLU", "PReLU"]
@@ -126,16 +126,16 @@ def softmax() -> None:
         z = [ui.slider(f"activations.z{i}") for i in range(k)]
         temp = ui.slider("activations.temp")
         c = ui.slider("activations.c")
-    p = A.softmax(z, temp, c)
+    p = activations.softmax(z, temp, c)
     if predict.hidden("activations", "softmax_temperature"):
         predict.placeholder(pinned)
         st.markdown(ui.T("activations.soft_intro"))
         return
-    same = float((p - A.softmax(z, temp)).abs().max())
+    same = float((p - activations.softmax(z, temp)).abs().max())
     labels = [f"z{i + 1} = {v:+.1f}" for i, v in enumerate(z)]
     ui.chart(
         pinned,
-        bars_chart(labels, p, ui.T("activations.logit"), ui.T("activations.prob"), scale=S),
+        bars_chart(labels, p, ui.T("activations.logit"), ui.T("activations.prob"), scale=CHART_SCALE),
         width="stretch",
     )
     m1, m2 = right.columns(2)  # two per row: room for the large numbers of presentation mode
@@ -144,7 +144,10 @@ def softmax() -> None:
     m1.metric(ui.T("activations.shift_diff"), f"{same:.1e}")
     st.markdown(ui.T("activations.soft_intro"))
     st.markdown(ui.T("activations.soft_note", t=f"{temp:.1f}", c=f"{c:+.1f}"))
-    samples = ((A.DIM_CODE, A.dim_output()), (A.SOFTMAX_CODE, A.softmax_output()))
+    samples = (
+        (activations.DIM_CODE, activations.dim_output()),
+        (activations.SOFTMAX_CODE, activations.softmax_output()),
+    )
     for col, part, (code, output) in zip(st.columns(2, gap="large"), ("dim", "seed"), samples):
         col.subheader(ui.T(f"activations.{part}_title"))
         col.markdown(ui.T(f"activations.{part}_intro"))

@@ -13,9 +13,9 @@ from ui import screen, share
 
 ui.lesson("backprop")
 share.start("backprop")
-S = share.scale()
-W = ("backprop.w1", "backprop.w2", "backprop.b")
-for key, src in zip(W, ("perceptron.w1", "perceptron.w2", "perceptron.b")):
+CHART_SCALE = share.scale()  # larger text and thicker marks in presentation mode
+WEIGHT_KEYS = ("backprop.w1", "backprop.w2", "backprop.b")
+for key, src in zip(WEIGHT_KEYS, ("perceptron.w1", "perceptron.w2", "perceptron.b")):
     ui.default(
         key, float(st.session_state.get(src, ui.setting(src).default))
     )  # none in the link: the perceptron's
@@ -36,12 +36,12 @@ def lesson() -> None:
 
     def take_step(lr: float, loss: str) -> None:
         """Apply w ← w − lr·∂L/∂w for the chosen example; keep the old weights to draw the old boundary."""
-        w = tuple(float(st.session_state[k]) for k in W)
+        w = tuple(float(st.session_state[k]) for k in WEIGHT_KEYS)
         i = int(st.session_state["backprop.i"])
         x1, x2 = (float(v) for v in X[i])
         new = backprop.ledger(*w, x1, x2, float(Y[i]), loss).step(lr)
         st.session_state["_backprop_prev"] = w
-        for key, value in zip(W, new):
+        for key, value in zip(WEIGHT_KEYS, new):
             st.session_state[key] = ui.setting(key).clamp(round(value, 4))
 
     def next_example() -> None:
@@ -51,7 +51,7 @@ def lesson() -> None:
     with controls:
         i = ui.slider("backprop.i", hi=n - 1)  # one of the dataset's examples
         st.markdown(ui.T("perceptron.weights"))
-        w1, w2, b = (ui.slider(key) for key in W)
+        w1, w2, b = (ui.slider(key) for key in WEIGHT_KEYS)
         loss = ui.radio("backprop.loss", horizontal=True)
         lr = ui.select_slider("backprop.lr")
         c1, c2 = st.columns(2)
@@ -62,7 +62,9 @@ def lesson() -> None:
     led = backprop.ledger(w1, w2, b, x1, x2, y, loss)
     auto = backprop.autograd(w1, w2, b, x1, x2, y, loss)
     prev = st.session_state.get("_backprop_prev")
-    ui.chart(pinned, step_chart((w1, w2, b), prev, X, Y, (x1, x2), box, text, scale=S), width="stretch")
+    ui.chart(
+        pinned, step_chart((w1, w2, b), prev, X, Y, (x1, x2), box, text, scale=CHART_SCALE), width="stretch"
+    )
     with right:
         st.caption(ui.T("backprop.chart_caption", i=i, x1=f"{x1:.2f}", x2=f"{x2:.2f}", y=int(y)))
         m = st.columns(3)

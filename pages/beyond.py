@@ -9,23 +9,23 @@ from core.maths.data import bounds
 from core.maths.networks import NetConfig, feature_weights, grid_maps, model_at, predict, weight_norm
 from ui import nets, playground, screen, share
 
-P = "beyond"
-ui.lesson(P)
-share.start(P)
-S = share.scale()
+PAGE = "beyond"
+ui.lesson(PAGE)
+share.start(PAGE)
+CHART_SCALE = share.scale()  # larger text and thicker marks in presentation mode
 
 
-@share.section(P)
+@share.section(PAGE)
 def lesson() -> None:
     """Everything under the title: presets, settings, the live network and its pictures (while the run
     plays, the pictures, numbers and curves are a live fragment: ui.live)."""
-    share.preset_buttons(P)  # the lesson's scenarios (core/classroom/presets.py)
+    share.preset_buttons(PAGE)  # the lesson's scenarios (core/classroom/presets.py)
 
-    left, pinned, right = screen.split(P)
-    settings = nets.controls(P, left, 250)
+    left, pinned, right = screen.split(PAGE)
+    settings = nets.controls(PAGE, left, 250)
 
     with share.controls("beyond_playground", left, border=True):  # Playground's toggles; added points train
-        tg = playground.controls(P, test=True)
+        tg = playground.controls(PAGE, test=True)
 
     cfg = NetConfig(n=500, **settings)
     hidden, act = cfg.hidden, cfg.activation
@@ -33,7 +33,7 @@ def lesson() -> None:
     data = playground.with_points(given, tg.points)
     X, y = given[0].X, given[0].y  # the picture's points (the added ones: their own layer)
     box, text = bounds(X), nets.chart_text()  # the window stays put
-    lv = nets.play(P, cfg, data, left, data_id=playground.data_id(tg.points))
+    lv = nets.play(PAGE, cfg, data, left, data_id=playground.data_id(tg.points))
     with pinned:
         nets.buttons(lv)
         frame = st.container()  # the live part: counter and picture
@@ -45,7 +45,7 @@ def lesson() -> None:
 
     def draw() -> None:
         """The picture, numbers, network and curves of the epoch shown (while playing: the last one)."""
-        if playground.points(P) != tg.points:  # a click while playing: the page anew
+        if playground.points(PAGE) != tg.points:  # a click while playing: the page anew
             st.rerun()
         h, e, model = nets.shown(lv, epoch)
         maps = grid_maps(model, "binary", box)
@@ -57,13 +57,13 @@ def lesson() -> None:
             predict(model, "binary", X),
             box,
             text,
-            scale=S,
+            scale=CHART_SCALE,
             test=(data[1].X, data[1].y) if tg.test else None,
             added=tg.points,
             clickable=tg.add is not None and not lv.gated,
             discrete=tg.discrete,
         )
-        clicks = playground.chart_args(P, tg) if not lv.gated else {}
+        clicks = playground.chart_args(PAGE, tg) if not lv.gated else {}
         ui.chart(st, chart, width="stretch", **clicks)
         with numbers.container():
             if not lv.gated:  # a question open: no numbers yet
@@ -82,7 +82,7 @@ def lesson() -> None:
                 ui.chart(st, feature_weights_chart(weights, text), width="stretch")
                 st.caption(", ".join(f"{k} = {v:+.3f}" for k, v in weights.items()))
             if not lv.gated:
-                nets.curves(h, e, text, cfg.epochs, scale=S)
+                nets.curves(h, e, text, cfg.epochs, scale=CHART_SCALE)
 
     with frame:
         nets.stage(lv, draw)
@@ -105,4 +105,4 @@ def lesson() -> None:
 
 
 lesson()
-share.finish(P)
+share.finish(PAGE)

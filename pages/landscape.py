@@ -12,8 +12,8 @@ from ui import predict, screen, share
 
 ui.lesson("landscape")
 share.start("landscape")
-S = share.scale()
-N = 300  # points in the dataset (all used for training)
+CHART_SCALE = share.scale()  # larger text and thicker marks in presentation mode
+N_POINTS = 300  # points in the dataset (all used for training)
 RES = 100  # the landscape grid is RES x RES
 
 
@@ -46,7 +46,7 @@ def lesson() -> None:
         name = ui.selectbox("landscape.dataset")
         seed = ui.number_input("landscape.seed")
         lr = ui.select_slider("landscape.lr")
-        bs = ui.batch_size_slider("landscape.batch_size", N)  # its sizes depend on the data
+        bs = ui.batch_size_slider("landscape.batch_size", N_POINTS)  # its sizes depend on the data
         epochs = ui.slider("landscape.epochs")
         chosen = ui.pills("landscape.optimizers")
         with st.expander(ui.T("training.init")):
@@ -58,7 +58,7 @@ def lesson() -> None:
         return
     cfg = TrainConfig(
         dataset=name,
-        n=N,
+        n=N_POINTS,
         test_ratio=0.0,
         seed=seed,
         w1=w1,
@@ -71,28 +71,33 @@ def lesson() -> None:
     box, paths = runs(cfg, opts)
     most = max(p.updates for p in paths)
     if predict.hidden("landscape", "small_lr_adam_vs_sgd"):  # the surface and the start: the setup
-        loss = surface(TrainConfig(dataset=name, n=N, test_ratio=0.0, seed=seed), round(float(b), 3), box)
+        loss = surface(
+            TrainConfig(dataset=name, n=N_POINTS, test_ratio=0.0, seed=seed), round(float(b), 3), box
+        )
         text = ui.chart_text() | {f"opt_{o}": ui.T(f"training.opt.{o}") for o in OPTIMIZERS}
         text |= {"optimizer": ui.T("training.optimizer")}
         start = {p.optimizer: p.thetas[:1, :2] for p in paths}
         now = {p.optimizer: p.at(0)[:2] for p in paths}
-        ui.chart(pinned, landscape_chart(loss, box, start, now, text, scale=S), width="stretch")
+        ui.chart(pinned, landscape_chart(loss, box, start, now, text, scale=CHART_SCALE), width="stretch")
         predict.placeholder(right)
         return
     with scrub:
         k = share.replay(
-            "landscape.step", most, hash((cfg, opts)), ui.T("landscape.step_help", per_epoch=-(-N // bs))
+            "landscape.step",
+            most,
+            hash((cfg, opts)),
+            ui.T("landscape.step_help", per_epoch=-(-N_POINTS // bs)),
         )
     lead = paths[0]
     b_here = float(lead.at(k)[2]) if lead.left_at is None or k < lead.left_at else float(b)
     b_here = b_here if abs(b_here) < 1e6 else float(b)  # NaN or runaway bias: slice at the starting b
-    loss = surface(TrainConfig(dataset=name, n=N, test_ratio=0.0, seed=seed), round(b_here, 3), box)
+    loss = surface(TrainConfig(dataset=name, n=N_POINTS, test_ratio=0.0, seed=seed), round(b_here, 3), box)
     text = ui.chart_text() | {f"opt_{o}": ui.T(f"training.opt.{o}") for o in OPTIMIZERS}
     text |= {"optimizer": ui.T("training.optimizer")}
     drawn = {p.optimizer: p.thetas[landscape.drawable(p), :2] for p in paths}
     current = {p.optimizer: p.at(k)[:2] for p in paths if p.left_at is None or min(k, p.updates) < p.left_at}
     data = ui.dataset(cfg)[0]
-    ui.chart(pinned, landscape_chart(loss, box, drawn, current, text, scale=S), width="stretch")
+    ui.chart(pinned, landscape_chart(loss, box, drawn, current, text, scale=CHART_SCALE), width="stretch")
     right.caption(
         ui.T("landscape.surface_caption", b=f"{b_here:.3f}", opt=text[f"opt_{lead.optimizer}"], res=RES)
     )
@@ -113,7 +118,7 @@ def lesson() -> None:
     # the decision boundaries of the same step, laid out like the stage above (text | picture)
     note, picture = st.columns([1, 2], gap="large")
     thetas = {p.optimizer: p.at(k) for p in paths}
-    chart = boundaries_chart(data.X, data.y, thetas, bounds(data.X), text, scale=S)
+    chart = boundaries_chart(data.X, data.y, thetas, bounds(data.X), text, scale=CHART_SCALE)
     ui.chart(picture, chart, width="stretch")
     note.caption(ui.T("landscape.boundary_caption", k=k))
 

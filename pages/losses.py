@@ -5,12 +5,12 @@ import streamlit as st
 
 import ui
 from core.charts.functions import residuals_chart, series_chart
-from core.maths import losses as L
+from core.maths import losses
 from ui import predict, screen, share
 
 ui.lesson("losses")
 share.start("losses")
-S = share.scale()
+CHART_SCALE = share.scale()  # larger text and thicker marks in presentation mode
 NAMES = {k: ui.T(f"losses.names.{k}") for k in ("mse", "mae", "rmse", "bce")}
 CE_TABLES = "_losses_ce_tables"  # seed -> the cross-entropy table as edited (kept across pages)
 
@@ -23,7 +23,7 @@ def regression() -> None:
         slope = ui.slider("losses.slope")
         intercept = ui.slider("losses.intercept")
         outlier = ui.toggle("losses.outlier")
-    res = L.line_losses(slope, intercept, outlier)
+    res = losses.line_losses(slope, intercept, outlier)
     values = res.values()
     columns = {
         ui.T("losses.value"): [f"{v.value:.4f}" for v in values],
@@ -31,13 +31,15 @@ def regression() -> None:
         "∂L/∂b": [f"{v.d_intercept:+.4f}" for v in values],
     }
     ui.table(columns, index=[NAMES[k] for k in res], where=left)
-    x, y = L.points(outlier)
+    x, y = losses.points(outlier)
     fits = {
-        ui.T("losses.best_mse"): L.best_mse_line(outlier),
-        ui.T("losses.best_mae"): L.best_mae_line(outlier),
+        ui.T("losses.best_mse"): losses.best_mse_line(outlier),
+        ui.T("losses.best_mae"): losses.best_mae_line(outlier),
     }
     text = {"yours": ui.T("losses.yours")}
-    ui.chart(pinned, residuals_chart(x, y, (slope, intercept), fits, text, scale=S), width="stretch")
+    ui.chart(
+        pinned, residuals_chart(x, y, (slope, intercept), fits, text, scale=CHART_SCALE), width="stretch"
+    )
     (ms, mc), (as_, ac) = fits.values()
     st.markdown(ui.T("losses.reg_intro"))
     st.markdown(ui.T("losses.reg_note", ms=f"{ms:.2f}", mc=f"{mc:.2f}", as_=f"{as_:.2f}", ac=f"{ac:.2f}"))
@@ -54,7 +56,7 @@ def binary() -> None:
         predict.placeholder(pinned)
         st.markdown(ui.T("losses.bin_intro"))
         return
-    pt, cv = L.binary_point(p, y), L.binary_curves(y)
+    pt, cv = losses.binary_point(p, y), losses.binary_curves(y)
     bce, mse = NAMES["bce"], NAMES["mse"]
     loss = series_chart(
         cv["p"],
@@ -63,12 +65,12 @@ def binary() -> None:
         ui.T("losses.loss"),
         {bce: pt.bce, mse: pt.mse},
         p,
-        scale=S,
+        scale=CHART_SCALE,
     )
     ui.chart(pinned, loss, width="stretch")
     marks = {bce: pt.bce_dz, mse: pt.mse_dz}
     grad = series_chart(
-        cv["p"], {bce: cv["bce_dz"], mse: cv["mse_dz"]}, "p", ui.T("losses.dz"), marks, p, scale=S
+        cv["p"], {bce: cv["bce_dz"], mse: cv["mse_dz"]}, "p", ui.T("losses.dz"), marks, p, scale=CHART_SCALE
     )
     ui.chart(right, grad, width="stretch")  # under the losses: the same p axis
     m = left.columns(2)
@@ -78,7 +80,7 @@ def binary() -> None:
     left.metric(ui.T("losses.mse_dz"), f"{pt.mse_dz:+.4f}")
     st.markdown(ui.T("losses.bin_intro"))
     st.markdown(ui.T("losses.bin_note"))
-    ui.code_sample(ui.T("losses.seed_bce"), (L.BCE_CODE, "python"), (L.bce_output(), "text"))
+    ui.code_sample(ui.T("losses.seed_bce"), (losses.BCE_CODE, "python"), (losses.bce_output(), "text"))
 
 
 @share.section("losses")
@@ -88,7 +90,7 @@ def stable() -> None:
     with share.controls("stable", left):
         z = ui.slider("losses.z")
         y = ui.radio("losses.sy", horizontal=True)
-    s = L.stable_bce(z, y)
+    s = losses.stable_bce(z, y)
     rows = {
         f"sigmoid({z}) (float32)": repr(s.p),
         "BCELoss(sigmoid(z))": f"{s.naive:.6g}",
@@ -96,10 +98,16 @@ def stable() -> None:
         ui.T("losses.exact"): f"{s.exact:.6g}",
     }
     ui.table({ui.T("losses.value"): list(rows.values())}, index=list(rows), where=left)
-    cv = L.stable_curves(y)
+    cv = losses.stable_curves(y)
     names = {"BCELoss(sigmoid(z))": s.naive, "BCEWithLogitsLoss(z)": s.stable}
     chart = series_chart(
-        cv["z"], dict(zip(names, (cv["naive"], cv["stable"]))), "z", ui.T("losses.loss"), names, z, scale=S
+        cv["z"],
+        dict(zip(names, (cv["naive"], cv["stable"]))),
+        "z",
+        ui.T("losses.loss"),
+        names,
+        z,
+        scale=CHART_SCALE,
     )
     ui.chart(pinned, chart, width="stretch")
     st.markdown(ui.T("losses.stable_intro"))
@@ -112,12 +120,12 @@ def multiclass() -> None:
     st.markdown(ui.T("losses.ce_intro"))
     box = share.controls("ce").columns(4)[0]
     seed = ui.number_input("losses.seed", box)
-    cls = [f"c{i}" for i in range(L.N_CLASSES)]
+    cls = [f"c{i}" for i in range(losses.N_CLASSES)]
     names = {c: ui.T("losses.class", i=i) for i, c in enumerate(cls)} | {"target": ui.T("losses.target")}
     config = {c: st.column_config.NumberColumn(names[c], format="%.4f") for c in cls}
     config["target"] = st.column_config.NumberColumn(names["target"], min_value=0, max_value=4, step=1)
-    table = pd.DataFrame(L.seed_logits(seed).numpy(), columns=cls)
-    table["target"] = list(L.SEED_CLASSES)
+    table = pd.DataFrame(losses.seed_logits(seed).numpy(), columns=cls)
+    table["target"] = list(losses.SEED_CLASSES)
     # st.data_editor takes no persist_state: its edits would be dropped on a page change. The table as
     # the student left it is kept per seed and given back as the editor's data (a keyed editor with fixed
     # rows keeps its identity when only values change, and its own edits re-apply as the same values).
@@ -130,11 +138,11 @@ def multiclass() -> None:
     else:
         kept[seed] = edited
     try:
-        logits, targets = L.parse_table(edited[cls].values.tolist(), edited["target"].tolist())
-    except L.InputError as e:
+        logits, targets = losses.parse_table(edited[cls].values.tolist(), edited["target"].tolist())
+    except losses.InputError as e:
         st.error(ui.T(f"losses.bad.{e.key}", row=e.row, col=e.col), icon="✋")
         return
-    ce = L.cross_entropy(logits, targets)
+    ce = losses.cross_entropy(logits, targets)
     m = st.columns(3)
     m[0].metric("CrossEntropyLoss(logits)", f"{ce.ce:.8f}")
     m[1].metric("NLLLoss(log_softmax(logits))", f"{ce.nll:.8f}")
@@ -146,7 +154,7 @@ def multiclass() -> None:
     st.markdown(ui.T("losses.per_intro"))
     st.dataframe(per, width="stretch")
     ui.code_sample(
-        ui.T("losses.ce_code"), (L.CE_CODE.format(seed=seed), "python"), (L.ce_output(seed), "text")
+        ui.T("losses.ce_code"), (losses.CE_CODE.format(seed=seed), "python"), (losses.ce_output(seed), "text")
     )
 
 

@@ -12,7 +12,7 @@ from ui import predict, screen, share
 
 ui.lesson("minibatch")
 share.start("minibatch")
-S = share.scale()
+CHART_SCALE = share.scale()  # larger text and thicker marks in presentation mode
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -53,7 +53,7 @@ def batch() -> TrainConfig:
     per_epoch = -(-n // bs)
     g = minibatch.gradients(w, ds, bs, seed, k)
     with mid:
-        ui.chart(st, batch_chart(ds.X, ds.y, idx, w, bounds(ds.X), TEXT, scale=S), width="stretch")
+        ui.chart(st, batch_chart(ds.X, ds.y, idx, w, bounds(ds.X), TEXT, scale=CHART_SCALE), width="stretch")
         st.caption(
             ui.T("minibatch.batch_caption", j=j, per_epoch=per_epoch, epoch=epoch, size=len(idx), seed=seed)
         )
@@ -61,7 +61,11 @@ def batch() -> TrainConfig:
         predict.placeholder(right)
         return cfg
     with right:
-        ui.chart(st, arrows_chart(w[:2], g.batch, g.full, g.epoch_batches, TEXT, scale=S), width="stretch")
+        ui.chart(
+            st,
+            arrows_chart(w[:2], g.batch, g.full, g.epoch_batches, TEXT, scale=CHART_SCALE),
+            width="stretch",
+        )
         st.caption(ui.T("minibatch.arrows_caption"))
     m = st.columns(4)
     m[0].metric(ui.T("minibatch.cosine"), f"{g.cosine:.3f}", help=ui.T("minibatch.cosine_help"))
@@ -101,10 +105,12 @@ def comparison(cfg: TrainConfig) -> None:
         label[r.batch_size]: (np.arange(len(r.hist.train_loss)), np.array(r.hist.train_loss)) for r in runs
     }
     per_update_series = {label[r.batch_size]: (r.steps.astype(float), r.update_loss) for r in runs}
-    ui.chart(pinned, curves(per_epoch_series, TEXT["epoch"], TEXT["loss"], scale=S), width="stretch")
+    ui.chart(
+        pinned, curves(per_epoch_series, TEXT["epoch"], TEXT["loss"], scale=CHART_SCALE), width="stretch"
+    )
     ui.chart(
         right,
-        curves(per_update_series, ui.T("minibatch.update_axis"), TEXT["loss"], log_x=True, scale=S),
+        curves(per_update_series, ui.T("minibatch.update_axis"), TEXT["loss"], log_x=True, scale=CHART_SCALE),
         width="stretch",
     )
     ui.table(

@@ -17,7 +17,7 @@ share.uploader("perceptron")
 KEYS = ("perceptron.w1", "perceptron.w2", "perceptron.b")
 VIEW = "perceptron.view"  # "hand": the sliders' weights; "trained": where training from them ends
 SYMBOLS = {"w1": "w₁", "w2": "w₂", "b": "b"}
-S = share.scale()
+CHART_SCALE = share.scale()  # larger text and thicker marks in presentation mode
 live.style("perceptron", reserve_px=470)
 
 
@@ -204,7 +204,7 @@ def lab() -> None:
             text,
             probe=(px, py),
             mark_errors=not gated,
-            scale=S,
+            scale=CHART_SCALE,
             height="container",
             added=tg.points,
             clickable=tg.add is not None and not gated,

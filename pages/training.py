@@ -13,7 +13,7 @@ from ui import live, playground, predict, share
 ui.lesson("training", texts=False)
 share.start("training")
 share.uploader("training")
-S = share.scale()
+CHART_SCALE = share.scale()  # larger text and thicker marks in presentation mode
 live.style("training", reserve_px=420)
 
 
@@ -110,7 +110,7 @@ def lesson() -> None:
             y,
             box,
             text,
-            scale=S,
+            scale=CHART_SCALE,
             height="container",
             test=(data[1].X, data[1].y) if tg.test else None,
             added=tg.points,
@@ -135,7 +135,7 @@ def lesson() -> None:
             note = live.changes_text(p)
             if note:
                 st.caption(note)
-            for col, c in zip(st.columns(2), history_charts(h, e, text, scale=S, x_max=epochs)):
+            for col, c in zip(st.columns(2), history_charts(h, e, text, scale=CHART_SCALE, x_max=epochs)):
                 ui.chart(col, c, width="stretch")
             f1, f2, f3 = h.weights(e)
             st.markdown(ui.T("training.weights_at", e=e, w1=f"{f1:.3f}", w2=f"{f2:.3f}", b=f"{f3:.3f}"))

@@ -62,9 +62,22 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("pages/minibatch.py", "minibatch", "🧺"),
     ("pages/landscape.py", "landscape", "⛰️"),
     ("pages/beyond.py", "beyond", "🕸️"),
-    ("pages/tasks.py", "tasks", "🎨"),
+    ("pages/many_classes.py", "many_classes", "🎨"),
     ("pages/classroom.py", "classroom", "🧑‍🏫"),
 )
+# Url paths a lesson had before it was renamed: a link shared with the old path still opens the lesson,
+# with its settings (a hidden page that forwards, see `navigation`).
+MOVED: dict[str, str] = {"tasks": "many_classes"}
+
+
+def _forward(new_url: str) -> Callable[[], None]:
+    """The page behind an old url path: the lesson it became, with the link's query (its settings)."""
+    path = next(path for path, url, _icon in PAGES if url == new_url)
+
+    def forward() -> None:
+        st.switch_page(str(ROOT / path), query_params=st.query_params.to_dict())
+
+    return forward
 
 
 def lang() -> str:
@@ -113,6 +126,10 @@ def navigation(position: str = "sidebar") -> Any:
             default=(url == "home"),
         )
         for path, url, icon in PAGES
+    ]
+    pages += [
+        st.Page(_forward(new), title=T(f"app.nav.{new}"), url_path=old, visibility="hidden")
+        for old, new in MOVED.items()
     ]
     return st.navigation(pages, position=position)
 

@@ -1,9 +1,9 @@
-"""Streamlit glue for the network pages (beyond.py, tasks.py): controls, live training (Play, Pause, Step,
+"""Streamlit glue for the network pages (beyond.py, many_classes.py): controls, live training (Play, Pause, Step,
 Reset: ui.live over a core.maths.networks.NetRun), cached runs, curves.
 
 Strings live in core/classroom/locales/*/beyond.toml.
 Widget keys are "<prefix>.<name>": the prefix is the page
-("beyond") or the page and its tab ("tasks.classes"), so the names are the page's PAGE_SPECS entries
+("beyond") or the page and its tab ("many_classes.classes"), so the names are the page's PAGE_SPECS entries
 (core/classroom/settings.py): the widgets take their labels, ranges and choices from there, and
 `share.start` gives every widget its first value (no `value=` here).
 """
@@ -48,7 +48,7 @@ def batch_sizes(n_train: int) -> list[int]:
 
 
 def _has(key: str) -> bool:
-    """Whether the playground has this setting ("tasks.classes.k": the tasks page's "classes.k")."""
+    """Whether the playground has this setting ("many_classes.classes.k": the Many classes page's "classes.k")."""
     page, name = key.split(".", 1)
     return name in PAGE_SPECS[page]
 
@@ -139,7 +139,7 @@ def untrained(cfg: NetConfig, _data: tuple[Dataset, Dataset], data_id: str = "")
 class Live:
     """A network page's live run (ui.live) and the run on screen."""
 
-    page: str  # the playground's key prefix ("beyond", "tasks.classes")
+    page: str  # the playground's key prefix ("beyond", "many_classes.classes")
     cfg: NetConfig
     player: live.Player
     hist: History  # the run on screen: the live one, or the settings' (trained when cheap, else epoch 0)

@@ -1,6 +1,6 @@
 """Cause and effect on one screen (issue 20): a section's controls and the picture they drive, seen together.
 
-    controls, chart, picture = screen.split("tasks_classes")
+    controls, chart, picture = screen.split("many_classes_classes")
     ...widgets into `controls`; the main chart into `chart`; what belongs under it (metrics, captions,
     a replay slider) into `picture`.
 

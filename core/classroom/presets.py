@@ -78,7 +78,7 @@ PRESETS: tuple[Preset, ...] = (
     _p("xor_hidden_layer", "beyond", dataset="xor", layers=1, h1=4, activation="relu", lr=0.1),
     _p(
         "softmax_four_classes",
-        "tasks",
+        "many_classes",
         **{"classes.k": 4, "classes.layers": 0, "classes.px": 0.0, "classes.py": 0.0},
     ),
 )

@@ -230,14 +230,14 @@ def _small_lr_adam_vs_sgd() -> str:
 
 
 def net_config(pid: str) -> NetConfig:
-    """The NetConfig a Beyond one neuron / Many classes preset's page trains (pages/beyond.py, tasks.py)."""
+    """The NetConfig a Beyond one neuron / Many classes preset's page trains (pages/beyond.py, many_classes.py)."""
     preset = BY_ID[pid]
-    prefix = "classes." if preset.page == "tasks" else ""
+    prefix = "classes." if preset.page == "many_classes" else ""
     v = {k.removeprefix(prefix): x for k, x in preset.values().items() if k.startswith(prefix)}
     hidden = tuple(v[f"h{i}"] for i in range(1, v["layers"] + 1))
     keep = ("noise", "seed", "activation", "lr", "batch_size", "epochs", "optimizer", "weight_decay")
     cfg = {k: v[k] for k in keep} | {"hidden": hidden}
-    if preset.page == "tasks":
+    if preset.page == "many_classes":
         return NetConfig(dataset="kblobs", n=500, classes=v["k"], **cfg)
     return NetConfig(dataset=v["dataset"], features=tuple(v["features"]), **cfg)
 

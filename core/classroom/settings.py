@@ -269,7 +269,7 @@ def net_specs(names: str, **defaults: Any) -> dict[str, Param]:
         "dataset": NET_SPECS["dataset"].narrow(
             choices=DATASETS, label="app.dataset.label", names="app.dataset."
         ),
-        "k": NET_SPECS["classes"].narrow(label="tasks.k"),  # classes (k-class blobs)
+        "k": NET_SPECS["classes"].narrow(label="many_classes.k"),  # classes (k-class blobs)
         "noise": NET_SPECS["noise"].narrow(default=0.5, step=0.1, label="training.noise"),
         "seed": _seed(),
         # a link may carry no feature at all (the page then uses x₁)
@@ -310,11 +310,11 @@ PAGE_SPECS["beyond"] = {
     "test": Param(bool, False, label="app.play.test", help="app.play.test_help"),
     **_playground(),  # Playground's toggles on its own home (#20)
 }
-# The tasks page has two playgrounds (tabs); their settings are "classes.<name>" and "regression.<name>".
+# The Many classes page has two playgrounds (tabs); their settings are "classes.<name>" and "regression.<name>".
 _CLASSES = net_specs(f"k noise seed layers hidden {_TRAINING} px py", noise=1.0, activation="relu")
 _REGRESSION = net_specs(
     f"dataset noise seed features layers hidden {_TRAINING}",
-    dataset=Param(str, "wave", choices=REGRESSION_SETS, label="app.dataset.label", names="tasks.dataset."),
+    dataset=Param(str, "wave", choices=REGRESSION_SETS, label="app.dataset.label", names="many_classes.dataset."),
     noise=1.0,
     features=("x1",),
     layers=2,
@@ -323,10 +323,10 @@ _REGRESSION = net_specs(
     optimizer="adam",
     epochs=50,
 )
-PAGE_SPECS["tasks"] = {
+PAGE_SPECS["many_classes"] = {
     # the open tab (ui.tabs): only it is drawn, so a run of the page computes and sends one tab, not both
     "tab": Param(
-        str, "classes", choices=("classes", "regression"), label="tasks.tab_label", names="tasks.tab."
+        str, "classes", choices=("classes", "regression"), label="many_classes.tab_label", names="many_classes.tab."
     ),
     **{f"classes.{k}": v for k, v in _CLASSES.items()},
     **{f"regression.{k}": v for k, v in _REGRESSION.items()},
@@ -334,6 +334,6 @@ PAGE_SPECS["tasks"] = {
 
 
 def setting(key: str) -> Param:
-    """The table entry of the widget key "<page>.<name>" (e.g. "training.n", "tasks.classes.k")."""
+    """The table entry of the widget key "<page>.<name>" (e.g. "training.n", "many_classes.classes.k")."""
     page, name = key.split(".", 1)
     return PAGE_SPECS[page][name]

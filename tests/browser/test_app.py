@@ -41,6 +41,29 @@ def test_a_cold_deep_link_keeps_its_language_and_settings(browser) -> None:
         page.close()
 
 
+def assert_moved_lesson_opens(page) -> None:
+    """An old path of Many classes (ui.MOVED "tasks") opened the renamed lesson with the link's settings."""
+    page.wait_for_url("**/many_classes?**", timeout=60_000)
+    wait_idle(page, timeout=60_000)
+    assert_full_app(page)
+    assert "여러 클래스" in page.locator("h1").first.inner_text()
+    assert page.locator(".st-key-many_classes-classes-k input[type=range]").input_value() == "5"
+    assert "classes.k=5" in page.url and "lang=ko" in page.url
+
+
+def test_a_link_with_the_old_path_of_a_renamed_lesson_still_opens_it(browser, server) -> None:
+    page = open_page(browser, f"{server}/tasks?lang=ko&classes.k=5")
+    assert_moved_lesson_opens(page)
+    page.close()
+
+
+def test_a_cold_link_with_the_old_path_of_a_renamed_lesson_still_opens_it(browser) -> None:
+    with streamlit_server() as (url, _proc):  # its first request: no pages/tasks.py, Streamlit's folder mode
+        page = open_page(browser, url + "/tasks?lang=ko&classes.k=5")
+        assert_moved_lesson_opens(page)
+        page.close()
+
+
 def test_cold_deep_links_opened_together_all_show_the_full_app(browser) -> None:
     """A class opening a shared link on a server that just woke up: the sessions race Streamlit's
     global switch out of folder-based navigation; every one of them must get the whole app.

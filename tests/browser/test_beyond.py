@@ -45,9 +45,9 @@ def test_beyond_page_renders_and_trains(browser_page, lang: str) -> None:
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
-def test_tasks_page_renders_both_tabs(browser_page, lang: str) -> None:
+def test_many_classes_page_renders_both_tabs(browser_page, lang: str) -> None:
     url, page = browser_page
-    page.goto(f"{url}/tasks?lang={lang}")
+    page.goto(f"{url}/many_classes?lang={lang}")
     page.wait_for_selector("[data-testid=stSidebarNav]", timeout=30_000)
     wait_idle(page)
     assert page.locator("[data-testid=stException]").count() == 0
@@ -63,8 +63,8 @@ def test_tasks_page_renders_both_tabs(browser_page, lang: str) -> None:
     assert page.locator("[data-testid=stVegaLiteChart]:visible").count() >= 3
     assert page.locator("[data-testid=stException]").count() == 0
     # only the open tab is drawn, and the link names it
-    page.wait_for_function("() => !document.querySelector('.st-key-tasks-classes-k')", timeout=30_000)
+    page.wait_for_function("() => !document.querySelector('.st-key-many_classes-classes-k')", timeout=30_000)
     page.wait_for_function("() => location.search.includes('tab=regression')", timeout=30_000)
     page.reload()
-    page.wait_for_selector(".st-key-tasks-regression-lr", timeout=60_000)  # the link opens that tab
+    page.wait_for_selector(".st-key-many_classes-regression-lr", timeout=60_000)  # the link opens that tab
     assert page.get_by_role("tab", name=tab).get_attribute("aria-selected") == "true"

@@ -77,12 +77,12 @@ ONE_SCREEN: dict[str, tuple[Check, ...]] = {
         Check("beyond.lr", pinned("beyond")),
         Check("beyond.epoch", pinned("beyond")),  # the replay
     ),
-    "tasks": (
-        Check("tasks.classes.lr", pinned("tasks_classes")),  # the classes' decision picture
-        Check("tasks.classes.epoch", pinned("tasks_classes")),
-        Check("tasks.classes.px", pinned("tasks_classes")),  # the probe on the picture
-        Check("tasks.classes.px", beside("tasks_classes"), sizes=("desktop",)),  # and its softmax bars
-        Check("tasks.regression.lr", pinned("tasks_regression"), tab=1),  # the fitted function
+    "many_classes": (
+        Check("many_classes.classes.lr", pinned("many_classes_classes")),  # the classes' decision picture
+        Check("many_classes.classes.epoch", pinned("many_classes_classes")),
+        Check("many_classes.classes.px", pinned("many_classes_classes")),  # the probe on the picture
+        Check("many_classes.classes.px", beside("many_classes_classes"), sizes=("desktop",)),  # and its softmax bars
+        Check("many_classes.regression.lr", pinned("many_classes_regression"), tab=1),  # the fitted function
     ),
 }
 

@@ -31,7 +31,7 @@ LESSONS = (
     "minibatch",
     "landscape",
     "beyond",
-    "tasks",
+    "many_classes",
 )
 
 # The shown value of every keyed widget in the main area: {key, dots as dashes: [widget kind, value]}.
@@ -169,15 +169,15 @@ MOVES: dict[str, list[Move]] = {
         Move("beyond.seed", "type", "6"),
         Move("beyond.discrete", "toggle"),  # Playground's toggles
     ],
-    "tasks": [
-        keys("tasks.classes.k", "ArrowRight"),
-        Move("tasks.classes.seed", "type", "9"),
-        Move("tasks.classes.optimizer", "click", "Adam"),
-        keys("tasks.classes.px", *times(3, "ArrowRight")),
-        Move("tasks.regression.dataset", "click", "2-D hill and valley", tab=1),  # the second tab
-        Move("tasks.regression.h1", "type", "6", tab=1),
-        Move("tasks.regression.activation", "click", "ReLU", tab=1),
-        keys("tasks.regression.epochs", *times(5, "ArrowLeft"), tab=1),
+    "many_classes": [
+        keys("many_classes.classes.k", "ArrowRight"),
+        Move("many_classes.classes.seed", "type", "9"),
+        Move("many_classes.classes.optimizer", "click", "Adam"),
+        keys("many_classes.classes.px", *times(3, "ArrowRight")),
+        Move("many_classes.regression.dataset", "click", "2-D hill and valley", tab=1),  # the second tab
+        Move("many_classes.regression.h1", "type", "6", tab=1),
+        Move("many_classes.regression.activation", "click", "ReLU", tab=1),
+        keys("many_classes.regression.epochs", *times(5, "ArrowLeft"), tab=1),
     ],
 }
 

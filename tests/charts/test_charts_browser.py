@@ -104,7 +104,7 @@ FIRST_SLIDERS = [
     ("training", "training-n"),
     ("minibatch", "minibatch-n"),
     ("beyond", "beyond-noise"),
-    ("tasks", "tasks-classes-k"),
+    ("many_classes", "many_classes-classes-k"),
 ]
 
 

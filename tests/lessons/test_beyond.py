@@ -1,5 +1,5 @@
-"""AppTest: the network pages (beyond.py, tasks.py) run in both languages; every widget of beyond.py changes
-the page (tasks.py's own tests are in test_tasks.py)."""
+"""AppTest: the network pages (beyond.py, many_classes.py) run in both languages; every widget of beyond.py changes
+the page (many_classes.py's own tests are in test_many_classes.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from lessons_helpers import changes_key as _changes
 from lessons_helpers import play_to_end
 from lessons_helpers import widget as _widget
 
-PAGES = ("beyond.py", "tasks.py")
+PAGES = ("beyond.py", "many_classes.py")
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -23,7 +23,7 @@ def test_pages_run_in_both_languages(page: str, lang: str) -> None:
     assert any("\uac00" <= ch <= "\ud7a3" for ch in text) == (lang == "ko")
     assert len(chart_specs(at)) >= 3
     assert ("은닉층" in text) if lang == "ko" and page == "beyond.py" else True
-    assert ("소프트맥스" in text) if lang == "ko" and page == "tasks.py" else True
+    assert ("소프트맥스" in text) if lang == "ko" and page == "many_classes.py" else True
 
 
 BEYOND_MOVES = [

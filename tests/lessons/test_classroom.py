@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from conftest import LANGS, ROOT, no_errors, shown_text
 from core.charts import figure
-from core.classroom import classes as C
+from core.classroom import classes
 from core.classroom.questions import QUESTIONS
 from core.classroom.text import t
 from qr_check import drawn_modules, qr_modules, svg_of
@@ -87,7 +87,7 @@ def test_a_teacher_starts_a_class_and_gets_code_qr_and_links(lang: str) -> None:
     assert [b.label for b in at.button] == [t("classroom.join", lang), t("classroom.start", lang)]
     at = click(at, "class_start")
     code, key = at.session_state["_class_code"], at.session_state["_class_key"]
-    assert len(code) == C.CODE_LENGTH
+    assert len(code) == classes.CODE_LENGTH
     assert {m.label: m.value for m in at.metric}[t("classroom.code", lang)] == code
     codes = [str(c.value) for c in at.code]
     assert f"/classroom?class={code}" in codes and f"/classroom?class={code}&key={key}" in codes
@@ -161,7 +161,7 @@ def test_a_whole_lesson_predict_then_reveal(lang: str) -> None:
 
 def test_nicknames_show_as_plain_text_never_markdown() -> None:
     teacher, code, _key = start()
-    evil = "<b>**Eve**</b> [x](javascript:alert(1))"[: C.NICK_MAX]
+    evil = "<b>**Eve**</b> [x](javascript:alert(1))"[: classes.NICK_MAX]
     student = join(code, evil)
     assert texts(student) == [evil]
     assert "Eve" not in markdown(student)
@@ -217,13 +217,15 @@ def test_the_challenge_scores_on_the_server_and_fills_the_leaderboard() -> None:
     ana.run()
     assert ana.button(key="class_submit").label == t("classroom.submit", "en", w1="0", w2="-4", b="2")
     click(ana, "class_submit")
-    _w, acc, loss = C.score({"dataset": "toy", "seed": 3}, (0.0, -4.0, 2.0))
+    _w, acc, loss = classes.score({"dataset": "toy", "seed": 3}, (0.0, -4.0, 2.0))
     assert t("classroom.scored", "en", acc=f"{acc:.1%}", loss=f"{loss:.4f}") in shown_text(ana)
     teacher.run()
     board = teacher.dataframe[0].value
     assert list(board[t("classroom.nick", "en")]) == ["Ana"]
     assert list(board[t("classroom.loss", "en")]) == [round(loss, 4)]
-    csv_text = C.ClassStore(C.sa.create_engine(teacher_db_url())).export_csv(code, key, "leaderboard")
+    csv_text = classes.ClassStore(classes.sa.create_engine(teacher_db_url())).export_csv(
+        code, key, "leaderboard"
+    )
     assert "Ana" in csv_text
 
 
@@ -282,7 +284,7 @@ def test_follow_me_sends_following_students_and_one_click_stops_it() -> None:
     assert student.title[0].value == t("activations.title", "en")
     # stop following (one click) and the next push does not move the student
     student.toggle(key="class_follow").set_value(False).run()
-    C.ClassStore(C.sa.create_engine(teacher_db_url())).push(code, key, "losses", {"p": "0.3"})
+    classes.ClassStore(classes.sa.create_engine(teacher_db_url())).push(code, key, "losses", {"p": "0.3"})
     student.run()
     assert student.title[0].value == t("activations.title", "en")
     # follow again: back to where the class is
@@ -334,7 +336,7 @@ def test_the_teachers_follow_me_button_sends_the_page_with_its_settings() -> Non
     no_errors(teacher)
     sent = t("classroom.sent", "en", page=t("app.nav.activations", "en"))
     assert sent in [str(s.value) for s in teacher.toast]  # a lesson page: the message is a toast
-    v = C.ClassStore(C.sa.create_engine(teacher_db_url())).view(code)
+    v = classes.ClassStore(classes.sa.create_engine(teacher_db_url())).view(code)
     assert v.page == "activations" and v.query["fn"] == "tanh" and v.push_seq == 1
     assert ana.session_state["_class_pushed"] == 0  # she joined before: she will follow it
 
@@ -367,14 +369,16 @@ def test_the_database_url_comes_from_secrets_before_the_environment(tmp_path) ->
     at.run()
     click(at, "class_start")
     code = at.session_state["_class_code"]
-    assert C.ClassStore(C.sa.create_engine(secret)).view(code).code == code  # in the secrets' database
-    env_store = C.ClassStore(C.sa.create_engine(teacher_db_url()))
+    assert (
+        classes.ClassStore(classes.sa.create_engine(secret)).view(code).code == code
+    )  # in the secrets' database
+    env_store = classes.ClassStore(classes.sa.create_engine(teacher_db_url()))
     env_store.setup()
     assert err_code(lambda: env_store.view(code)) == "no_class"  # not in the environment's
 
 
 def err_code(fn) -> str:
-    with pytest.raises(C.ClassError) as e:
+    with pytest.raises(classes.ClassError) as e:
         fn()
     return e.value.code
 
@@ -393,5 +397,5 @@ def test_the_page_runs_on_postgresql_through_st_connection(monkeypatch) -> None:
         click(ana, "class_send")
         teacher.run()
         assert f"{t('classroom.answered', 'ko')}=1 / 1" in shown_text(teacher)
-        assert C.ClassStore(C.sa.create_engine(url)).version() == C.SCHEMA_VERSION
+        assert classes.ClassStore(classes.sa.create_engine(url)).version() == classes.SCHEMA_VERSION
         click(teacher, "class_end")

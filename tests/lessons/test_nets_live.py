@@ -172,40 +172,40 @@ def test_weight_decay_compares_the_paused_run_with_the_same_run_without_it() -> 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
 def test_many_classes_plays_pauses_steps_and_resets(lang: str) -> None:
-    at = page_app("tasks.py", lang)
-    _widget(at, "tasks.classes.epochs").set_value(1000).run()
-    _press(at, "tasks_classes_play")
+    at = page_app("many_classes.py", lang)
+    _widget(at, "many_classes.classes.epochs").set_value(1000).run()
+    _press(at, "many_classes_classes_play")
     frame(at)
-    first = _run(at, "tasks.classes").epoch
+    first = _run(at, "many_classes.classes").epoch
     frame(at)
-    assert 0 < first < _run(at, "tasks.classes").epoch < 1000
+    assert 0 < first < _run(at, "many_classes.classes").epoch < 1000
     assert _counters(at)[0].startswith("▶ 실시간 훈련 중" if lang == "ko" else "▶ Training live")
-    _press(at, "tasks_classes_play")  # Pause
-    paused = _run(at, "tasks.classes").epoch
+    _press(at, "many_classes_classes_play")  # Pause
+    paused = _run(at, "many_classes.classes").epoch
     at.run()
-    assert _run(at, "tasks.classes").epoch == paused
-    _press(at, "tasks_classes_step")
-    assert _run(at, "tasks.classes").epoch == paused + 1
+    assert _run(at, "many_classes.classes").epoch == paused
+    _press(at, "many_classes_classes_step")
+    assert _run(at, "many_classes.classes").epoch == paused + 1
     cfg = NetConfig(dataset="kblobs", n=500, noise=1.0, hidden=(), activation="relu", epochs=1000)
-    assert _run(at, "tasks.classes").hist.theta == fit(cfg, epochs=paused + 1).theta
-    _press(at, "tasks_classes_reset")
-    assert _run(at, "tasks.classes").epoch == 0
+    assert _run(at, "many_classes.classes").hist.theta == fit(cfg, epochs=paused + 1).theta
+    _press(at, "many_classes_classes_reset")
+    assert _run(at, "many_classes.classes").epoch == 0
     assert at.query_params["classes.trained"] == "0"
-    assert "_live_tasks.regression" not in at.session_state  # the closed tab: not drawn, no run
-    open_tab(at, "tasks", "regression")
-    assert _run(at, "tasks.regression") is not _run(at, "tasks.classes")  # each tab's run is its own
-    open_tab(at, "tasks", "classes")
-    assert _run(at, "tasks.classes").epoch == 0  # kept while the other tab was open
+    assert "_live_many_classes.regression" not in at.session_state  # the closed tab: not drawn, no run
+    open_tab(at, "many_classes", "regression")
+    assert _run(at, "many_classes.regression") is not _run(at, "many_classes.classes")  # each tab's run is its own
+    open_tab(at, "many_classes", "classes")
+    assert _run(at, "many_classes.classes").epoch == 0  # kept while the other tab was open
 
 
 def test_regression_steps_and_takes_a_new_learning_rate_from_the_next_epoch() -> None:
-    at = open_tab(page_app("tasks.py"), "tasks", "regression")
-    _press(at, "tasks_regression_reset")
-    _press(at, "tasks_regression_step")
-    _press(at, "tasks_regression_step")
-    _widget(at, "tasks.regression.lr").set_value(0.01).run()
-    _press(at, "tasks_regression_step")
-    run = _run(at, "tasks.regression")
+    at = open_tab(page_app("many_classes.py"), "many_classes", "regression")
+    _press(at, "many_classes_regression_reset")
+    _press(at, "many_classes_regression_step")
+    _press(at, "many_classes_regression_step")
+    _widget(at, "many_classes.regression.lr").set_value(0.01).run()
+    _press(at, "many_classes_regression_step")
+    run = _run(at, "many_classes.regression")
     cfg = NetConfig(
         dataset="wave", n=300, noise=1.0, features=("x1",), hidden=(8, 8), optimizer="adam", epochs=50
     )

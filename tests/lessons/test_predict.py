@@ -36,7 +36,7 @@ HIDDEN_LIVE = {lang: t("predict.hidden_live", lang)[:30] for lang in ("en", "ko"
 
 
 def test_every_asking_preset_of_a_gated_page_is_covered() -> None:
-    gated = {"training", "perceptron", "activations", "losses", "minibatch", "landscape", "beyond", "tasks"}
+    gated = {"training", "perceptron", "activations", "losses", "minibatch", "landscape", "beyond", "many_classes"}
     assert {pid for pid in QUESTIONS if BY_ID[pid].page in gated} == set(OUTCOME)
 
 
@@ -146,7 +146,7 @@ def test_perceptron_play_reveals_and_trains() -> None:
     assert any("✗" in w.value for w in at.warning)  # no line gets more than 75% of XOR
 
 
-NETS = [("xor_hidden_layer", "beyond"), ("softmax_four_classes", "tasks_classes")]
+NETS = [("xor_hidden_layer", "beyond"), ("softmax_four_classes", "many_classes_classes")]
 
 
 @pytest.mark.parametrize(("pid", "key"), NETS)
@@ -157,7 +157,7 @@ def test_network_page_hides_curves_and_play_reveals(pid: str, key: str) -> None:
     at = app(page, BY_ID[pid].query())
     no_errors(at)
     assert is_hidden(at)
-    prefix = "beyond" if page == "beyond" else "tasks.classes"
+    prefix = "beyond" if page == "beyond" else "many_classes.classes"
     replay = f"{prefix}.epoch"
     assert replay not in [w.key for w in (*at.slider, *at.select_slider)], "a replay slider before the reveal"
     charts_gated = len(at.get("vega_lite_chart")) + len(at.get("arrow_vega_lite_chart"))

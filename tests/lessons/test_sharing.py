@@ -273,13 +273,13 @@ def malformed_sets() -> list[tuple[str, dict, list[str]]]:
     return sets
 
 
-NEW_PAGES = ("backprop", "minibatch", "landscape", "beyond", "tasks")
+NEW_PAGES = ("backprop", "minibatch", "landscape", "beyond", "many_classes")
 NEW_OUT_OF_RANGE = {
     "backprop": [("i", "200"), ("w1", "0.00005"), ("loss", "hinge"), ("lr", "0.3")],
     "minibatch": [("n", "15"), ("batch_size", "0"), ("k", "-1"), ("epochs", "51")],
     "landscape": [("optimizers", "adam,adam"), ("optimizers", "rmsprop"), ("b", "5.1"), ("epochs", "31")],
     "beyond": [("features", "x3"), ("layers", "7"), ("h1", "9"), ("lr", "0.1000001"), ("weight_decay", "1")],
-    "tasks": [("classes.k", "2"), ("regression.dataset", "xor"), ("classes.px", "0.05"), ("k", "4")],
+    "many_classes": [("classes.k", "2"), ("regression.dataset", "xor"), ("classes.px", "0.05"), ("k", "4")],
 }
 
 
@@ -495,13 +495,13 @@ ROUND_TRIPS = {
         ("beyond.epochs", 20),
         ("beyond.weight_decay", 0.01),
     ],
-    "tasks": [
-        ("tasks.classes.k", 5),
-        ("tasks.classes.seed", 3),
-        ("tasks.classes.px", 2.0),
-        ("tasks.regression.dataset", "bumps"),
-        ("tasks.regression.features", ["x1", "x2"]),
-        ("tasks.regression.epochs", 40),
+    "many_classes": [
+        ("many_classes.classes.k", 5),
+        ("many_classes.classes.seed", 3),
+        ("many_classes.classes.px", 2.0),
+        ("many_classes.regression.dataset", "bumps"),
+        ("many_classes.regression.features", ["x1", "x2"]),
+        ("many_classes.regression.epochs", 40),
     ],
 }
 
@@ -616,8 +616,8 @@ def test_a_stale_epoch_leaves_the_link_while_the_page_waits_for_play() -> None:
 REPLAYS = [  # (page, slider key, value, other settings of the link)
     ("landscape", "landscape.step", 3, {"epochs": "2"}),
     ("beyond", "beyond.epoch", 12, {}),
-    ("tasks", "tasks.classes.epoch", 4, {"classes.epochs": "10"}),
-    ("tasks", "tasks.regression.epoch", 9, {"tab": "regression", "regression.epochs": "20"}),
+    ("many_classes", "many_classes.classes.epoch", 4, {"classes.epochs": "10"}),
+    ("many_classes", "many_classes.regression.epoch", 9, {"tab": "regression", "regression.epochs": "20"}),
 ]
 
 
@@ -1071,7 +1071,7 @@ def _side_by_side(node) -> int:
     return int(row) + sum(_side_by_side(c) for c in getattr(node, "children", {}).values())
 
 
-@pytest.mark.parametrize("page", ["perceptron", "activations", "backprop", "beyond", "tasks"])
+@pytest.mark.parametrize("page", ["perceptron", "activations", "backprop", "beyond", "many_classes"])
 def test_hidden_controls_give_the_picture_the_whole_width(page: str) -> None:
     """share.side_by_side and ui.screen.split: controls beside the picture, stacked when the teacher hides
     them."""

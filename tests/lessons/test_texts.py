@@ -60,7 +60,7 @@ def test_korean_uses_one_term_per_concept() -> None:
     assert "특성 교차" in KO["beyond.intro"]
     assert KO["backprop.step"] == "한 단계"
     assert "잡음이 섞인" in KO["minibatch.title"]
-    assert "확인용 점" in KO["perceptron.probe"] and "확인용 점" in KO["tasks.probe"]
+    assert "확인용 점" in KO["perceptron.probe"] and "확인용 점" in KO["many_classes.probe"]
 
 
 def test_every_string_exists_in_both_languages_with_the_same_placeholders() -> None:

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 import torch
 import torch.nn.functional as F
 
-from core.classroom import classes as C
+from core.classroom import classes
 from core.classroom.classes import ClassError, ClassStore
 from core.classroom.questions import QUESTIONS
 from core.maths.train import TrainConfig, data_for
@@ -78,7 +78,7 @@ def err(fn, *args, **kw) -> str:
 
 def test_a_class_runs_start_to_end(store: ClassStore) -> None:
     code, key = store.start(T0)
-    assert len(code) == C.CODE_LENGTH and set(code) <= set(C.CODE_ALPHABET) and len(key) >= 32
+    assert len(code) == classes.CODE_LENGTH and set(code) <= set(classes.CODE_ALPHABET) and len(key) >= 32
     ana = store.join(code.lower(), "Ana", now=T0)  # a code typed in lower case still finds the class
     bo = store.join(f" {code[:3]} {code[3:]} ", "Bo", now=T0)
     anon = store.join(code, "", now=T0)
@@ -132,7 +132,7 @@ def test_a_class_runs_start_to_end(store: ClassStore) -> None:
     store.end(code, key)
     assert err(store.view, code) == "no_class"
     with store.engine.begin() as conn:  # its data is gone, not just hidden
-        for table in C.TABLES[1:]:
+        for table in classes.TABLES[1:]:
             assert conn.execute(sa.select(sa.func.count()).select_from(table)).scalar() == 0
 
 
@@ -143,7 +143,7 @@ def test_the_challenge_score_is_the_servers_own_and_matches_pytorch(store: Class
     store.challenge(code, key, "toy", 3, now=T0)
     got = store.submit(code, s, [0.5, -1.5, 0.25], now=T0)
     assert got.qualifies and 0.95 <= got.accuracy < 1.0
-    test = data_for(TrainConfig(dataset="toy", n=200, seed=3, test_ratio=C.CHALLENGE_TEST_RATIO))[1]
+    test = data_for(TrainConfig(dataset="toy", n=200, seed=3, test_ratio=classes.CHALLENGE_TEST_RATIO))[1]
     z = test.X @ torch.tensor([0.5, -1.5]) + 0.25
     assert got.loss == pytest.approx(F.binary_cross_entropy_with_logits(z, test.y).item(), rel=1e-6)
     assert got.accuracy == pytest.approx(((z > 0).float() == test.y).float().mean().item())
@@ -189,7 +189,7 @@ def test_every_teacher_action_needs_the_teacher_key(store: ClassStore) -> None:
     assert not store.is_teacher(other, key)
     # the key is kept only as its digest
     with store.engine.begin() as conn:
-        assert key not in repr(conn.execute(sa.select(C.classes)).all())
+        assert key not in repr(conn.execute(sa.select(classes.classes)).all())
 
 
 def test_the_key_is_compared_in_constant_time(store: ClassStore, monkeypatch) -> None:
@@ -202,7 +202,7 @@ def test_the_key_is_compared_in_constant_time(store: ClassStore, monkeypatch) ->
         seen.append((len(a), len(b)))
         return real(a, b)
 
-    monkeypatch.setattr(C.hmac, "compare_digest", compare)
+    monkeypatch.setattr(classes.hmac, "compare_digest", compare)
     code, key = store.start(T0)
     for given in (key, "x", "y" * 5000, None):
         assert store.is_teacher(code, given) == (given == key)
@@ -240,7 +240,7 @@ def test_a_student_cannot_read_answers_act_as_teacher_or_touch_another_class(sto
 def test_nicknames_are_validated_and_kept_as_text(store: ClassStore) -> None:
     code, _ = store.start(T0)
     for bad, why in (
-        ("x" * (C.NICK_MAX + 1), "nickname_long"),
+        ("x" * (classes.NICK_MAX + 1), "nickname_long"),
         ("a\u202eb", "nickname_chars"),
         ("a\u200bb", "nickname_chars"),
         ("a\x00b", "nickname_chars"),
@@ -253,7 +253,7 @@ def test_nicknames_are_validated_and_kept_as_text(store: ClassStore) -> None:
     s = store.join(code, "  Bo \n  Lee ", now=T0)
     assert store.nickname(code, s) == "Bo Lee"  # runs of white space (newlines too) become one space
     assert err(store.join, code, "Bo Lee") == "nickname_taken"
-    assert store.join(code, "x" * C.NICK_MAX, now=T0)
+    assert store.join(code, "x" * classes.NICK_MAX, now=T0)
 
 
 def test_answers_are_validated_and_one_per_student_per_question(store: ClassStore) -> None:
@@ -270,7 +270,7 @@ def test_answers_are_validated_and_one_per_student_per_question(store: ClassStor
     store.answer(code, s, "same", now=t + 20)  # a change replaces it
     assert store.answers(code, key).by_nickname == {"Ana": "same"}
     with store.engine.begin() as conn:
-        assert conn.execute(sa.select(sa.func.count()).select_from(C.answers_table)).scalar() == 1
+        assert conn.execute(sa.select(sa.func.count()).select_from(classes.answers_table)).scalar() == 1
     store.reveal(code, key, now=t)
     assert err(store.answer, code, s, "down", now=t + 40) == "closed"  # closed at the reveal
     store.ask(code, key, "softmax_temperature", now=t)  # asked again: a new question, no answers yet
@@ -280,9 +280,9 @@ def test_answers_are_validated_and_one_per_student_per_question(store: ClassStor
 
 
 def test_a_number_question_checks_its_range(store: ClassStore, monkeypatch) -> None:
-    q = C.QUESTIONS["softmax_temperature"]
+    q = classes.QUESTIONS["softmax_temperature"]
     number = type(q)("softmax_temperature", "number", lambda: 0.42, lo=0.0, hi=1.0, step=0.01)
-    monkeypatch.setitem(C.QUESTIONS, "softmax_temperature", number)
+    monkeypatch.setitem(classes.QUESTIONS, "softmax_temperature", number)
     code, key = store.start(T0)
     s = store.join(code, "Ana", now=T0)
     store.ask(code, key, "softmax_temperature", now=T0)
@@ -298,12 +298,12 @@ def test_a_student_is_rate_limited(store: ClassStore) -> None:
     s = store.join(code, "Ana", now=T0)
     other = store.join(code, "Bo", now=T0)
     store.ask(code, key, "softmax_temperature", now=T0)
-    for i in range(C.RATE_MAX):
+    for i in range(classes.RATE_MAX):
         store.answer(code, s, ("up", "down")[i % 2], now=T0 + i * 0.1)
     assert err(store.answer, code, s, "same", now=T0 + 1) == "rate"
     assert store.answers(code, key).by_nickname["Ana"] == "down"  # the refused one changed nothing
     store.answer(code, other, "same", now=T0 + 1)  # another student is not held up
-    assert store.answer(code, s, "same", now=T0 + C.RATE_WINDOW + 0.1) == "same"  # a new window
+    assert store.answer(code, s, "same", now=T0 + classes.RATE_WINDOW + 0.1) == "same"  # a new window
 
 
 # ---- many at once, restarts, expiry, upgrades ------------------------------------------------------------
@@ -338,7 +338,7 @@ def test_sixty_students_answering_in_the_same_second_are_each_counted_once(store
     assert got.counts == {c: n // 3 for c in choices}
     assert got.by_nickname == {f"s{i:02d}": choices[i % 3] for i in range(n)}
     with engine.begin() as conn:
-        assert conn.execute(sa.select(sa.func.count()).select_from(C.answers_table)).scalar() == n
+        assert conn.execute(sa.select(sa.func.count()).select_from(classes.answers_table)).scalar() == n
     print(f"FIGURE 60 concurrent answers on {engine.dialect.name}: {took:.2f} s")
 
 
@@ -356,7 +356,7 @@ def test_a_restart_loses_nothing(url: str) -> None:
     second = sa.create_engine(url)  # a new server process on the same database
     b = ClassStore(second)
     b.setup()  # idempotent
-    assert b.version() == C.SCHEMA_VERSION
+    assert b.version() == classes.SCHEMA_VERSION
     v = b.view(code)
     assert (v.page, v.query, v.preset, v.students) == ("losses", {"p": "0.3"}, "softmax_temperature", 1)
     assert b.mine(code, s).value == "down" and b.is_teacher(code, key)
@@ -365,32 +365,32 @@ def test_a_restart_loses_nothing(url: str) -> None:
 
 
 def test_classes_expire_after_twelve_idle_hours(store: ClassStore) -> None:
-    assert C.IDLE_SECONDS == 12 * 3600
+    assert classes.IDLE_SECONDS == 12 * 3600
     old, old_key = store.start(T0)
     busy, busy_key = store.start(T0)
     s = store.join(old, "Ana", now=T0)
     store.ask(old, old_key, "softmax_temperature", now=T0)
     store.answer(old, s, "up", now=T0)
     store.push(busy, busy_key, "losses", {}, now=T0 + 6 * 3600)  # used six hours later
-    assert store.expire(T0 + C.IDLE_SECONDS - 1) == 0
-    assert store.expire(T0 + C.IDLE_SECONDS + 1) == 1
+    assert store.expire(T0 + classes.IDLE_SECONDS - 1) == 0
+    assert store.expire(T0 + classes.IDLE_SECONDS + 1) == 1
     assert err(store.view, old) == "no_class" and store.view(busy).page == "losses"
     with store.engine.begin() as conn:
-        assert conn.execute(sa.select(sa.func.count()).select_from(C.answers_table)).scalar() == 0
-        assert conn.execute(sa.select(sa.func.count()).select_from(C.students)).scalar() == 0
-    assert store.expire(T0 + 6 * 3600 + C.IDLE_SECONDS + 1) == 1
+        assert conn.execute(sa.select(sa.func.count()).select_from(classes.answers_table)).scalar() == 0
+        assert conn.execute(sa.select(sa.func.count()).select_from(classes.students)).scalar() == 0
+    assert store.expire(T0 + 6 * 3600 + classes.IDLE_SECONDS + 1) == 1
 
 
 def test_schema_version_1_upgrades_to_2_keeping_the_classes(engine) -> None:
     store = ClassStore(engine)
     with engine.begin() as conn:
-        C._create_v1(conn)
+        classes._create_v1(conn)
     assert store.version() == 1
     with engine.begin() as conn:  # a class made by version 1
         conn.execute(
-            C.classes.insert().values(
+            classes.classes.insert().values(
                 code="ABCDEF",
-                key_hash=C._digest("k"),
+                key_hash=classes._digest("k"),
                 created=T0,
                 touched=T0,
                 query="{}",
@@ -400,7 +400,7 @@ def test_schema_version_1_upgrades_to_2_keeping_the_classes(engine) -> None:
             )
         )
     store.setup()
-    assert store.version() == C.SCHEMA_VERSION == 2
+    assert store.version() == classes.SCHEMA_VERSION == 2
     cols = {c["name"] for c in sa.inspect(engine).get_columns("classes")}
     assert "challenge" in cols
     assert "ix_answers_question" in {i["name"] for i in sa.inspect(engine).get_indexes("answers")}

@@ -48,7 +48,7 @@ import math  # noqa: E402
 
 import torch  # noqa: E402
 
-from core.classroom import questions as Q  # noqa: E402
+from core.classroom import questions  # noqa: E402
 from core.classroom.presets import BY_ID  # noqa: E402
 from core.maths import minibatch, perceptron  # noqa: E402
 from core.maths.train import data_for  # noqa: E402
@@ -63,9 +63,9 @@ def test_every_predict_first_preset_asks() -> None:
 
 def test_best_line_is_a_real_line_and_the_best() -> None:
     for pid in ("perceptron_xor", "noisy_overlap", "hand_line"):
-        cfg = Q.train_config(pid)
+        cfg = questions.train_config(pid)
         ds = data_for(cfg)[0]
-        acc, w = Q.best_line(ds)
+        acc, w = questions.best_line(ds)
         assert perceptron.fit(*w, ds.X, ds.y).accuracy == pytest.approx(acc, abs=1e-6)
         # no line of a random sample of directions does better
         g = torch.Generator().manual_seed(0)
@@ -76,7 +76,9 @@ def test_best_line_is_a_real_line_and_the_best() -> None:
                 pred = (s > t).float()
                 a = float((pred == ds.y).float().mean())
                 assert max(a, 1 - a) <= acc + 1e-6
-    assert Q.best_line(data_for(Q.train_config("hand_line"))[0])[0] == 1.0  # the toy data is separable
+    assert (
+        questions.best_line(data_for(questions.train_config("hand_line"))[0])[0] == 1.0
+    )  # the toy data is separable
 
 
 def test_sigmoid_outcome_against_torch() -> None:
@@ -88,7 +90,7 @@ def test_sigmoid_outcome_against_torch() -> None:
 
 def test_hand_line_outcome_against_torch() -> None:
     s = BY_ID["hand_line"].settings
-    ds = data_for(Q.train_config("hand_line"))[0]
+    ds = data_for(questions.train_config("hand_line"))[0]
     lin = torch.nn.Linear(2, 1)
     with torch.no_grad():
         lin.weight[:] = torch.tensor([[s["w1"], s["w2"]]])
@@ -99,7 +101,7 @@ def test_hand_line_outcome_against_torch() -> None:
 
 def test_batch_angle_against_torch() -> None:
     v = BY_ID["batch_one_vs_full"].values()
-    ds = data_for(Q.train_config("batch_one_vs_full"))[0]
+    ds = data_for(questions.train_config("batch_one_vs_full"))[0]
     idx, _, _ = minibatch.batch_indices(len(ds), v["batch_size"], v["seed"], v["k"])
     grads = []
     for X, y in ((ds.X[idx], ds.y[idx]), (ds.X, ds.y)):

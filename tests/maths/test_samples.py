@@ -16,8 +16,7 @@ import textwrap
 import pytest
 import torch
 
-from core.maths import activations as A
-from core.maths import losses as L
+from core.maths import activations, losses
 
 SEP = "----- end of sample -----"
 
@@ -40,19 +39,19 @@ def run_samples(codes: list[str]) -> list[str]:
 SHAPES = [
     (name, lo, hi, slope)
     for name, (lo, hi), slope in itertools.product(
-        A.ACTIVATIONS, [(-5.0, 5.0), (-3.0, 2.0), (-10.0, 10.0), (-0.5, 1.5)], [0.01, 0.07, 0.33]
+        activations.ACTIVATIONS, [(-5.0, 5.0), (-3.0, 2.0), (-10.0, 10.0), (-0.5, 1.5)], [0.01, 0.07, 0.33]
     )
 ]
 
 
 def test_every_shown_output_equals_a_fresh_run_of_its_sample() -> None:
-    codes = [A.shown_code(*s) for s in SHAPES]
-    codes += [A.SOFTMAX_CODE, A.DIM_CODE, L.BCE_CODE]
+    codes = [activations.shown_code(*s) for s in SHAPES]
+    codes += [activations.SOFTMAX_CODE, activations.DIM_CODE, losses.BCE_CODE]
     seeds = [0, 1, 42, 999_999]
-    codes += [L.CE_CODE.format(seed=s) for s in seeds]
-    expected = [A.shown_output(*s) for s in SHAPES]
-    expected += [A.softmax_output(), A.dim_output(), L.bce_output()]
-    expected += [L.ce_output(s) for s in seeds]
+    codes += [losses.CE_CODE.format(seed=s) for s in seeds]
+    expected = [activations.shown_output(*s) for s in SHAPES]
+    expected += [activations.softmax_output(), activations.dim_output(), losses.bce_output()]
+    expected += [losses.ce_output(s) for s in seeds]
     got = run_samples(codes)
     for code, out, want in zip(codes, got, expected):
         assert out == want, (code, out, want)
@@ -60,21 +59,21 @@ def test_every_shown_output_equals_a_fresh_run_of_its_sample() -> None:
 
 def test_the_comparison_can_fail() -> None:
     """A sample whose output differs from core's is caught (the harness compares real output)."""
-    (out,) = run_samples([A.shown_code("relu", -5.0, 5.0, 0.01)])
-    assert out != A.shown_output("tanh", -5.0, 5.0, 0.01)
-    assert out == A.shown_output("relu", -5.0, 5.0, 0.01)
+    (out,) = run_samples([activations.shown_code("relu", -5.0, 5.0, 0.01)])
+    assert out != activations.shown_output("tanh", -5.0, 5.0, 0.01)
+    assert out == activations.shown_output("relu", -5.0, 5.0, 0.01)
 
 
 def test_outputs_leave_the_global_generator_alone() -> None:
     """Core's twin of the cross-entropy sample draws from its own generator, not the process's."""
     torch.manual_seed(12345)
     state = torch.get_rng_state()
-    assert L.ce_output(7) == L.ce_output(7)
+    assert losses.ce_output(7) == losses.ce_output(7)
     assert torch.equal(torch.get_rng_state(), state)
 
 
-@pytest.mark.parametrize("name", A.ACTIVATIONS)
+@pytest.mark.parametrize("name", activations.ACTIVATIONS)
 def test_shown_code_prints_what_the_chart_draws(name: str) -> None:
-    c = A.curve(name, -3.0, 2.0, 0.1)
-    out = A.shown_output(name, -3.0, 2.0, 0.1)
+    c = activations.curve(name, -3.0, 2.0, 0.1)
+    out = activations.shown_output(name, -3.0, 2.0, 0.1)
     assert str(c.dy[::10]) in out, (out, c.dy[::10])

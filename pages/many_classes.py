@@ -10,38 +10,38 @@ from core.maths.data import bounds
 from core.maths.networks import NetConfig, grid_maps, predict, probe_probs
 from ui import nets, screen, share
 
-ui.lesson("tasks")
-share.start("tasks")  # settings "classes.<name>" and "regression.<name>": keys "tasks.classes.<name>", ...
-S = share.scale()
+ui.lesson("many_classes")
+share.start("many_classes")  # settings "classes.<name>" and "regression.<name>": keys "many_classes.classes.<name>", ...
+CHART_SCALE = share.scale()  # larger text and thicker marks in presentation mode
 text = nets.chart_text()
-tab, (tab_c, tab_r) = ui.tabs("tasks.tab")  # only the open tab is drawn
+tab, (tab_c, tab_r) = ui.tabs("many_classes.tab")  # only the open tab is drawn
 
 
-@share.section("tasks")
+@share.section("many_classes")
 def classes() -> None:
-    P = "tasks.classes"
-    st.markdown(ui.T("tasks.classes_intro"))
-    left, pinned, right = screen.split("tasks_classes")
-    cfg = NetConfig(dataset="kblobs", n=500, **nets.controls(P, left, 250))
+    playground = "many_classes.classes"
+    st.markdown(ui.T("many_classes.classes_intro"))
+    left, pinned, right = screen.split("many_classes_classes")
+    cfg = NetConfig(dataset="kblobs", n=500, **nets.controls(playground, left, 250))
     k, hidden, act = cfg.classes, cfg.hidden, cfg.activation
     data = nets.dataset(cfg)
     X, y = data[0].X, data[0].y
     box = kblobs_window(cfg.noise, X)
-    lv = nets.play(P, cfg, data, left)
+    lv = nets.play(playground, cfg, data, left)
     with pinned:
         nets.buttons(lv)
         frame = st.container()  # the live part: counter and picture
     with right:
         epoch = nets.replay(lv)
         numbers = st.container()
-        st.caption(ui.T("tasks.model_softmax") if not hidden else ui.T("tasks.model_mlp"))
-    ui.clamp(f"{P}.px", box[0], box[1])  # the probe stays in the data's window
-    ui.clamp(f"{P}.py", box[2], box[3])
+        st.caption(ui.T("many_classes.model_softmax") if not hidden else ui.T("many_classes.model_mlp"))
+    ui.clamp(f"{playground}.px", box[0], box[1])  # the probe stays in the data's window
+    ui.clamp(f"{playground}.py", box[2], box[3])
     with left.container(border=True):
-        st.markdown(ui.T("tasks.probe"))
-        with share.controls("tasks_probe"):
-            px = ui.slider(f"{P}.px", lo=box[0], hi=box[1])  # the data's window
-            py = ui.slider(f"{P}.py", lo=box[2], hi=box[3])
+        st.markdown(ui.T("many_classes.probe"))
+        with share.controls("many_classes_probe"):
+            px = ui.slider(f"{playground}.px", lo=box[0], hi=box[1])  # the data's window
+            py = ui.slider(f"{playground}.py", lo=box[2], hi=box[3])
         bars = st.container()
     below = st.container()
 
@@ -50,16 +50,18 @@ def classes() -> None:
         h, e, model = nets.shown(lv, epoch)
         maps = grid_maps(model, "classes", box)
         nets.counter(lv, h, e)
-        chart = classifier_chart(maps, X, y, predict(model, "classes", X), box, text, probe=(px, py), scale=S)
+        chart = classifier_chart(
+            maps, X, y, predict(model, "classes", X), box, text, probe=(px, py), scale=CHART_SCALE
+        )
         ui.chart(st, chart, width="stretch")
         with numbers.container():
             if not lv.gated:  # a question open: no numbers yet
                 nets.metrics(h, e)
         probs = probe_probs(model, (px, py))
         with bars.container():
-            ui.chart(st, softmax_bars(probs, text, scale=S), width="stretch")
+            ui.chart(st, softmax_bars(probs, text, scale=CHART_SCALE), width="stretch")
             st.caption(
-                ui.T("tasks.probe_sum", s=f"{sum(probs):.4f}", cls=max(range(k), key=probs.__getitem__))
+                ui.T("many_classes.probe_sum", s=f"{sum(probs):.4f}", cls=max(range(k), key=probs.__getitem__))
             )
         with below.container():
             note = nets.changes_text(lv)
@@ -67,34 +69,34 @@ def classes() -> None:
                 st.caption(note)
             st.markdown(f"**{ui.T('beyond.network')}**")
             ui.chart(st, network_chart(model, maps, act, "classes", text), width="content")
-            st.caption(ui.T("tasks.network_caption"))
+            st.caption(ui.T("many_classes.network_caption"))
             if not lv.gated:
-                nets.curves(h, e, text, cfg.epochs, scale=S)
+                nets.curves(h, e, text, cfg.epochs, scale=CHART_SCALE)
 
     with frame:
         nets.stage(lv, draw)
     nets.after(lv)
 
 
-@share.section("tasks")
+@share.section("many_classes")
 def regression() -> None:
-    P = "tasks.regression"
-    st.markdown(ui.T("tasks.regression_intro"))
-    left, pinned, right = screen.split("tasks_regression")
-    cfg = NetConfig(n=300, **nets.controls(P, left, 150))
+    playground = "many_classes.regression"
+    st.markdown(ui.T("many_classes.regression_intro"))
+    left, pinned, right = screen.split("many_classes_regression")
+    cfg = NetConfig(n=300, **nets.controls(playground, left, 150))
     dim, act = input_dim(cfg.dataset), cfg.activation
     data = nets.dataset(cfg)
     X, y = data[0].X, data[0].y
     lo, hi = float(y.min()), float(y.max())
     box = (-4.5, 4.5, lo - 0.5, hi + 0.5) if dim == 1 else bounds(X)
-    lv = nets.play(P, cfg, data, left, asks=False)  # the page's question is the classes tab's
+    lv = nets.play(playground, cfg, data, left, asks=False)  # the page's question is the classes tab's
     with pinned:
         nets.buttons(lv)
         frame = st.container()  # the live part: counter and picture
     with right:
         epoch = nets.replay(lv)
         numbers = st.container()
-        st.caption(ui.T("tasks.baseline", var=f"{float(y.var(unbiased=False)):.4f}"))
+        st.caption(ui.T("many_classes.baseline", var=f"{float(y.var(unbiased=False)):.4f}"))
     below = st.container()
 
     def draw() -> None:
@@ -103,7 +105,9 @@ def regression() -> None:
         maps = grid_maps(model, "regression", box, dim=dim)
         nets.counter(lv, h, e)
         truth = wave if dim == 1 else None
-        ui.chart(st, regressor_chart(X, y, model, maps, box, text, truth=truth, scale=S), width="stretch")
+        ui.chart(
+            st, regressor_chart(X, y, model, maps, box, text, truth=truth, scale=CHART_SCALE), width="stretch"
+        )
         with numbers.container():
             nets.metrics(h, e, with_acc=False)
         with below.container():
@@ -113,7 +117,7 @@ def regression() -> None:
             st.markdown(f"**{ui.T('beyond.network')}**")
             net = network_chart(model, maps, act, "regression", text, out_range=(lo, hi))
             ui.chart(st, net, width="content")
-            nets.curves(h, e, text, cfg.epochs, with_acc=False, scale=S)
+            nets.curves(h, e, text, cfg.epochs, with_acc=False, scale=CHART_SCALE)
 
     with frame:
         nets.stage(lv, draw)
@@ -126,4 +130,4 @@ if tab == "classes":
 else:
     with tab_r:
         regression()
-share.finish("tasks")
+share.finish("many_classes")
