@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -213,6 +214,14 @@ def open_page(page, server: str, path: str) -> None:
     page.wait_for_selector("[data-testid=stSidebarNav]", timeout=90_000)
     page.wait_for_selector(f"[data-testid=stMain] .st-key-{MOVES[path][0].name}", timeout=90_000)
     wait_idle(page, timeout=90_000)
+    # a loaded machine paints the last widgets (a closed expander's) after the run: wait until none appears
+    seen, deadline = shown(page), time.monotonic() + 30
+    while time.monotonic() < deadline:
+        page.wait_for_timeout(400)
+        now = shown(page)
+        if set(now) == set(seen):
+            break
+        seen = now
     no_exception(page)
 
 
