@@ -11,7 +11,8 @@ from core.maths.networks import NetConfig, grid_maps, predict, probe_probs
 from ui import nets, screen, share
 
 ui.lesson("many_classes")
-share.start("many_classes")  # settings "classes.<name>" and "regression.<name>": keys "many_classes.classes.<name>", ...
+# two playgrounds (tabs): settings "classes.<name>" and "regression.<name>" (keys "many_classes.classes....")
+share.start("many_classes")
 CHART_SCALE = share.scale()  # larger text and thicker marks in presentation mode
 text = nets.chart_text()
 tab, (tab_c, tab_r) = ui.tabs("many_classes.tab")  # only the open tab is drawn
@@ -61,7 +62,9 @@ def classes() -> None:
         with bars.container():
             ui.chart(st, softmax_bars(probs, text, scale=CHART_SCALE), width="stretch")
             st.caption(
-                ui.T("many_classes.probe_sum", s=f"{sum(probs):.4f}", cls=max(range(k), key=probs.__getitem__))
+                ui.T(
+                    "many_classes.probe_sum", s=f"{sum(probs):.4f}", cls=max(range(k), key=probs.__getitem__)
+                )
             )
         with below.container():
             note = nets.changes_text(lv)

@@ -70,12 +70,17 @@ PAGES: tuple[tuple[str, str, str], ...] = (
 MOVED: dict[str, str] = {"tasks": "many_classes"}
 
 
-def _forward(new_url: str) -> Callable[[], None]:
+def page_file(url_path: str) -> str | None:
+    """The file of the page at `url_path` (a renamed lesson's old path: its new file); None if none."""
+    url_path = MOVED.get(url_path, url_path)
+    return next((str(ROOT / path) for path, url, _icon in PAGES if url == url_path), None)
+
+
+def _forward(old: str) -> Callable[[], None]:
     """The page behind an old url path: the lesson it became, with the link's query (its settings)."""
-    path = next(path for path, url, _icon in PAGES if url == new_url)
 
     def forward() -> None:
-        st.switch_page(str(ROOT / path), query_params=st.query_params.to_dict())
+        st.switch_page(page_file(old), query_params=st.query_params.to_dict())
 
     return forward
 
@@ -128,7 +133,7 @@ def navigation(position: str = "sidebar") -> Any:
         for path, url, icon in PAGES
     ]
     pages += [
-        st.Page(_forward(new), title=T(f"app.nav.{new}"), url_path=old, visibility="hidden")
+        st.Page(_forward(old), title=T(f"app.nav.{new}"), url_path=old, visibility="hidden")
         for old, new in MOVED.items()
     ]
     return st.navigation(pages, position=position)

@@ -359,8 +359,10 @@ def follow(page_url: str) -> None:
         st.session_state[PUSHED] = v.push_seq
         # the question open now was asked before this push (or together): the follower stays with the view
         st.session_state[ASKED] = max(st.session_state.get(ASKED, 0), v.question_seq)
-        if page_url != v.page or dict(st.query_params) != {**v.query, **lang}:
-            st.switch_page(str(ui.ROOT / "pages" / f"{v.page}.py"), query_params={**v.query, **lang})
+        pushed = ui.MOVED.get(v.page, v.page)  # a push stored before its lesson was renamed: the new name
+        target = ui.page_file(pushed)
+        if target and (page_url != pushed or dict(st.query_params) != {**v.query, **lang}):
+            st.switch_page(target, query_params={**v.query, **lang})
     if v.preset and v.question_seq > st.session_state.get(ASKED, 0):
         st.session_state[ASKED] = v.question_seq
         if page_url != PAGE:

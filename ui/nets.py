@@ -1,5 +1,5 @@
-"""Streamlit glue for the network pages (beyond.py, many_classes.py): controls, live training (Play, Pause, Step,
-Reset: ui.live over a core.maths.networks.NetRun), cached runs, curves.
+"""Streamlit glue for the network pages (beyond.py, many_classes.py): controls, live training (Play, Pause,
+Step, Reset: ui.live over a core.maths.networks.NetRun), cached runs, curves.
 
 Strings live in core/classroom/locales/*/beyond.toml.
 Widget keys are "<prefix>.<name>": the prefix is the page
@@ -48,7 +48,7 @@ def batch_sizes(n_train: int) -> list[int]:
 
 
 def _has(key: str) -> bool:
-    """Whether the playground has this setting ("many_classes.classes.k": the Many classes page's "classes.k")."""
+    """Whether the playground has this setting ("many_classes.classes.k": Many classes' "classes.k")."""
     page, name = key.split(".", 1)
     return name in PAGE_SPECS[page]
 

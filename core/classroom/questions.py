@@ -230,7 +230,8 @@ def _small_lr_adam_vs_sgd() -> str:
 
 
 def net_config(pid: str) -> NetConfig:
-    """The NetConfig a Beyond one neuron / Many classes preset's page trains (pages/beyond.py, many_classes.py)."""
+    """The NetConfig a Beyond one neuron / Many classes preset's page trains (pages/beyond.py,
+    many_classes.py)."""
     preset = BY_ID[pid]
     prefix = "classes." if preset.page == "many_classes" else ""
     v = {k.removeprefix(prefix): x for k, x in preset.values().items() if k.startswith(prefix)}

@@ -310,11 +310,13 @@ PAGE_SPECS["beyond"] = {
     "test": Param(bool, False, label="app.play.test", help="app.play.test_help"),
     **_playground(),  # Playground's toggles on its own home (#20)
 }
-# The Many classes page has two playgrounds (tabs); their settings are "classes.<name>" and "regression.<name>".
+# The Many classes page has two playgrounds (tabs): settings "classes.<name>" and "regression.<name>".
 _CLASSES = net_specs(f"k noise seed layers hidden {_TRAINING} px py", noise=1.0, activation="relu")
 _REGRESSION = net_specs(
     f"dataset noise seed features layers hidden {_TRAINING}",
-    dataset=Param(str, "wave", choices=REGRESSION_SETS, label="app.dataset.label", names="many_classes.dataset."),
+    dataset=Param(
+        str, "wave", choices=REGRESSION_SETS, label="app.dataset.label", names="many_classes.dataset."
+    ),
     noise=1.0,
     features=("x1",),
     layers=2,
@@ -326,7 +328,11 @@ _REGRESSION = net_specs(
 PAGE_SPECS["many_classes"] = {
     # the open tab (ui.tabs): only it is drawn, so a run of the page computes and sends one tab, not both
     "tab": Param(
-        str, "classes", choices=("classes", "regression"), label="many_classes.tab_label", names="many_classes.tab."
+        str,
+        "classes",
+        choices=("classes", "regression"),
+        label="many_classes.tab_label",
+        names="many_classes.tab.",
     ),
     **{f"classes.{k}": v for k, v in _CLASSES.items()},
     **{f"regression.{k}": v for k, v in _REGRESSION.items()},

@@ -141,7 +141,8 @@ def test_beyond_plays_pauses_steps_resets_and_takes_a_new_learning_rate(browser,
 @pytest.mark.parametrize("lang", ["ko", "en"])
 def test_many_classes_plays_and_pauses_within_half_a_second(browser, server, lang: str) -> None:
     page = open_page(
-        browser, f"{server}/many_classes?lang={lang}&classes.epochs=1000&classes.layers=1&classes.batch_size=1"
+        browser,
+        f"{server}/many_classes?lang={lang}&classes.epochs=1000&classes.layers=1&classes.batch_size=1",
     )
     key = "many_classes_classes"
     page.evaluate(WATCH_JS, f".st-key-{key}_counter")

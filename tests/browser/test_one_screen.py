@@ -81,7 +81,8 @@ ONE_SCREEN: dict[str, tuple[Check, ...]] = {
         Check("many_classes.classes.lr", pinned("many_classes_classes")),  # the classes' decision picture
         Check("many_classes.classes.epoch", pinned("many_classes_classes")),
         Check("many_classes.classes.px", pinned("many_classes_classes")),  # the probe on the picture
-        Check("many_classes.classes.px", beside("many_classes_classes"), sizes=("desktop",)),  # and its softmax bars
+        # and its softmax bars
+        Check("many_classes.classes.px", beside("many_classes_classes"), sizes=("desktop",)),
         Check("many_classes.regression.lr", pinned("many_classes_regression"), tab=1),  # the fitted function
     ),
 }

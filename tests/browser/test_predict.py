@@ -70,7 +70,8 @@ def test_network_preset_hides_its_outcome_until_play(browser, server, pid: str, 
     preset = BY_ID[pid]
     page_key = preset.page
     play = "beyond_play" if page_key == "beyond" else "many_classes_classes_play"
-    stage = "stage_beyond" if page_key == "beyond" else "stage_many_classes_classes"  # (not the regression tab)
+    # (not the regression tab)
+    stage = "stage_beyond" if page_key == "beyond" else "stage_many_classes_classes"
     numbers = f".st-key-{stage} {METRICS}"
     page = browser.new_page(viewport={"width": 1280, "height": 800})
     page.goto(f"{server}{preset.link(lang)}")

@@ -218,7 +218,8 @@ FIRST_SLIDERS = [
     ("minibatch.py", "minibatch.n"),
     ("training.py", "training.n"),
     ("beyond.py", "beyond.noise"),
-    ("many_classes.py", "many_classes.classes.k"),  # k output units: the network picture has room for the most
+    # k output units: the network picture has room for the most
+    ("many_classes.py", "many_classes.classes.k"),
 ]
 
 

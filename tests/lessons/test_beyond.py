@@ -1,5 +1,5 @@
-"""AppTest: the network pages (beyond.py, many_classes.py) run in both languages; every widget of beyond.py changes
-the page (many_classes.py's own tests are in test_many_classes.py)."""
+"""AppTest: the network pages (beyond.py, many_classes.py) run in both languages; every widget of beyond.py
+changes the page (many_classes.py's own tests are in test_many_classes.py)."""
 
 from __future__ import annotations
 

@@ -299,6 +299,25 @@ def test_follow_me_sends_following_students_and_one_click_stops_it() -> None:
     assert student.title[0].value == t("classroom.title", "en") and student.radio(key="class_answer_1")
 
 
+def test_a_push_stored_before_its_lesson_was_renamed_still_sends_students_there() -> None:
+    """A class's database outlives a deploy: a push of Many classes under its old url path (ui.MOVED)."""
+    _teacher, code, key = start()
+    student = entry("en")
+    student.switch_page("pages/classroom.py").run()
+    student.text_input(key="class_code_in").input(code)
+    student.text_input(key="class_nick_in").input("Ana")
+    click(student, "class_join")
+    store = classes.ClassStore(classes.sa.create_engine(teacher_db_url()))
+    seq = store.push(code, key, "many_classes", {"classes.k": "5"})
+    with store.engine.begin() as conn:  # as the old app wrote it
+        conn.execute(classes.classes.update().where(classes.classes.c.code == code).values(page="tasks"))
+    assert store.view(code).page == "tasks" and store.view(code).push_seq == seq
+    student.run()  # the watcher's rerun
+    no_errors(student)
+    assert student.title[0].value == t("many_classes.title", "en")
+    assert student.session_state["many_classes.classes.k"] == 5
+
+
 def test_what_a_student_did_survives_a_page_change() -> None:
     teacher, code, _key = start()
     teacher.selectbox(key="class_question").set_value("softmax_temperature")
@@ -369,9 +388,8 @@ def test_the_database_url_comes_from_secrets_before_the_environment(tmp_path) ->
     at.run()
     click(at, "class_start")
     code = at.session_state["_class_code"]
-    assert (
-        classes.ClassStore(classes.sa.create_engine(secret)).view(code).code == code
-    )  # in the secrets' database
+    # in the secrets' database
+    assert classes.ClassStore(classes.sa.create_engine(secret)).view(code).code == code
     env_store = classes.ClassStore(classes.sa.create_engine(teacher_db_url()))
     env_store.setup()
     assert err_code(lambda: env_store.view(code)) == "no_class"  # not in the environment's

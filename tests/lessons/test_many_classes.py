@@ -55,7 +55,8 @@ def test_classes_softmax_probe_and_accuracy() -> None:
     _widget(at, "many_classes.classes.py").set_value(3.0).run()
     caption = next(c.value for c in at.caption if "sum to" in c.value)
     assert "1.0000" in caption
-    _changes(at, "many_classes.classes.activation", "tanh") if at.slider(key="many_classes.classes.layers").value else None
+    if at.slider(key="many_classes.classes.layers").value:
+        _changes(at, "many_classes.classes.activation", "tanh")
     _widget(at, "many_classes.classes.layers").set_value(1).run()
     _changes(at, "many_classes.classes.h1", 6)
     _changes(at, "many_classes.classes.activation", "tanh")
@@ -86,12 +87,14 @@ def test_k_keeps_the_probe_and_replay_sliders_and_a_new_run_starts_at_its_end() 
         assert sliders() == before, k
         assert at.slider(key="many_classes.classes.epoch").value == last, k  # a new run: at its end
     _widget(at, "many_classes.classes.noise").set_value(2.0).run()
-    assert sliders()["many_classes.classes.px"][1] > before["many_classes.classes.px"][1]  # more noise, a wider window
+    # more noise, a wider window
+    assert sliders()["many_classes.classes.px"][1] > before["many_classes.classes.px"][1]
 
 
 def test_regression_mse_and_both_datasets() -> None:
     at = open_tab(page_app("many_classes.py"), "many_classes", "regression")
-    assert not [s for s in at.slider if s.key.startswith("many_classes.classes.")]  # only the open tab is drawn
+    # only the open tab is drawn
+    assert not [s for s in at.slider if s.key.startswith("many_classes.classes.")]
     losses = [m.value for m in at.metric if m.label == "Test loss"]
     assert float(losses[-1]) < 0.2  # the wave's test MSE (noise variance 0.09)
     _widget(at, "many_classes.regression.dataset").set_value("bumps").run()

@@ -193,7 +193,8 @@ def test_many_classes_plays_pauses_steps_and_resets(lang: str) -> None:
     assert at.query_params["classes.trained"] == "0"
     assert "_live_many_classes.regression" not in at.session_state  # the closed tab: not drawn, no run
     open_tab(at, "many_classes", "regression")
-    assert _run(at, "many_classes.regression") is not _run(at, "many_classes.classes")  # each tab's run is its own
+    # each tab's run is its own
+    assert _run(at, "many_classes.regression") is not _run(at, "many_classes.classes")
     open_tab(at, "many_classes", "classes")
     assert _run(at, "many_classes.classes").epoch == 0  # kept while the other tab was open
 

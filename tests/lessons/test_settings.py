@@ -224,7 +224,8 @@ def test_links_and_configs_refuse_with_the_same_validator() -> None:
 
 def test_the_maths_takes_more_than_a_widget_offers() -> None:
     """A page's entry narrows TrainConfig's: what a widget offers, the maths accepts (not the reverse)."""
-    configs = {"beyond": NET_SPECS, "many_classes": NET_SPECS}  # the pages that build a TrainConfig or a NetConfig
+    # the pages that build a TrainConfig or a NetConfig
+    configs = {"beyond": NET_SPECS, "many_classes": NET_SPECS}
     configs |= dict.fromkeys(("perceptron", "training", "backprop", "minibatch", "landscape"), SPECS)
     for page, maths in configs.items():
         for name, p in PAGE_SPECS[page].items():

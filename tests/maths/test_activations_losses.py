@@ -100,9 +100,8 @@ def test_small_weights_vanish_large_weights_explode() -> None:
     tanh = activations.depth_grads("tanh", 20, 3.0)
     assert tanh.ratio > 1e2
     assert activations.depth_grads("relu", 20, 8.0).finite  # the slider's extremes stay inside float32
-    assert (
-        activations.DepthGrads([float("inf"), 1.0]).finite is False
-    )  # an overflow would be reported, not hidden
+    # an overflow would be reported, not hidden
+    assert activations.DepthGrads([float("inf"), 1.0]).finite is False
     assert activations.depth_grads("tanh", 1, 1.0).ratio == 1.0
 
 
@@ -319,9 +318,8 @@ def test_chart_builders_return_figures() -> None:
     assert layers.frames["grads"]["layer"].tolist() == [2, 4]  # non-finite and 0 are dropped
     assert isinstance(bars_chart(["a", "b"], [0.3, 0.7], "x", "p"), Figure)
     text = {"dead": "d", "alive": "a", "units": "u", "share": "s"}
-    assert (
-        len(units_chart(activations.dying_relu(1.0, 10.0).active_after, text).spec["layer"]) == 2
-    )  # bars, dead ticks
+    # bars, dead ticks
+    assert len(units_chart(activations.dying_relu(1.0, 10.0).active_after, text).spec["layer"]) == 2
     x, y = losses.points(True)
     spec = residuals_chart(x, y, (0.5, 0.0), {"mse": (1.0, 0.0)}, {"yours": "yours"}).spec
     assert len(spec["layer"]) == 3

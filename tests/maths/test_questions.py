@@ -76,9 +76,8 @@ def test_best_line_is_a_real_line_and_the_best() -> None:
                 pred = (s > t).float()
                 a = float((pred == ds.y).float().mean())
                 assert max(a, 1 - a) <= acc + 1e-6
-    assert (
-        questions.best_line(data_for(questions.train_config("hand_line"))[0])[0] == 1.0
-    )  # the toy data is separable
+    # the toy data is separable
+    assert questions.best_line(data_for(questions.train_config("hand_line"))[0])[0] == 1.0
 
 
 def test_sigmoid_outcome_against_torch() -> None:
