@@ -24,6 +24,7 @@ import bench_ab  # noqa: E402
 import bench_cold  # noqa: E402
 import bench_live  # noqa: E402
 import bench_slider  # noqa: E402
+import bench_visitor  # noqa: E402
 import live_trace  # noqa: E402
 import press_timeline  # noqa: E402
 from browser import BARE_APP, chromium, lab_pages, servers  # noqa: E402
@@ -88,6 +89,15 @@ def test_ab_smoke_interleaves_two_servers(env, capsys) -> None:
     assert "A = ., B = ." in out and "perceptron" in out
     assert figures["perceptron/A@p50_ms"] > 0 and figures["perceptron/B@p50_ms"] > 0
     assert figures["perceptron/B÷A@p50"] > 0 and figures["perceptron/A÷A@p50"] > 0
+
+
+def test_visitor_smoke_with_a_revision_beside(env, capsys) -> None:
+    """A new visitor's link -> first chart, the lab and a revision of it (a worktree) against a bare app."""
+    figures = bench_visitor.main(quick=True, against="HEAD", browser=env[0])
+    out = capsys.readouterr().out
+    assert "bare+torch" in out and "perceptron @HEAD" in out
+    assert figures["perceptron/bare@p50"] > 0 and figures["perceptron @HEAD/bare@p50"] > 0
+    assert figures["bare+torch@p50_ms"] > 0
 
 
 def test_ab_checks_out_a_revision_and_removes_it_after() -> None:
