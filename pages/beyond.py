@@ -34,12 +34,7 @@ def lesson() -> None:
     X, y = given[0].X, given[0].y  # the picture's points (the added ones: their own layer)
     box, text = bounds(X), nets.chart_text()  # the window stays put
     lv = nets.play(PAGE, cfg, data, left, data_id=playground.data_id(tg.points))
-    with pinned:
-        nets.buttons(lv)
-        frame = st.container()  # the live part: counter and picture
-    with right:
-        epoch = nets.replay(lv)
-        numbers = st.container()
+    frame, epoch, numbers = nets.player_parts(lv, pinned, right)
     compare = st.container()  # the run without weight decay, beside it (a paused or finished run)
     below = st.container()
 

@@ -29,13 +29,8 @@ def classes() -> None:
     X, y = data[0].X, data[0].y
     box = kblobs_window(cfg.noise, X)
     lv = nets.play(playground, cfg, data, left)
-    with pinned:
-        nets.buttons(lv)
-        frame = st.container()  # the live part: counter and picture
-    with right:
-        epoch = nets.replay(lv)
-        numbers = st.container()
-        st.caption(ui.T("many_classes.model_softmax") if not hidden else ui.T("many_classes.model_mlp"))
+    frame, epoch, numbers = nets.player_parts(lv, pinned, right)
+    right.caption(ui.T("many_classes.model_softmax") if not hidden else ui.T("many_classes.model_mlp"))
     ui.clamp(f"{playground}.px", box[0], box[1])  # the probe stays in the data's window
     ui.clamp(f"{playground}.py", box[2], box[3])
     with left.container(border=True):
@@ -93,13 +88,8 @@ def regression() -> None:
     lo, hi = float(y.min()), float(y.max())
     box = (-4.5, 4.5, lo - 0.5, hi + 0.5) if dim == 1 else bounds(X)
     lv = nets.play(playground, cfg, data, left, asks=False)  # the page's question is the classes tab's
-    with pinned:
-        nets.buttons(lv)
-        frame = st.container()  # the live part: counter and picture
-    with right:
-        epoch = nets.replay(lv)
-        numbers = st.container()
-        st.caption(ui.T("many_classes.baseline", var=f"{float(y.var(unbiased=False)):.4f}"))
+    frame, epoch, numbers = nets.player_parts(lv, pinned, right)
+    right.caption(ui.T("many_classes.baseline", var=f"{float(y.var(unbiased=False)):.4f}"))
     below = st.container()
 
     def draw() -> None:

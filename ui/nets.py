@@ -224,6 +224,18 @@ def replay(lv: Live, where: Any = st) -> int:
     return share.replay(f"{lv.page}.epoch", last, (run, last), where=where)
 
 
+def player_parts(lv: Live, pinned: Any, right: Any) -> tuple[Any, int, Any]:
+    """The buttons and the live frame under them in `pinned` (the chart's side), the replay slider and the
+    numbers' place in `right`: (frame, epoch shown, numbers)."""
+    with pinned:
+        buttons(lv)
+        frame = st.container()  # the live part: counter and picture
+    with right:
+        epoch = replay(lv)
+        numbers = st.container()
+    return frame, epoch, numbers
+
+
 def shown(lv: Live, epoch: int) -> tuple[History, int, Any]:
     """(the run on screen now, the epoch shown, the network after it): while playing, the last epoch."""
     h = lv.player.run.hist if lv.player.live() else lv.hist

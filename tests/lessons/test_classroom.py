@@ -65,6 +65,16 @@ def join(code: str, nick: str, lang: str = "en") -> AppTest:
     return click(at, "class_join")
 
 
+def join_in_the_app(code: str, nick: str) -> AppTest:
+    """A student who joined from the class page inside the whole app (the entry file), so that a push
+    can send them to another page."""
+    at = entry("en")
+    at.switch_page("pages/classroom.py").run()
+    at.text_input(key="class_code_in").input(code)
+    at.text_input(key="class_nick_in").input(nick)
+    return click(at, "class_join")
+
+
 def bars(at: AppTest) -> list[int]:
     """The counts the live panel's histogram draws (its bars' data)."""
     (chart,) = at.get("vega_lite_chart")
@@ -265,11 +275,7 @@ def test_a_database_that_is_down_gives_a_message_and_the_lab_keeps_working(monke
 
 def test_follow_me_sends_following_students_and_one_click_stops_it() -> None:
     teacher, code, key = start()
-    student = entry("en")
-    student.switch_page("pages/classroom.py").run()
-    student.text_input(key="class_code_in").input(code)
-    student.text_input(key="class_nick_in").input("Ana")
-    click(student, "class_join")
+    student = join_in_the_app(code, "Ana")
     # the teacher sends a preset's view
     teacher.selectbox(key="class_preset").set_value("dying_relu")
     click(teacher, "class_send_preset")
@@ -302,11 +308,7 @@ def test_follow_me_sends_following_students_and_one_click_stops_it() -> None:
 def test_a_push_stored_before_its_lesson_was_renamed_still_sends_students_there() -> None:
     """A class's database outlives a deploy: a push of Many classes under its old url path (ui.MOVED)."""
     _teacher, code, key = start()
-    student = entry("en")
-    student.switch_page("pages/classroom.py").run()
-    student.text_input(key="class_code_in").input(code)
-    student.text_input(key="class_nick_in").input("Ana")
-    click(student, "class_join")
+    student = join_in_the_app(code, "Ana")
     store = classes.ClassStore(classes.sa.create_engine(teacher_db_url()))
     seq = store.push(code, key, "many_classes", {"classes.k": "5"})
     with store.engine.begin() as conn:  # as the old app wrote it
@@ -322,11 +324,7 @@ def test_what_a_student_did_survives_a_page_change() -> None:
     teacher, code, _key = start()
     teacher.selectbox(key="class_question").set_value("softmax_temperature")
     click(teacher, "class_ask")
-    student = entry("en")
-    student.switch_page("pages/classroom.py").run()
-    student.text_input(key="class_code_in").input(code)
-    student.text_input(key="class_nick_in").input("Ana")
-    click(student, "class_join")
+    student = join_in_the_app(code, "Ana")
     student.radio(key="class_answer_1").set_value("down").run()  # chosen, not sent yet
     student.toggle(key="class_follow").set_value(False).run()
     student.switch_page("pages/perceptron.py").run()
