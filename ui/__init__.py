@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import streamlit as st
 import torch
@@ -65,24 +66,27 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("pages/many_classes.py", "many_classes", "🎨"),
     ("pages/classroom.py", "classroom", "🧑‍🏫"),
 )
-# Url paths a lesson had before it was renamed: a link shared with the old path still opens the lesson,
-# with its settings (a hidden page that forwards, see `navigation`).
+# Url paths a lesson had before it was renamed: old path -> the lesson's path now. Each old path keeps a
+# small file, pages/<old>.py, that only calls `forward`: a link shared with the old path opens the lesson
+# with its settings. The entry lists it as a hidden page; the file itself is what a freshly started server
+# finds for such a link (its first requests are looked up among the files in pages/: `through_entry`).
 MOVED: dict[str, str] = {"tasks": "many_classes"}
 
 
 def page_file(url_path: str) -> str | None:
-    """The file of the page at `url_path` (a renamed lesson's old path: its new file); None if none."""
+    """The file of the lesson at `url_path` (a renamed lesson's old path: its new file); None if none."""
     url_path = MOVED.get(url_path, url_path)
     return next((str(ROOT / path) for path, url, _icon in PAGES if url == url_path), None)
 
 
-def _forward(old: str) -> Callable[[], None]:
-    """The page behind an old url path: the lesson it became, with the link's query (its settings)."""
-
-    def forward() -> None:
-        st.switch_page(page_file(old), query_params=st.query_params.to_dict())
-
-    return forward
+def forward(old: str) -> None:
+    """The page at a renamed lesson's old url path: the lesson, with the link's query (its settings)."""
+    query = st.query_params.to_dict()
+    try:
+        st.switch_page(page_file(old), query_params=query)
+    except StreamlitAPIException:  # the file run on its own, outside the app: a link instead
+        new = MOVED[old]
+        st.markdown(T("app.moved", page=T(f"app.nav.{new}"), url=f"/{new}?{urlencode(query)}"))
 
 
 def lang() -> str:
@@ -132,10 +136,12 @@ def navigation(position: str = "sidebar") -> Any:
         )
         for path, url, icon in PAGES
     ]
-    pages += [
-        st.Page(_forward(old), title=T(f"app.nav.{new}"), url_path=old, visibility="hidden")
-        for old, new in MOVED.items()
-    ]
+    for old, new in MOVED.items():  # renamed lessons' old paths
+        pages.append(
+            st.Page(
+                str(ROOT / f"pages/{old}.py"), title=T(f"app.nav.{new}"), url_path=old, visibility="hidden"
+            )
+        )
     return st.navigation(pages, position=position)
 
 

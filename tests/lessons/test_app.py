@@ -42,7 +42,7 @@ def test_the_page_list_is_fixed_and_complete() -> None:
     """ui.PAGES names every file in pages/ and nothing else: a deleted page fails here, never hides."""
     import ui
 
-    listed = sorted(path for path, _url, _icon in ui.PAGES)
+    listed = sorted([*(path for path, _url, _icon in ui.PAGES), *(f"pages/{old}.py" for old in ui.MOVED)])
     on_disk = sorted(f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py"))
     assert listed == on_disk
     assert [url for _p, url, _i in ui.PAGES] == [Path(p).stem for p, _u, _i in ui.PAGES]
