@@ -87,3 +87,13 @@ def test_korean_uses_the_books_terms() -> None:
     ):
         assert term in ko, term
     assert "그레디언트" not in ko  # the seed's spelling; the lab uses 그레이디언트
+
+
+def test_each_navigation_label_names_its_page_as_the_title_does() -> None:
+    """The sidebar's name of a lesson is its title or the title's start: a student who clicks "Many classes &
+    regression" should not land on "Many classes and regression"."""
+    for lang, texts in (("en", EN), ("ko", KO)):
+        for key, label in texts.items():
+            page = key.removeprefix("app.nav.")
+            if key.startswith("app.nav.") and f"{page}.title" in texts:
+                assert label.lower() in texts[f"{page}.title"].lower(), (lang, label, texts[f"{page}.title"])
