@@ -235,61 +235,17 @@ def kept_specs() -> list[dict[str, Any]]:
     return [json.loads(text) for text in _kept.values()]
 
 
-_schemas: dict[tuple[Any, ...], tuple[Any, dict[str, Any]]] = {}  # (names, dtypes) -> (schema, metadata)
-_PLAIN_KINDS = "fiub"  # numpy float, int, unsigned, bool: the arrow type follows from the dtype alone
-
-
-def _table(df: pd.DataFrame) -> Any:
-    """`pa.Table.from_pandas(df)`, in a third of its time for the lab's chart frames.
-
-    `from_pandas` works out the schema and the pandas metadata from the frame on every call (~0.3 ms for a
-    3-column frame), yet for a frame of numeric, bool and pandas-string columns under a plain 0..n-1 index
-    both follow from the column names and dtypes alone (the index's length aside). So the first frame of
-    each (names, dtypes) goes through `from_pandas`, and the next ones are built column by column with
-    its schema and metadata. Any other frame (an object column, whose arrow type depends on its values;
-    another index) always goes through `from_pandas`. One thread: left to choose, pyarrow converts a frame
-    of more than 100 rows per column on a new thread pool per call, slower at the lab's sizes."""
-    import pyarrow as pa
-
-    index = df.index
-    plain = (
-        isinstance(index, pd.RangeIndex)
-        and index.start == 0
-        and index.step == 1
-        and df.columns.is_unique
-        and all(isinstance(c, str) for c in df.columns)
-        and all(
-            (isinstance(t, np.dtype) and t.kind in _PLAIN_KINDS) or isinstance(t, pd.StringDtype)
-            for t in df.dtypes
-        )
-    )
-    if not plain:
-        return pa.Table.from_pandas(df, nthreads=1)
-    key = (tuple(df.columns), tuple(df.dtypes))
-    known = _schemas.get(key)
-    if known is None:
-        table = pa.Table.from_pandas(df, nthreads=1)
-        if len(_schemas) >= KEPT_SHAPES:
-            _schemas.clear()
-        _schemas[key] = (table.schema.remove_metadata(), json.loads(table.schema.metadata[b"pandas"]))
-        return table
-    schema, meta = known
-    meta = {**meta, "index_columns": [{**meta["index_columns"][0], "stop": len(df)}]}
-    columns = [pa.array(df[f.name], type=f.type, from_pandas=True) for f in schema]
-    return pa.Table.from_arrays(columns, schema=schema.with_metadata({b"pandas": json.dumps(meta).encode()}))
-
-
 def arrow(df: pd.DataFrame, extra: Mapping[str, float | str] | None = None) -> bytes:
     """A DataFrame as Arrow IPC stream bytes (what Streamlit sends for chart data); `extra`: columns
     {name: first row's value (a float or a str)} added with the other rows empty, as if the frame had
     had them (read back, the same table and pandas metadata; tested), without pandas' cost of adding
     columns to a frame.
 
-    The table is the one `pa.Table.from_pandas` gives (Streamlit's own conversion; tested byte for byte),
-    made by `_table`."""
+    One thread: left to choose, pyarrow converts a frame of more than 100 rows per column on a new
+    thread pool per call, which is slower than one thread at the lab's sizes (more so on a busy server)."""
     import pyarrow as pa
 
-    table = _table(df)
+    table = pa.Table.from_pandas(df, nthreads=1)
     if extra:
         pandas_meta = json.loads(table.schema.metadata[b"pandas"])
         for name, value in extra.items():

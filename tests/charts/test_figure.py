@@ -157,38 +157,6 @@ def test_chart_data_goes_as_the_same_arrow_bytes_streamlit_would_send() -> None:
         assert _table(sent)["cls"].tolist() == df["cls"].tolist()
 
 
-def test_frames_after_the_first_of_their_shape_still_give_streamlits_bytes() -> None:
-    """figure._table builds a frame after the first of its columns and dtypes from that first one's schema
-    and metadata: every later frame, of any length, with missing values, still gives Streamlit's bytes; so
-    do frames that always go through pandas (an object column, another index)."""
-    from streamlit import dataframe_util
-
-    rng = np.random.default_rng(1)
-
-    def frame(rows: int) -> pd.DataFrame:
-        x = rng.normal(size=rows)
-        x[::7] = np.nan
-        return pd.DataFrame(
-            {
-                "x": x,
-                "k": np.arange(rows),
-                "u8": np.arange(rows, dtype="uint8"),
-                "right": rng.random(rows) > 0.5,
-                "f32": rng.random(rows).astype("float32"),
-                "cls": pd.array(rng.choice(["class 0", "클래스 1", None], rows), dtype="str"),
-            }
-        )
-
-    others = [
-        pd.DataFrame({"x": [1.0, 2.0], "o": pd.Series(["a", None], dtype=object)}),
-        pd.DataFrame({"x": [1.0, 2.0, 3.0]}, index=[5, 6, 7]),
-        pd.DataFrame({"x": [1.0, 2.0]}, index=pd.RangeIndex(2, 6, 2)),
-    ]
-    for df in [frame(n) for n in (5, 0, 1, 3, 500, 2_000, 1)] + others + others:
-        assert F.arrow(df) == dataframe_util.convert_anything_to_arrow_bytes(df), df.dtypes
-    assert any(len(key[0]) == 6 for key in F._schemas)  # the later frames were built from the kept schema
-
-
 def test_columns_added_in_arrow_read_back_as_if_the_frame_had_them() -> None:
     """The domain columns are appended to the Arrow table (pandas would take ~0.4 ms per chart to add
     them to the frame): the table read back, pandas metadata included, is the one pandas would give."""
