@@ -90,8 +90,9 @@ def test_korean_uses_the_books_terms() -> None:
 
 
 def test_each_navigation_label_names_its_page_as_the_title_does() -> None:
-    """The sidebar's name of a lesson is its title or the title's start: a student who clicks "Many classes &
-    regression" should not land on "Many classes and regression"."""
+    """The sidebar's name of a lesson is its title or part of it ("Loss landscape" in "The loss landscape:
+    ..."): a student who clicks "Many classes & regression" should not land on "Many classes and
+    regression"."""
     for lang, texts in (("en", EN), ("ko", KO)):
         for key, label in texts.items():
             page = key.removeprefix("app.nav.")
