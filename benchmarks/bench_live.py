@@ -100,7 +100,9 @@ def play_button(page: str) -> str:
 
 
 def click(tab, name: str) -> None:
-    tab.get_by_role("button", name=name, exact=True).click()
+    """Click the button named `name`. Streamlit disables every widget while its websocket reconnects, which
+    took more than 30 s (Playwright's default wait) once on a starved CI machine: wait up to 2 minutes."""
+    tab.get_by_role("button", name=name, exact=True).click(timeout=120_000)
 
 
 def settle(tab) -> None:
