@@ -288,6 +288,13 @@ def chart_in_view_while_sliders_move(page, chart: str, keys: list[str]) -> list[
     return problems
 
 
+# After a Pause click the run stops: the frame in progress still draws, then the paused line (its epoch
+# may be that frame's or a later one: the trainer stops within a chunk), and nothing moves after that.
+# How long that takes depends on the machine: the tests print it, the benchmarks measure it
+# (bench_live_class.py). A Pause that did not stop the run would move the epoch many times.
+PAUSE_MS = 2000
+PAUSE_MOVES = 2  # the epoch changes at most this often after the click
+
 # a fingerprint of the picture: its canvas, averaged down to 32 x 32
 PICTURE_JS = """(sel) => {
   const cv = document.querySelector(sel + ' canvas');

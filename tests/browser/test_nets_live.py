@@ -8,16 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from live import PICTURE_JS, wait_idle
+from live import PAUSE_MOVES, PAUSE_MS, PICTURE_JS, wait_idle
 
 pytestmark = pytest.mark.browser
 
-# After a Pause click the run stops: the frame in progress still draws, then the paused line (its epoch
-# may be that frame's or a later one: the trainer stops within a chunk), and nothing moves after that.
-# How long that takes depends on the machine: the tests print it, the benchmarks measure it
-# (bench_live_class.py). A Pause that did not stop the run would move the epoch many times.
-PAUSE_MS = 2000
-PAUSE_MOVES = 2  # the epoch changes at most this often after the click
 DESKTOP, PHONE = (1280, 800), (390, 844)
 # Playground's network (hidden layers 4, 2) at batch size 1: 1,000 epochs x 250 updates, a run that waits for
 # Play and that the trainer cannot train at its rate (ui.live.Trainer): it plays for many seconds

@@ -11,7 +11,7 @@ import pytest
 
 from core.classroom.presets import BY_ID
 from core.classroom.text import t
-from live import wait_idle
+from live import wait_count, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -44,7 +44,7 @@ def test_training_preset_hides_its_outcome_until_reveal(browser, server, lang: s
     assert t("share.preset.lr_too_large.choice.yes", lang) in verdict
     assert t("share.preset.lr_too_large.choice.no", lang) in verdict and "✗" in verdict
     # the losses and accuracies (on a starved machine they came after wait_idle had returned: waited for)
-    page.locator(METRICS).nth(3).wait_for(timeout=60_000)
+    assert wait_count(page, METRICS, 4, timeout=60_000) >= 4
     page.screenshot(path=str(ROOT / f"docs/issue-20/predict-1280x800-{lang}-revealed.png"))
     # another page, then the preset again from the menu (the same session): the prediction is kept
     page.locator("[data-testid=stSidebarNav] a", has_text=t("app.nav.perceptron", lang)).click()

@@ -7,7 +7,15 @@ from __future__ import annotations
 
 import pytest
 
-from live import PICTURE_JS, chart_in_view_while_sliders_move, press, slider_keys, wait_idle
+from live import (
+    PAUSE_MOVES,
+    PAUSE_MS,
+    PICTURE_JS,
+    chart_in_view_while_sliders_move,
+    press,
+    slider_keys,
+    wait_idle,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -17,12 +25,6 @@ COUNTER = ".st-key-training_counter"
 PICTURE = ".st-key-training_chart [data-testid=stVegaLiteChart]"
 DESKTOP, PHONE = (1280, 800), (390, 844)
 SIZES = pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
-# After a Pause click the run stops: the frame in progress still draws, then the paused line (its epoch
-# may be that frame's or a later one: the trainer stops within a chunk), and nothing moves after that.
-# How long that takes depends on the machine: the tests print it, the benchmarks measure it
-# (bench_live_class.py). A Pause that did not stop the run would move the epoch many times.
-PAUSE_MS = 2000
-PAUSE_MOVES = 2  # the epoch changes at most this often after the click
 
 # the counter over the picture ("▶ Training live: epoch 12 of 50"), every change of its text with its time,
 # and every button click with its time (the same clock)
