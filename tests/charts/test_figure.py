@@ -105,6 +105,56 @@ def test_a_key_that_misses_what_the_drawing_reads_fails_in_the_tests() -> None:
         chart("two")
 
 
+TITLE = "module title"  # read by _titled through the drawing: a module-level value the key misses
+
+
+def _titled(field_name: str) -> alt.X:
+    return alt.X(field_name, title=TITLE)
+
+
+def test_the_check_catches_a_module_value_read_through_a_helper(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The check draws afresh whenever anything the drawing can reach has changed: here a module-level
+    value that a helper it calls reads (the digest of its inputs changes: core.charts.reads)."""
+    frames = {"p": pd.DataFrame({"x": [1.0]})}
+
+    def chart() -> F.Figure:
+        return F.figure(
+            ("helper title",), frames, lambda d: alt.Chart(d["p"]).mark_point().encode(x=_titled("x:Q"))
+        )
+
+    chart()
+    chart()
+    monkeypatch.setattr(f"{__name__}.TITLE", "another title")
+    with pytest.raises(AssertionError, match="misses something"):
+        chart()
+
+
+def test_reads_digests_what_a_drawing_can_reach() -> None:
+    """Equal inputs, equal digests; any value in the closure, a default, a nested helper's closure or a
+    module-level value changed: another digest; a value of an unknown kind: no digest (always compared)."""
+    from core.charts.reads import digest
+
+    def make(title: str, size: int = 3, extra: object = None):
+        inner = lambda: (title, extra)  # noqa: E731  (a nested helper with its own closure)
+        return lambda d, size=size: (inner(), size, TITLE)
+
+    base = digest(make("a"))
+    assert base is not None and base == digest(make("a"))
+    frame = pd.DataFrame({"x": [1.0, 2.0], "s": ["u", "v"]})
+    others = [
+        make("b"),
+        make("a", size=4),
+        make("a", extra=np.array([1.0, 2.0])),
+        make("a", extra=frame),
+        make("a", extra=frame.assign(x=[1.0, 2.5])),
+        make("a", extra={"k": (1, 2)}),
+    ]
+    got = [digest(f) for f in others]
+    assert None not in got and len({base, *got}) == len(others) + 1
+    assert digest(make("a", extra=frame.copy())) == got[3]
+    assert digest(make("a", extra=object())) is None
+
+
 def test_a_drawing_must_read_its_data_by_name() -> None:
     frames = {"p": pd.DataFrame({"x": [1.0]})}
     with pytest.raises(ValueError, match="by name"):
