@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import os
@@ -9,7 +10,10 @@ import re
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
+import altair as alt
+import jsonschema
 import pandas as pd
 import pytest
 
@@ -108,6 +112,21 @@ def shown_text(at: AppTest) -> str:
 def chart_specs(at: AppTest) -> list[str]:
     """The page's Altair charts: Vega-Lite spec plus their data, as text (to compare renders)."""
     return [e.proto.spec + repr([d.data.data for d in e.proto.datasets]) for e in at.get("vega_lite_chart")]
+
+
+@functools.cache
+def _vega_lite() -> Any:
+    """A validator for the Vega-Lite schema Altair ships, made once: `jsonschema.validate` checks the
+    schema itself (the whole of Vega-Lite) on every call, ~0.4 s each."""
+    schema = alt.load_schema()
+    validator = jsonschema.validators.validator_for(schema)
+    validator.check_schema(schema)
+    return validator(schema)
+
+
+def valid_vega_lite(spec: dict) -> None:
+    """Raise jsonschema's ValidationError unless `spec` is valid Vega-Lite."""
+    _vega_lite().validate(spec)
 
 
 def no_errors(at: AppTest) -> None:

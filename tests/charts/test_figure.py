@@ -12,7 +12,7 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from conftest import chart_specs, no_errors, page_app
+from conftest import chart_specs, no_errors, page_app, valid_vega_lite
 from core.charts import figure as F
 from core.charts.decision import perceptron_chart
 from core.maths.data import bounds, make_dataset
@@ -77,7 +77,7 @@ def test_the_kept_spec_is_altairs_own_for_the_first_data() -> None:
     fig = _scatter(2.0)
     assert fig.spec["$schema"] == alt.SCHEMA_URL
     assert [view["mark"] for view in fig.spec["layer"]] == [{"type": "line"}, {"type": "point"}]
-    jsonschema.validate(fig.values(), alt.load_schema())
+    valid_vega_lite(fig.values())
 
 
 def test_a_carrier_is_chosen_from_the_data_and_none_keeps_the_domains_in_the_spec() -> None:
@@ -308,10 +308,17 @@ def test_every_chart_the_pages_send_is_valid_vega_lite(page: str) -> None:
     specs = [json.loads(el.proto.spec) for el in at.get("vega_lite_chart")]
     assert specs
     for spec in specs:
-        jsonschema.validate(spec, alt.load_schema())
+        valid_vega_lite(spec)
         assert not F._inline_data(spec)
     assert all(el.proto.datasets for el in at.get("vega_lite_chart"))
     assert any("expr" in json.dumps(s) for s in specs) or page in ("backprop.py",)
+
+
+def test_the_schema_check_can_fail() -> None:
+    """valid_vega_lite (one validator, made once) rejects what Vega-Lite does not allow."""
+    with pytest.raises(jsonschema.ValidationError):
+        valid_vega_lite({"mark": "no such mark", "data": {"name": "p"}})
+    valid_vega_lite({"mark": "point", "data": {"name": "p"}})
 
 
 def test_every_kept_spec_is_valid_vega_lite() -> None:
@@ -320,9 +327,8 @@ def test_every_kept_spec_is_valid_vega_lite() -> None:
         page_app(page)
     kept = F.kept_specs()
     assert len(kept) >= 20
-    schema = alt.load_schema()
     for spec in kept:
-        jsonschema.validate(spec, schema)
+        valid_vega_lite(spec)
 
 
 def test_the_dense_pictures_of_the_slow_pages_go_to_a_canvas() -> None:

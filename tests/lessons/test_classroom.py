@@ -7,13 +7,11 @@ from __future__ import annotations
 import itertools
 import json
 
-import altair as alt
-import jsonschema
 import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import LANGS, ROOT, no_errors, shown_text
+from conftest import LANGS, ROOT, no_errors, shown_text, valid_vega_lite
 from core.charts import figure
 from core.classroom import classes
 from core.classroom.questions import QUESTIONS
@@ -137,7 +135,7 @@ def test_a_whole_lesson_predict_then_reveal(lang: str) -> None:
     assert "Bo" in texts(teacher) and "Ana, Bo" not in texts(teacher)
     assert bars(teacher) == [1, 0, 0]  # up, down, same
     (spec,) = [json.loads(c.proto.spec) for c in teacher.get("vega_lite_chart")]
-    jsonschema.validate(spec, alt.load_schema())  # a valid, kept figure: its data by name, none inline
+    valid_vega_lite(spec)  # a valid, kept figure: its data by name, none inline
     assert not figure._inline_data(spec)
 
     ana.radio(key="class_answer_1").set_value("same")  # a change replaces the answer
