@@ -92,7 +92,8 @@ def _feed(h: Any, v: Any, seen: set[int]) -> None:
         _feed(h, v.to_numpy(), seen)
     elif isinstance(v, types.FunctionType):
         code = v.__code__
-        h.update(f"fn{id(code)}:{code.co_qualname}".encode())  # the same code object: the same body
+        # the same code object (kept alive by its module): the same body
+        h.update(f"fn{id(code)}:{code.co_filename}:{code.co_firstlineno}:{code.co_qualname}".encode())
         _feed(h, (v.__defaults__, v.__kwdefaults__), seen)
         for cell in v.__closure__ or ():
             try:
