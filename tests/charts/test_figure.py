@@ -124,14 +124,15 @@ def test_the_check_catches_a_module_value_read_through_a_helper(monkeypatch: pyt
 
     chart()
     chart()
-    monkeypatch.setattr(f"{__name__}.TITLE", "another title")
+    monkeypatch.setitem(globals(), "TITLE", "another title")
     with pytest.raises(AssertionError, match="misses something"):
         chart()
 
 
 def test_reads_digests_what_a_drawing_can_reach() -> None:
-    """Equal inputs, equal digests; any value in the closure, a default, a nested helper's closure or a
-    module-level value changed: another digest; a value of an unknown kind: no digest (always compared)."""
+    """Equal inputs, equal digests; a value in the closure, a default or a nested helper's closure changed
+    (a frame's cells too): another digest; a value of an unknown kind: no digest (always compared). A
+    module-level value: the test above."""
     from core.charts.reads import digest
 
     def make(title: str, size: int = 3, extra: object = None):
