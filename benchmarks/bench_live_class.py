@@ -15,7 +15,9 @@ Per student: epochs per second shown = epochs its counter moved on by / time it 
 to the last counter change before the run paused or ended); Pause -> answer = from sending the click to the
 end of the run in which the server stopped the student's timer (the section's rerun shows the paused run:
 the browser paints it next). Server RSS before the class and after it has left (flat: the players, kept in
-each student's session, go with the sessions).
+each student's session, go with the sessions). CPU seconds the server processes and the students' client
+processes used during each class, beside its wall time: on one machine, what the clients take the servers
+do not get (a real class's browsers run on the students' own devices).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import os
 import random
 import sys
 import time
@@ -80,19 +83,32 @@ async def student(url: str, seed: int, t_start: float, play: float) -> dict[str,
     }
 
 
-def _worker(url: str, seeds: list[int], t_start: float, play: float) -> list[dict]:
+def _worker(url: str, seeds: list[int], t_start: float, play: float) -> tuple[list[dict], float]:
+    """Some students in one client process: what they saw, and the CPU seconds the process used."""
+
     async def run() -> list[dict]:
         return list(await asyncio.gather(*(student(url, s, t_start, play) for s in seeds)))
 
-    return asyncio.run(run())
+    cpu = time.process_time()
+    rows = asyncio.run(run())
+    return rows, time.process_time() - cpu
 
 
-def klass(url: str, students: int, play: float, procs: int = 3) -> list[dict]:
+def cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) a process has used so far, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def klass(url: str, students: int, play: float, procs: int = 3) -> tuple[list[dict], float]:
+    """A class at once: every student's figures, and the CPU seconds the students' client processes used
+    (they share the machine with the server: what they take, the server does not get)."""
     seeds = list(range(students))
     t_start = time.time() + 3.0  # every student presses Play together, after all have opened the page
     with ProcessPoolExecutor(min(procs, students)) as ex:
         parts = [ex.submit(_worker, url, seeds[i::procs], t_start, play) for i in range(min(procs, students))]
-        return [x for p in parts for x in p.result()]
+        done = [p.result() for p in parts]
+    return [x for rows, _cpu in done for x in rows], sum(cpu for _rows, cpu in done)
 
 
 @contextlib.contextmanager
@@ -126,10 +142,12 @@ def main(
         )
         print(
             f"{'students':>8} {'epochs/s p50':>13} {'min':>6} {'max':>6} {'pause p50':>10} {'pause p95':>10} "
-            f"{'pauses':>7} {'RSS after':>10}"
+            f"{'pauses':>7} {'RSS after':>10} {'CPU: servers':>13} {'clients':>8} {'wall':>6}"
         )
         for n in sizes:
-            rows = klass(url, n, play)
+            cpu0, wall0 = sum(cpu_s(p.pid) for p in procs), time.perf_counter()
+            rows, clients = klass(url, n, play)
+            served, wall = sum(cpu_s(p.pid) for p in procs) - cpu0, time.perf_counter() - wall0
             eps = [r["eps"] for r in rows]
             pauses = [p for r in rows for p in r["pause_s"]]
             e50, _ = summary(eps)
@@ -138,9 +156,10 @@ def main(
             rss = sum(rss_mb(p.pid) for p in procs)
             res[f"{n}@epochs_per_s_p50"], res[f"{n}@epochs_per_s_min"] = e50, min(eps)
             res[f"{n}@pause_p50_s"], res[f"{n}@pause_p95_s"], res[f"{n}@rss_mb"] = p50, p95, rss
+            res[f"{n}@server_cpu_s"], res[f"{n}@client_cpu_s"], res[f"{n}@wall_s"] = served, clients, wall
             print(
                 f"{n:8d} {e50:13.1f} {min(eps):6.1f} {max(eps):6.1f} {p50:10.3f} {p95:10.3f} "
-                f"{len(pauses):7d} {rss:8.0f} MB",
+                f"{len(pauses):7d} {rss:8.0f} MB {served:11.1f} s {clients:6.1f} s {wall:5.1f} s",
                 flush=True,
             )
         res["rss_before_mb"], res["rss_after_mb"] = rss0, sum(rss_mb(p.pid) for p in procs)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 from conftest import ROOT
@@ -28,3 +29,7 @@ def test_a_class_playing_live_smoke(capsys) -> None:
     assert "epochs/s" in out and "RSS" in out
     assert figures["1@epochs_per_s_p50"] > 0 and figures["2@epochs_per_s_min"] > 0
     assert figures["2@pause_p95_s"] > 0 and figures["rss_after_mb"] > 0
+    # the servers and the students' client processes both used CPU, within what the machine has
+    for n in (1, 2):
+        assert 0 < figures[f"{n}@server_cpu_s"] < figures[f"{n}@wall_s"] * os.cpu_count()
+        assert 0 < figures[f"{n}@client_cpu_s"] < figures[f"{n}@wall_s"] * os.cpu_count()
