@@ -190,14 +190,15 @@ def figure(
             _compared.pop(_kept.popitem(last=False)[0], None)
     else:
         _kept.move_to_end(full_key)
-        if CHECK and (reads is None or reads not in _compared.setdefault(full_key, set())):
+        compared = _compared.setdefault(full_key, set())
+        if CHECK and (reads is None or reads not in compared):
             fresh = _build(frames, draw, domains, carrier, rows)
             if fresh != text:
                 raise AssertionError(
                     f"chart key {key!r} misses something its drawing reads: the kept spec differs"
                 )
             if reads is not None:
-                _compared[full_key].add(reads)
+                compared.add(reads)
     return Figure(text, dict(frames), domains, carrier)
 
 

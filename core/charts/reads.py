@@ -39,6 +39,7 @@ def digest(draw: Callable[..., Any]) -> bytes | None:
     return h.digest()
 
 
+@functools.cache  # a code object never changes (and lives as long as its module)
 def _names(code: types.CodeType) -> tuple[str, ...]:
     """The global names `code` and the code nested in it (lambdas, comprehensions) may read."""
     out = list(code.co_names)
