@@ -34,11 +34,12 @@ def lesson() -> None:
     n = len(Y)
     box, text = bounds(X), ui.chart_text()
 
-    def take_step(lr: float, loss: str) -> None:
+    def take_step() -> None:
         """Apply w ← w − lr·∂L/∂w for the chosen example; keep the old weights to draw the old boundary."""
         w = tuple(float(st.session_state[k]) for k in WEIGHT_KEYS)
         i = int(st.session_state["backprop.i"])
         x1, x2 = (float(v) for v in X[i])
+        lr, loss = st.session_state["backprop.lr"], st.session_state["backprop.loss"]
         new = backprop.ledger(*w, x1, x2, float(Y[i]), loss).step(lr)
         st.session_state["_backprop_prev"] = w
         for key, value in zip(WEIGHT_KEYS, new):
@@ -48,16 +49,30 @@ def lesson() -> None:
         """Move on to the next training example (wrapping around)."""
         st.session_state["backprop.i"] = (int(st.session_state["backprop.i"]) + 1) % n
 
+    narrow = share.rerun(OUTPUT)  # these change only what `output` draws
     with controls:
-        i = ui.slider("backprop.i", hi=n - 1)  # one of the dataset's examples
+        ui.slider("backprop.i", hi=n - 1, on_change=narrow)  # one of the dataset's examples
         st.markdown(ui.T("perceptron.weights"))
-        w1, w2, b = (ui.slider(key) for key in WEIGHT_KEYS)
-        loss = ui.radio("backprop.loss", horizontal=True)
-        lr = ui.select_slider("backprop.lr")
+        for key in WEIGHT_KEYS:
+            ui.slider(key, on_change=narrow)
+        ui.radio("backprop.loss", horizontal=True, on_change=narrow)
+        ui.select_slider("backprop.lr", on_change=narrow)
         c1, c2 = st.columns(2)
-        c1.button(ui.T("backprop.step"), on_click=take_step, args=(lr, loss), type="primary", width="stretch")
+        c1.button(ui.T("backprop.step"), on_click=take_step, type="primary", width="stretch")
         c2.button(ui.T("backprop.next"), on_click=next_example, width="stretch")
+    output(X, Y, box, text, pinned, right)
 
+
+OUTPUT = "backprop.output"
+
+
+@share.section("backprop")
+def output(X, Y, box, text, pinned, right) -> None:
+    """The example's forward pass, chain rule, update and autograd check: all that the example, the weights,
+    the loss and the learning rate change (their widgets rerun only this)."""
+    i = st.session_state["backprop.i"]
+    w1, w2, b = (st.session_state[k] for k in WEIGHT_KEYS)
+    loss, lr = st.session_state["backprop.loss"], st.session_state["backprop.lr"]
     x1, x2, y = float(X[i, 0]), float(X[i, 1]), float(Y[i])
     led = backprop.ledger(w1, w2, b, x1, x2, y, loss)
     auto = backprop.autograd(w1, w2, b, x1, x2, y, loss)

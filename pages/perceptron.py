@@ -35,6 +35,7 @@ def scale_weights(factor: float) -> None:
         for key, value in zip(KEYS, got.weights):
             st.session_state[key] = value
     hand_view()
+    st.rerun(LAB)  # the button sits with the picture (`output`); the sliders it moves are the section's
 
 
 def use_weights(w: tuple[float, float, float]) -> None:
@@ -46,6 +47,7 @@ def use_weights(w: tuple[float, float, float]) -> None:
     for key, value in zip(KEYS, w):
         st.session_state[key] = perceptron.snap(value, ui.setting(key).hi)
     hand_view()
+    st.rerun(LAB)
 
 
 def refusal(which: str, got: perceptron.Scaling) -> str:
@@ -103,6 +105,19 @@ def label(w, hist: History | None, epoch: int, p: live.Player, cap: int) -> None
     st.success(text, icon="🎯")
 
 
+def moved(key: str) -> None:
+    """A probe or weight slider moved. In the hand-set view with no live run, only the picture and what
+    follows the weights redraw (`output`); else the section reruns (the view switches, a run pauses)."""
+    narrow = st.session_state.get(VIEW) != "trained" and not live.player("perceptron").live()
+    if key in KEYS:
+        hand_view()
+    if narrow:
+        st.rerun(OUTPUT)
+
+
+OUTPUT, LAB = "perceptron.output", "perceptron.lab"  # the sections (fragments) below
+
+
 @share.section("perceptron")
 def lab() -> None:
     """The controls beside the live picture (its sliders rerun only this section, a fragment)."""
@@ -116,37 +131,22 @@ def lab() -> None:
         )
         seed = ui.number_input("perceptron.seed")
         st.markdown(ui.T("perceptron.weights"))
-        w1, w2, b = (ui.slider(key, on_change=hand_view) for key in KEYS)
-        with st.container():  # what the buttons say may vary; the probe's sliders below keep their place
-            cols, reasons = st.columns(2), []
-            for col, factor, which in zip(cols, (2.0, 0.5), ("sharpen", "soften")):
-                got = perceptron.scaled((w1, w2, b), factor)
-                why = None if got.weights is not None else refusal(which, got)
-                col.button(
-                    ui.T(f"perceptron.{which}"),
-                    key=f"perceptron_{which}",
-                    on_click=scale_weights,
-                    args=(factor,),
-                    disabled=why is not None,
-                    help=why or ui.T(f"perceptron.{which}_help"),
-                    width="stretch",
-                )
-                reasons += [why] if why else []
-            if reasons:
-                st.caption("  \n".join(reasons))
+        for key in KEYS:
+            ui.slider(key, on_change=moved, args=(key,))
+        scale_slot = st.container()  # ×2 and ×½ follow the weights: drawn by `output`
         use_slot = st.container()  # "put the trained weights on the sliders", once the trained model is known
 
     base = TrainConfig(dataset=name if name != share.MY_DATA else "toy", n=200, seed=seed, test_ratio=0.0)
     given = share.data(base, name)
-    X, y = given[0].X, given[0].y  # the page's points (the window stays put when points are added)
-    box, text = bounds(X), ui.chart_text()
+    X = given[0].X  # the page's points (the window stays put when points are added)
+    box = bounds(X)
     with controls:
         st.markdown(ui.T("perceptron.probe"))
         # the probe's range is the data's window; it starts at its centre
         ui.default("perceptron.px", round((box[0] + box[1]) / 2, 1))
         ui.default("perceptron.py", round((box[2] + box[3]) / 2, 1))
-        px = ui.slider("perceptron.px", lo=box[0], hi=box[1])
-        py = ui.slider("perceptron.py", lo=box[2], hi=box[3])
+        ui.slider("perceptron.px", lo=box[0], hi=box[1], on_change=moved, args=("perceptron.px",))
+        ui.slider("perceptron.py", lo=box[2], hi=box[3], on_change=moved, args=("perceptron.py",))
         st.markdown(ui.T("perceptron.train_title"))
         st.caption(ui.T("perceptron.train_intro"))
         lr = ui.select_slider("perceptron.lr")
@@ -155,6 +155,7 @@ def lab() -> None:
         tg = playground.controls("perceptron")  # Playground's toggles (no test data here: all points train)
     data = playground.with_points(given, tg.points)
 
+    w1, w2, b = (st.session_state[k] for k in KEYS)
     cfg = TrainConfig(
         **{**base.to_dict(), "w1": w1, "w2": w2, "b": b, "lr": lr, "epochs": epochs, "batch_size": 32}
     )
@@ -178,9 +179,43 @@ def lab() -> None:
         row = live.buttons("perceptron", p, epochs, p.finished(epochs) if p.live() else trained_view)
         view = ui.segmented_control("perceptron.view", row, required=True, label_visibility="collapsed")
         picture = st.container()
+    below = st.container()
+    output(name, base, given, data, tg, gated, view, (scale_slot, use_slot, picture, below))
+
+
+@share.section("perceptron")
+def output(name, base, given, data, tg, gated, view, slots) -> None:
+    """The picture, its numbers and the probe's sums, the ×2/×½ buttons, the link and the take-home files:
+    what follows the weights and the probe (their sliders rerun only this, in the hand-set view)."""
+    scale_slot, use_slot, picture, below = slots
+    p = live.player("perceptron")
+    w1, w2, b = (st.session_state[k] for k in KEYS)
+    px, py = st.session_state["perceptron.px"], st.session_state["perceptron.py"]
+    lr, epochs = st.session_state["perceptron.lr"], st.session_state["perceptron.epochs"]
+    X, y = given[0].X, given[0].y
+    box, text = bounds(X), ui.chart_text()
+    with scale_slot:  # what the buttons say may vary; the probe's sliders below keep their place
+        cols, reasons = st.columns(2), []
+        for col, factor, which in zip(cols, (2.0, 0.5), ("sharpen", "soften")):
+            got = perceptron.scaled((w1, w2, b), factor)
+            why = None if got.weights is not None else refusal(which, got)
+            col.button(
+                ui.T(f"perceptron.{which}"),
+                key=f"perceptron_{which}",
+                on_click=scale_weights,
+                args=(factor,),
+                disabled=why is not None,
+                help=why or ui.T(f"perceptron.{which}_help"),
+                width="stretch",
+            )
+            reasons += [why] if why else []
+        if reasons:
+            st.caption("  \n".join(reasons))
+    cfg = TrainConfig(
+        **{**base.to_dict(), "w1": w1, "w2": w2, "b": b, "lr": lr, "epochs": epochs, "batch_size": 32}
+    )
     # training is deterministic: the trained model follows from the settings (and so from the link)
     settings_hist = share.trained(cfg, name, tg.points) if view == "trained" and not p.live() else None
-    below = st.container()
 
     def shown() -> tuple[History | None, int, tuple[float, float, float]]:
         """(the run shown or None for the hand-set view, its epoch, the weights the picture shows)."""
@@ -241,6 +276,7 @@ def lab() -> None:
         )
         st.caption(ui.T("perceptron.trained_note", lr=f"{lr:g}", epochs=epochs))
     else:  # the hand-set view's link carries no run
+        use_slot.empty()
         st.session_state["perceptron.trained"] = st.session_state["perceptron.sched"] = None
         p.written = (None, ())
     if p.playing:

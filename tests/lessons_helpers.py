@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections import Counter
 
 from streamlit.testing.v1 import AppTest
 
@@ -81,10 +82,18 @@ def button(at, label: str):
     return next(b for b in at.button if b.label == label)
 
 
+def whole(at: AppTest) -> AppTest:
+    """The whole page after a widget's run. A widget whose callback reruns only its page's output (a keyed
+    `st.rerun`, e.g. Perceptron's weights) leaves AppTest's tree holding only what that run drew, while a
+    browser keeps the rest on screen: a plain run then draws the whole page again (it draws what the
+    browser shows: tests/lessons/test_narrow_reruns.py). A full run draws the page's title."""
+    return at if at.title else at.run()
+
+
 def changes(at, widget, value) -> None:
     """Set a widget; the page runs cleanly and its text or charts change."""
     before = (shown_text(at), chart_specs(at))
-    widget.set_value(value).run()
+    whole(widget.set_value(value).run())
     no_errors(at)
     assert (shown_text(at), chart_specs(at)) != before, widget.key
 
@@ -93,7 +102,7 @@ def changes_key(at, key: str, value) -> None:
     """Set the widget with this key; the page runs cleanly and its text or charts change."""
     w = widget(at, key)  # (its tab opened first)
     before = (shown_text(at), chart_specs(at))
-    w.set_value(value).run()
+    whole(w.set_value(value).run())
     no_errors(at)
     assert (shown_text(at), chart_specs(at)) != before, key
 
@@ -106,7 +115,7 @@ def page_state(at) -> tuple:
 def acts(at, widget, value) -> None:
     """Set a widget (or click a button when value is None); the page runs cleanly and shows something new."""
     before = page_state(at)
-    (widget.click() if value is None else widget.set_value(value)).run()
+    whole((widget.click() if value is None else widget.set_value(value)).run())
     no_errors(at)
     assert page_state(at) != before, getattr(widget, "key", None) or widget.label
 
@@ -164,3 +173,37 @@ def answer_and_reveal(at: AppTest, pid: str, answer=None) -> AppTest:
     widget = at.radio(key=f"predict.{pid}") if q.kind == "choice" else at.number_input(key=f"predict.{pid}")
     widget.set_value(answer).run()
     return at.button(key=f"predict_reveal_{BY_ID[pid].page}").click().run()
+
+
+# ---- what a run drew ---------------------------------------------------------------------------------------
+
+
+def drawn(at: AppTest) -> Counter:
+    """Every element and block of the page's last run (main area and sidebar), as (kind, its proto's bytes):
+    equal entries are the same element drawn the same way. Left out: Streamlit's transparent wrappers (a
+    fragment writing into a container outside it; they show nothing) and widgets' values as the script set
+    them (AppTest sends the values of the widgets in its last tree only: after a run that drew some of them,
+    the others come back as set by the script; compare their session state instead)."""
+    out: Counter = Counter()
+
+    def walk(node) -> None:
+        proto = getattr(node, "proto", None)
+        if proto is not None and hasattr(proto, "SerializeToString") and node.type != "transparent":
+            proto = type(proto).FromString(proto.SerializeToString())
+            fields = {f.name for f in proto.DESCRIPTOR.fields}
+            if "set_value" in fields:  # a widget's value as the script set it
+                for name in ("value", "set_value", "raw_value", "raw_values"):
+                    if name in fields:
+                        proto.ClearField(name)
+            if node.type == "download_button":  # the file's address is new on every run
+                proto.ClearField("url")
+                proto.ClearField("deferred_file_id")
+            if node.type == "bidi_component" and proto.component_name == "nnlab.link_box":
+                proto.ClearField("id")  # keyed by the section that drew it
+            out[(node.type, proto.SerializeToString(deterministic=True))] += 1
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at.main)
+    walk(at.sidebar)
+    return out

@@ -207,9 +207,10 @@ def section_started(name: str) -> bool:
     return again
 
 
-def section_ended() -> None:
-    """Called as a section ends (see `section_started`)."""
-    st.session_state[_RERUN_ALONE] = False
+def section_ended(outer_alone: bool = False) -> None:
+    """Called as a section ends (see `section_started`); `outer_alone`: what the section around it (if any)
+    answers to `fragment_rerun()`."""
+    st.session_state[_RERUN_ALONE] = outer_alone
 
 
 def fragment_rerun() -> bool:

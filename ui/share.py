@@ -440,20 +440,22 @@ def section(page: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         @functools.wraps(fn)
         def run(*args: Any, **kw: Any) -> Any:
             name = f"{page}.{fn.__name__}"
+            outer = st.session_state.get(_SECTION)  # a section inside another: that one ends the run
+            outer_alone = ui.fragment_rerun()
             alone = ui.section_started(name)
-            if alone:  # this section draws its replay sliders anew (the others stay)
+            if alone and outer is None:  # this section draws its replay sliders anew (the others stay)
                 shown = st.session_state.get(_SHOWN, {})
                 for key in [k for k, (sec, _) in shown.items() if sec == name]:
                     del shown[key]
-            st.session_state[_SECTION] = name
+            st.session_state[_SECTION] = outer or name
             try:
                 return fn(*args, **kw)
             finally:
-                st.session_state[_SECTION] = None
-                ui.section_ended()
-                if alone:
+                st.session_state[_SECTION] = outer
+                ui.section_ended(outer_alone if outer is not None else False)
+                if alone and outer is None:
                     finish(page, name)
-                else:  # a fragment may refill an outside container only if it wrote there in the full run
+                else:  # a fragment may refill an outside container only if it wrote there in the last run
                     st.session_state[_SLOT].container()
                     if st.session_state.get(_PHONE) is not None:
                         st.session_state[_PHONE].container()

@@ -10,6 +10,7 @@ from core.maths import backprop
 from core.maths.train import TrainConfig, data_for
 from lessons_helpers import acts as _changes
 from lessons_helpers import button as _button
+from lessons_helpers import whole
 
 BACKPROP_LABELS = {
     "en": ("Step", "Next example"),
@@ -39,7 +40,7 @@ def test_backprop_every_widget_and_button(lang: str) -> None:
 
 def test_backprop_step_applies_the_shown_update() -> None:
     at = page_app("backprop.py")
-    at.select_slider(key="backprop.lr").set_value(0.5).run()
+    whole(at.select_slider(key="backprop.lr").set_value(0.5).run())
     w = tuple(at.slider(key=k).value for k in ("backprop.w1", "backprop.w2", "backprop.b"))
     tr, _ = data_for(TrainConfig(dataset="toy", n=200, test_ratio=0.0))
     x1, x2, y = float(tr.X[0, 0]), float(tr.X[0, 1]), float(tr.y[0])
@@ -66,8 +67,8 @@ def test_backprop_starts_from_the_perceptron_pages_weights() -> None:
 
 def test_backprop_explains_a_saturated_sigmoid() -> None:
     at = page_app("backprop.py")
-    at.slider(key="backprop.w1").set_value(10.0).run()
-    at.slider(key="backprop.w2").set_value(-10.0).run()
+    whole(at.slider(key="backprop.w1").set_value(10.0).run())
+    whole(at.slider(key="backprop.w2").set_value(-10.0).run())
     at.slider(key="backprop.b").set_value(-20.0).run()
     no_errors(at)
     assert at.warning and "BCEWithLogitsLoss" in at.warning[0].value

@@ -23,7 +23,7 @@ from core.classroom.text import t
 from core.maths import perceptron
 from core.maths.data import bounds
 from core.maths.train import TrainConfig, data_for, train
-from lessons_helpers import button, frame, metrics, play_to_end, playing
+from lessons_helpers import button, frame, metrics, play_to_end, playing, whole
 from lessons_helpers import changes as _changes
 from ui import CHART_KEYS, share
 
@@ -145,7 +145,7 @@ def test_the_view_switch_and_use_weights() -> None:
 
 def test_the_link_of_the_trained_view_reopens_it() -> None:
     at = page_app("perceptron.py")
-    at.slider(key="perceptron.w1").set_value(-1.5).run()
+    whole(at.slider(key="perceptron.w1").set_value(-1.5).run())
     at.select_slider(key="perceptron.lr").set_value(0.5).run()
     play_to_end(at)
     link = dict(at.query_params)
@@ -298,8 +298,8 @@ def test_perceptron_sliders_change_what_is_shown(key: str, value: float) -> None
 
 def test_perceptron_shows_loss_accuracy_and_probe_math() -> None:
     at = page_app("perceptron.py")
-    at.slider(key="perceptron.w1").set_value(0.0).run()
-    at.slider(key="perceptron.w2").set_value(-2.0).run()
+    whole(at.slider(key="perceptron.w1").set_value(0.0).run())
+    whole(at.slider(key="perceptron.w2").set_value(-2.0).run())
     at.slider(key="perceptron.b").set_value(1.0).run()
     metrics = {m.label: m.value for m in at.metric}
     assert float(metrics["Loss (binary cross-entropy)"]) < 0.2
@@ -309,8 +309,8 @@ def test_perceptron_shows_loss_accuracy_and_probe_math() -> None:
 
 def test_scaling_w_and_b_keeps_accuracy_but_changes_loss() -> None:
     at = page_app("perceptron.py")
-    at.slider(key="perceptron.w2").set_value(-1.0).run()
-    at.slider(key="perceptron.b").set_value(0.5).run()
+    whole(at.slider(key="perceptron.w2").set_value(-1.0).run())
+    whole(at.slider(key="perceptron.b").set_value(0.5).run())
     before = {m.label: m.value for m in at.metric}
     at.button[0].click().run()  # w, b ×2
     after = {m.label: m.value for m in at.metric}

@@ -27,7 +27,17 @@ from core.maths.data import make_dataset, split
 from core.maths.step_by_hand import gd_step
 from core.maths.train import Segment, TrainConfig, augment, follow, train
 from core.param import Param
-from lessons_helpers import answer_and_reveal, app, metrics, numbers, play_to_end, share_link, value, widget
+from lessons_helpers import (
+    answer_and_reveal,
+    app,
+    metrics,
+    numbers,
+    play_to_end,
+    share_link,
+    value,
+    whole,
+    widget,
+)
 from qr_check import drawn_modules, qr_modules, svg_of
 from ui.share import PRESENT_CSS
 
@@ -47,7 +57,7 @@ def shown(at: AppTest) -> list[str]:
 
 def set_all(at: AppTest, moves: list[tuple[str, object]]) -> AppTest:
     for key, v in moves:
-        widget(at, key).set_value(v).run()
+        whole(widget(at, key).set_value(v).run())
         no_errors(at)
     return at
 
@@ -364,10 +374,10 @@ def test_perceptron_link_round_trip() -> None:
     at = app("perceptron")
     at.selectbox(key="perceptron.dataset").set_value("moons").run()
     at.number_input(key="perceptron.seed").set_value(5).run()
-    at.slider(key="perceptron.w1").set_value(-1.5).run()
-    at.slider(key="perceptron.w2").set_value(2.0).run()
-    at.slider(key="perceptron.b").set_value(0.7).run()
-    at.slider(key="perceptron.px").set_value(1.0).run()
+    whole(at.slider(key="perceptron.w1").set_value(-1.5).run())
+    whole(at.slider(key="perceptron.w2").set_value(2.0).run())
+    whole(at.slider(key="perceptron.b").set_value(0.7).run())
+    whole(at.slider(key="perceptron.px").set_value(1.0).run())
     no_errors(at)
     link = dict(at.query_params)
     assert link["w1"] == "-1.5" and link["dataset"] == "moons" and link["seed"] == "5"
