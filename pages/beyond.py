@@ -22,12 +22,21 @@ def lesson() -> None:
     share.preset_buttons(PAGE)  # the lesson's scenarios (core/classroom/presets.py)
 
     left, pinned, right = screen.split(PAGE)
-    settings = nets.controls(PAGE, left, 250)
+    nets.controls(PAGE, left, 250, narrow=share.rerun(OUTPUT))
 
     with share.controls("beyond_playground", left, border=True):  # Playground's toggles; added points train
         tg = playground.controls(PAGE, test=True)
+    output(tg, left, pinned, right)
 
-    cfg = NetConfig(n=500, **settings)
+
+OUTPUT = f"{PAGE}.output"
+
+
+@share.section(PAGE)
+def output(tg: playground.Toggles, left, pinned, right) -> None:
+    """The live network, its pictures, numbers and curves: what every setting but the dataset, the features,
+    the layers and Playground's toggles changes (their widgets rerun only this)."""
+    cfg = NetConfig(n=500, **nets.settings(PAGE))
     hidden, act = cfg.hidden, cfg.activation
     given = nets.dataset(cfg)
     data = playground.with_points(given, tg.points)
@@ -58,7 +67,7 @@ def lesson() -> None:
             clickable=tg.add is not None and not lv.gated,
             discrete=tg.discrete,
         )
-        clicks = playground.chart_args(PAGE, tg) if not lv.gated else {}
+        clicks = playground.chart_args(PAGE, tg, f"{PAGE}.lesson") if not lv.gated else {}
         ui.chart(st, chart, width="stretch", **clicks)
         with numbers.container():
             if not lv.gated:  # a question open: no numbers yet

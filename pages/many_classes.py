@@ -23,7 +23,16 @@ def classes() -> None:
     playground = "many_classes.classes"
     st.markdown(ui.T("many_classes.classes_intro"))
     left, pinned, right = screen.split("many_classes_classes")
-    cfg = NetConfig(dataset="kblobs", n=500, **nets.controls(playground, left, 250))
+    nets.controls(playground, left, 250, narrow=share.rerun("many_classes.classes_output"))
+    classes_output(left, pinned, right)
+
+
+@share.section("many_classes")
+def classes_output(left, pinned, right) -> None:
+    """The live network of the classes tab, its pictures, probe, numbers and curves: what every setting but
+    the number of layers changes (their widgets rerun only this; the probe's range follows the data)."""
+    playground = "many_classes.classes"
+    cfg = NetConfig(dataset="kblobs", n=500, **nets.settings(playground))
     k, hidden, act = cfg.classes, cfg.hidden, cfg.activation
     data = nets.dataset(cfg)
     X, y = data[0].X, data[0].y
@@ -36,8 +45,9 @@ def classes() -> None:
     with left.container(border=True):
         st.markdown(ui.T("many_classes.probe"))
         with share.controls("many_classes_probe"):
-            px = ui.slider(f"{playground}.px", lo=box[0], hi=box[1])  # the data's window
-            py = ui.slider(f"{playground}.py", lo=box[2], hi=box[3])
+            here = share.rerun("many_classes.classes_output")  # (as a browser reruns it: AppTest too)
+            px = ui.slider(f"{playground}.px", lo=box[0], hi=box[1], on_change=here)  # the data's window
+            py = ui.slider(f"{playground}.py", lo=box[2], hi=box[3], on_change=here)
         bars = st.container()
     below = st.container()
 
@@ -81,7 +91,16 @@ def regression() -> None:
     playground = "many_classes.regression"
     st.markdown(ui.T("many_classes.regression_intro"))
     left, pinned, right = screen.split("many_classes_regression")
-    cfg = NetConfig(n=300, **nets.controls(playground, left, 150))
+    nets.controls(playground, left, 150, narrow=share.rerun("many_classes.regression_output"))
+    regression_output(left, pinned, right)
+
+
+@share.section("many_classes")
+def regression_output(left, pinned, right) -> None:
+    """The live network of the regression tab, its fit, numbers and curves: what every setting but the
+    dataset, the features and the number of layers changes (their widgets rerun only this)."""
+    playground = "many_classes.regression"
+    cfg = NetConfig(n=300, **nets.settings(playground))
     dim, act = input_dim(cfg.dataset), cfg.activation
     data = nets.dataset(cfg)
     X, y = data[0].X, data[0].y

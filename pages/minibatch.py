@@ -1,5 +1,7 @@
 """Mini-batches: each update sees a sample, so its gradient is a noisy estimate of the full one."""
 
+from typing import Any
+
 import numpy as np
 import streamlit as st
 
@@ -23,28 +25,42 @@ def compare(cfg: TrainConfig, sizes: tuple[int, ...]) -> list[minibatch.Run]:
 
 def next_batch() -> None:
     st.session_state["minibatch.k"] += 1
+    st.rerun(OUTPUT)  # the batch shown is all it changes
 
 
 def restart() -> None:
     st.session_state["minibatch.k"] = 0
+    st.rerun(OUTPUT)
 
 
-def batch() -> TrainConfig:
-    """One mini-batch and its gradient against the full one; returns the data and weights chosen."""
+OUTPUT = "minibatch.output"
+
+
+def controls() -> tuple[str, Any, Any, Any]:
+    """The data, batch and weight controls; (dataset, the batch size's place, the picture's columns)."""
     left, mid, picture = screen.split("minibatch", pair=True)
-    right = picture.container()
+    narrow = share.rerun(OUTPUT)  # these change only what `output` draws
     with share.controls("minibatch", left):
         name = ui.selectbox("minibatch.dataset")
-        n = ui.slider("minibatch.n")
-        seed = ui.number_input("minibatch.seed")
-        bs = ui.batch_size_slider("minibatch.batch_size", n)  # its sizes depend on the data
+        ui.slider("minibatch.n", on_change=narrow)
+        ui.number_input("minibatch.seed", on_change=narrow)
+        batch_slot = st.container()  # its sizes depend on the data: drawn by `output`
     c1, c2 = left.columns(2)
     c1.button(ui.T("minibatch.next"), on_click=next_batch, type="primary", width="stretch")
     c2.button(ui.T("minibatch.restart"), on_click=restart, width="stretch")
     with share.controls("minibatch_w", left):
         with st.expander(ui.T("minibatch.weights")):
-            w1, w2, b = (ui.slider(f"minibatch.{w}") for w in ("w1", "w2", "b"))
+            for w in ("w1", "w2", "b"):
+                ui.slider(f"minibatch.{w}", on_change=narrow)
+    return name, batch_slot, mid, picture.container()
 
+
+def batch(name: str, batch_slot: Any, mid: Any, right: Any) -> TrainConfig:
+    """One mini-batch and its gradient against the full one; returns the data and weights chosen."""
+    n, seed = st.session_state["minibatch.n"], st.session_state["minibatch.seed"]
+    with batch_slot:
+        bs = ui.batch_size_slider("minibatch.batch_size", n)
+    w1, w2, b = (st.session_state[f"minibatch.{w}"] for w in ("w1", "w2", "b"))
     w = (w1, w2, b)
     cfg = TrainConfig(dataset=name, n=n, seed=seed, test_ratio=0.0, w1=w1, w2=w2, b=b, batch_size=bs)
     ds = ui.dataset(cfg)[0]
@@ -135,8 +151,15 @@ TEXT = ui.chart_text() | {
 
 @share.section("minibatch")
 def lesson() -> None:
-    """Everything under the title reruns alone (a fragment); the comparison's runs are cached."""
-    comparison(batch())
+    """Everything under the title reruns alone (a fragment); most controls rerun only `output`."""
+    output(*controls())
+
+
+@share.section("minibatch")
+def output(name: str, batch_slot: Any, mid: Any, right: Any) -> None:
+    """The batch, its gradient and the batch-size comparison (its runs are cached): what every setting but
+    the dataset changes."""
+    comparison(batch(name, batch_slot, mid, right))
 
 
 lesson()

@@ -245,7 +245,7 @@ def output(name, base, given, data, tg, gated, view, slots) -> None:
             clickable=tg.add is not None and not gated,
             discrete=tg.discrete,
         )
-        clicks = playground.chart_args("perceptron", tg) if not gated else {}
+        clicks = playground.chart_args("perceptron", tg, LAB) if not gated else {}
         ui.chart(st.container(key="perceptron_chart"), chart, height="stretch", **clicks)
         if gated:  # the setup (the data, the line and its probabilities); no right or wrong, no numbers
             predict.placeholder(live=True)

@@ -20,10 +20,11 @@ live.style("training", reserve_px=420)
 @share.section("training")
 def lesson() -> None:
     """Everything under the title: the controls beside the live picture, then the run's curves and numbers
-    (reruns alone; while the run plays, its picture, numbers and curves are a live fragment: ui.live)."""
-    p = live.player("training")
+    (reruns alone; most controls rerun only `output`; while the run plays, its picture, numbers and curves
+    are a live fragment: ui.live)."""
     left, right = share.side_by_side((2, 3))
     ui.lesson_texts("training", left)
+    narrow = share.rerun(OUTPUT)  # these change only what `output` draws
     with share.controls("data", left, border=True):
         st.markdown(ui.T("training.data"))
         name = ui.selectbox(
@@ -31,28 +32,47 @@ def lesson() -> None:
         )
         mine = name == share.MY_DATA
         if mine:  # the upload's own size, not the synthetic data's slider (kept, with its value, for later)
-            n = st.session_state["training.n"]
             st.metric(ui.T("training.n"), len(share.own_data()[1].data), help=ui.T("training.n_mine"))
         else:
-            n = ui.slider("training.n")
-        noise = ui.slider("training.noise", disabled=mine)
-        test_ratio = ui.slider("training.test_ratio")
-        seed = ui.number_input("training.seed")
-    base = TrainConfig(dataset="toy" if mine else name, n=n, noise=noise, test_ratio=test_ratio, seed=seed)
+            ui.slider("training.n", on_change=narrow)
+        ui.slider("training.noise", disabled=mine, on_change=narrow)
+        ui.slider("training.test_ratio", on_change=narrow)
+        ui.number_input("training.seed", on_change=narrow)
     with share.controls("playground", left, border=True):  # Playground's toggles; added points are data
         tg = playground.controls("training", test=True)
+    with share.controls("train", left, border=True):
+        st.markdown(ui.T("training.settings"))
+        ui.select_slider("training.lr", on_change=narrow)
+        batch_slot = st.container()  # its sizes depend on the data: drawn by `output`
+        ui.slider("training.epochs", on_change=narrow)
+        ui.segmented_control("training.optimizer", on_change=narrow)
+        with st.expander(ui.T("training.init")):
+            for w in ("w1", "w2", "b"):
+                ui.slider(f"training.{w}", on_change=narrow)
+    output(name, tg, right, batch_slot, left.container())
+
+
+OUTPUT = "training.output"
+
+
+@share.section("training")
+def output(name: str, tg: playground.Toggles, right, batch_slot, status) -> None:
+    """The run of the settings (or the live one) beside the controls, its curves and numbers below: what
+    every setting but the dataset and Playground's toggles changes (their widgets rerun only this)."""
+    p = live.player("training")
+    mine = name == share.MY_DATA
+    n, noise, test_ratio, seed = (
+        st.session_state[f"training.{k}"] for k in ("n", "noise", "test_ratio", "seed")
+    )
+    base = TrainConfig(dataset="toy" if mine else name, n=n, noise=noise, test_ratio=test_ratio, seed=seed)
     given = share.data(base, name)
     data = playground.with_points(given, tg.points)
     n_train = len(data[0])
-    with share.controls("train", left, border=True):
-        st.markdown(ui.T("training.settings"))
-        lr = ui.select_slider("training.lr")
-        batch_size = ui.batch_size_slider("training.batch_size", n_train)  # its sizes depend on the data
-        epochs = ui.slider("training.epochs")
-        optimizer = ui.segmented_control("training.optimizer")
-        with st.expander(ui.T("training.init")):
-            w1, w2, b = (ui.slider(f"training.{w}") for w in ("w1", "w2", "b"))
-    status = left.empty()
+    with batch_slot:
+        batch_size = ui.batch_size_slider("training.batch_size", n_train)
+    lr, epochs, optimizer, w1, w2, b = (
+        st.session_state[f"training.{k}"] for k in ("lr", "epochs", "optimizer", "w1", "w2", "b")
+    )
 
     settings = {"w1": w1, "w2": w2, "b": b, "lr": lr, "batch_size": batch_size, "epochs": epochs}
     cfg = TrainConfig(**base.to_dict() | settings | {"optimizer": optimizer or "sgd"})
@@ -117,7 +137,7 @@ def lesson() -> None:
             clickable=tg.add is not None and not gated,
             discrete=tg.discrete,
         )
-        clicks = playground.chart_args("training", tg) if not gated else {}
+        clicks = playground.chart_args("training", tg, "training.lesson") if not gated else {}
         ui.chart(st.container(key="training_chart"), chart, height="stretch", **clicks)
         if gated:
             return

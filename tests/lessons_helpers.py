@@ -66,7 +66,8 @@ def open_tab(at, page: str, tab: str) -> AppTest:
 def widget(at, key: str):
     """The slider, select slider, number input, select box or segmented button with this key (on a page
     with tabs, the tab that holds it is opened first: "many_classes.regression.lr" is on the regression
-    tab)."""
+    tab; after a run that drew only part of the page, the whole page is drawn first: `whole`)."""
+    whole(at)
     page, _, name = key.partition(".")
     tabs = PAGE_SPECS.get(page, {}).get("tab")
     if tabs is not None and name.split(".", 1)[0] in tabs.choices:

@@ -530,12 +530,14 @@ def nearest(value: int, options: list[int]) -> int:
     return min(options, key=lambda o: (abs(o - value), o))
 
 
-def batch_size_slider(key: str, n_train: int, where: Any = st, sizes: list[int] | None = None) -> int:
+def batch_size_slider(
+    key: str, n_train: int, where: Any = st, sizes: list[int] | None = None, **extra: Any
+) -> int:
     """The batch-size slider. Its choices depend on the data (`sizes`, by default batch_sizes(n_train)); a
     kept value moves to the nearest choice when the data size changes."""
     sizes = sizes or batch_sizes(n_train)
     st.session_state[key] = nearest(st.session_state[key], sizes)
-    return select_slider(key, where, options=sizes, help=T(setting(key).help, n=n_train))
+    return select_slider(key, where, options=sizes, help=T(setting(key).help, n=n_train), **extra)
 
 
 def cheap(cfg: TrainConfig, n_train: int) -> bool:

@@ -53,61 +53,77 @@ def _has(key: str) -> bool:
     return name in PAGE_SPECS[page]
 
 
-def controls(p: str, where: Any, n_train: int) -> dict[str, Any]:
-    """The playground's settings (hidden by "Hide the controls"), as NetConfig fields: those of the
-    playground's table (a dataset choice and feature crosses, or the number of classes k)."""
-    out: dict[str, Any] = {}
+def controls(p: str, where: Any, n_train: int, narrow: Any = None) -> dict[str, Any]:
+    """The playground's settings (hidden by "Hide the controls"), as NetConfig fields (`settings`): those of
+    the playground's table (a dataset choice and feature crosses, or the number of classes k). `narrow`: the
+    on_change of the widgets that change nothing but the run and its pictures (the dataset, the features
+    and the number of layers change other controls: they rerun the section)."""
+    kw = {"on_change": narrow} if narrow is not None else {}
     with share.controls(p.replace(".", "_"), where):
         with st.container(border=True):
             if _has(f"{p}.k"):
-                out["classes"] = ui.slider(f"{p}.k")
+                ui.slider(f"{p}.k", **kw)
             if _has(f"{p}.dataset"):
                 choices = ui.setting(f"{p}.dataset").choices
                 pick = ui.selectbox if len(choices) > 2 else ui.segmented_control
-                out["dataset"] = pick(f"{p}.dataset") or choices[0]
-                available = available_features(input_dim(out["dataset"]))
+                name = pick(f"{p}.dataset") or choices[0]
+                available = available_features(input_dim(name))
                 kept = [f for f in st.session_state[f"{p}.features"] if f in available]
                 if len(kept) < len(st.session_state[f"{p}.features"]):  # a 1-D dataset has no x2
                     st.session_state[f"{p}.features"] = kept or list(available[:1])
-            out["noise"] = ui.slider(f"{p}.noise")
-            out["seed"] = ui.number_input(f"{p}.seed")
+            ui.slider(f"{p}.noise", **kw)
+            ui.number_input(f"{p}.seed", **kw)
             if _has(f"{p}.dataset"):
-                out["features"] = features(p, available)
-            out["hidden"], out["activation"] = layers(p)
+                features(p, available)
+            layers(p, kw)
         with st.expander(ui.T("training.settings"), expanded=True):
-            out |= training(p, n_train)
+            training(p, n_train, kw)
+    return settings(p)
+
+
+def settings(p: str) -> dict[str, Any]:
+    """The playground's settings as NetConfig fields, from its widgets' values (drawn by `controls`)."""
+    s = st.session_state
+    out: dict[str, Any] = {}
+    if _has(f"{p}.k"):
+        out["classes"] = s[f"{p}.k"]
+    if _has(f"{p}.dataset"):
+        out["dataset"] = s.get(f"{p}.dataset") or ui.setting(f"{p}.dataset").choices[0]
+    out["noise"], out["seed"] = s[f"{p}.noise"], s[f"{p}.seed"]
+    if _has(f"{p}.dataset"):
+        available = available_features(input_dim(out["dataset"]))
+        out["features"] = tuple(f for f in available if f in (s.get(f"{p}.features") or ())) or available[:1]
+    out["hidden"] = tuple(int(s[f"{p}.h{i + 1}"]) for i in range(s[f"{p}.layers"]))
+    out["activation"] = s.get(f"{p}.activation") or "tanh"
+    out |= {k: s[f"{p}.{k}"] for k in ("lr", "batch_size", "epochs", "weight_decay")}
+    out["optimizer"] = s.get(f"{p}.optimizer") or "sgd"
     return out
 
 
-def features(p: str, available: tuple[str, ...]) -> tuple[str, ...]:
-    """Feature-cross toggles: those the dataset has (at least one stays on)."""
+def features(p: str, available: tuple[str, ...]) -> None:
+    """Feature-cross toggles: those the dataset has (at least one stays on: `settings`)."""
     chosen = ui.pills(f"{p}.features", options=available, format_func=FEATURE_LABELS.get)
-    chosen = tuple(f for f in available if f in (chosen or ()))
-    if not chosen:
+    if not any(f in available for f in chosen or ()):
         st.caption(ui.T("beyond.no_features"))
-        chosen = available[:1]
-    return chosen
 
 
-def layers(p: str) -> tuple[tuple[int, ...], str]:
+def layers(p: str, kw: dict[str, Any]) -> None:
     """Hidden layers (count, then neurons in each) and the activation."""
     n_layers = ui.slider(f"{p}.layers")
     cols = st.columns(3)
-    widths = [ui.number_input(f"{p}.h{i + 1}", cols[i % 3]) for i in range(n_layers)]
-    act = ui.segmented_control(f"{p}.activation", disabled=n_layers == 0)
-    return tuple(int(w) for w in widths), act or "tanh"
+    for i in range(n_layers):
+        ui.number_input(f"{p}.h{i + 1}", cols[i % 3], **kw)
+    ui.segmented_control(f"{p}.activation", disabled=n_layers == 0, **kw)
 
 
-def training(p: str, n_train: int) -> dict[str, Any]:
+def training(p: str, n_train: int, kw: dict[str, Any]) -> None:
     """Learning rate, batch size, epochs, optimizer, L2 weight decay."""
-    return {
-        "lr": ui.select_slider(f"{p}.lr"),
-        # its sizes depend on the data
-        "batch_size": ui.batch_size_slider(f"{p}.batch_size", n_train, sizes=batch_sizes(n_train)),
-        "epochs": ui.slider(f"{p}.epochs"),
-        "optimizer": ui.segmented_control(f"{p}.optimizer") or "sgd",
-        "weight_decay": ui.select_slider(f"{p}.weight_decay"),
-    }
+    ui.select_slider(f"{p}.lr", **kw)
+    # its sizes depend on the data
+    ui.batch_size_slider(f"{p}.batch_size", n_train, sizes=batch_sizes(n_train), **kw)
+    ui.slider(f"{p}.epochs", **kw)
+    ui.segmented_control(f"{p}.optimizer", **kw)
+    ui.select_slider(f"{p}.weight_decay", **kw)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)

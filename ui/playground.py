@@ -128,12 +128,21 @@ def controls(page: str, where: Any = None, test: bool = False) -> Toggles:
     return Toggles(show_test, discrete, int(add) if add in ("0", "1") else None, pts)
 
 
-def chart_args(page: str, toggles: Toggles) -> dict[str, Any]:
-    """`ui.chart`'s arguments that make the decision chart answer clicks (none while adding is off)."""
+def chart_args(page: str, toggles: Toggles, section: str | None = None) -> dict[str, Any]:
+    """`ui.chart`'s arguments that make the decision chart answer clicks (none while adding is off).
+    `section`: the page section (fragment key) that draws the toggles, when the chart sits in a section
+    inside it: a click that changes the points reruns that one (the toggles count the points)."""
     if toggles.add is None:
         return {}
     key = chart_key(page)
-    return {"key": key, "on_select": lambda: _clicked(page, key), "selection_mode": [ADDED, CELL]}
+
+    def clicked() -> None:
+        before = points(page)
+        _clicked(page, key)
+        if section is not None and points(page) != before:
+            st.rerun(section)
+
+    return {"key": key, "on_select": clicked, "selection_mode": [ADDED, CELL]}
 
 
 def with_points(data: tuple[Dataset, Dataset], pts: tuple[Point, ...]) -> tuple[Dataset, Dataset]:

@@ -6,7 +6,7 @@ import pytest
 
 from conftest import no_errors, page_app
 from lessons_helpers import changes_key as _changes
-from lessons_helpers import open_tab
+from lessons_helpers import open_tab, whole
 from lessons_helpers import widget as _widget
 
 CLASS_MOVES = [
@@ -53,6 +53,7 @@ def test_classes_softmax_probe_and_accuracy() -> None:
     assert float(metrics["Test accuracy"][:-1]) >= 95
     _widget(at, "many_classes.classes.px").set_value(3.0).run()
     _widget(at, "many_classes.classes.py").set_value(3.0).run()
+    whole(at)
     caption = next(c.value for c in at.caption if "sum to" in c.value)
     assert "1.0000" in caption
     if at.slider(key="many_classes.classes.layers").value:

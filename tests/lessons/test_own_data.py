@@ -14,7 +14,7 @@ from core.classroom import own_data as csvdata
 from core.classroom.text import t
 from core.maths.data import make_dataset, split
 from core.maths.train import TrainConfig, train
-from lessons_helpers import app, metrics, numbers, value
+from lessons_helpers import app, metrics, numbers, value, whole
 
 GOOD = b"x1,x2,label\n1,2,0\n3,4,1\n-1.5,0.5,0\n2,2,1\n"
 
@@ -85,7 +85,7 @@ def _upload(at: AppTest, name: str, raw: bytes) -> AppTest:
 @pytest.mark.parametrize("page", ["training", "perceptron"])
 def test_own_data_is_usable_and_a_bad_upload_changes_nothing(page: str) -> None:
     at = app(page)
-    at.number_input(key=f"{page}.seed").set_value(4).run()
+    whole(at.number_input(key=f"{page}.seed").set_value(4).run())
     pts = make_dataset("blobs", 80, 1.0, 1)
     body = "x1,x2,label\n" + "".join(
         f"{x[0]!r},{x[1]!r},{int(c)}\n" for x, c in zip(pts.X.tolist(), pts.y.tolist())

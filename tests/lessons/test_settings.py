@@ -22,7 +22,7 @@ from core.classroom.text import t
 from core.maths.networks import FEATURE_LABELS, NET_SPECS, NetConfig
 from core.maths.train import SPECS, TrainConfig
 from core.param import ConfigError, Param
-from lessons_helpers import app, open_tab
+from lessons_helpers import app, open_tab, whole
 
 # Widgets whose range or choices depend on the data or the run (the page passes them; the table's range
 # bounds what a link may carry): the probes (the data's window), the example (the dataset's size), the
@@ -260,8 +260,8 @@ def test_a_scenario_button_sets_every_setting_of_the_page() -> None:
     """Beyond's scenario buttons are presets (core/classroom/presets.py): a button sets the preset's values
     and every other setting of the table back to its default, the seed too."""
     at = app("beyond")
-    at.number_input(key="beyond.seed").set_value(7).run()
-    at.slider(key="beyond.noise").set_value(2.0).run()
+    whole(at.number_input(key="beyond.seed").set_value(7).run())
+    whole(at.slider(key="beyond.noise").set_value(2.0).run())
     next(b for b in at.button if b.label == "XOR with x₁x₂").click().run()
     no_errors(at)
     values = BUTTONS["beyond"][1].values()
