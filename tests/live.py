@@ -293,7 +293,10 @@ def chart_in_view_while_sliders_move(page, chart: str, keys: list[str]) -> list[
 # How long that takes depends on the machine: the tests print it, the benchmarks measure it
 # (bench_live_class.py). A Pause that did not stop the run would move the epoch many times.
 PAUSE_MS = 2000
-PAUSE_MOVES = 2  # the epoch changes at most this often after the click
+# the epoch changes at most this often after the click: frames come every 0.2 s (ui.live.FRAME_SECONDS) and a
+# Pause answers in 0.2-0.4 s on a 2-core machine shared with the browser (the frame in progress, one more,
+# then the paused line); a run that did not stop would move it about ten times within PAUSE_MS
+PAUSE_MOVES = 3
 
 # a fingerprint of the picture: its canvas, averaged down to 32 x 32
 PICTURE_JS = """(sel) => {
