@@ -157,14 +157,17 @@ def _harness_lang(original: Callable[[], str]) -> Callable[[], str]:
 
 
 def run(at: AppTest) -> AppTest:
-    """at.run(), with option labels formatted in the session's language (see _harness_lang)."""
+    """at.run(), with option labels formatted in the session's language (see _harness_lang). A run that drew
+    only part of the page (a widget whose callback reruns only its page's output) is followed by a full one:
+    a browser keeps the rest on screen, AppTest's tree does not (lessons_helpers.whole)."""
     import ui
 
     if not getattr(ui.lang, "harness", False):
         ui.lang = _harness_lang(ui.lang)
     _current[:] = [at]
     try:
-        return at.run()
+        at.run()
+        return at if at.title or at.exception else at.run()
     finally:
         _current.clear()
 

@@ -443,11 +443,11 @@ def section(page: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
             outer = st.session_state.get(_SECTION)  # a section inside another: that one ends the run
             outer_alone = ui.fragment_rerun()
             alone = ui.section_started(name)
-            if alone and outer is None:  # this section draws its replay sliders anew (the others stay)
+            if alone:  # this section draws its replay sliders anew (the others stay)
                 shown = st.session_state.get(_SHOWN, {})
                 for key in [k for k, (sec, _) in shown.items() if sec == name]:
                     del shown[key]
-            st.session_state[_SECTION] = outer or name
+            st.session_state[_SECTION] = name
             try:
                 return fn(*args, **kw)
             finally:

@@ -16,6 +16,7 @@ from conftest import chart_specs, no_errors, page_app, valid_vega_lite
 from core.charts import figure as F
 from core.charts.decision import perceptron_chart
 from core.maths.data import bounds, make_dataset
+from lessons_helpers import whole
 from ui import CHART_KEYS, PAGES
 
 # class mode draws its chart once a question is asked: tests/lessons/test_classroom.py checks that one
@@ -285,7 +286,7 @@ def test_the_first_slider_of_a_slow_page_only_moves_data(page: str, key: str) ->
         return [el.proto.spec for el in at.get("vega_lite_chart")]
 
     def step() -> None:
-        slider = at.slider(key=key)
+        slider = whole(at).slider(key=key)  # (a keyed run of the output: the page's slider is outside it)
         slider.set_value(
             slider.value + slider.step if slider.value + slider.step <= slider.max else slider.min
         ).run()
