@@ -33,7 +33,7 @@ def digest(draw: Callable[..., Any]) -> bytes | None:
     """A digest of everything `draw` reads besides its argument, or None if some of it cannot be digested."""
     h = hashlib.blake2b(digest_size=16)
     try:
-        _feed(h, draw, set())
+        _feed(h, draw, {})
     except _Opaque:
         return None
     return h.digest()
@@ -49,14 +49,16 @@ def _names(code: types.CodeType) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
-def _feed(h: Any, v: Any, seen: set[int]) -> None:
+def _feed(h: Any, v: Any, seen: dict[int, Any]) -> None:
+    # `seen` holds the values themselves, not only their ids: a temporary (a tuple made here) freed during
+    # the digest could otherwise hand its id to a later value, which would then count as "met before"
     if isinstance(v, _SCALARS):
         h.update(f"{type(v).__name__}:{v!r};".encode())
         return
     if id(v) in seen:  # a value met before in this digest (a cycle, or shared): its place is enough
         h.update(b"@;")
         return
-    seen.add(id(v))
+    seen[id(v)] = v
     if isinstance(v, list | tuple):
         h.update(f"{type(v).__name__}[{len(v)}".encode())
         for x in v:
