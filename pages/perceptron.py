@@ -118,6 +118,15 @@ def moved(key: str) -> None:
 OUTPUT, LAB = "perceptron.output", "perceptron.lab"  # the sections (fragments) below
 
 
+def settings(base: TrainConfig) -> TrainConfig:
+    """The run of the sliders' weights, learning rate and epochs on `base`'s data."""
+    w1, w2, b = (st.session_state[k] for k in KEYS)
+    lr, epochs = st.session_state["perceptron.lr"], st.session_state["perceptron.epochs"]
+    return TrainConfig(
+        **{**base.to_dict(), "w1": w1, "w2": w2, "b": b, "lr": lr, "epochs": epochs, "batch_size": 32}
+    )
+
+
 @share.section("perceptron")
 def lab() -> None:
     """The controls beside the live picture (its sliders rerun only this section, a fragment)."""
@@ -149,16 +158,14 @@ def lab() -> None:
         ui.slider("perceptron.py", lo=box[2], hi=box[3], on_change=moved, args=("perceptron.py",))
         st.markdown(ui.T("perceptron.train_title"))
         st.caption(ui.T("perceptron.train_intro"))
-        lr = ui.select_slider("perceptron.lr")
+        ui.select_slider("perceptron.lr")
         epochs = ui.slider("perceptron.epochs")
         st.divider()
         tg = playground.controls("perceptron")  # Playground's toggles (no test data here: all points train)
     data = playground.with_points(given, tg.points)
 
-    w1, w2, b = (st.session_state[k] for k in KEYS)
-    cfg = TrainConfig(
-        **{**base.to_dict(), "w1": w1, "w2": w2, "b": b, "lr": lr, "epochs": epochs, "batch_size": 32}
-    )
+    cfg = settings(base)
+    w1, w2, b = cfg.w1, cfg.w2, cfg.b
     own = share.own_data()
     start = (base, name, own[1].digest if name == share.MY_DATA and own else None, w1, w2, b, tg.points)
     predict.play("perceptron", p)  # Play reveals a committed prediction (or waits for one)
@@ -189,9 +196,9 @@ def output(name, base, given, data, tg, gated, view, slots) -> None:
     what follows the weights and the probe (their sliders rerun only this, in the hand-set view)."""
     scale_slot, use_slot, picture, below = slots
     p = live.player("perceptron")
-    w1, w2, b = (st.session_state[k] for k in KEYS)
+    cfg = settings(base)
+    w1, w2, b, lr, epochs = cfg.w1, cfg.w2, cfg.b, cfg.lr, cfg.epochs
     px, py = st.session_state["perceptron.px"], st.session_state["perceptron.py"]
-    lr, epochs = st.session_state["perceptron.lr"], st.session_state["perceptron.epochs"]
     X, y = given[0].X, given[0].y
     box, text = bounds(X), ui.chart_text()
     with scale_slot:  # what the buttons say may vary; the probe's sliders below keep their place
@@ -211,9 +218,6 @@ def output(name, base, given, data, tg, gated, view, slots) -> None:
             reasons += [why] if why else []
         if reasons:
             st.caption("  \n".join(reasons))
-    cfg = TrainConfig(
-        **{**base.to_dict(), "w1": w1, "w2": w2, "b": b, "lr": lr, "epochs": epochs, "batch_size": 32}
-    )
     # training is deterministic: the trained model follows from the settings (and so from the link)
     settings_hist = share.trained(cfg, name, tg.points) if view == "trained" and not p.live() else None
 
