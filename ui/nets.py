@@ -53,8 +53,8 @@ def _has(key: str) -> bool:
     return name in PAGE_SPECS[page]
 
 
-def controls(p: str, where: Any, n_train: int, narrow: Any = None) -> dict[str, Any]:
-    """The playground's settings (hidden by "Hide the controls"), as NetConfig fields (`settings`): those of
+def controls(p: str, where: Any, n_train: int, narrow: Any = None) -> None:
+    """The playground's settings' widgets (hidden by "Hide the controls"; `settings` reads them): those of
     the playground's table (a dataset choice and feature crosses, or the number of classes k). `narrow`: the
     on_change of the widgets that change nothing but the run and its pictures (the dataset, the features
     and the number of layers change other controls: they rerun the section)."""
@@ -78,7 +78,6 @@ def controls(p: str, where: Any, n_train: int, narrow: Any = None) -> dict[str, 
             layers(p, kw)
         with st.expander(ui.T("training.settings"), expanded=True):
             training(p, n_train, kw)
-    return settings(p)
 
 
 def settings(p: str) -> dict[str, Any]:
