@@ -9,7 +9,8 @@ interface (epoch, step, run_for, change, segments, hist).
 Training and drawing are apart. While a run plays, the server's one `Trainer` thread trains it at its rate
 (epochs per second of wall time since Play: `rate(cap)` on a network page, at least TF Playground's; a
 perceptron page's run takes about RUN_FRAMES frames), taking turns with every other playing run a few ms at
-a time, so that a class playing at once shares the server evenly and no run stalls. The page draws its live
+a time, so that a class playing at once shares the server evenly and no run stalls; it rests while a
+click (Play, Pause, Step, Reset) is being answered (clicks first: `CLICK_FIRST`). The page draws its live
 part through `stage(...)` as an `st.fragment(run_every=interval)`: a frame only draws the run as the trainer
 has it (holding the player's lock, which the trainer then skips). Play's own picture comes after one frame's
 worth of training (its head start), so that it has already moved. The pictures are kept figures
@@ -78,6 +79,14 @@ FRAME_BUDGET = 6.0  # live frames a second, the whole server
 MAX_FRAME_SECONDS = 4.0
 RETIME = 2.0
 LOAD_WINDOW = 2.0  # s: a Play pressed this recently counts as playing (its run may not train yet)
+# Clicks first: a click (Play, Pause, Step, Reset) is what a student sits waiting for, while training and
+# training can be a moment late. While a click's page run is under way (from its button's callback until
+# the page has drawn its stage), the trainer rests, for at most CLICK_FIRST seconds at a time, so that a
+# class pausing at once is answered sooner and no run stalls. (Frames do not wait: a student's own click
+# could then wait behind their frame.)
+CLICK_FIRST = 0.25
+_clicks: dict[int, float] = {}  # which player -> when its click's page run started
+_clicks_lock = threading.Lock()
 _seen: collections.deque[tuple[float, int]] = collections.deque(maxlen=8192)  # (when, which player)
 _seen_lock = threading.Lock()
 _log = logging.getLogger(__name__)
@@ -300,6 +309,7 @@ def press(page: str, command: str) -> None:
     interval, not at the one of the few who were first."""
     p = player(page)
     p.command = command
+    clicked(p)
     if command == "play":
         _saw(p)
 
@@ -374,6 +384,36 @@ def changes_text(p: Player) -> str | None:
         for s in p.run.segments[1:]
     ]
     return ui.T("live.changed", changes="; ".join(parts))
+
+
+def clicked(p: Player) -> None:
+    """`p`'s click has started a page run (its button's callback): it goes first (CLICK_FIRST)."""
+    with _clicks_lock:
+        _clicks[id(p)] = time.monotonic()
+
+
+def answered(p: Player) -> None:
+    """`p`'s page run has drawn its stage: the click is answered."""
+    with _clicks_lock:
+        _clicks.pop(id(p), None)
+
+
+def clicks_waiting(but: Player | None = None) -> bool:
+    """Whether a click's page run is under way (one that started less than CLICK_FIRST ago), other than
+    `but`'s own."""
+    now = time.monotonic()
+    with _clicks_lock:
+        for who, since in list(_clicks.items()):
+            if now - since >= CLICK_FIRST:  # a run that stopped early, or a slow one: no longer first
+                del _clicks[who]
+        return any(who != id(but) for who in _clicks)
+
+
+def let_clicks_go_first(but: Player | None = None, seconds: float = CLICK_FIRST) -> None:
+    """Wait while another click's page run is under way, at most `seconds`."""
+    end = time.monotonic() + seconds
+    while clicks_waiting(but) and time.monotonic() < end:
+        time.sleep(0.005)
 
 
 def _saw(p: Player) -> None:
@@ -452,6 +492,7 @@ class Trainer:
             with self._cv:
                 while not self._players:
                     self._cv.wait()
+            let_clicks_go_first()  # (then one round at least: no run stalls)
             start = time.perf_counter()
             done, playing = self.round()
             work = time.perf_counter() - start
@@ -500,6 +541,7 @@ def stage(p: Player, cap: int, draw: Callable[[], None], pace: float | None = No
             st.fragment(_frame, run_every=p.every)(p, draw)
         finally:
             p.held_until = 0.0
+            answered(p)
     else:
         if p.synced_playing:  # it ended after the page read it as playing (a hold that ran out on a busy
             p.synced_playing = False  # server): the page anew, so that every part shows the ended run
@@ -509,6 +551,7 @@ def stage(p: Player, cap: int, draw: Callable[[], None], pace: float | None = No
                 draw()
         finally:
             p.held_until = 0.0
+            answered(p)
 
 
 def style(page: str, reserve_px: int = 420, phone_chart_px: int = 290) -> None:

@@ -26,8 +26,18 @@ def prob_rgb(probs: np.ndarray) -> np.ndarray:
 
 def probs_to_png(probs: np.ndarray) -> bytes:
     """Colour probabilities with the lab's scale and encode as PNG."""
+    return png(prob_rgb(probs).round().astype(np.uint8))
+
+
+# zlib's fastest level: the lab's pictures (smooth colour fields, ~48 px a side) come out about 1% larger
+# than at Pillow's default (6) in 60% of the time, and a live frame encodes up to a dozen of them
+PNG_LEVEL = 1
+
+
+def png(rgb: np.ndarray) -> bytes:
+    """An RGB image (uint8, rows x columns x 3) as PNG bytes."""
     buf = io.BytesIO()
-    Image.fromarray(prob_rgb(probs).round().astype(np.uint8), "RGB").save(buf, format="PNG")
+    Image.fromarray(rgb, "RGB").save(buf, format="PNG", compress_level=PNG_LEVEL)
     return buf.getvalue()
 
 
@@ -96,6 +106,4 @@ def loss_png(loss: np.ndarray, lo: float, hi: float) -> bytes:
     i = np.clip(np.floor(t).astype(int), 0, len(LOSS_STOPS) - 2)
     f = (t - i)[..., None]
     rgb = _STOPS_RGB[i] * (1 - f) + _STOPS_RGB[i + 1] * f
-    buf = io.BytesIO()
-    Image.fromarray(rgb.round().astype(np.uint8), "RGB").save(buf, format="PNG")
-    return buf.getvalue()
+    return png(rgb.round().astype(np.uint8))

@@ -4,14 +4,12 @@ streamlit."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Mapping, Sequence
 
 import altair as alt
 import numpy as np
 import pandas as pd
 import torch
-from PIL import Image
 
 from core.charts.decision import (
     HEIGHT,
@@ -33,7 +31,7 @@ from core.charts.decision import (
     window,
 )
 from core.charts.figure import Figure, Refs, figure, frozen
-from core.charts.images import png_data_url, probs_to_png
+from core.charts.images import png, png_data_url, probs_to_png
 from core.charts.palette import GREY, NEGATIVE, PALETTE, POSITIVE, PROB_STOPS, VERMILION
 from core.maths.grid import Bounds
 from core.maths.networks import FEATURE_LABELS, MLP, NET_SPECS, GridMaps
@@ -62,9 +60,7 @@ def regions_png(probs: np.ndarray) -> bytes:
     conf = (probs.max(0) - 1 / k) / (1 - 1 / k)
     s = (0.12 + 0.33 * np.clip(conf, 0, 1))[..., None]
     rgb = 255 + (cols[top] - 255) * s
-    buf = io.BytesIO()
-    Image.fromarray(rgb.round().astype(np.uint8), "RGB").save(buf, format="PNG")
-    return buf.getvalue()
+    return png(rgb.round().astype(np.uint8))
 
 
 def class_node_png(probs: np.ndarray, cls: int) -> bytes:
@@ -72,9 +68,7 @@ def class_node_png(probs: np.ndarray, cls: int) -> bytes:
     from PALETTE (the points' and regions' colour) where it is 1."""
     col = np.array([int(PALETTE[cls][i : i + 2], 16) for i in (1, 3, 5)], dtype=np.float64)
     p = np.nan_to_num(np.clip(probs, 0.0, 1.0), nan=0.0)[..., None]
-    buf = io.BytesIO()
-    Image.fromarray((255 + (col - 255) * p).round().astype(np.uint8), "RGB").save(buf, format="PNG")
-    return buf.getvalue()
+    return png((255 + (col - 255) * p).round().astype(np.uint8))
 
 
 def class_points_frame(

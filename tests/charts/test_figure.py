@@ -209,6 +209,47 @@ def test_chart_data_goes_as_the_same_arrow_bytes_streamlit_would_send() -> None:
         assert _table(sent)["cls"].tolist() == df["cls"].tolist()
 
 
+def test_a_frame_shaped_like_one_converted_before_gives_streamlits_bytes_too() -> None:
+    """The second frame of a layout (the same columns and dtypes) takes the short way (`F._table`): its
+    bytes are still exactly Streamlit's, for every kind of column the lab draws, missing values, a sliced
+    RangeIndex, no rows, and frames that must take the long way (another index, object columns)."""
+    from streamlit import dataframe_util
+
+    rng = np.random.default_rng(1)
+
+    def frame(rows: int) -> pd.DataFrame:
+        x = rng.normal(size=rows)
+        x[::3] = np.nan
+        return pd.DataFrame(
+            {
+                "x": x,
+                "k": rng.integers(-5, 5, rows),
+                "ok": rng.random(rows) > 0.5,
+                "name": pd.array(rng.choice(["a", "클래스 2", None], rows), dtype="str"),
+            }
+        )
+
+    first = frame(4)
+    cases = [
+        frame(7),
+        frame(1),
+        frame(0),
+        frame(9).iloc[2:8],
+        frame(9).iloc[::2],
+        frame(9)[lambda d: d["ok"]],  # an Int64Index: the long way
+        frame(5).set_index("k"),
+        frame(3).astype({"name": object}),
+        pd.DataFrame({"x": [1.0, 2.0], "x2": [3, 4]}),
+    ]
+    for df in [first, *cases, first]:
+        table, meta = F._table(df)
+        assert table.equals(pa.Table.from_pandas(df, nthreads=1))
+        assert table.schema.metadata == pa.Table.from_pandas(df, nthreads=1).schema.metadata
+        assert meta == json.loads(table.schema.metadata[b"pandas"])
+        assert F.arrow(df) == dataframe_util.convert_anything_to_arrow_bytes(df)
+    assert (tuple(first.columns), tuple(str(t) for t in first.dtypes)) in F._layouts
+
+
 def test_columns_added_in_arrow_read_back_as_if_the_frame_had_them() -> None:
     """The domain columns are appended to the Arrow table (pandas would take ~0.4 ms per chart to add
     them to the frame): the table read back, pandas metadata included, is the one pandas would give."""

@@ -88,3 +88,42 @@ def test_a_student_who_left_is_forgotten() -> None:
     gc.collect()
     assert gone.wait(2.0)
     assert trainer.playing() == []
+
+
+def test_a_click_goes_first_and_training_never_stalls() -> None:
+    """While another student's click is being answered, the trainer rests (at most CLICK_FIRST at a time,
+    then a round: the run still moves), and a timer's frame waits for it (but not for its own click)."""
+    trainer = live.Trainer()
+    p, other = _player(3, rate=5000.0), live.Player()
+    trainer.add(p)
+    assert _wait(lambda: p.run.epoch > 5, 5.0)
+
+    def epochs_in(seconds: float, clicking: bool) -> int:
+        start, end = p.run.epoch, time.perf_counter() + seconds
+        while time.perf_counter() < end:
+            if clicking:
+                live.clicked(other)  # clicks one after another: always one under way
+            time.sleep(0.02)
+        live.answered(other)
+        return p.run.epoch - start
+
+    free, clicked = epochs_in(1.0, False), epochs_in(1.0, True)
+    assert clicked >= 1, (free, clicked)  # never stalls: a round at least every CLICK_FIRST
+    assert clicked < free / 3, (free, clicked)  # but the clicks went first
+    p.pause()
+
+    live.clicked(p)  # its own click: a frame of its own run does not wait for it
+    t = time.perf_counter()
+    live.let_clicks_go_first(but=p)
+    assert time.perf_counter() - t < 0.05
+    live.clicked(other)  # another's: it waits until that click is answered ...
+    threading.Timer(0.1, live.answered, (other,)).start()
+    t = time.perf_counter()
+    live.let_clicks_go_first(but=p)
+    assert 0.08 < time.perf_counter() - t < live.CLICK_FIRST
+    live.clicked(other)  # ... or for CLICK_FIRST at most (a click whose run stopped early)
+    t = time.perf_counter()
+    live.let_clicks_go_first(but=p)
+    assert live.CLICK_FIRST - 0.02 < time.perf_counter() - t < live.CLICK_FIRST + 0.1
+    assert not live.clicks_waiting(but=p)
+    live.answered(p)
