@@ -251,8 +251,8 @@ def _push_preset() -> None:
         st.session_state[FLASH] = ("success", ui.T("classroom.sent", page=title))
 
 
-def _ask() -> None:
-    _teacher(lambda s, c, k: s.ask(c, k, st.session_state.get("class_question")))
+def _ask(after: int | None) -> None:
+    _teacher(lambda s, c, k: s.ask(c, k, st.session_state.get("class_question"), after=after))
 
 
 def _reveal() -> None:
@@ -564,7 +564,9 @@ def _question_panel() -> None:
             key="class_question",
             persist_state="session",
         )
-        row.button(ui.T("classroom.ask"), on_click=_ask, key="class_ask")
+        v = act(lambda s: s.view(st.session_state[CODE]))  # the question on screen: one press asks once
+        shown = v.question_seq if v else None
+        row.button(ui.T("classroom.ask"), on_click=_ask, args=(shown,), key="class_ask")
         row.button(ui.T("classroom.reveal"), on_click=_reveal, key="class_reveal", type="primary")
         _answers_live()
 

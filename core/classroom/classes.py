@@ -459,13 +459,21 @@ class ClassStore:
             )
         return seq
 
-    def ask(self, code: Any, key: Any, preset: Any, now: float | None = None) -> int:
-        """Ask the question of a preset (core.classroom.questions); answers open. Returns its number."""
+    def ask(
+        self, code: Any, key: Any, preset: Any, now: float | None = None, after: int | None = None
+    ) -> int:
+        """Ask the question of a preset (core.classroom.questions); answers open. Returns its number.
+
+        `after`: the number of the question the teacher's screen showed when Ask was pressed. An Ask whose
+        question has come since (the same press taken twice: a replayed button callback, a double click)
+        asks nothing and returns the current number."""
         now = time.time() if now is None else now
         if not isinstance(preset, str) or preset not in QUESTIONS:
             raise ClassError("question")
         with self.engine.begin() as conn:
             row = self._teacher(conn, code, key, lock=True)
+            if after is not None and row.question_seq != after:
+                return row.question_seq
             seq = row.question_seq + 1
             conn.execute(
                 classes.update()

@@ -98,7 +98,10 @@ def test_a_class_runs_start_to_end(store: ClassStore) -> None:
     v = store.view(code)
     assert (v.page, v.query, v.push_seq) == ("activations", {"fn": "relu", "depth": "4"}, 1)
 
-    assert store.ask(code, key, "softmax_temperature", now=T0) == 1
+    assert store.ask(code, key, "softmax_temperature", now=T0, after=0) == 1
+    # the same press taken twice (a replayed button callback): it asks once
+    assert store.ask(code, key, "softmax_temperature", now=T0, after=0) == 1
+    assert store.view(code).question_seq == 1
     assert store.answer(code, ana, "up", now=T0) == "up"
     store.answer(code, bo, "down", now=T0)
     got = store.answers(code, key)
