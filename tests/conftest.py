@@ -42,6 +42,20 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ.setdefault("NNLAB_FULL", "1" if config.getoption("--full") else "0")
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    """A failing test's report shows what the lab servers running then logged as errors (a browser shows
+    none)."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.failed:
+        from live import server_errors
+
+        logged = server_errors()
+        if logged:
+            report.sections.append(("lab server errors", logged))
+
+
 def page_app(page: str, lang: str = "en", timeout: float = 60) -> AppTest:
     """An AppTest of one page file, in a language, already run once."""
     at = AppTest.from_file(str(ROOT / "pages" / page), default_timeout=timeout)

@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -35,6 +36,18 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
+# the logs of the servers running now (a failing test's report shows the errors in them: tests/conftest.py)
+SERVER_LOGS: list[str] = []
+
+
+def server_errors() -> str:
+    """Every traceback the running servers have logged (the browser shows none: client.showErrorDetails)."""
+    out = []
+    for path in SERVER_LOGS:
+        text = Path(path).read_text(errors="replace")
+        if "Traceback" in text:
+            out.append(f"{path}:\n" + text[text.index("Traceback") - 200 :][-20_000:])
+    return "\n".join(out)
 
 
 def chromium_path() -> str | None:
@@ -93,7 +106,9 @@ def stop_server(proc: subprocess.Popen) -> None:
 def streamlit_server(script: str = "streamlit_app.py", *extra: str) -> Iterator[tuple[str, subprocess.Popen]]:
     """Start `streamlit run` on a free port; yield (base URL, process); always stop the process we started."""
     port = free_port()
-    log = open(os.environ.get("NNLAB_SERVER_LOG", os.devnull), "w")
+    path = os.environ.get("NNLAB_SERVER_LOG") or tempfile.mkstemp(prefix="nnlab-server-", suffix=".log")[1]
+    log = open(path, "w")
+    SERVER_LOGS.append(path)
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -130,6 +145,9 @@ def streamlit_server(script: str = "streamlit_app.py", *extra: str) -> Iterator[
     finally:
         stop_server(proc)
         log.close()
+        SERVER_LOGS.remove(path)
+        if "NNLAB_SERVER_LOG" not in os.environ:
+            os.unlink(path)
 
 
 def wait_idle(page, timeout: float = 30_000, settle: float = 600) -> None:
@@ -203,6 +221,12 @@ def open_page(browser, url: str):
     page.wait_for_selector("[data-testid=stSidebarNav]", timeout=60_000)
     wait_idle(page)
     return page
+
+
+def errors(page) -> list[str]:
+    """The text of every error box Streamlit shows (none, on a page that works): asserted equal to [], so a
+    failure names the error."""
+    return page.locator("[data-testid=stException]").all_inner_texts()
 
 
 def press(page, key_class: str, key: str) -> None:
@@ -307,3 +331,16 @@ PICTURE_JS = """(sel) => {
   for (let i = 0; i < d.length; i++) { h ^= d[i]; h = Math.imul(h, 16777619); }
   return h >>> 0;
 }"""
+
+
+def next_picture(page, sel: str, shown: int | None, timeout: float = 5_000) -> int:
+    """The fingerprint of the next settled picture other than `shown`, as a student sees it: one that stays
+    the same for 100 ms. (Each live frame repaints the chart at once and its probability map a moment later,
+    when the browser has decoded the map's image; a fingerprint taken in between is not a picture of the
+    run.)"""
+    settled = (
+        f"async (sel) => {{ const fp = {PICTURE_JS}; const a = fp(sel);"
+        " await new Promise((r) => setTimeout(r, 100));"
+        f" return a === fp(sel) && a !== {'null' if shown is None else shown} ? a : null; }}"
+    )
+    return page.wait_for_function(settled, arg=sel, timeout=timeout).json_value()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from live import SHARE_LINK, TABLE, wait_idle
+from live import SHARE_LINK, TABLE, errors, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -32,7 +32,7 @@ def test_page_renders_charts_without_exceptions(browser_page, name: str, lang: s
     page.wait_for_function(
         f"document.querySelectorAll('{CHART} canvas, {CHART} svg').length >= {charts}", timeout=30_000
     )
-    assert page.locator("[data-testid=stException]").count() == 0
+    assert errors(page) == []
     assert page.locator(CHART).count() >= charts and _drawn_charts(page) >= charts
 
 
@@ -51,7 +51,7 @@ def test_moving_a_slider_repaints_without_exceptions(browser_page) -> None:
     page.wait_for_function(
         "([b]) => document.querySelectorAll('[data-testid=stMetricValue]')[2].innerText !== b", arg=[before]
     )
-    assert page.locator("[data-testid=stException]").count() == 0
+    assert errors(page) == []
     assert _drawn_charts(page) >= 5
 
 
@@ -85,7 +85,7 @@ def test_a_section_reruns_alone_yet_the_link_and_the_other_sections_follow(brows
     page.wait_for_function("() => location.search.includes('slope=0.02')", timeout=30_000)
     page.wait_for_function("([t, b]) => document.querySelector(t).innerText !== b", arg=[TABLE, before])
     assert "slope=0.02" in link.inner_text() and "depth=12" in page.url
-    assert page.locator("[data-testid=stException]").count() == 0
+    assert errors(page) == []
 
 
 # the x-axis labels of the softmax bars ("z1 = +2.0" ...), left to right
@@ -112,4 +112,4 @@ def test_softmax_bars_stay_in_the_logits_order_when_a_logit_moves(browser_page) 
     page.wait_for_function("() => location.search.includes('z0=2.3')", timeout=30_000)
     page.wait_for_timeout(500)
     assert page.evaluate(BAR_LABELS) == ["z1", "z2", "z3", "z4"]
-    assert page.locator("[data-testid=stException]").count() == 0
+    assert errors(page) == []

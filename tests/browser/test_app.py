@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from live import SHARE_LINK, clicked_file, open_page, streamlit_server, wait_count, wait_idle
+from live import SHARE_LINK, clicked_file, errors, open_page, streamlit_server, wait_count, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -17,7 +17,7 @@ def assert_full_app(page) -> None:
     assert wait_count(page, "[data-testid=stSidebarNav] a", 3) >= 3
     for label in ("English", "한국어"):  # the language switch (waits: a loaded machine paints late)
         page.locator("[data-testid=stSidebar] label", has_text=label).first.wait_for(timeout=30_000)
-    assert page.locator("[data-testid=stException]").count() == 0
+    assert errors(page) == []
 
 
 def test_cold_deep_link_shows_the_full_app(browser) -> None:
@@ -126,7 +126,7 @@ def test_moving_a_slider_changes_the_chart(browser, server) -> None:
             break
         page.wait_for_timeout(500)
     assert chart.screenshot() != before
-    assert page.locator("[data-testid=stException]").count() == 0
+    assert errors(page) == []
     page.close()
 
 
@@ -179,7 +179,7 @@ def test_a_long_run_shows_progress_and_can_be_paused(browser, server) -> None:
     text = page.locator(".st-key-training_counter").inner_text()
     stopped_at = int(text.split("epoch ")[1].split(" ")[0])
     assert 0 < stopped_at < 500
-    assert page.locator("[data-testid=stException]").count() == 0
+    assert errors(page) == []
     page.close()
 
 
@@ -213,5 +213,5 @@ def test_a_fragment_rerun_keeps_the_link_and_the_downloads_current(browser, serv
     assert rows.splitlines()[0].startswith("x1,x2,label") and len(rows.splitlines()) == 201, rows[:80]
     script = clicked_file(page, files.nth(2), "perceptron_run.py")
     assert "nn.Linear" in script and "0.8" in script, script[:300]
-    assert page.locator("[data-testid=stException]").count() == 0
+    assert errors(page) == []
     page.close()

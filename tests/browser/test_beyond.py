@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from live import played_to_end, wait_count, wait_idle
+from live import errors, played_to_end, wait_count, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -30,7 +30,7 @@ def test_beyond_page_renders_and_trains(browser_page, lang: str) -> None:
     page.goto(f"{url}/beyond?lang={lang}")
     page.wait_for_selector("[data-testid=stSidebarNav]", timeout=30_000)
     wait_idle(page)
-    assert page.locator("[data-testid=stException]").count() == 0
+    assert errors(page) == []
     assert _charts(page, 4) >= 4  # decision picture, network, feature weights, curves
     assert wait_count(page, "[data-testid=stMetric]", 4) == 4
     title = "은닉층" if lang == "ko" else "hidden layers"
@@ -40,7 +40,7 @@ def test_beyond_page_renders_and_trains(browser_page, lang: str) -> None:
     wait_idle(page)
     page.locator(".st-key-beyond_play button:visible").first.click()  # Play: it trains live to its end
     played_to_end("beyond_counter", (page, lang))
-    assert page.locator("[data-testid=stException]").count() == 0
+    assert errors(page) == []
     assert _charts(page, 3) >= 3
 
 
@@ -50,7 +50,7 @@ def test_many_classes_page_renders_both_tabs(browser_page, lang: str) -> None:
     page.goto(f"{url}/many_classes?lang={lang}")
     page.wait_for_selector("[data-testid=stSidebarNav]", timeout=30_000)
     wait_idle(page)
-    assert page.locator("[data-testid=stException]").count() == 0
+    assert errors(page) == []
     assert _charts(page, 4) >= 4
     tab = "회귀 (평균 제곱 오차)" if lang == "ko" else "Regression (MSE)"
     page.get_by_role("tab", name=tab).click()
@@ -61,7 +61,7 @@ def test_many_classes_page_renders_both_tabs(browser_page, lang: str) -> None:
         timeout=30_000,
     )
     assert page.locator("[data-testid=stVegaLiteChart]:visible").count() >= 3
-    assert page.locator("[data-testid=stException]").count() == 0
+    assert errors(page) == []
     # only the open tab is drawn, and the link names it
     page.wait_for_function("() => !document.querySelector('.st-key-many_classes-classes-k')", timeout=30_000)
     page.wait_for_function("() => location.search.includes('tab=regression')", timeout=30_000)

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from live import press, wait_idle
+from live import errors, press, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -77,6 +77,6 @@ def test_after_keyed_presses_the_page_is_what_its_link_shows(browser, server, le
     for i, (a, b) in enumerate(zip(drawn, drawn_fresh)):
         assert differing(a, b) < 0.001, f"chart {i} differs from the fresh page's"
     assert max(differing(a, b) for a, b in zip(before, drawn)) > 0.003  # the comparison sees a change
-    assert page.locator("[data-testid=stException]").count() == 0
+    assert errors(page) == []
     page.close()
     fresh.close()

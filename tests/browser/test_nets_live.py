@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from live import PAUSE_MOVES, PAUSE_MS, PICTURE_JS, wait_idle
+from live import PAUSE_MOVES, PAUSE_MS, PICTURE_JS, errors, next_picture, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -99,8 +99,7 @@ def test_beyond_plays_pauses_steps_resets_and_takes_a_new_learning_rate(browser,
     for _ in range(3):
         e = wait_epoch_above(page, "beyond", e)
         # ... and the picture follows (its canvas is painted a little after the counter)
-        page.wait_for_function(f"(sel) => ({PICTURE_JS})(sel) !== {shown}", arg=picture, timeout=5_000)
-        shown = page.evaluate(PICTURE_JS, picture)
+        shown = next_picture(page, picture, shown)
         seen.append((e, shown))
     epochs, pictures = zip(*seen)
     assert 0 < epochs[0] < epochs[1] < epochs[2] < 1000, seen  # the counter moves ...
@@ -133,7 +132,7 @@ def test_beyond_plays_pauses_steps_resets_and_takes_a_new_learning_rate(browser,
     page.get_by_text("Epoch 0 of 1000: press Play or Step").wait_for(timeout=30_000)
     wait_idle(page)
     assert "trained=0" in page.url
-    assert page.locator("[data-testid=stException]").count() == 0
+    assert errors(page) == []
     page.close()
 
 
@@ -155,5 +154,5 @@ def test_many_classes_plays_and_pauses(browser, server, lang: str) -> None:
     click(page, key, "step")
     page.locator(f".st-key-{key}_counter", has_text=f"{paused + 1}").wait_for(timeout=30_000)
     assert epoch_of(counter(page, key)) == paused + 1
-    assert page.locator("[data-testid=stException]").count() == 0
+    assert errors(page) == []
     page.close()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from core.classroom.text import t
-from live import streamlit_server, wait_idle
+from live import errors, streamlit_server, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -80,5 +80,5 @@ def test_every_upload_gets_its_verdict_and_says_which_data_is_in_use(browser, tm
             else:
                 assert not any(refused in a for a in shown) and in_use in shown, where
                 assert "note" in side.inner_text(), where  # the left-out column is named
-        assert page.locator("[data-testid=stException]").count() == 0
+        assert errors(page) == []
         page.close()

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from live import chart_in_view_while_sliders_move, open_page, press, slider_keys, wait_idle
+from live import chart_in_view_while_sliders_move, errors, open_page, press, slider_keys, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -57,7 +57,7 @@ def test_the_probe_formulas_fit_a_laptop_and_a_phone(browser, server) -> None:
             assert f["cellLeft"] - 1 <= f["boxLeft"] and f["boxRight"] <= f["cellRight"] + 1, (width, f)
             assert f["lastRight"] <= min(f["boxRight"], f["view"]) + 1, (width, f)
             assert f["lastLeft"] >= 0, (width, f)
-    assert page.locator("[data-testid=stException]").count() == 0
+    assert errors(page) == []
     page.close()
 
 
@@ -105,5 +105,5 @@ def test_the_picture_stays_in_view_while_any_control_moves(browser, server, size
     page.get_by_role("button", name="Play", exact=True).click()
     page.get_by_text("Training live: epoch").wait_for(timeout=30_000)
     assert chart_in_view_while_sliders_move(page, picture, ["perceptron-lr", "perceptron-px"]) == []
-    assert page.locator("[data-testid=stException]").count() == 0
+    assert errors(page) == []
     page.close()

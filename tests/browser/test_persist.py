@@ -18,7 +18,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from live import wait_idle
+from live import errors, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -206,7 +206,7 @@ def query(page) -> dict[str, list[str]]:
 
 
 def no_exception(page) -> None:
-    assert page.locator("[data-testid=stException]").count() == 0, page.locator("[data-testid=stException]")
+    assert errors(page) == []
 
 
 def open_page(page, server: str, path: str) -> None:

@@ -11,7 +11,7 @@ import sys
 import pytest
 
 from core.classroom.text import t
-from live import INSECURE_HOST, SHARE_COPY, SHARE_LINK, clicked_file, wait_idle
+from live import INSECURE_HOST, SHARE_COPY, SHARE_LINK, clicked_file, errors, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -83,7 +83,7 @@ def test_the_link_is_in_view_with_a_copy_button_and_follows_the_replayed_epoch(b
         copy.click()
         page.locator(SHARE_COPY + ".done").wait_for(timeout=5_000)  # the button shows that it copied
         assert page.evaluate("() => navigator.clipboard.readText()") == text
-        assert page.locator("[data-testid=stException]").count() == 0
+        assert errors(page) == []
     finally:
         context.close()
 
@@ -150,7 +150,7 @@ def test_a_shared_replayed_epoch_opens_the_same_view_and_the_files_describe_it(
         opened = _open(receiver, link)
         assert _view(opened) == shown
         assert "epoch=55" in opened.url
-        assert opened.locator("[data-testid=stException]").count() == 0
+        assert errors(opened) == []
     finally:
         sender.close()
         receiver.close()

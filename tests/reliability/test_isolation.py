@@ -25,7 +25,7 @@ import ui
 from core.classroom import text
 from core.maths.data import make_dataset, split
 from core.maths.train import TrainConfig, data_for, train
-from live import CHROMIUM_ARGS, chromium_path, played_to_end, streamlit_server, wait_idle
+from live import CHROMIUM_ARGS, chromium_path, errors, played_to_end, streamlit_server, wait_idle
 from walker import FULL, PAGE_FILES, figure, move, open_page, problems, run
 
 # ---------------------------------------------------------------- fingerprints
@@ -233,6 +233,6 @@ def test_two_browsers_training_at_once_never_see_each_other() -> None:
             assert "Training" in b.locator("h1").first.inner_text()
             assert _weights_shown(a) == want_a  # A is untouched by B's new session
             for pg in (a, b):
-                assert pg.locator("[data-testid=stException]").count() == 0
+                assert errors(pg) == []
         finally:
             browser.close()

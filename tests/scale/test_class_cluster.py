@@ -13,7 +13,7 @@ import pytest
 
 from core.classroom.questions import QUESTIONS
 from core.classroom.text import t
-from live import launched_chromium, wait_idle
+from live import errors, launched_chromium, wait_idle
 from scale.servers import pin, require_cluster_tools
 
 pytestmark = pytest.mark.browser
@@ -161,5 +161,5 @@ def test_a_class_across_two_replicas_counts_every_answer_and_the_leaderboard(bro
         timeout=30_000,
     )
     for page in [teacher, *students.values()]:
-        assert page.locator("[data-testid=stException]").count() == 0
+        assert errors(page) == []
         page.context.close()

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from live import launched_chromium, wait_idle
+from live import errors, launched_chromium, wait_idle
 from scale.servers import ROUTE_COOKIE, cluster, pin, require_cluster_tools, stop
 
 pytestmark = pytest.mark.browser
@@ -103,7 +103,7 @@ def test_browsers_through_nginx_answer_stick_spread_and_survive_a_dead_replica(b
         for s in students:
             before, after = s.move()
             assert before != after
-            assert s.page.locator("[data-testid=stException]").count() == 0
+            assert errors(s.page) == []
         # (b) sticky: every HTTP response one browser got came from one replica, the one its cookie names
         for s in students:
             got = collections.Counter(s.replicas)
