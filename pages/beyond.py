@@ -95,7 +95,7 @@ def output(tg: playground.Toggles, left, pinned, right) -> None:
         with compare:
             st.markdown(ui.T("beyond.compare", wd=cfg.weight_decay))
             runs = ((lv.run_cfg(), lv.hist), pair)
-            for col, (c, h) in zip(st.columns(2), runs):
+            for i, (col, (c, h)) in enumerate(zip(st.columns(2), runs)):
                 m = model_at(c, h, h.epochs_run)
                 ui.chart(
                     col,
@@ -103,6 +103,7 @@ def output(tg: playground.Toggles, left, pinned, right) -> None:
                         grid_maps(m, "binary", box), X, y, predict(m, "binary", X), box, text, height=240
                     ),
                     width="stretch",
+                    slot=("compare", i),  # two pictures of one spec
                 )
                 col.caption(ui.T("beyond.compare_item", wd=c.weight_decay, norm=f"{weight_norm(m):.3f}"))
     nets.after(lv)

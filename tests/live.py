@@ -340,7 +340,13 @@ def next_picture(page, sel: str, shown: int | None, timeout: float = 5_000) -> i
     run.)"""
     settled = (
         f"async (sel) => {{ const fp = {PICTURE_JS}; const a = fp(sel);"
-        " await new Promise((r) => setTimeout(r, 100));"
-        f" return a === fp(sel) && a !== {'null' if shown is None else shown} ? a : null; }}"
+        " await new Promise((r) => setTimeout(r, 100)); return a === fp(sel) ? a : null; }"
     )
-    return page.wait_for_function(settled, arg=sel, timeout=timeout).json_value()
+    end = time.monotonic() + timeout / 1000
+    while True:
+        got = page.evaluate(settled, sel)
+        if got is not None and got != shown:
+            return got
+        if time.monotonic() > end:
+            raise AssertionError(f"no settled picture other than {shown} within {timeout} ms")
+        page.wait_for_timeout(20)

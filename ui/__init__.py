@@ -18,7 +18,7 @@ import streamlit as st
 import torch
 from streamlit.errors import StreamlitAPIException
 
-from core.charts.figure import Figure
+from core.charts.figure import UNDER, Figure, Steady
 from core.classroom.settings import setting
 from core.classroom.text import LANG_NAMES, LANGS, normalize_lang, t
 from core.maths.data import Dataset
@@ -249,7 +249,12 @@ def code_sample(label: str, *parts: str | tuple[str, str], where: Any = st) -> N
 
 
 def chart(
-    where: Any, c: Figure, width: str | int = "stretch", height: str | int = "content", **select: Any
+    where: Any,
+    c: Figure,
+    width: str | int = "stretch",
+    height: str | int = "content",
+    slot: Any = None,
+    **select: Any,
 ) -> Any:
     """Draw a figure (core.charts.figure) in `where` (st, a column, a placeholder): its kept spec, which
     stays the same while only its data changes (the browser then swaps the data instead of rebuilding the
@@ -262,7 +267,12 @@ def chart(
     the page's stylesheet sets (a compact picture on a phone: ui.live).
     `select`: a chart that answers clicks (its selections: `key`, `on_select`, `selection_mode`); it then
     returns its selection state.
+    A figure with steady images (a probability map, the network's nodes) gets the images this session's
+    browser has already decoded underneath (core.charts.figure.Steady): a new picture never flashes. Two
+    figures of one spec on screen at once each need a `slot` (a name for their place).
     """
+    if any(name.endswith(UNDER[0]) for name in c.frames):
+        c = st.session_state.setdefault("_steady_images", Steady()).apply(c, slot)
     return where.vega_lite_chart(c.vega_lite(), width=width, height=height, **select)
 
 

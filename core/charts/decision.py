@@ -3,7 +3,7 @@ streamlit."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import altair as alt
@@ -95,21 +95,33 @@ def image_layer(
     name: str,
     scales: tuple[alt.Scale, alt.Scale] | None = None,
     titles: tuple[str, str] = ("x₁", "x₂"),
-) -> alt.Chart:
+) -> list[alt.Chart]:
     """The PNG of dataset `name` (`image_frame`) stretched over the plotting window as one image layer
-    (far cheaper than thousands of rects); on `axes(d)` unless other `scales` are given."""
+    (far cheaper than thousands of rects), over its steady copies (`steady_images`: the layers, bottom
+    first); on `axes(d)` unless other `scales` are given."""
     sx, sy = scales or axes(d)
-    return (
-        alt.Chart(d[name])
-        .mark_image(aspect=False, align="left", baseline="top")
-        .encode(
-            x=alt.X("x:Q", scale=sx, title=titles[0]),
-            x2="x2:Q",
-            y=alt.Y("y:Q", scale=sy, title=titles[1]),
-            y2="y2:Q",
-            url="url:N",
-        )
+    return steady_images(
+        d,
+        name,
+        lambda data: (
+            alt.Chart(data)
+            .mark_image(aspect=False, align="left", baseline="top")
+            .encode(
+                x=alt.X("x:Q", scale=sx, title=titles[0]),
+                x2="x2:Q",
+                y=alt.Y("y:Q", scale=sy, title=titles[1]),
+                y2="y2:Q",
+                url="url:N",
+            )
+        ),
     )
+
+
+def steady_images(d: Refs, name: str, mark: Callable[[alt.NamedData], alt.Chart]) -> list[alt.Chart]:
+    """The layers `mark(data)` of image dataset `name`, over the same of its copies when the figure keeps
+    them (`figure(..., steady=[name])`, core.charts.figure.Steady: the previous image shows until the new
+    one is decoded); bottom first."""
+    return [mark(d[n]) for n in d.steady(name)]
 
 
 def heatmap_frame(probs: np.ndarray, bounds: Bounds) -> pd.DataFrame:
@@ -368,8 +380,8 @@ def decision_chart(
         frames["probe"] = probe_frame(probe)
 
     def draw(d: Refs) -> alt.TopLevelMixin:
-        under = sigmoid_layer(d, "heat", discrete) if kind == "sigmoid" else image_layer(d, "heat")
-        layers = [under, line_layer(d, "line", scale)]
+        under = [sigmoid_layer(d, "heat", discrete)] if kind == "sigmoid" else image_layer(d, "heat")
+        layers = [*under, line_layer(d, "line", scale)]
         if clickable:  # under the points: a click on a data point adds nothing
             layers.append(cells_layer(d, "cells"))
         if test is not None:
@@ -384,7 +396,7 @@ def decision_chart(
         return scaled(chart, scale)
 
     key = ("decision", kind, frozen(text), height, scale, clickable, discrete)
-    return figure(key, frames, draw, window(bounds))
+    return figure(key, frames, draw, window(bounds), steady=["heat"] if kind == "image" else [])
 
 
 def curves_chart(

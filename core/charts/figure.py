@@ -38,7 +38,7 @@ import math
 import os
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import altair as alt
@@ -73,6 +73,11 @@ class Refs:
         if name not in self._frames:
             raise KeyError(f"no dataset {name!r} (this figure has {', '.join(self._frames)})")
         return alt.NamedData(name=name)
+
+    def steady(self, name: str) -> list[str]:
+        """Image dataset `name` and its copies underneath, bottom first, when the figure keeps them
+        (`figure(..., steady=...)`): an image layer is drawn once per name (`steady_images`)."""
+        return [n for n in under_names(name) if n in self._frames] + [name]
 
     def domain(self, name: str) -> Any:
         """The scale domain `name`: an expression reading it from the carrier dataset (the values as they
@@ -144,7 +149,13 @@ class Figure:
         """The spec to send (`st.vega_lite_chart`): the kept spec with the frames as Arrow datasets and the
         domains in the carrier's first row. A new top-level dict; the kept one is left as it was."""
         cells = _domain_cells(self.domains) if self.carrier is not None else {}
-        sent = {name: arrow(df, cells if name == self.carrier else None) for name, df in self.frames.items()}
+        sent: dict[str, bytes] = {}
+        once: dict[int, bytes] = {}  # a frame sent under several names (steady copies): converted once
+        for name, df in self.frames.items():
+            if name == self.carrier:
+                sent[name] = arrow(df, cells)
+            else:
+                sent[name] = once[id(df)] if id(df) in once else once.setdefault(id(df), arrow(df))
         return {**self.spec, "datasets": sent}
 
     def values(self) -> dict[str, Any]:
@@ -160,16 +171,67 @@ class Figure:
         return json.dumps(self.values(), allow_nan=False)
 
 
+UNDER = ("~under0", "~under1")  # the two copies of a steady image dataset (`figure(..., steady=...)`)
+
+
+def under_names(name: str) -> tuple[str, str]:
+    """The names of the two copies laid under image dataset `name`."""
+    return (name + UNDER[0], name + UNDER[1])
+
+
+_Held = tuple[tuple[pd.DataFrame, pd.DataFrame], int, pd.DataFrame]
+
+
+class Steady:
+    """One session's steady images: what the copies under each changing image hold, so that a new picture
+    never flashes.
+
+    A browser draws a new image (a data URL) a moment after the rest of the chart: while it decodes it,
+    Vega draws nothing in its place, and a live frame showed its probability map blank for 15-45 ms (seen
+    on this kind of machine), five times a second. Streamlit leaves a dataset whose bytes did not change
+    as it was, image decoded. So every image is drawn three times: two copies underneath, then the image.
+    A new image goes on top and into one copy, while the other copy keeps the previous image, untouched,
+    which shows until the new one is decoded; the next new image takes the other copy. (Pure: the page's
+    `ui.chart` keeps one in the session and calls `apply` on each figure it draws.)"""
+
+    def __init__(self) -> None:
+        # (the chart's slot, dataset) -> (what each copy held, the copy the last new image went to, it)
+        self._held: dict[tuple[Hashable, str], _Held] = {}
+
+    def apply(self, fig: Figure, slot: Hashable = None) -> Figure:
+        """`fig` with its copies filled: the previous image in one, the new one in the other. `slot` names
+        the place on the page the figure is drawn in; by default its spec does (a page that shows two
+        figures of the same spec at once names their places: else each would get the other's image)."""
+        frames = dict(fig.frames)
+        for name in [n[: -len(UNDER[0])] for n in frames if n.endswith(UNDER[0])]:
+            new, key = frames[name], (hash(fig.text) if slot is None else slot, name)
+            held = self._held.get(key)
+            if held is None:
+                copies, last = (new, new), 0
+            elif new.equals(held[2]):
+                copies, last = held[0], held[1]
+            else:  # into the copy the last new image did not go to: that one keeps showing meanwhile
+                last = 1 - held[1]
+                copies = (new, held[0][1]) if last == 0 else (held[0][0], new)
+            self._held[key] = (copies, last, new)
+            frames.update(zip(under_names(name), copies))
+        return replace(fig, frames=frames)
+
+
 def figure(
     key: Hashable,
     frames: Mapping[str, pd.DataFrame],
     draw: Callable[[Refs], Any],
     domains: Mapping[str, Sequence[Any]] | None = None,
+    steady: Sequence[str] = (),
 ) -> Figure:
     """The figure `draw` makes of `frames`, its spec built by Altair the first time `key` is seen.
 
     `key` names the chart and everything besides its data that `draw` reads; the dataset names, which
-    of them carries the domains, the domains' kinds and whether the chart is `dense` are added to it."""
+    of them carries the domains, the domains' kinds and whether the chart is `dense` are added to it.
+    `steady`: the datasets of images (PNG urls) that change from frame to frame; each gets two copies to
+    lay underneath (`Steady`), so that the picture never shows a gap while the browser decodes a new one."""
+    frames = {**frames, **{u: frames[name] for name in steady for u in under_names(name)}}
     domains = dict(domains or {})
     carrier = next((name for name, df in frames.items() if len(df)), None) if domains else None
     rows = sum(len(df) for df in frames.values())

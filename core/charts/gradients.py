@@ -463,13 +463,13 @@ def landscape_chart(
             )
         )
         chart = (
-            alt.layer(image, legend, halo, line, now, start_pt)  # the start square on top of the dots
+            alt.layer(*image, legend, halo, line, now, start_pt)  # the start square on top of the dots
             .properties(height=tall(height, scale))
             .resolve_scale(color="independent", fill="independent")
         )
         return scaled(chart, scale)
 
-    return figure(("landscape", frozen(text), names, height, scale), frames, draw, domains)
+    return figure(("landscape", frozen(text), names, height, scale), frames, draw, domains, steady=["image"])
 
 
 def boundaries_chart(

@@ -26,6 +26,7 @@ from core.charts.decision import (
     probe_frame,
     probe_layer,
     scaled,
+    steady_images,
     tall,
     test_layer,
     window,
@@ -155,7 +156,7 @@ def classifier_chart(
         frames["probe"] = probe_frame(probe)
 
     def draw(d: Refs) -> alt.TopLevelMixin:
-        layers = [image_layer(d, "heat")]
+        layers = image_layer(d, "heat")
         if "cells" in frames:  # under the points: a click on a data point adds nothing
             layers.append(cells_layer(d, "cells"))
         if "test" in frames:
@@ -172,7 +173,7 @@ def classifier_chart(
         return scaled(chart, scale)
 
     key = ("classifier", frozen(text), height, scale, clickable, "test" in frames, "added" in frames)
-    return figure(key, frames, draw, {**window(bounds), "classes": names})
+    return figure(key, frames, draw, {**window(bounds), "classes": names}, steady=["heat"])
 
 
 def softmax_bars(probs: Sequence[float], text: Mapping[str, str], scale: float = 1.0) -> Figure:
@@ -344,17 +345,21 @@ def network_chart(
                 tooltip=[alt.Tooltip("w:Q", format=".3f", title=text["weight"])],
             )
         )
-        node_layer = (
-            alt.Chart(d["nodes"])
-            .mark_image(aspect=False, align="left", baseline="top")
-            .encode(
-                x=alt.X("x:Q", scale=xs),
-                x2="x2:Q",
-                y=alt.Y("y:Q", scale=ys),
-                y2="y2:Q",
-                url="url:N",
-                tooltip=["name:N"],
-            )
+        node_layers = steady_images(
+            d,
+            "nodes",
+            lambda data: (
+                alt.Chart(data)
+                .mark_image(aspect=False, align="left", baseline="top")
+                .encode(
+                    x=alt.X("x:Q", scale=xs),
+                    x2="x2:Q",
+                    y=alt.Y("y:Q", scale=ys),
+                    y2="y2:Q",
+                    url="url:N",
+                    tooltip=["name:N"],
+                )
+            ),
         )
         frame = (
             alt.Chart(d["nodes"])
@@ -367,12 +372,12 @@ def network_chart(
             .encode(x=alt.X("x:Q", scale=xs), y=alt.Y("y:Q", scale=ys), text="label:N")
         )
         return (
-            alt.layer(edge_layer, node_layer, frame, head_layer)
+            alt.layer(edge_layer, *node_layers, frame, head_layer)
             .properties(height=row_px * rows + 60, width=col_px * n_cols)
             .configure_view(stroke=None)
         )
 
-    return figure(("network", text["weight"], rows, n_cols), frames, draw, domains)
+    return figure(("network", text["weight"], rows, n_cols), frames, draw, domains, steady=["nodes"])
 
 
 def regressor_chart(
@@ -411,9 +416,10 @@ def regressor_chart(
                 tooltip=[alt.Tooltip("y:Q", format=".3f")],
             )
         )
-        return scaled(alt.layer(image_layer(d, "heat"), pts).properties(height=tall(HEIGHT, scale)), scale)
+        return scaled(alt.layer(*image_layer(d, "heat"), pts).properties(height=tall(HEIGHT, scale)), scale)
 
-    return figure(("regressor_2d", scale), frames, draw, {**window(bounds), "y": (lo, (lo + hi) / 2, hi)})
+    domains = {**window(bounds), "y": (lo, (lo + hi) / 2, hi)}
+    return figure(("regressor_2d", scale), frames, draw, domains, steady=["heat"])
 
 
 def _regressor_1d(

@@ -13,14 +13,14 @@ from core.maths.grid import perceptron_probs
 st.title("Heatmaps")
 w1, w2, b = (float(v) for v in st.query_params.get("w", "1.2,-0.8,1.5").split(","))
 box = (-3.0, 5.0, -2.0, 4.0)
-for key, frame, layer in (
-    ("gradient", sigmoid_frame((w1, w2, b), box), sigmoid_layer),
+for key, frame, layers in (
+    ("gradient", sigmoid_frame((w1, w2, b), box), lambda d, name: [sigmoid_layer(d, name)]),
     ("png", heatmap_frame(perceptron_probs(w1, w2, b, box, res=256), box), image_layer),
 ):
     fig = figure(
         ("heatmaps test app", key),
         {"heat": frame},
-        lambda d, layer=layer: alt.layer(layer(d, "heat")).properties(width=400, height=300),
+        lambda d, layers=layers: alt.layer(*layers(d, "heat")).properties(width=400, height=300),
         window(box),
     )
     with st.container(key=key):

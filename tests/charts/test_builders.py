@@ -180,7 +180,7 @@ def test_k_class_output_neurons_are_shaded_in_their_class_colour(k: int) -> None
     model = build(cfg)
     maps = grid_maps(model, "classes", bounds(net_data(cfg)[0].X), res=8)
     spec = network_chart(model, maps, "tanh", "classes", NET_TEXT).values()
-    nodes = spec["datasets"][spec["layer"][1]["data"]["name"]]
+    nodes = spec["datasets"]["nodes"]
     outputs = nodes[-k:]
     for j, node in enumerate(outputs):
         png = base64.b64decode(node["url"].split(",", 1)[1])

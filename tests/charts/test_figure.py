@@ -381,3 +381,53 @@ def test_the_dense_pictures_of_the_slow_pages_go_to_a_canvas() -> None:
     renderers = [s.get("usermeta", {}).get("embedOptions", {}).get("renderer") for s in specs]
     assert renderers[0] == "canvas"  # the mini-batch over the data set's points
     assert "svg" not in renderers and None in renderers  # a small chart keeps Streamlit's default
+
+
+def _picture(url: str) -> F.Figure:
+    """A figure with one steady image (a map) and points."""
+    from core.charts.decision import image_layer
+
+    frames = {"map": pd.DataFrame({"url": [url], "x": [0.0], "x2": [1.0], "y": [1.0], "y2": [0.0]})}
+    frames["points"] = pd.DataFrame({"x": [0.5], "y": [0.5]})
+    return F.figure(
+        ("steady test",),
+        frames,
+        lambda d: alt.layer(*image_layer(d, "map"), alt.Chart(d["points"]).mark_point().encode(x="x:Q")),
+        {"x1": (0.0, 1.0), "x2": (0.0, 1.0)},
+        steady=["map"],
+    )
+
+
+def test_a_new_image_goes_on_top_while_the_previous_one_stays_underneath_unchanged() -> None:
+    """Steady images (a live frame's map): each new image is drawn on top and into one copy underneath, the
+    other copy keeping the previous image with the very bytes it was sent with (so the browser leaves it,
+    decoded, in place); the next new image takes the other copy; an unchanged image changes nothing."""
+    fig = _picture("data:image/png;base64,AAAA")
+    assert fig.values()["layer"][0]["data"] == {"name": "map~under0"}
+    assert [v["data"]["name"] for v in fig.values()["layer"][:3]] == ["map~under0", "map~under1", "map"]
+    valid_vega_lite(fig.values())
+    steady = F.Steady()
+    sent = []
+    for url in ["u1", "u2", "u3", "u3", "u4"]:
+        got = steady.apply(_picture(f"data:image/png;base64,{url}")).vega_lite()["datasets"]
+        sent.append({name: got[name] for name in ("map", "map~under0", "map~under1")})
+    urls = [{n: pa.ipc.open_stream(b).read_pandas()["url"][0][-2:] for n, b in s.items()} for s in sent]
+    assert urls[0] == {"map": "u1", "map~under0": "u1", "map~under1": "u1"}
+    for before, after, b_url, a_url in zip(sent, sent[1:], urls, urls[1:]):
+        changed = [n for n in after if after[n] != before[n]]
+        if a_url["map"] == b_url["map"]:
+            assert changed == []  # nothing to decode: nothing sent anew
+            continue
+        # the new image on top and in one copy; the other copy is the previous image, byte for byte
+        assert len(changed) == 2 and "map" in changed and a_url[changed[1]] == a_url["map"], (changed, a_url)
+        kept = next(n for n in ("map~under0", "map~under1") if n not in changed)
+        assert a_url[kept] == b_url["map"] and after[kept] == before[kept]
+    assert [u["map"] for u in urls] == ["u1", "u2", "u3", "u3", "u4"]
+    # the copies alternate: u2 and u3 went to different copies, and so did u3 and u4
+    assert urls[1]["map~under1"] == "u2" and urls[2]["map~under0"] == "u3" and urls[4]["map~under1"] == "u4"
+    # two pictures of one spec in two places (Beyond's weight-decay pair): each keeps its own images
+    two = F.Steady()
+    a = two.apply(_picture("data:image/png;base64,AA"), slot=1).vega_lite()["datasets"]
+    two.apply(_picture("data:image/png;base64,BB"), slot=2)
+    assert two.apply(_picture("data:image/png;base64,AA"), slot=1).vega_lite()["datasets"] == a
+    assert two.apply(_picture("data:image/png;base64,AA")).vega_lite()["datasets"] == a  # a new slot: anew

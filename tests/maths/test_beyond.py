@@ -389,7 +389,8 @@ def test_net_charts_return_figures_with_image_layers() -> None:
     assert isinstance(chart, Figure)
     assert any(layer["mark"]["type"] == "image" for layer in chart.spec["layer"])
     net = network_chart(model, maps, "tanh", "classes", TEXT).values()
-    edges, nodes = net["layer"][0], net["layer"][1]
+    edges, nodes = net["layer"][0], net["layer"][3]  # the nodes over their two steady copies
+    assert [layer["data"]["name"] for layer in net["layer"][1:4]] == ["nodes~under0", "nodes~under1", "nodes"]
     assert nodes["mark"]["type"] == "image" and len(net["datasets"][nodes["data"]["name"]]) == 2 + 4 + 3 + 3
     assert len(net["datasets"][edges["data"]["name"]]) == 2 * 4 + 4 * 3 + 3 * 3
     points = next(layer for layer in chart.spec["layer"] if layer["mark"]["type"] == "point")
@@ -417,7 +418,7 @@ def test_the_k_class_network_keeps_its_size_with_the_nodes_at_the_top(k: int) ->
     fig = _k_class_network(k)
     spec = fig.values()
     assert spec["height"] == _k_class_network(6).spec["height"]
-    nodes = spec["datasets"][spec["layer"][1]["data"]["name"]]
+    nodes = spec["datasets"]["nodes"]
     top = max(n["y"] for n in nodes)
     outputs = [round(n["y"], 6) for n in nodes[-k:]]
     assert outputs == [round(top - j, 6) for j in range(k)]  # one per row, from the top down
