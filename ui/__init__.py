@@ -272,8 +272,11 @@ def chart(
     figures of one spec on screen at once each need a `slot` (a name for their place).
     """
     if any(name.endswith(UNDER[0]) for name in c.frames):
-        c = st.session_state.setdefault("_steady_images", Steady()).apply(c, slot)
-    return where.vega_lite_chart(c.vega_lite(), width=width, height=height, **select)
+        steady = st.session_state.setdefault("_steady_images", Steady())
+        spec = steady.apply(c, slot).vega_lite(steady.converted)
+    else:
+        spec = c.vega_lite()
+    return where.vega_lite_chart(spec, width=width, height=height, **select)
 
 
 PRESENT_KEY = "app.present"  # presentation mode's toggle (ui.share.PRESENT)

@@ -145,17 +145,21 @@ class Figure:
         legend title of None becomes " "), and one session's edit must not reach the next session."""
         return json.loads(self.text)
 
-    def vega_lite(self) -> dict[str, Any]:
+    def vega_lite(self, converted: dict[int, tuple[pd.DataFrame, bytes]] | None = None) -> dict[str, Any]:
         """The spec to send (`st.vega_lite_chart`): the kept spec with the frames as Arrow datasets and the
-        domains in the carrier's first row. A new top-level dict; the kept one is left as it was."""
+        domains in the carrier's first row. A new top-level dict; the kept one is left as it was.
+        A frame sent under several names (a steady image and its copies) is converted once; `converted`
+        (id of a frame -> the frame and its bytes: `Steady.converted`) keeps conversions for later calls."""
         cells = _domain_cells(self.domains) if self.carrier is not None else {}
+        once = {} if converted is None else converted
         sent: dict[str, bytes] = {}
-        once: dict[int, bytes] = {}  # a frame sent under several names (steady copies): converted once
         for name, df in self.frames.items():
             if name == self.carrier:
                 sent[name] = arrow(df, cells)
             else:
-                sent[name] = once[id(df)] if id(df) in once else once.setdefault(id(df), arrow(df))
+                if id(df) not in once:
+                    once[id(df)] = (df, arrow(df))  # (the frame too: its id is not reused while kept)
+                sent[name] = once[id(df)][1]
         return {**self.spec, "datasets": sent}
 
     def values(self) -> dict[str, Any]:
@@ -197,6 +201,7 @@ class Steady:
     def __init__(self) -> None:
         # (the chart's slot, dataset) -> (what each copy held, the copy the last new image went to, it)
         self._held: dict[tuple[Hashable, str], _Held] = {}
+        self.converted: dict[int, tuple[pd.DataFrame, bytes]] = {}  # the held images' bytes (`vega_lite`)
 
     def apply(self, fig: Figure, slot: Hashable = None) -> Figure:
         """`fig` with its copies filled: the previous image in one, the new one in the other. `slot` names
@@ -208,13 +213,15 @@ class Steady:
             held = self._held.get(key)
             if held is None:
                 copies, last = (new, new), 0
-            elif new.equals(held[2]):
+            elif new["url"].tolist() == held[2]["url"].tolist() and new.equals(held[2]):  # (urls: quicker)
                 copies, last = held[0], held[1]
             else:  # into the copy the last new image did not go to: that one keeps showing meanwhile
                 last = 1 - held[1]
                 copies = (new, held[0][1]) if last == 0 else (held[0][0], new)
             self._held[key] = (copies, last, new)
             frames.update(zip(under_names(name), copies))
+        held = {id(df) for copies, _last, new in self._held.values() for df in (*copies, new)}
+        self.converted = {k: v for k, v in self.converted.items() if k in held}
         return replace(fig, frames=frames)
 
 
