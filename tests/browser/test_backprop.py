@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from live import wait_idle
+from live import errors, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -21,8 +21,8 @@ def _charts_drawn(page) -> int:
 @pytest.mark.parametrize("name", list(PAGES))
 def test_page_renders_in_the_browser(browser, server, name: str, lang: str) -> None:
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
+    script_errors: list[str] = []
+    page.on("pageerror", lambda e: script_errors.append(str(e)))
     try:
         page.goto(f"{server}/{name}?lang={lang}")
         page.wait_for_selector("[data-testid=stSidebarNav]", timeout=60_000)
@@ -39,6 +39,6 @@ def test_page_renders_in_the_browser(browser, server, name: str, lang: str) -> N
             wait_idle(page, 60_000)
             assert errors(page) == []
             assert _charts_drawn(page) >= PAGES[name]
-        assert not errors, errors
+        assert not script_errors, script_errors
     finally:
         page.close()
