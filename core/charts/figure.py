@@ -183,9 +183,6 @@ def under_names(name: str) -> tuple[str, str]:
     return (name + UNDER[0], name + UNDER[1])
 
 
-_Held = tuple[tuple[pd.DataFrame, pd.DataFrame], int, pd.DataFrame]
-
-
 class Steady:
     """One session's steady images: what the copies under each changing image hold, so that a new picture
     never flashes.
@@ -199,8 +196,8 @@ class Steady:
     `ui.chart` keeps one in the session and calls `apply` on each figure it draws.)"""
 
     def __init__(self) -> None:
-        # (the chart's slot, dataset) -> (what each copy held, the copy the last new image went to, it)
-        self._held: dict[tuple[Hashable, str], _Held] = {}
+        # (the chart's slot, dataset) -> (what each copy holds, the copy the newest image went to)
+        self._held: dict[tuple[Hashable, str], tuple[tuple[pd.DataFrame, pd.DataFrame], int]] = {}
         self.converted: dict[int, tuple[pd.DataFrame, bytes]] = {}  # the held images' bytes (`vega_lite`)
 
     def apply(self, fig: Figure, slot: Hashable = None) -> Figure:
@@ -210,17 +207,15 @@ class Steady:
         frames = dict(fig.frames)
         for name in [n[: -len(UNDER[0])] for n in frames if n.endswith(UNDER[0])]:
             new, key = frames[name], (hash(fig.text) if slot is None else slot, name)
-            held = self._held.get(key)
-            if held is None:
-                copies, last = (new, new), 0
-            elif new["url"].tolist() == held[2]["url"].tolist() and new.equals(held[2]):  # (urls: quicker)
-                copies, last = held[0], held[1]
-            else:  # into the copy the last new image did not go to: that one keeps showing meanwhile
-                last = 1 - held[1]
-                copies = (new, held[0][1]) if last == 0 else (held[0][0], new)
-            self._held[key] = (copies, last, new)
+            copies, last = self._held.get(key, ((new, new), 0))
+            newest = copies[last]
+            if not (new["url"].tolist() == newest["url"].tolist() and new.equals(newest)):  # (urls: quicker)
+                # into the copy the newest did not go to: the newest keeps showing until this one is decoded
+                last = 1 - last
+                copies = (new, copies[1]) if last == 0 else (copies[0], new)
+            self._held[key] = (copies, last)
             frames.update(zip(under_names(name), copies))
-        held = {id(df) for copies, _last, new in self._held.values() for df in (*copies, new)}
+        held = {id(df) for copies, _last in self._held.values() for df in copies}
         self.converted = {k: v for k, v in self.converted.items() if k in held}
         return replace(fig, frames=frames)
 
