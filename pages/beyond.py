@@ -10,18 +10,19 @@ from core.maths.networks import NetConfig, feature_weights, grid_maps, model_at,
 from ui import nets, playground, screen, share
 
 PAGE = "beyond"
-ui.lesson(PAGE)
+ui.lesson(PAGE, texts=False)  # the intro heads the controls, beside the picture
 share.start(PAGE)
 CHART_SCALE = share.scale()  # larger text and thicker marks in presentation mode
 
 
 @share.section(PAGE)
 def lesson() -> None:
-    """Everything under the title: presets, settings, the live network and its pictures (while the run
-    plays, the pictures, numbers and curves are a live fragment: ui.live)."""
-    share.preset_buttons(PAGE)  # the lesson's scenarios (core/classroom/presets.py)
-
+    """Everything under the title: the intro, presets and settings beside the live network and its pictures
+    (while the run plays, the pictures, numbers and curves are a live fragment: ui.live)."""
     left, pinned, right = screen.split(PAGE)
+    intro = screen.intro(left, PAGE)
+    ui.lesson_texts(PAGE, intro)
+    share.preset_buttons(PAGE, intro)  # the lesson's scenarios (core/classroom/presets.py)
     nets.controls(PAGE, left, 250, narrow=share.rerun(OUTPUT))
 
     with share.controls("beyond_playground", left, border=True):  # Playground's toggles; added points train

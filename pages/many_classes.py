@@ -10,7 +10,7 @@ from core.maths.data import bounds
 from core.maths.networks import NetConfig, grid_maps, predict, probe_probs
 from ui import nets, screen, share
 
-ui.lesson("many_classes")
+ui.lesson("many_classes", texts=False)  # the intro heads each tab's controls
 # two playgrounds (tabs): settings "classes.<name>" and "regression.<name>" (keys "many_classes.classes....")
 share.start("many_classes")
 CHART_SCALE = share.scale()  # larger text and thicker marks in presentation mode
@@ -21,8 +21,10 @@ tab, (tab_c, tab_r) = ui.tabs("many_classes.tab")  # only the open tab is drawn
 @share.section("many_classes")
 def classes() -> None:
     playground = "many_classes.classes"
-    st.markdown(ui.T("many_classes.classes_intro"))
     left, pinned, right = screen.split("many_classes_classes")
+    intro = screen.intro(left, "many_classes_classes")
+    ui.lesson_texts("many_classes", intro)
+    intro.markdown(ui.T("many_classes.classes_intro"))
     nets.controls(playground, left, 250, narrow=share.rerun("many_classes.classes_output"))
     classes_output(left, pinned, right)
 
@@ -89,8 +91,10 @@ def classes_output(left, pinned, right) -> None:
 @share.section("many_classes")
 def regression() -> None:
     playground = "many_classes.regression"
-    st.markdown(ui.T("many_classes.regression_intro"))
     left, pinned, right = screen.split("many_classes_regression")
+    intro = screen.intro(left, "many_classes_regression")
+    ui.lesson_texts("many_classes", intro)
+    intro.markdown(ui.T("many_classes.regression_intro"))
     nets.controls(playground, left, 150, narrow=share.rerun("many_classes.regression_output"))
     regression_output(left, pinned, right)
 

@@ -483,13 +483,15 @@ def use_preset(preset: Preset) -> None:
         st.session_state[key] = value
 
 
-def preset_buttons(page: str) -> None:
-    """The page's scenario buttons (core.classroom.presets.BUTTONS), hidden with the controls."""
-    with controls(f"{page}_presets"):
+def preset_buttons(page: str, where: Any = st) -> None:
+    """The page's scenario buttons (core.classroom.presets.BUTTONS), in rows that wrap; hidden with the
+    controls."""
+    with controls(f"{page}_presets", where):
         st.markdown(ui.T(f"{page}.presets"))
-        for col, preset in zip(st.columns(len(BUTTONS[page])), BUTTONS[page]):
-            label = ui.T(f"{page}.preset.{preset.id}")
-            col.button(label, on_click=use_preset, args=(preset,), width="stretch")
+        with st.container(horizontal=True, gap="small"):
+            for preset in BUTTONS[page]:
+                label = ui.T(f"{page}.preset.{preset.id}")
+                st.button(label, on_click=use_preset, args=(preset,), width="content")
 
 
 # ---- the student's own data ----------------------------------------------------------------------------

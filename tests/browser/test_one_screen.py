@@ -191,3 +191,32 @@ def test_the_chart_is_on_screen_while_its_slider_moves(pages, server, name: str,
             problems.append(f"{check.slider} -> {check.chart}: the chart did not change")
     assert errors(page) == []
     assert not problems, f"{name} at {size}:\n" + "\n".join(problems)
+
+
+# The main chart of each lesson page, opened at rest on a laptop's screen: it must start on the first
+# screen, beside the controls (the intro heads the controls' column; it does not push the chart down).
+AT_REST = {
+    "perceptron": ".st-key-perceptron_chart",
+    "training": ".st-key-training_stage",
+    **{name: checks[0].chart for name, checks in ONE_SCREEN.items()},
+}
+
+FIRST_CHART = """(sel) => {
+  const chart = [...document.querySelectorAll(`[data-testid=stMain] ${sel}`)].flatMap(
+    (e) => [...e.querySelectorAll("[data-testid=stVegaLiteChart]")]).find((e) => e.offsetParent !== null);
+  const b = chart && chart.getBoundingClientRect();
+  return b ? {top: Math.round(b.top), height: Math.round(b.height), vh: innerHeight} : null;
+}"""
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+@pytest.mark.parametrize("name", list(AT_REST))
+def test_the_main_chart_is_on_the_first_screen_of_a_laptop(pages, server, name: str, lang: str) -> None:
+    page = pages["desktop"]
+    page.goto(f"{server}/{name}?lang={lang}")
+    page.wait_for_selector("[data-testid=stSidebarNav]", state="attached", timeout=60_000)
+    wait_idle(page)
+    at = page.evaluate(FIRST_CHART, AT_REST[name])
+    assert at is not None, f"{name}: no chart in {AT_REST[name]}"
+    assert at["top"] + SHOWN * at["height"] <= at["vh"], f"{name} ({lang}): the chart starts too low: {at}"
+    assert errors(page) == []
