@@ -79,11 +79,11 @@ FRAME_BUDGET = 6.0  # live frames a second, the whole server
 MAX_FRAME_SECONDS = 4.0
 RETIME = 2.0
 LOAD_WINDOW = 2.0  # s: a Play pressed this recently counts as playing (its run may not train yet)
-# Clicks first: a click (Play, Pause, Step, Reset) is what a student sits waiting for, while training can
-# be a moment late. While a click's page run is under way (from its button's callback until
-# the page has drawn its stage), the trainer rests, for at most CLICK_FIRST seconds at a time, so that a
-# class pausing at once is answered sooner and no run stalls. (Frames do not wait: a student's own click
-# could then wait behind their frame.)
+# Clicks first: a click (Play, Pause, Step, Reset) is what a student sits waiting for, while training and
+# frames can be a moment late. While a click's page run is under way (from its button's callback until
+# the page has drawn its stage), the trainer and the other students' frames rest, for at most CLICK_FIRST
+# seconds at a time, so that a class pausing at once is answered sooner and no run stalls. (A student's
+# own frame does not wait for their click: the click's page run may be queued behind that frame.)
 CLICK_FIRST = 0.25
 _clicks: dict[int, float] = {}  # which player -> when its click's page run started
 _clicks_lock = threading.Lock()
@@ -398,20 +398,21 @@ def answered(p: Player) -> None:
         _clicks.pop(id(p), None)
 
 
-def clicks_waiting() -> bool:
-    """Whether a click's page run is under way (one that started less than CLICK_FIRST ago)."""
+def clicks_waiting(but: Player | None = None) -> bool:
+    """Whether a click's page run is under way (one that started less than CLICK_FIRST ago), other than
+    `but`'s."""
     now = time.monotonic()
     with _clicks_lock:
         for who, since in list(_clicks.items()):
             if now - since >= CLICK_FIRST:  # a run that stopped early, or a slow one: no longer first
                 del _clicks[who]
-        return bool(_clicks)
+        return bool(_clicks.keys() - {id(but)})
 
 
-def let_clicks_go_first(seconds: float = CLICK_FIRST) -> None:
-    """Wait while a click's page run is under way, at most `seconds`."""
+def let_clicks_go_first(seconds: float = CLICK_FIRST, but: Player | None = None) -> None:
+    """Wait while a click's page run (other than `but`'s) is under way, at most `seconds`."""
     end = time.monotonic() + seconds
-    while clicks_waiting() and time.monotonic() < end:
+    while clicks_waiting(but) and time.monotonic() < end:
         time.sleep(0.005)
 
 
@@ -516,6 +517,7 @@ def _frame(p: Player, draw: Callable[[], None]) -> None:
     want = interval(p)
     if max(want, p.every) > RETIME * min(want, p.every):
         st.rerun()
+    let_clicks_go_first(but=p)  # another student's click first (CLICK_FIRST)
     with p.lock:
         if not p.playing:  # checked under the lock: a run the trainer ended is shown by the page anew
             st.rerun()

@@ -123,3 +123,22 @@ def test_a_click_goes_first_and_training_never_stalls() -> None:
     live.let_clicks_go_first()
     assert live.CLICK_FIRST - 0.02 < time.perf_counter() - t < live.CLICK_FIRST + 0.1
     assert not live.clicks_waiting()
+
+
+def test_a_frame_waits_for_another_students_click_not_for_its_own() -> None:
+    """A live frame lets other students' clicks go first (ui.live._frame), but never waits for its own
+    student's click: that click's page run may be queued behind this very frame."""
+    me, other = live.Player(), live.Player()
+    live.clicked(me)
+    assert live.clicks_waiting() and not live.clicks_waiting(but=me)
+    t = time.perf_counter()
+    live.let_clicks_go_first(but=me)
+    assert time.perf_counter() - t < 0.05
+    live.clicked(other)  # another student's click: the frame waits until it is answered
+    assert live.clicks_waiting(but=me)
+    threading.Timer(0.1, live.answered, (other,)).start()
+    t = time.perf_counter()
+    live.let_clicks_go_first(but=me)
+    assert 0.08 < time.perf_counter() - t < live.CLICK_FIRST
+    live.answered(me)
+    assert not live.clicks_waiting()
