@@ -19,15 +19,18 @@ CHART_SCALE = share.scale()  # larger text and thicker marks in presentation mod
 def lesson() -> None:
     """Everything under the title: the intro, presets and settings beside the live network and its pictures
     (while the run plays, the pictures, numbers and curves are a live fragment: ui.live)."""
-    left, pinned, right = screen.split(PAGE)
-    intro = screen.intro(left, PAGE)
-    ui.lesson_texts(PAGE, intro)
-    share.preset_buttons(PAGE, intro)  # the lesson's scenarios (core/classroom/presets.py)
+    left, pinned, right = screen.split(PAGE, intro=intro)
     nets.controls(PAGE, left, 250, narrow=share.rerun(OUTPUT))
 
     with share.controls("beyond_playground", left, border=True):  # Playground's toggles; added points train
         tg = playground.controls(PAGE, test=True)
     output(tg, left, pinned, right)
+
+
+def intro() -> None:
+    """The lesson's intro and its scenarios (core/classroom/presets.py), at the top of the controls."""
+    ui.lesson_texts(PAGE)
+    share.preset_buttons(PAGE)
 
 
 OUTPUT = f"{PAGE}.output"

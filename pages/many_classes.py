@@ -18,13 +18,16 @@ text = nets.chart_text()
 tab, (tab_c, tab_r) = ui.tabs("many_classes.tab")  # only the open tab is drawn
 
 
+def intro(tab: str) -> None:
+    """The lesson's intro, then the tab's, at the top of the tab's controls."""
+    ui.lesson_texts("many_classes")
+    st.markdown(ui.T(f"many_classes.{tab}_intro"))
+
+
 @share.section("many_classes")
 def classes() -> None:
     playground = "many_classes.classes"
-    left, pinned, right = screen.split("many_classes_classes")
-    intro = screen.intro(left, "many_classes_classes")
-    ui.lesson_texts("many_classes", intro)
-    intro.markdown(ui.T("many_classes.classes_intro"))
+    left, pinned, right = screen.split("many_classes_classes", intro=lambda: intro("classes"))
     nets.controls(playground, left, 250, narrow=share.rerun("many_classes.classes_output"))
     classes_output(left, pinned, right)
 
@@ -91,10 +94,7 @@ def classes_output(left, pinned, right) -> None:
 @share.section("many_classes")
 def regression() -> None:
     playground = "many_classes.regression"
-    left, pinned, right = screen.split("many_classes_regression")
-    intro = screen.intro(left, "many_classes_regression")
-    ui.lesson_texts("many_classes", intro)
-    intro.markdown(ui.T("many_classes.regression_intro"))
+    left, pinned, right = screen.split("many_classes_regression", intro=lambda: intro("regression"))
     nets.controls(playground, left, 150, narrow=share.rerun("many_classes.regression_output"))
     regression_output(left, pinned, right)
 

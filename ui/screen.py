@@ -1,16 +1,15 @@
 """Cause and effect on one screen (issue 20): a section's controls and the picture they drive, seen together.
 
-    controls, chart, picture = screen.split("many_classes_classes")
-    ui.lesson_texts("many_classes", screen.intro(controls, "many_classes_classes"))
+    controls, chart, picture = screen.split("many_classes_classes", intro=lambda: ui.lesson_texts(...))
     ...widgets into `controls`; the main chart into `chart`; what belongs under it (metrics, captions,
     a replay slider) into `picture`.
 
 On a desktop the controls sit beside the picture (1 : 2), and the picture stays pinned near the top while
 a long column of controls scrolls past it. On a phone (640 px wide or less) the `chart` comes first,
 above the controls, and stays pinned under the header while the student scrolls down to a slider and
-moves it; the rest of the picture follows the controls. The lesson's intro (`intro`) heads the controls'
-column, so on a desktop the picture starts at the top of the first screen; on a phone it comes first,
-before the pinned chart.
+moves it; the rest of the picture follows the controls. The lesson's intro (`intro`, drawn by `split`)
+heads the controls' column, so on a desktop the picture starts at the top of the first screen; on a phone
+it comes first, before the pinned chart; with the controls hidden, above the picture.
 
 It is CSS only (`style()`, once per run, from the entry file), anchored on the keyed containers' public
 `.st-key-<key>` classes: the section's own container is `stage_<name>` (a horizontal container), its
@@ -22,6 +21,7 @@ that wrapper (`div:has(> .st-key-…)`). When the teacher hides the controls, th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
@@ -64,23 +64,26 @@ def style() -> None:
     st.html(f"<style>{CSS}</style>")
 
 
-def intro(controls: Any, name: str) -> Any:
-    """The place of the lesson's intro in section `name`: the top of its `controls` (see the module's
-    docstring)."""
-    return controls.container(key=f"stageintro_{name}")
-
-
-def split(name: str, where: Any = st, pair: bool = False) -> tuple[Any, Any, Any]:
+def split(
+    name: str, where: Any = st, pair: bool = False, intro: Callable[[], None] | None = None
+) -> tuple[Any, Any, Any]:
     """(controls, chart, picture) of a section `name` (unique on the page): see the module's docstring.
     `pair`: the picture is a row, the chart and then `picture.container()` beside it (two charts side by
     side, 1 : 2.8 to the controls; on a phone the second one follows the controls). With the controls
-    hidden the picture is stacked under them and takes the width."""
+    hidden the picture is stacked under them and takes the width. `intro()` draws the lesson's intro at
+    the top of the controls (hidden controls: above the picture)."""
     if share.hidden():
         box = where.container(key=f"stack_{name}")
+        if intro is not None:
+            with box.container(key=f"stageintro_{name}"):
+                intro()
         picture = box.container(horizontal=pair, gap="medium")
         return box.container(), picture.container(), picture
     stage = where.container(key=f"stage_{name}", horizontal=True, gap="large")
     controls = stage.container(key=f"stagectl_{name}")
+    if intro is not None:
+        with controls.container(key=f"stageintro_{name}"):
+            intro()
     side = "stagepair" if pair else "stagepic"
     picture = stage.container(key=f"{side}_{name}", horizontal=pair, gap="medium")
     return controls, picture.container(key=f"stagepin_{name}"), picture

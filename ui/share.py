@@ -483,10 +483,10 @@ def use_preset(preset: Preset) -> None:
         st.session_state[key] = value
 
 
-def preset_buttons(page: str, where: Any = st) -> None:
+def preset_buttons(page: str) -> None:
     """The page's scenario buttons (core.classroom.presets.BUTTONS), in rows that wrap; hidden with the
     controls."""
-    with controls(f"{page}_presets", where):
+    with controls(f"{page}_presets"):
         st.markdown(ui.T(f"{page}.presets"))
         with st.container(horizontal=True, gap="small"):
             for preset in BUTTONS[page]:
