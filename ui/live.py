@@ -19,7 +19,9 @@ in a plain container, so that Streamlit drops the fragment and stops its timer.
 
 The buttons sit outside the live fragment, in the page's section (an st.fragment of its own,
 ui.share.section): a click reruns the section, which waits for the frame in progress (one picture) and
-then, paused, no longer calls the live fragment; the trainer stops within one chunk. A run that reaches its
+then, paused, no longer calls the live fragment; the trainer stops within one chunk. Pause goes back to the
+epoch the last frame drew (each frame keeps a `Mark` of the run it drew: `Player.seen`): the picture the
+student paused on stays, and what the trainer did after it is forgotten. A run that reaches its
 last epoch (or diverges) ends with a full-page run, which stops the timer too and shows the finished run
 everywhere; for PLAY_GRACE seconds after that, a press on the button (its label has just turned from Pause to
 Play) is taken as the Pause the student aimed at, not as a new run from epoch 0.
@@ -53,7 +55,7 @@ import streamlit as st
 import ui
 from core.maths.data import Dataset
 from core.maths.networks import NetConfig
-from core.maths.train import LiveRun, Segment, TrainConfig
+from core.maths.train import LiveRun, Mark, Segment, TrainConfig
 
 FRAME_SECONDS = 0.2  # a live frame at most this often (the live fragment's run_every)
 TICK_SECONDS = 0.12  # the most a page's run trains in one go inside a script run (Play's head start)
@@ -113,6 +115,7 @@ class Player:
     cap: int = 0  # where the playing run stops, and its rate (epochs per second): what the trainer needs
     rate: float = MIN_RATE
     every: float = FRAME_SECONDS  # the live fragment's interval as registered
+    seen: tuple[int, Mark] | None = None  # (serial, the run's mark) as the last live frame drew it
     # held while the run changes or trains, and while a picture is drawn from it (the trainer then skips it)
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
     # a page run (sync ... stage) reads the run in several places: the trainer leaves it alone until the
@@ -189,8 +192,12 @@ class Player:
             if self.run is None or self.finished(cap):
                 self.new_run(cfg, data, start)
             self.playing, self.target, self.pending = True, None, []
-        elif command == "pause":
+        elif command == "pause":  # where the last frame showed it: the picture the student paused stays
             self.playing, self.target, self.pending = False, None, []
+            seen, self.seen, run = self.seen, None, self.run
+            if run is not None and seen is not None and seen[0] == self.serial and seen[1].epoch < run.epoch:
+                run.restore(seen[1])  # (settings changed since the frame: from here on)
+                run.change(lr=cfg.lr, batch_size=cfg.batch_size, optimizer=cfg.optimizer)
         elif command == "step":
             self.playing, self.target, self.pending = False, None, []
             if self.run is None:
@@ -522,6 +529,7 @@ def _frame(p: Player, draw: Callable[[], None]) -> None:
         if not p.playing:  # checked under the lock: a run the trainer ended is shown by the page anew
             st.rerun()
         draw()
+        p.seen = (p.serial, p.run.mark())  # what a Pause goes back to
 
 
 def stage(p: Player, cap: int, draw: Callable[[], None], pace: float | None = None) -> None:

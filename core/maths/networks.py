@@ -374,6 +374,7 @@ class NetRun(SteppedRun):
         self._hand = HandMLP(self.model, cfg.activation, self.task)
         # the model views `flat`: in-place steps update it
         self._params, self._grad = [self._hand.flat], [self._hand.grad]
+        self._weights = self._params
         self._gen = torch.Generator().manual_seed(cfg.seed)
         self._Xc, self._y = cross(tr.X, self.model.features).numpy(), tr.y.numpy()  # crossed once
         self._Xte, self._yte = cross(te.X, self.model.features).numpy(), te.y.numpy()

@@ -8,6 +8,7 @@ book-style loop (`nn.Module` + `torch.optim` + `DataLoader`).
 
 from __future__ import annotations
 
+import copy
 import math
 import time
 from collections.abc import Callable, Mapping
@@ -262,21 +263,70 @@ class Segment:
         return cls(int(start), float(lr), int(bs), opt)
 
 
+@dataclass(frozen=True)
+class Mark:
+    """A run's whole state after one of its epochs (`SteppedRun.mark`), to go back to (`restore`)."""
+
+    epoch: int
+    weights: tuple[np.ndarray, ...]
+    optimizer: Any  # a copy of the run's Optimizer (None before the first epoch)
+    generator: torch.Tensor
+    segments: tuple[Segment, ...]
+    cfg: Any
+
+
 class SteppedRun:
     """What a run that can be paused, stepped and resumed has whatever it trains (`LiveRun`: the perceptron;
     `core.maths.networks.NetRun`: a network): its settings over time (`segments`, each a `Segment` from its
-    first epoch on), `step`, `run_for` and `change`. A subclass sets `cfg` (a frozen dataclass with lr,
-    batch_size and optimizer), `hist`, `segments`, and defines `_use(segment)` and `_epoch()`."""
+    first epoch on), `step`, `run_for`, `change`, and `mark` / `restore` (back to an earlier epoch, to train
+    on from there exactly as the run did). A subclass sets `cfg` (a frozen dataclass with lr, batch_size and
+    optimizer), `hist`, `segments`, `_weights` (the arrays the optimizer updates in place), `_opt` and
+    `_gen`, and defines `_use(segment)` and `_epoch()`."""
 
     cfg: Any
     hist: History
     segments: list[Segment]
+    _weights: list[np.ndarray]
+    _opt: Optimizer | None
+    _gen: torch.Generator
 
     def _use(self, seg: Segment) -> None:
         raise NotImplementedError
 
     def _epoch(self) -> bool:
         raise NotImplementedError
+
+    # ---- going back ----
+
+    def mark(self) -> Mark:
+        """The run's state now (a copy: training on leaves it as it is). Not for a run that records every
+        update (`LiveRun(record_updates=True)`)."""
+        if getattr(self, "record_updates", False):
+            raise ValueError("a run that records every update has no marks")
+        return Mark(
+            self.epoch,
+            tuple(w.copy() for w in self._weights),
+            copy.deepcopy(self._opt),
+            self._gen.get_state(),
+            tuple(self.segments),
+            self.cfg,
+        )
+
+    def restore(self, m: Mark) -> None:
+        """Back to the state of `m` (a mark of this run at an epoch it has trained, not past a divergence):
+        the epochs after it are forgotten, and training on repeats them exactly (the same settings)."""
+        if not 0 <= m.epoch <= self.epoch:
+            raise ValueError(f"a mark at epoch {m.epoch} of a run at epoch {self.epoch}")
+        for w, saved in zip(self._weights, m.weights, strict=True):
+            w[...] = saved
+        self._opt = copy.deepcopy(m.optimizer)
+        self._gen.set_state(m.generator)
+        h, rows = self.hist, m.epoch + 1
+        for column in (h.theta, h.train_loss, h.test_loss, h.train_acc, h.test_acc):
+            del column[rows:]
+        h.diverged_at = h.stopped_at = None
+        self.cfg, self.segments = m.cfg, list(m.segments[:-1])
+        self._use(m.segments[-1])
 
     # ---- state ----
 
@@ -384,6 +434,7 @@ class LiveRun(SteppedRun):
         self._gen = torch.Generator().manual_seed(cfg.seed)
         # the hot loop runs on numpy views (no torch per-op dispatch, which dominates for 3 weights)
         self._th, self._Xn, self._yn = self._theta.numpy(), Xa.numpy(), self._y.numpy()
+        self._weights = [self._th]
         self.record_updates = record_updates
         self.segments: list[Segment] = []
         self.hist = History()

@@ -66,8 +66,12 @@ def test_beyond_plays_frame_after_frame_at_its_stated_pace_and_pause_stops_it() 
     assert seen[0] > 1  # the head start (one frame's worth, within TICK_SECONDS): Play's picture has moved
     cfg = replace(BEYOND, epochs=1000, batch_size=1)
     assert _run(at).hist.theta[: seen[2] + 1] == fit(cfg, epochs=seen[2]).theta
+    time.sleep(0.2)  # the trainer goes on after the last frame ...
+    assert _run(at).epoch > seen[2]
     _press(at, "beyond_play")  # Pause: the same button
     paused = _epoch(_counters(at)[0])
+    assert paused == seen[2]  # ... but Pause keeps the picture the student paused on: the last frame's
+    assert _run(at).hist.theta == fit(cfg, epochs=paused).theta
     assert not playing(at) and _counters(at)[0] == f"⏸ Paused after epoch **{paused}** of 1000"
     for _ in range(2):
         at.run()

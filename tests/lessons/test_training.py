@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+import time
 
 import pytest
 import torch
@@ -214,10 +215,14 @@ def test_play_trains_frame_after_frame_and_pause_stops_it() -> None:
     assert 0 < seen[0] < seen[1] < seen[2] < seen[3] < 50, seen  # paced: 2 epochs a frame at 50 epochs
     assert len(set(pictures)) == 4  # the boundary moves every frame
     assert _weights_line(at) == _line_of(seen[-1], train(TrainConfig(), epochs=seen[-1]).theta[-1])
+    time.sleep(0.35)  # the trainer goes on after the last frame ...
+    assert at.session_state["_live_training"].run.epoch > seen[-1]
     button(at, "Pause").click().run()
     no_errors(at)
     paused = shown_epoch(at)
+    assert paused == seen[-1]  # ... but Pause keeps the picture the student paused on: the last frame's
     assert not playing(at) and counter(at) == f"⏸ Paused after epoch **{paused}** of 50"
+    assert _weights_line(at) == _line_of(paused, train(TrainConfig(), epochs=paused).theta[-1])
     for _ in range(3):
         at.run()
     assert shown_epoch(at) == paused and not playing(at)

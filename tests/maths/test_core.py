@@ -332,6 +332,32 @@ def test_a_live_run_is_the_batch_trainers_run_epoch_by_epoch(optimizer: str, bat
     assert run.hist.theta[-1] == pytest.approx(_weights(book_style_train(cfg)), abs=1e-4)
 
 
+@pytest.mark.parametrize("optimizer", ["sgd", "adam"])
+def test_a_live_run_marked_and_restored_trains_on_exactly_as_it_did(optimizer: str) -> None:
+    """Pause goes back to the epoch the last live frame drew (ui.live: `Player.seen`): restored to a mark,
+    a run repeats the epochs after it exactly, and without a change it is still `train(cfg)`; a run that
+    records every update (Backprop's, Mini-batches') has no marks."""
+    cfg = TrainConfig(dataset="moons", n=150, optimizer=optimizer, batch_size=7, epochs=9, lr=0.05, seed=4)
+    run = LiveRun(cfg)
+    run.step(3)
+    mark = run.mark()
+    run.step(2)
+    run.change(lr=0.2, batch_size=150)
+    run.step(4)
+    first = run.hist.theta[:], run.hist.test_loss[:], run.segments[:]
+    run.restore(mark)
+    assert run.epoch == 3 and run.hist.theta == train(cfg, epochs=3).theta
+    run.step(2)
+    run.change(lr=0.2, batch_size=150)
+    run.step(4)
+    assert (run.hist.theta, run.hist.test_loss, run.segments) == first
+    run.restore(mark)
+    run.step(6)
+    assert run.hist.theta == train(cfg).theta
+    with pytest.raises(ValueError, match="records every update"):
+        LiveRun(cfg, record_updates=True).mark()
+
+
 def test_run_for_stops_between_epochs_after_its_time() -> None:
     """2,000 points at batch size 1: an epoch takes milliseconds, so 50 ms trains a few epochs, not all."""
     run = LiveRun(TrainConfig(n=2000, batch_size=1, optimizer="adam"))
