@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import math
-from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -544,39 +543,3 @@ def test_a_change_before_the_first_epoch_makes_it_the_run_of_the_new_settings() 
     assert run.hist.theta == fit(replace_cfg(cfg, lr=0.3, optimizer="adam")).theta
     assert not run.change(lr=0.3)  # the same settings: no new segment
 
-
-@pytest.mark.parametrize(
-    "cfg",
-    [
-        NetConfig(n=200, dataset="circle", hidden=(4, 2), activation="tanh", optimizer="adam", epochs=12),
-        NetConfig(n=200, dataset="xor", hidden=(3,), optimizer="momentum", weight_decay=0.01, epochs=12),
-    ],
-    ids=["adam", "momentum-wd"],
-)
-def test_a_run_marked_and_restored_trains_on_exactly_as_it_did(cfg: NetConfig) -> None:
-    """Pause goes back to the epoch the last live frame drew (ui.live: `Player.seen`): a run restored to a
-    mark (weights, optimizer state, generator, history, settings) repeats the epochs after it exactly, a
-    change of settings made after the mark included, and without a change it is still `fit(cfg)`."""
-    run = NetRun(cfg)
-    run.step(4)
-    mark = run.mark()
-    run.step(3)
-    run.change(lr=0.1, batch_size=25)
-    run.step(5)
-
-    def state() -> tuple:
-        return [list(t) for t in run.hist.theta], list(run.hist.test_loss), [str(s) for s in run.segments]
-
-    first = state()
-    run.restore(mark)
-    assert run.epoch == 4 and len(run.segments) == 1
-    assert [list(t) for t in run.hist.theta] == [list(t) for t in fit(cfg, epochs=4).theta]
-    run.step(3)
-    run.change(lr=0.1, batch_size=25)
-    run.step(5)
-    assert state() == first
-    run.restore(mark)  # a mark serves more than once
-    run.step(8)
-    assert [list(t) for t in run.hist.theta] == [list(t) for t in fit(cfg, epochs=12).theta]
-    with pytest.raises(ValueError, match="a mark at epoch 13"):
-        NetRun(cfg).restore(replace(mark, epoch=13))

@@ -7,6 +7,7 @@ import math
 import re
 import subprocess
 import sys
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -21,6 +22,7 @@ from core.maths.book_loop import book_style_follow, book_style_train
 from core.maths.data import DATASETS, make_dataset, split
 from core.maths.grid import grid_points, perceptron_probs
 from core.maths.models import Perceptron, perceptron_from
+from core.maths.networks import NetConfig, NetRun, fit
 from core.maths.train import (
     DIVERGENCE_FACTOR,
     SPECS,
@@ -332,30 +334,48 @@ def test_a_live_run_is_the_batch_trainers_run_epoch_by_epoch(optimizer: str, bat
     assert run.hist.theta[-1] == pytest.approx(_weights(book_style_train(cfg)), abs=1e-4)
 
 
-@pytest.mark.parametrize("optimizer", ["sgd", "adam"])
-def test_a_live_run_marked_and_restored_trains_on_exactly_as_it_did(optimizer: str) -> None:
-    """Pause goes back to the epoch the last live frame drew (ui.live: `Player.seen`): restored to a mark,
-    a run repeats the epochs after it exactly, and without a change it is still `train(cfg)`; a run that
-    records every update (Backprop's, Mini-batches') has no marks."""
-    cfg = TrainConfig(dataset="moons", n=150, optimizer=optimizer, batch_size=7, epochs=9, lr=0.05, seed=4)
-    run = LiveRun(cfg)
-    run.step(3)
+MARKED = {  # a run of each trainer, and the run of its config without a change (its theta after e epochs)
+    "perceptron-sgd": TrainConfig(dataset="moons", n=150, batch_size=7, epochs=12, lr=0.05, seed=4),
+    "perceptron-adam": TrainConfig(dataset="moons", n=150, optimizer="adam", batch_size=7, epochs=12, seed=4),
+    "network-adam": NetConfig(
+        n=200, dataset="circle", hidden=(4, 2), activation="tanh", optimizer="adam", epochs=12
+    ),
+    "network-momentum-wd": NetConfig(
+        n=200, dataset="xor", hidden=(3,), optimizer="momentum", weight_decay=0.01, epochs=12
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(MARKED))
+def test_a_run_marked_and_restored_trains_on_exactly_as_it_did(name: str) -> None:
+    """Pause goes back to the epoch the last live frame drew (ui.live: `Player.seen`): a run restored to a
+    mark (weights, optimizer state, generator, history, settings) repeats the epochs after it exactly, a
+    change of settings made after the mark included, and without a change it is still `train(cfg)` /
+    `fit(cfg)`; a mark serves more than once; a run that records every update has no marks."""
+    cfg = MARKED[name]
+    make, whole = (NetRun, fit) if isinstance(cfg, NetConfig) else (LiveRun, train)
+    run = make(cfg)
+    run.step(4)
     mark = run.mark()
-    run.step(2)
-    run.change(lr=0.2, batch_size=150)
-    run.step(4)
-    first = run.hist.theta[:], run.hist.test_loss[:], run.segments[:]
+
+    def on_from_the_mark() -> tuple:
+        run.step(3)
+        run.change(lr=0.1, batch_size=25)
+        run.step(5)
+        return [list(t) for t in run.hist.theta], list(run.hist.test_loss), list(run.segments)
+
+    first = on_from_the_mark()
     run.restore(mark)
-    assert run.epoch == 3 and run.hist.theta == train(cfg, epochs=3).theta
-    run.step(2)
-    run.change(lr=0.2, batch_size=150)
-    run.step(4)
-    assert (run.hist.theta, run.hist.test_loss, run.segments) == first
+    assert run.epoch == 4 and len(run.segments) == 1
+    assert [list(t) for t in run.hist.theta] == [list(t) for t in whole(cfg, epochs=4).theta]
+    assert on_from_the_mark() == first
     run.restore(mark)
-    run.step(6)
-    assert run.hist.theta == train(cfg).theta
+    run.step(8)
+    assert [list(t) for t in run.hist.theta] == [list(t) for t in whole(cfg).theta]
+    with pytest.raises(ValueError, match="a mark at epoch 13"):
+        make(cfg).restore(replace(mark, epoch=13))
     with pytest.raises(ValueError, match="records every update"):
-        LiveRun(cfg, record_updates=True).mark()
+        LiveRun(TrainConfig(), record_updates=True).mark()
 
 
 def test_run_for_stops_between_epochs_after_its_time() -> None:
