@@ -542,4 +542,3 @@ def test_a_change_before_the_first_epoch_makes_it_the_run_of_the_new_settings() 
     run.step(5)
     assert run.hist.theta == fit(replace_cfg(cfg, lr=0.3, optimizer="adam")).theta
     assert not run.change(lr=0.3)  # the same settings: no new segment
-
