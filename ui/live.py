@@ -20,11 +20,11 @@ in a plain container, so that Streamlit drops the fragment and stops its timer.
 The buttons sit outside the live fragment, in the page's section (an st.fragment of its own,
 ui.share.section): a click reruns the section, which waits for the frame in progress (one picture) and
 then, paused, no longer calls the live fragment; the trainer stops within one chunk. Pause goes back to the
-epoch the last frame drew (each frame keeps a `Mark` of the run it drew: `Player.seen`): the picture the
-student paused on stays, and what the trainer did after it is forgotten. A run that reaches its
-last epoch (or diverges) ends with a full-page run, which stops the timer too and shows the finished run
-everywhere; for PLAY_GRACE seconds after that, a press on the button (its label has just turned from Pause to
-Play) is taken as the Pause the student aimed at, not as a new run from epoch 0.
+epoch the last frame drew (each frame keeps a `Mark` of the run it drew: `Player.seen`): the last picture
+drawn stays, with no jump ahead to where the trainer had got, and what the trainer did after it is forgotten.
+A run that reaches its last epoch (or diverges) ends with a full-page run, which stops the timer too and shows
+the finished run everywhere; for PLAY_GRACE seconds after that, a press on the button (its label has just
+turned from Pause to Play) is taken as the Pause the student aimed at, not as a new run from epoch 0.
 
 What the settings do to a run (`Player.sync`):
 - the data or the initial weights change: the run starts over (while playing it keeps playing from epoch 0;
@@ -192,7 +192,7 @@ class Player:
             if self.run is None or self.finished(cap):
                 self.new_run(cfg, data, start)
             self.playing, self.target, self.pending = True, None, []
-        elif command == "pause":  # where the last frame showed it: the picture the student paused stays
+        elif command == "pause":  # where the last frame drew it: the last picture stays
             self.playing, self.target, self.pending = False, None, []
             seen, self.seen, run = self.seen, None, self.run
             if run is not None and seen is not None and seen[0] == self.serial and seen[1].epoch < run.epoch:

@@ -70,7 +70,7 @@ def test_beyond_plays_frame_after_frame_at_its_stated_pace_and_pause_stops_it() 
     assert _run(at).epoch > seen[2]
     _press(at, "beyond_play")  # Pause: the same button
     paused = _epoch(_counters(at)[0])
-    assert paused == seen[2]  # ... but Pause keeps the picture the student paused on: the last frame's
+    assert paused == seen[2]  # ... but Pause stops on the last picture drawn
     assert _run(at).hist.theta == fit(cfg, epochs=paused).theta
     assert not playing(at) and _counters(at)[0] == f"⏸ Paused after epoch **{paused}** of 1000"
     for _ in range(2):

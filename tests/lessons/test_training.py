@@ -220,7 +220,7 @@ def test_play_trains_frame_after_frame_and_pause_stops_it() -> None:
     button(at, "Pause").click().run()
     no_errors(at)
     paused = shown_epoch(at)
-    assert paused == seen[-1]  # ... but Pause keeps the picture the student paused on: the last frame's
+    assert paused == seen[-1]  # ... but Pause stops on the last picture drawn
     assert not playing(at) and counter(at) == f"⏸ Paused after epoch **{paused}** of 50"
     assert _weights_line(at) == _line_of(paused, train(TrainConfig(), epochs=paused).theta[-1])
     for _ in range(3):
