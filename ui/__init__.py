@@ -185,7 +185,7 @@ def through_entry() -> None:
     of one page file, `streamlit run pages/x.py`): the page then just runs, for the rest of the session.
     """
     st.session_state[_DRAWN] = set()  # a full run of the page starts here (see section_started)
-    st.session_state[_RERUN_ALONE] = st.session_state[_IN_OUTER_RERUN] = False
+    st.session_state[_RERUN_ALONE] = False
     if st.session_state.get(_VIA_ENTRY) or st.session_state.get(_ALONE):
         return
     if st.session_state.get(_HANDED_OVER):  # alone right after a hand-over: there is no entry

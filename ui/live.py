@@ -528,10 +528,8 @@ def _frame(p: Player, draw: Callable[[], None]) -> None:
     with p.lock:
         if not p.playing:  # checked under the lock: a run the trainer ended is shown by the page anew
             st.rerun()
-        # what a Pause goes back to: marked before drawing (the run does not change while the lock is held),
-        # so that a frame a click cuts short has marked what it began to show
-        p.seen = (p.serial, p.run.mark())
         draw()
+        p.seen = (p.serial, p.run.mark())  # what a Pause goes back to
 
 
 def stage(p: Player, cap: int, draw: Callable[[], None], pace: float | None = None) -> None:
