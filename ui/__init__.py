@@ -159,7 +159,6 @@ _HANDED_OVER = "_handed_over"  # a page run alone asked for a rerun through the 
 _ALONE = "_run_alone"  # this session has no entry page (a page file run on its own)
 _DRAWN = "_sections_drawn"  # the sections (fragments) this page run has drawn so far (section_started)
 _RERUN_ALONE = "_section_rerun_alone"  # the section running now reruns on its own (fragment_rerun)
-_IN_OUTER_RERUN = "_section_in_outer_rerun"  # the section running now is drawn by an outer one rerun alone
 
 
 def run_page(page: Any) -> None:
@@ -217,25 +216,6 @@ def section_ended(outer_alone: bool = False) -> None:
 def fragment_rerun() -> bool:
     """Whether this run reruns a section on its own (not the whole page)."""
     return bool(st.session_state.get(_RERUN_ALONE))
-
-
-def in_outer_rerun() -> bool:
-    """Whether the section running now is drawn by the section around it, which is being rerun on its own
-    (a control of the outer section moved; ui.share.section sets it)."""
-    return bool(st.session_state.get(_IN_OUTER_RERUN))
-
-
-def enter_section(nested_in_rerun: bool) -> bool:
-    """A section starts (ui.share.section): `nested_in_rerun` is what `in_outer_rerun` answers inside it;
-    returns the value to give back to `leave_section`."""
-    before = in_outer_rerun()
-    st.session_state[_IN_OUTER_RERUN] = nested_in_rerun
-    return before
-
-
-def leave_section(before: bool) -> None:
-    """A section ends: `in_outer_rerun` answers as it did around it."""
-    st.session_state[_IN_OUTER_RERUN] = before
 
 
 def replay_slider(label: str, last: int, key: str, run: Any, help: str, where: Any = st) -> int:

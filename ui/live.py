@@ -538,11 +538,6 @@ def stage(p: Player, cap: int, draw: Callable[[], None], pace: float | None = No
     `pace`: a rate in epochs per second (`rate(cap)`), else RUN_FRAMES frames per run. Play's first picture
     comes after one frame's worth of training (its head start), so that it has moved already."""
     if p.playing:
-        if ui.in_outer_rerun():
-            # a control of the section around this one moved: its rerun makes the places below the picture
-            # anew, and Streamlit (1.67) lets a fragment write into places made outside it only in a rerun of
-            # the section that made them, or in a full run; so the page runs anew (it plays on)
-            st.rerun()
         p.cap, p.rate = cap, pace_of(cap, pace)
         p.every = interval(p)
         with p.lock:

@@ -448,11 +448,9 @@ def section(page: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
                 for key in [k for k, (sec, _) in shown.items() if sec == name]:
                     del shown[key]
             st.session_state[_SECTION] = name
-            around = ui.enter_section(outer is not None and outer_alone)
             try:
                 return fn(*args, **kw)
             finally:
-                ui.leave_section(around)
                 st.session_state[_SECTION] = outer
                 ui.section_ended(outer_alone if outer is not None else False)
                 if alone and outer is None:

@@ -136,27 +136,6 @@ def test_beyond_plays_pauses_steps_resets_and_takes_a_new_learning_rate(browser,
     page.close()
 
 
-def test_a_control_that_reruns_the_whole_section_while_it_plays_shows_no_error(browser, server) -> None:
-    """The number of hidden layers reruns the whole lesson section, not only its output. Moved while the run
-    plays, the run starts over with the new network and plays on, with no error box: Streamlit lets the live
-    part write below the picture only in a rerun of the section that made those places (or a full run), so
-    ui.live.stage runs the page anew then. (Before, three error boxes, every time.)"""
-    page = open_page(browser, f"{server}/beyond?lang=en{LONG}")
-    click(page, "beyond", "play")
-    page.get_by_text("Training live: epoch").wait_for(timeout=30_000)
-    before = wait_epoch_above(page, "beyond", 20)
-    page.locator(".st-key-beyond-layers input[type=range]").focus()
-    page.keyboard.press("ArrowRight")  # 2 -> 3 hidden layers
-    page.wait_for_function("() => location.search.includes('layers=3')", timeout=30_000)
-    e = wait_epoch_above(page, "beyond", 0)
-    later = wait_epoch_above(page, "beyond", e)  # it plays on ...
-    assert "Training live" in counter(page, "beyond") and later > e
-    assert errors(page) == []  # ... and nothing broke
-    click(page, "beyond", "play")  # Pause
-    assert before > 20
-    page.close()
-
-
 # how much of the middle of the picture is white (the probability map missing), sampled every few ms for 3 s
 BLANK_JS = """async (sel) => {
   const out = []; const t0 = performance.now();
